@@ -1,0 +1,39 @@
+/**
+ * The one catalogue of error codes. Every failure that reaches a user (HTTP, CLI, logs) carries one
+ * of these stable kebab-case codes; the HTTP layer maps them to statuses in one place.
+ */
+export const ERROR_CATALOGUE = {
+  'config-invalid': { httpStatus: 500 },
+  'amount-invalid': { httpStatus: 400 },
+  'amount-too-precise': { httpStatus: 400 },
+  'amount-too-large': { httpStatus: 400 },
+  'address-invalid': { httpStatus: 400 },
+  'chain-unknown': { httpStatus: 400 },
+  'key-invalid': { httpStatus: 400 },
+  'derivation-index-invalid': { httpStatus: 400 },
+  'block-invalid': { httpStatus: 400 },
+  'validation-failed': { httpStatus: 400 },
+  'not-found': { httpStatus: 404 },
+  conflict: { httpStatus: 409 },
+  'rpc-unreachable': { httpStatus: 503 },
+  'rpc-error': { httpStatus: 502 },
+  internal: { httpStatus: 500 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class KibbleError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'KibbleError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isKibbleError(error: unknown, code?: ErrorCode): error is KibbleError {
+  return error instanceof KibbleError && (code === undefined || error.code === code);
+}
