@@ -1,0 +1,205 @@
+import { KibbleError } from '../errors';
+
+/**
+ * JSON-RPC 1.0 over HTTP as Bitcoin-Core-style nodes speak it (dogecoind, litecoind, bcoin).
+ * Knows nothing about methods: it sends, times out, retries what is safe to retry, and turns every
+ * failure into one of two typed errors. Credentials come from the URL and never leave this file
+ * except in the Authorization header.
+ */
+
+/** The node could not be reached, or did not answer as a JSON-RPC server. */
+export class RpcUnreachableError extends KibbleError {
+  constructor(
+    readonly method: string,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    super('rpc-unreachable', `${method}: ${message}`, { method, ...details });
+    this.name = 'RpcUnreachableError';
+  }
+}
+
+/** The node answered with a JSON-RPC error. Never retried: asking again gives the same answer. */
+export class RpcError extends KibbleError {
+  constructor(
+    readonly method: string,
+    readonly rpcCode: number,
+    readonly rpcMessage: string,
+  ) {
+    super('rpc-error', `${method} failed: ${rpcMessage} (RPC code ${rpcCode})`, {
+      method,
+      rpcCode,
+      rpcMessage,
+    });
+    this.name = 'RpcError';
+  }
+}
+
+export interface RetryNotice {
+  method: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface RpcTransportOptions {
+  /** Per attempt, covering connect, request and reading the answer. */
+  timeoutMs?: number;
+  /** Further attempts after the first one fails for a transient reason. */
+  retries?: number;
+  /** First backoff delay; doubles each retry up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Called before each retry, e.g. to log it together with `redactedUrl`. */
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+const DEFAULTS = { timeoutMs: 30_000, retries: 3, backoffMs: 250, maxBackoffMs: 5_000 };
+
+/** Methods whose repetition changes the chain: only retried when the request surely never left. */
+const NOT_SAFE_TO_REPEAT = new Set(['generatetoaddress', 'generate']);
+/** Connection failures that happen before any byte of the request reaches the node. */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+type Attempt =
+  | { kind: 'answer'; payload: { result?: unknown; error?: unknown } }
+  | { kind: 'transient'; reason: string; neverSent: boolean };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+function parseJsonRpcAnswer(text: string): { result?: unknown; error?: unknown } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && ('result' in parsed || 'error' in parsed)) {
+      return parsed as { result?: unknown; error?: unknown };
+    }
+  } catch {
+    // Not JSON: a proxy page, a half-written answer; the caller decides by HTTP status.
+  }
+  return undefined;
+}
+
+function unwrap(method: string, payload: { result?: unknown; error?: unknown }): unknown {
+  const error = payload.error as { code?: unknown; message?: unknown } | null | undefined;
+  if (error !== null && error !== undefined) {
+    const code = typeof error.code === 'number' ? error.code : 0;
+    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+    throw new RpcError(method, code, message);
+  }
+  return payload.result ?? null;
+}
+
+export class JsonRpcTransport {
+  /** The node's URL with the password replaced, for logs and messages. */
+  readonly redactedUrl: string;
+  private readonly endpoint: string;
+  private readonly authorization: string | undefined;
+  private readonly options: Required<Omit<RpcTransportOptions, 'onRetry'>> &
+    Pick<RpcTransportOptions, 'onRetry'>;
+  private nextId = 0;
+
+  constructor(url: string, options: RpcTransportOptions = {}) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new KibbleError(
+        'config-invalid',
+        'RPC URL is not a valid URL (expected http://user:pass@host:port/)',
+      );
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new KibbleError('config-invalid', `RPC URL must be http or https, not ${parsed.protocol}`);
+    }
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    this.authorization =
+      user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    const userPart = parsed.username ? `${parsed.username}:***@` : '';
+    this.redactedUrl = `${parsed.protocol}//${userPart}${parsed.host}${parsed.pathname}`;
+    // fetch refuses URLs with credentials, and they must not travel anywhere but the header.
+    parsed.username = '';
+    parsed.password = '';
+    this.endpoint = parsed.href;
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Calls `method`, retrying transient failures; returns the raw `result`. */
+  async call(method: string, params: readonly unknown[] = []): Promise<unknown> {
+    const body = JSON.stringify({ jsonrpc: '1.0', id: ++this.nextId, method, params });
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(method, body);
+      if (outcome.kind === 'answer') return unwrap(method, outcome.payload);
+      const repeatable = outcome.neverSent || !NOT_SAFE_TO_REPEAT.has(method);
+      if (attempt > this.options.retries || !repeatable) {
+        throw new RpcUnreachableError(
+          method,
+          `no answer from ${this.redactedUrl} after ${attempt} attempt(s): ${outcome.reason}`,
+          { attempts: attempt },
+        );
+      }
+      const delayMs = Math.min(this.options.backoffMs * 2 ** (attempt - 1), this.options.maxBackoffMs);
+      this.options.onRetry?.({ method, attempt, delayMs, reason: outcome.reason });
+      await sleep(delayMs);
+    }
+  }
+
+  private async attempt(method: string, body: string): Promise<Attempt> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.authorization) headers.authorization = this.authorization;
+      const { signal } = controller;
+      const response = await fetch(this.endpoint, { method: 'POST', headers, body, signal });
+      // Read inside the timer: a node can stall mid-body as well as before the headers.
+      const text = await response.text();
+      return this.classify(method, response.status, text);
+    } catch (error) {
+      if (error instanceof KibbleError) throw error;
+      if (controller.signal.aborted) {
+        const reason = `timed out after ${this.options.timeoutMs} ms`;
+        return { kind: 'transient', reason, neverSent: false };
+      }
+      const code = causeCode(error) ?? (error instanceof Error ? error.message : String(error));
+      return { kind: 'transient', reason: code, neverSent: NEVER_SENT_CODES.has(code) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Core answers RPC errors with HTTP 500 or 404 and a JSON body: the body decides, not the status. */
+  private classify(method: string, status: number, text: string): Attempt {
+    const payload = parseJsonRpcAnswer(text);
+    if (payload) return { kind: 'answer', payload };
+    if (status >= 500) {
+      return { kind: 'transient', reason: `HTTP ${status} without a JSON-RPC answer`, neverSent: false };
+    }
+    if (status === 401 || status === 403) {
+      throw new RpcUnreachableError(
+        method,
+        `${this.redactedUrl} refused the credentials (HTTP ${status}); ` +
+          'check the user and password in the RPC URL',
+        { httpStatus: status },
+      );
+    }
+    throw new RpcUnreachableError(
+      method,
+      `${this.redactedUrl} did not answer as a JSON-RPC node (HTTP ${status})`,
+      { httpStatus: status },
+    );
+  }
+}
