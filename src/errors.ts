@@ -7,16 +7,20 @@ export const ERROR_CATALOGUE = {
   'amount-invalid': { httpStatus: 400 },
   'amount-too-precise': { httpStatus: 400 },
   'amount-too-large': { httpStatus: 400 },
+  'period-invalid': { httpStatus: 400 },
   'address-invalid': { httpStatus: 400 },
   'chain-unknown': { httpStatus: 400 },
   'key-invalid': { httpStatus: 400 },
   'derivation-index-invalid': { httpStatus: 400 },
   'block-invalid': { httpStatus: 400 },
   'validation-failed': { httpStatus: 400 },
+  'ledger-unbalanced': { httpStatus: 500 },
   'not-found': { httpStatus: 404 },
   conflict: { httpStatus: 409 },
   'rpc-unreachable': { httpStatus: 503 },
   'rpc-error': { httpStatus: 502 },
+  /** The stored chain and the node's share no block down to the lowest height kibble knows. */
+  'reorg-too-deep': { httpStatus: 500 },
   internal: { httpStatus: 500 },
 } as const;
 

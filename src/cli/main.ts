@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { isKibbleError } from '../errors';
+import { registerAddressCheck } from './commands/address-check';
+import { registerDecodeBlock } from './commands/decode-block';
+import { registerDerive } from './commands/derive';
+import { registerServe } from './commands/serve';
+import { EXIT, processIo, type CliIo } from './io';
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name('kibble')
+    .description('kibble: monthly micro-donations (Flattr-style) on Dogecoin-style chains')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerServe(program, io, setExit);
+  registerDerive(program, io, setExit);
+  registerAddressCheck(program, io, setExit);
+  registerDecodeBlock(program, io, setExit);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);
+  }
+  return program;
+}
+
+/** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
+export async function runCli(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" for commander; their exit code is 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isKibbleError(error)) {
+      io.err(`kibble: ${error.message} [${error.code}]\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

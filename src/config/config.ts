@@ -1,0 +1,179 @@
+import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
+import { KibbleError } from '../errors';
+import { checkAddress } from '../chain/address';
+import { parseAccountXpub } from '../chain/hd';
+import { CHAIN_NAMES, CHAIN_PROFILES, type ChainProfile } from './chains';
+import { Secret } from './secret';
+
+/**
+ * The environment, parsed once into a typed config. Nothing else in kibble reads `process.env`:
+ * every variable is named here, with its default for development, and documented in `.env.example`.
+ */
+
+// Unset and empty are the same thing in a .env file.
+const optionalText = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z.string().optional(),
+);
+
+function integer(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    (value) => (value === undefined || value === '' ? String(fallback) : value),
+    z
+      .string()
+      .regex(/^[0-9]+$/, `must be a whole number from ${min} to ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  );
+}
+
+const urlWithProtocols = (protocols: readonly string[]) =>
+  optionalText.refine(
+    (value) => value === undefined || protocols.some((p) => value.startsWith(`${p}://`)),
+    `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  );
+
+export const ENV_SCHEMA = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: optionalText.default('.data'),
+  HOST: optionalText.default('127.0.0.1'),
+  PORT: integer(1, 65_535, 3000),
+  MONGODB_URI: urlWithProtocols(['mongodb', 'mongodb+srv']),
+  CHAIN: optionalText.pipe(z.enum(CHAIN_NAMES).optional()),
+  CHAIN_RPC_URL: urlWithProtocols(['http', 'https']),
+  WALLET_XPUB: optionalText,
+  WALLET_XPRV: optionalText,
+  WALLET_MNEMONIC: optionalText,
+  FEE_ADDRESS: optionalText,
+  SERVICE_FEE_BPS: integer(0, 10_000, 1000),
+  MIN_CONFIRMATIONS: integer(1, 1000, 6),
+  SETTLEMENT_CRON: optionalText
+    .default('0 0 1 * *')
+    .refine((value) => isValidCron(value), 'must be a cron expression such as "0 0 1 * *"'),
+  UNCLAIMED_MONTHS: integer(1, 120, 6),
+  OPERATOR_TOKEN: optionalText,
+});
+
+export type EnvKey = keyof typeof ENV_SCHEMA.shape;
+export const ENV_KEYS = Object.keys(ENV_SCHEMA.shape) as EnvKey[];
+
+/** Chain used when nothing is configured: the embedded, in-process bcoin regtest node. */
+export const EMBEDDED_CHAIN = 'bcoin-regtest';
+
+/** Variables without which a production deployment must not start (DESIGN.md section 7). */
+const REQUIRED_IN_PRODUCTION: readonly EnvKey[] = [
+  'MONGODB_URI',
+  'CHAIN',
+  'CHAIN_RPC_URL',
+  'WALLET_XPUB',
+  'FEE_ADDRESS',
+  'OPERATOR_TOKEN',
+];
+const MIN_OPERATOR_TOKEN_LENGTH = 32;
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  logLevel: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Absent: the embedded local MongoDB-compatible server (development only). */
+  mongodbUri: string | undefined;
+  chain: ChainProfile;
+  /** Absent: the embedded regtest node (development only). */
+  chainRpcUrl: Secret | undefined;
+  walletXpub: string | undefined;
+  /** Only the settlement signer reads these. */
+  walletXprv: Secret | undefined;
+  walletMnemonic: Secret | undefined;
+  feeAddress: string | undefined;
+  serviceFeeBps: number;
+  minConfirmations: number;
+  settlementCron: string;
+  unclaimedMonths: number;
+  operatorToken: Secret | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = ENV_SCHEMA.safeParse(pickEnv(env));
+  if (!parsed.success) {
+    throw configError(parsed.error.issues.map((issue) => `${issueKey(issue.path)}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  const chain = CHAIN_PROFILES[values.CHAIN ?? EMBEDDED_CHAIN];
+  const problems = crossFieldProblems(values, chain);
+  if (problems.length > 0) throw configError(problems);
+
+  return {
+    nodeEnv: values.NODE_ENV,
+    logLevel: values.LOG_LEVEL,
+    dataDir: values.DATA_DIR,
+    host: values.HOST,
+    port: values.PORT,
+    mongodbUri: values.MONGODB_URI,
+    chain,
+    chainRpcUrl: secretOf(values.CHAIN_RPC_URL),
+    walletXpub: values.WALLET_XPUB,
+    walletXprv: secretOf(values.WALLET_XPRV),
+    walletMnemonic: secretOf(values.WALLET_MNEMONIC),
+    feeAddress: values.FEE_ADDRESS,
+    serviceFeeBps: values.SERVICE_FEE_BPS,
+    minConfirmations: values.MIN_CONFIRMATIONS,
+    settlementCron: values.SETTLEMENT_CRON,
+    unclaimedMonths: values.UNCLAIMED_MONTHS,
+    operatorToken: secretOf(values.OPERATOR_TOKEN),
+  };
+}
+
+function pickEnv(env: Env): Record<string, string | undefined> {
+  return Object.fromEntries(ENV_KEYS.map((key) => [key, env[key]]));
+}
+
+function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProfile): string[] {
+  const problems: string[] = [];
+  if (values.NODE_ENV === 'production') {
+    for (const key of REQUIRED_IN_PRODUCTION) {
+      if (values[key] === undefined) problems.push(`${key}: required when NODE_ENV=production`);
+    }
+    const token = values.OPERATOR_TOKEN;
+    if (token !== undefined && token.length < MIN_OPERATOR_TOKEN_LENGTH) {
+      problems.push(`OPERATOR_TOKEN: must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters in production`);
+    }
+  }
+  if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
+    problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');
+  }
+  if (values.WALLET_XPUB !== undefined) {
+    try {
+      parseAccountXpub(chain, values.WALLET_XPUB);
+    } catch (error) {
+      problems.push(`WALLET_XPUB: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (values.FEE_ADDRESS !== undefined) {
+    const check = checkAddress(chain, values.FEE_ADDRESS);
+    if (!check.valid) problems.push(`FEE_ADDRESS: ${check.message}`);
+  }
+  return problems;
+}
+
+function configError(problems: string[]): KibbleError {
+  return new KibbleError(
+    'config-invalid',
+    `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      problems.map((problem) => `  - ${problem}`).join('\n'),
+    { problems },
+  );
+}
+
+function issueKey(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.') || '(environment)';
+}
+
+function secretOf(value: string | undefined): Secret | undefined {
+  return value === undefined ? undefined : new Secret(value);
+}

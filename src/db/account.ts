@@ -1,0 +1,39 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { baseSchemaOptions, createdAt, requiredAmount } from './fields';
+
+/** The key that makes handles unique regardless of case ("Alice" and "alice" collide). */
+export function handleKeyOf(handle: string): string {
+  return handle.normalize('NFKC').toLowerCase();
+}
+
+const accountSchema = new Schema(
+  {
+    /** As the user typed it (shown in pages). */
+    handle: { type: String, required: true, trim: true },
+    /** `handleKeyOf(handle)`, set on validation: unique index (FerretDB has no collations). */
+    handleKey: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    /** BIP32 index of the deposit address `.../0/<depositIndex>`, from the counters collection. */
+    depositIndex: {
+      type: Number,
+      required: true,
+      min: 0,
+      max: 0x7fffffff,
+      validate: { validator: Number.isInteger, message: 'depositIndex must be an integer' },
+    },
+    monthlyBudget: { ...requiredAmount, default: 0n },
+    payoutAddress: { type: String },
+    createdAt,
+  },
+  { ...baseSchemaOptions, collection: 'accounts' },
+);
+
+accountSchema.index({ handleKey: 1 }, { unique: true });
+accountSchema.index({ depositIndex: 1 }, { unique: true });
+
+accountSchema.pre('validate', function setHandleKey() {
+  if (typeof this.handle === 'string') this.handleKey = handleKeyOf(this.handle.trim());
+});
+
+export type Account = InferSchemaType<typeof accountSchema> & { _id: Types.ObjectId };
+export const AccountModel = model('Account', accountSchema);

@@ -1,0 +1,35 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { baseSchemaOptions, requiredAmount, requiredObjectId } from './fields';
+
+export const DEPOSIT_STATUSES = ['pending', 'credited', 'orphaned'] as const;
+export type DepositStatus = (typeof DEPOSIT_STATUSES)[number];
+
+/** The natural key of a deposit, used as `_id`: each output is recorded once. */
+export function depositKey(txid: string, vout: number): string {
+  return `${txid}:${vout}`;
+}
+
+const depositSchema = new Schema(
+  {
+    /** `depositKey(txid, vout)` */
+    _id: { type: String, required: true },
+    txid: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
+    vout: { type: Number, required: true, min: 0 },
+    address: { type: String, required: true },
+    accountId: requiredObjectId,
+    amount: requiredAmount,
+    blockHash: { type: String, required: true },
+    blockHeight: { type: Number, required: true, min: 0 },
+    status: { type: String, enum: DEPOSIT_STATUSES, required: true, default: 'pending' },
+    seenAt: { type: Date, required: true },
+    creditedAt: { type: Date },
+  },
+  { ...baseSchemaOptions, collection: 'deposits' },
+);
+
+depositSchema.index({ status: 1, blockHeight: 1 });
+depositSchema.index({ accountId: 1 });
+depositSchema.index({ blockHash: 1 });
+
+export type Deposit = InferSchemaType<typeof depositSchema>;
+export const DepositModel = model('Deposit', depositSchema);

@@ -1,0 +1,55 @@
+// Every model of kibble, one import for repositories and tests.
+import { AccountModel } from './account';
+import { ChainCursorModel } from './chain-cursor';
+import { ClaimModel } from './claim';
+import { ClickModel } from './click';
+import { CounterModel } from './counter';
+import { DepositModel } from './deposit';
+import { LeaseModel } from './lease';
+import { LedgerEntryModel } from './ledger-entry';
+import { MempoolDepositModel } from './mempool-deposit';
+import { ScannedBlockModel } from './scanned-block';
+import { SessionModel } from './session';
+import { SettlementModel } from './settlement';
+import { SubscriptionModel } from './subscription';
+import { ThingModel } from './thing';
+import { WalletAddressModel } from './wallet-address';
+import { WalletOutputModel } from './wallet-output';
+
+export * from './account';
+export * from './chain-cursor';
+export * from './claim';
+export * from './click';
+export * from './counter';
+export * from './deposit';
+export * from './errors';
+export * from './lease';
+export * from './ledger-entry';
+export * from './mempool-deposit';
+export * from './scanned-block';
+export * from './session';
+export * from './settlement';
+export * from './subscription';
+export * from './thing';
+export * from './wallet-address';
+export * from './wallet-output';
+
+/** All models, for index synchronisation at start-up and in tests. */
+export const ALL_MODELS = [
+  AccountModel,
+  ChainCursorModel,
+  ClaimModel,
+  ClickModel,
+  CounterModel,
+  DepositModel,
+  LeaseModel,
+  LedgerEntryModel,
+  MempoolDepositModel,
+  ScannedBlockModel,
+  SessionModel,
+  SettlementModel,
+  SubscriptionModel,
+  ThingModel,
+  WalletAddressModel,
+  WalletOutputModel,
+] as const;

@@ -1,0 +1,32 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { baseSchemaOptions, createdAt } from './fields';
+
+export const WALLET_ADDRESS_KINDS = ['deposit', 'change'] as const;
+export type WalletAddressKind = (typeof WALLET_ADDRESS_KINDS)[number];
+
+/**
+ * Every address of the service's HD tree that was handed out (deposit) or used (change). Stored
+ * when created because deriving is slow (~0.4 ms each): the scanner loads 100,000+ of them at
+ * start-up from here, not by re-deriving.
+ */
+const walletAddressSchema = new Schema(
+  {
+    /** The address itself. */
+    _id: { type: String, required: true },
+    kind: { type: String, enum: WALLET_ADDRESS_KINDS, required: true },
+    /** BIP32 index on its branch: `.../0/<index>` (deposit) or `.../1/<index>` (change). */
+    index: { type: Number, required: true, min: 0 },
+    /** The donor whose deposits arrive here (deposit addresses only). */
+    accountId: { type: String },
+    /** Monotonic sequence so the scanner can load only what is new since its last look. */
+    seq: { type: Number, required: true },
+    createdAt,
+  },
+  { ...baseSchemaOptions, collection: 'wallet_addresses' },
+);
+
+walletAddressSchema.index({ kind: 1, index: 1 }, { unique: true });
+walletAddressSchema.index({ seq: 1 }, { unique: true });
+
+export type WalletAddress = InferSchemaType<typeof walletAddressSchema>;
+export const WalletAddressModel = model('WalletAddress', walletAddressSchema);

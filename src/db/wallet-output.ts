@@ -1,0 +1,36 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { baseSchemaOptions, requiredAmount } from './fields';
+import { WALLET_ADDRESS_KINDS } from './wallet-address';
+
+export const WALLET_OUTPUT_STATUSES = ['unspent', 'spent', 'orphaned'] as const;
+export type WalletOutputStatus = (typeof WALLET_OUTPUT_STATUSES)[number];
+
+/**
+ * An output on chain that pays one of the service's addresses (a deposit or change): what the
+ * wallet holds. `_id` is `txid:vout`, so recording a block twice changes nothing.
+ */
+const walletOutputSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    txid: { type: String, required: true },
+    vout: { type: Number, required: true, min: 0 },
+    address: { type: String, required: true },
+    kind: { type: String, enum: WALLET_ADDRESS_KINDS, required: true },
+    addressIndex: { type: Number, required: true },
+    amount: requiredAmount,
+    coinbase: { type: Boolean, required: true, default: false },
+    blockHash: { type: String, required: true },
+    blockHeight: { type: Number, required: true },
+    status: { type: String, enum: WALLET_OUTPUT_STATUSES, required: true, default: 'unspent' },
+    spentByTxid: { type: String },
+    spentHeight: { type: Number },
+  },
+  { ...baseSchemaOptions, collection: 'wallet_outputs' },
+);
+
+walletOutputSchema.index({ status: 1, blockHeight: 1 });
+walletOutputSchema.index({ blockHeight: 1 });
+walletOutputSchema.index({ spentHeight: 1 });
+
+export type WalletOutput = InferSchemaType<typeof walletOutputSchema>;
+export const WalletOutputModel = model('WalletOutput', walletOutputSchema);

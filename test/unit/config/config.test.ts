@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { ENV_KEYS, loadConfig } from '../../../src/config/config';
+import { CHAIN_PROFILES } from '../../../src/config/chains';
+import { createSigner } from '../../../src/chain/hd';
+import { isKibbleError } from '../../../src/errors';
+
+const MNEMONIC =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const dogecoinXpub = createSigner(CHAIN_PROFILES.dogecoin, { mnemonic: MNEMONIC }).accountXpub();
+const DOGECOIN_ADDRESS = 'DBus3bamQjgJULBJtYXpEzDWQRwF5iwxgC';
+const STRONG_TOKEN = 'x'.repeat(40);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (isKibbleError(error, 'config-invalid')) return error.details?.problems as string[];
+    throw error;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig', () => {
+  it('gives development defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      serviceFeeBps: 1000,
+      minConfirmations: 6,
+      settlementCron: '0 0 1 * *',
+      unclaimedMonths: 6,
+      mongodbUri: undefined,
+      chainRpcUrl: undefined,
+    });
+    expect(config.chain.name).toBe('bcoin-regtest');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', CHAIN: '', MONGODB_URI: '' }).port).toBe(3000);
+  });
+
+  it('parses a full production environment', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db1,db2/kibble?replicaSet=rs0',
+      CHAIN: 'dogecoin',
+      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
+      WALLET_XPUB: dogecoinXpub,
+      FEE_ADDRESS: DOGECOIN_ADDRESS,
+      OPERATOR_TOKEN: STRONG_TOKEN,
+      SERVICE_FEE_BPS: '250',
+      PORT: '8080',
+    });
+    expect(config.chain.name).toBe('dogecoin');
+    expect(config.serviceFeeBps).toBe(250);
+    expect(config.port).toBe(8080);
+    expect(config.chainRpcUrl?.reveal()).toBe('http://user:pw@127.0.0.1:22555/');
+  });
+
+  it('lists every problem at once, naming each variable', () => {
+    const problems = problemsOf({
+      PORT: '70000',
+      SERVICE_FEE_BPS: '12.5',
+      CHAIN: 'bitcoin',
+      MIN_CONFIRMATIONS: '0',
+      SETTLEMENT_CRON: 'every monday',
+      MONGODB_URI: 'postgres://x',
+    });
+    const keys = problems.map((problem) => problem.split(':')[0]);
+    expect(keys.sort()).toEqual(
+      ['CHAIN', 'MIN_CONFIRMATIONS', 'MONGODB_URI', 'PORT', 'SERVICE_FEE_BPS', 'SETTLEMENT_CRON'].sort(),
+    );
+  });
+
+  it('requires the production settings and names each missing one', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', OPERATOR_TOKEN: 'short' });
+    for (const key of ['MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'FEE_ADDRESS']) {
+      expect(problems).toContainEqual(`${key}: required when NODE_ENV=production`);
+    }
+    expect(problems.some((problem) => problem.startsWith('OPERATOR_TOKEN:'))).toBe(true);
+  });
+
+  it('checks the fee address and xpub against the configured chain', () => {
+    const problems = problemsOf({
+      CHAIN: 'litecoin',
+      FEE_ADDRESS: DOGECOIN_ADDRESS,
+      WALLET_XPUB: dogecoinXpub,
+    });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['FEE_ADDRESS', 'WALLET_XPUB']);
+  });
+
+  it('refuses both an extended private key and a mnemonic', () => {
+    expect(problemsOf({ WALLET_XPRV: 'a', WALLET_MNEMONIC: 'b' })).toHaveLength(1);
+  });
+
+  it('never prints secrets through JSON or inspect', () => {
+    const config = loadConfig({ WALLET_MNEMONIC: MNEMONIC, OPERATOR_TOKEN: STRONG_TOKEN });
+    const json = JSON.stringify(config, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+    const printed = json + inspect(config, { depth: 5 });
+    expect(printed).not.toContain('abandon');
+    expect(printed).not.toContain(STRONG_TOKEN);
+    expect(config.walletMnemonic?.reveal()).toBe(MNEMONIC);
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(__dirname, '../../../.env.example'), 'utf8').split('\n');
+  const documented = lines
+    .map((line, index) => ({ key: /^([A-Z0-9_]+)=/.exec(line)?.[1], index }))
+    .filter((entry): entry is { key: string; index: number } => entry.key !== undefined);
+
+  it('lists every variable of the config schema, and nothing else', () => {
+    expect(documented.map((entry) => entry.key).sort()).toEqual([...ENV_KEYS].sort());
+  });
+
+  it('documents each variable in a comment above it', () => {
+    for (const { key, index } of documented) {
+      let above = index - 1;
+      while (above >= 0 && /^[A-Z0-9_]+=/.test(lines[above] ?? '')) above -= 1;
+      expect({ key, comment: lines[above]?.startsWith('#') }).toEqual({ key, comment: true });
+    }
+  });
+});
