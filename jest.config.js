@@ -7,6 +7,8 @@ const transform = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests start servers and mine blocks; unit tests finish far below this.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -21,7 +23,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };
