@@ -17,7 +17,14 @@ root=$(cd "$here/../.." && pwd)
 bin_dir=${KIBBLE_FERRETDB_BIN_DIR:-$root/.cache/bin}
 bin=$bin_dir/ferretdb
 
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -qx "version: $VERSION"; then
+# Captured before grep: with pipefail, `grep -q` closing the pipe early would fail the check.
+reports_version() {
+  local out
+  out=$("$1" --version 2>&1) || return 1
+  grep -qx "version: $VERSION" <<<"$out"
+}
+
+if [ -x "$bin" ] && reports_version "$bin"; then
   echo "ferretdb: $bin is $VERSION, nothing to build"
   exit 0
 fi
@@ -45,7 +52,7 @@ echo "ferretdb: go build -mod=vendor -trimpath github.com/FerretDB/FerretDB/cmd/
 go build -mod=vendor -trimpath -o "$bin.tmp.$$" github.com/FerretDB/FerretDB/cmd/ferretdb
 mv -f "$bin.tmp.$$" "$bin"
 
-"$bin" --version | grep -qx "version: $VERSION" || {
+reports_version "$bin" || {
   echo "ferretdb: built binary does not report $VERSION:" >&2
   "$bin" --version >&2
   exit 1
