@@ -50,6 +50,9 @@ export function spawnManaged(name: string, command: string, args: readonly strin
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches kibble only, which then stops the
+    // helpers in order (the scanner's last pass must not lose its node mid-way).
+    detached: true,
   });
   let output = '';
   const append = (chunk: Buffer): void => {

@@ -2,7 +2,7 @@
 // default: in memory, no P2P listener, no wallet, JSON-RPC on 127.0.0.1 behind an API key.
 // Its regtest uses bcoin's own prefixes (P2PKH 0x3c, P2SH 0x26, WIF 0x5a): see DESIGN.md §8.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, onExitCleanup, spawnManaged, waitUntilReady } from '../lib/managed-process';
@@ -17,6 +17,8 @@ export interface RegtestNode {
 }
 
 export interface StartRegtestNodeOptions {
+  /** Keep the chain on disk in this folder (reused next start). Default: in memory, temp prefix. */
+  dataDir?: string;
   /** Extra bcoin options, e.g. `--index-tx=true`. */
   extraArgs?: readonly string[];
   startTimeoutMs?: number;
@@ -32,8 +34,12 @@ export async function startRegtestNode(options: StartRegtestNodeOptions = {}): P
   const apiKey = randomBytes(16).toString('hex');
   // bcoin reads <prefix>/bcoin.conf and BCOIN_* variables: a fresh prefix and a clean env keep
   // the node independent of the machine (and nothing is written to ~/.bcoin).
-  const prefix = mkdtempSync(join(tmpdir(), 'kibble-bcoin-'));
-  const removePrefix = (): void => rmSync(prefix, { recursive: true, force: true });
+  const persistent = options.dataDir !== undefined;
+  const prefix = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kibble-bcoin-'));
+  if (persistent) mkdirSync(prefix, { recursive: true });
+  const removePrefix = (): void => {
+    if (!persistent) rmSync(prefix, { recursive: true, force: true });
+  };
   const unregisterCleanup = onExitCleanup(removePrefix);
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toUpperCase().startsWith('BCOIN_')));
   const script = join(dirname(require.resolve('bcoin/package.json')), 'bin', 'node');
@@ -43,7 +49,7 @@ export async function startRegtestNode(options: StartRegtestNodeOptions = {}): P
     const args = [
       script,
       '--network=regtest',
-      '--memory=true',
+      `--memory=${persistent ? 'false' : 'true'}`,
       '--listen=false',
       '--workers=false',
       '--no-wallet=true',
@@ -54,7 +60,7 @@ export async function startRegtestNode(options: StartRegtestNodeOptions = {}): P
       `--log-level=${options.logLevel ?? 'warning'}`,
       ...(options.extraArgs ?? []),
     ];
-    options.log?.(`starting bcoin regtest node (JSON-RPC on 127.0.0.1:${port}, chain in memory)`);
+    options.log?.(`starting bcoin regtest node (JSON-RPC on 127.0.0.1:${port}, chain ${persistent ? `in ${prefix}` : 'in memory'})`);
     const proc = spawnManaged('bcoin', process.execPath, args, { env });
     const rpcUrl = `http://x:${apiKey}@127.0.0.1:${port}/`;
     try {

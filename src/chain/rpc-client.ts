@@ -23,6 +23,8 @@ export interface ChainRpc {
   /** The serialized block, for `parseBlock`. */
   getRawBlock(hash: string): Promise<Uint8Array>;
   getRawMempool(): Promise<string[]>;
+  /** A serialized transaction; without -txindex only mempool transactions are found. */
+  getRawTransaction(txid: string): Promise<Uint8Array>;
   /** An unspent output, or null when it is spent or unknown. */
   getTxOut(txid: string, vout: number, includeMempool?: boolean): Promise<TxOutInfo | null>;
   /**
@@ -110,6 +112,15 @@ function requireHash(what: string, value: string): void {
   }
 }
 
+function hexToBytes(method: string, subject: string, hex: string): Uint8Array {
+  const bytes = Buffer.from(hex, 'hex');
+  // Buffer.from stops silently at the first non-hex character; a short decode means bad data.
+  if (bytes.length * 2 !== hex.length) {
+    throw new KibbleError('block-invalid', `${method} ${subject} returned data that is not hex`, { subject });
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 export function isAlreadyKnownError(error: unknown): boolean {
   return (
     error instanceof RpcError &&
@@ -176,13 +187,12 @@ export class JsonRpcChainClient implements ChainRpc, RegtestControl {
   /** `false` rather than verbosity 0: Dogecoin Core before 1.14.7 only takes a bool. */
   async getRawBlock(hash: string): Promise<Uint8Array> {
     requireHash('block hash', hash);
-    const hex = await this.call('getblock', [hash, false], z.string());
-    const bytes = Buffer.from(hex, 'hex');
-    // Buffer.from stops silently at the first non-hex character; a short decode means bad data.
-    if (bytes.length * 2 !== hex.length) {
-      throw new KibbleError('block-invalid', `getblock ${hash} returned data that is not hex`, { hash });
-    }
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    return hexToBytes('getblock', hash, await this.call('getblock', [hash, false], z.string()));
+  }
+
+  async getRawTransaction(txid: string): Promise<Uint8Array> {
+    requireHash('txid', txid);
+    return hexToBytes('getrawtransaction', txid, await this.call('getrawtransaction', [txid, 0], z.string()));
   }
 
   getRawMempool(): Promise<string[]> {

@@ -3,6 +3,7 @@ import { isKibbleError } from '../errors';
 import { registerAddressCheck } from './commands/address-check';
 import { registerDecodeBlock } from './commands/decode-block';
 import { registerDerive } from './commands/derive';
+import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
 import { EXIT, processIo, type CliIo } from './io';
 
@@ -17,6 +18,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerDerive(program, io, setExit);
   registerAddressCheck(program, io, setExit);
   registerDecodeBlock(program, io, setExit);
+  registerScan(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

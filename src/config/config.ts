@@ -53,6 +53,14 @@ export const ENV_SCHEMA = z.object({
     .default('0 0 1 * *')
     .refine((value) => isValidCron(value), 'must be a cron expression such as "0 0 1 * *"'),
   UNCLAIMED_MONTHS: integer(1, 120, 6),
+  SCAN_INTERVAL_SECONDS: integer(1, 3600, 10),
+  SCAN_START_HEIGHT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9]{1,10}$/, 'must be a block height (a whole number >= 0)')
+      .transform(Number)
+      .optional(),
+  ),
   OPERATOR_TOKEN: optionalText,
 });
 
@@ -93,6 +101,9 @@ export interface Config {
   minConfirmations: number;
   settlementCron: string;
   unclaimedMonths: number;
+  scanIntervalSeconds: number;
+  /** First block the deposit scanner reads on its very first run; default: the tip then. */
+  scanStartHeight: number | undefined;
   operatorToken: Secret | undefined;
 }
 
@@ -125,6 +136,8 @@ export function loadConfig(env: Env = process.env): Config {
     minConfirmations: values.MIN_CONFIRMATIONS,
     settlementCron: values.SETTLEMENT_CRON,
     unclaimedMonths: values.UNCLAIMED_MONTHS,
+    scanIntervalSeconds: values.SCAN_INTERVAL_SECONDS,
+    scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
   };
 }

@@ -21,6 +21,13 @@ const depositSchema = new Schema(
     blockHash: { type: String, required: true },
     blockHeight: { type: Number, required: true, min: 0 },
     status: { type: String, enum: DEPOSIT_STATUSES, required: true, default: 'pending' },
+    /** A coinbase output may only be credited once it is mature. */
+    coinbase: { type: Boolean, required: true, default: false },
+    /**
+     * How many times it was credited; a reorg can orphan a credited deposit and the new chain can
+     * bring it back. Journal ids carry this number, so each credit and reversal is written once.
+     */
+    creditSeq: { type: Number, required: true, default: 0 },
     seenAt: { type: Date, required: true },
     creditedAt: { type: Date },
   },

@@ -18,15 +18,12 @@ const walletAddressSchema = new Schema(
     index: { type: Number, required: true, min: 0 },
     /** The donor whose deposits arrive here (deposit addresses only). */
     accountId: { type: String },
-    /** Monotonic sequence so the scanner can load only what is new since its last look. */
-    seq: { type: Number, required: true },
     createdAt,
   },
   { ...baseSchemaOptions, collection: 'wallet_addresses' },
 );
 
 walletAddressSchema.index({ kind: 1, index: 1 }, { unique: true });
-walletAddressSchema.index({ seq: 1 }, { unique: true });
 
 export type WalletAddress = InferSchemaType<typeof walletAddressSchema>;
 export const WalletAddressModel = model('WalletAddress', walletAddressSchema);

@@ -44,10 +44,10 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
       if (filled.chain.name !== 'bcoin-regtest') {
         throw new KibbleError('config-invalid', `CHAIN_RPC_URL: required for CHAIN=${filled.chain.name}; the embedded node runs bcoin-regtest only`);
       }
-      const node = await startRegtestNode({ log });
+      const node = await startRegtestNode({ log, dataDir: join(dataDir, 'chain') });
       stops.push(() => node.stop());
       filled = { ...filled, chainRpcUrl: new Secret(node.rpcUrl) };
-      started.push(`chain: embedded bcoin regtest node, JSON-RPC on 127.0.0.1:${node.port} (chain kept in memory)`);
+      started.push(`chain: embedded bcoin regtest node, JSON-RPC on 127.0.0.1:${node.port} (chain in ${join(dataDir, 'chain')})`);
     }
     if (filled.walletXpub === undefined) {
       const signerSecret = filled.walletXprv ?? filled.walletMnemonic;

@@ -1,7 +1,12 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { JsonRpcChainClient } from '../chain/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
+import { SlotLease } from '../jobs/lease';
+import { startScannerLoop, type RunningLoop } from '../jobs/scanner-loop';
 import type { Logger } from '../log';
+import { DepositScanner } from '../services/deposits/scanner';
 import { fillWithEmbeddedDefaults } from './embedded';
 
 export interface RunningKibble {
@@ -11,33 +16,47 @@ export interface RunningKibble {
   stop(): Promise<void>;
 }
 
-/** What `kibble serve` starts, in order; each later issue adds its part (API, scanner, cron). */
+const SCANNER_LEASE_SLOT_MS = 30_000;
+
+/** What `kibble serve` starts, in order; each later issue adds its part (API, cron). */
 export async function startKibble(config: Config, log: Logger): Promise<RunningKibble> {
   const embedded = await fillWithEmbeddedDefaults(config, (message) => log.info(message));
   const filled = embedded.config;
+  let scannerLoop: RunningLoop | undefined;
+  const stop = async (): Promise<void> => {
+    await scannerLoop?.stop();
+    await disconnectDatabase();
+    await embedded.stop();
+  };
   try {
     const connection = await connectDatabase({ uri: filled.mongodbUri ?? '' });
     const rpc = new JsonRpcChainClient(filled.chainRpcUrl?.reveal() ?? '');
     const chainInfo = await rpc.getBlockchainInfo();
+    const clock = () => new Date();
+    const scanner = new DepositScanner({
+      rpc,
+      chain: filled.chain,
+      minConfirmations: filled.minConfirmations,
+      log: log.child({ job: 'scanner' }),
+      clock,
+      // The embedded chain is kibble's own from block 0; a real chain starts at the tip.
+      startHeight: filled.scanStartHeight ?? (filled.chainRpcUrl === config.chainRpcUrl ? undefined : 0),
+    });
+    const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
+    scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }));
     const banner = [
       ...embedded.started,
       `chain: ${filled.chain.name}, node at ${rpc.redactedUrl}, tip height ${chainInfo.blocks}`,
       `wallet: deposit addresses from xpub ${filled.walletXpub?.slice(0, 12)}..., fee address ${filled.feeAddress ?? '(not set)'}`,
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
-      'not yet: the HTTP API (issue 4), the deposit scanner (issue 3), the monthly settlement (issue 5)',
+      `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
+      'not yet: the HTTP API (issue 4), the monthly settlement (issue 5)',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
-    return {
-      config: filled,
-      banner,
-      stop: async () => {
-        await disconnectDatabase();
-        await embedded.stop();
-      },
-    };
+    return { config: filled, banner, stop };
   } catch (error) {
-    await disconnectDatabase();
-    await embedded.stop();
+    await stop();
     throw error;
   }
 }

@@ -1,0 +1,15 @@
+import type { AddressDeriver } from '../../chain/hd';
+import { allocateCounterValue, COUNTER_DEPOSIT_INDEX } from '../../db/counter';
+import { registerWalletAddress } from '../deposits/wallet-addresses';
+
+/**
+ * Gives an account its own deposit address `.../0/<index>`: the index comes from the atomic
+ * counter (never check-then-insert), and the address is registered for the scanner before it is
+ * shown to anyone, so no payment to it can be missed.
+ */
+export async function allocateDepositAddress(deriver: AddressDeriver, accountId: string, at: Date): Promise<{ index: number; address: string }> {
+  const index = await allocateCounterValue(COUNTER_DEPOSIT_INDEX);
+  const address = deriver.depositAddress(index);
+  await registerWalletAddress({ address, kind: 'deposit', index, accountId }, at);
+  return { index, address };
+}

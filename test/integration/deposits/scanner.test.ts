@@ -1,0 +1,197 @@
+import { AddressDeriver, createSigner } from '../../../src/chain/hd';
+import { JsonRpcChainClient, type ChainRpc } from '../../../src/chain/rpc-client';
+import { chainProfile } from '../../../src/config/chains';
+import { AccountModel } from '../../../src/db/account';
+import { ChainCursorModel } from '../../../src/db/chain-cursor';
+import { ScannedBlockModel } from '../../../src/db/scanned-block';
+import { DepositModel, depositKey } from '../../../src/db/deposit';
+import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
+import { WalletOutputModel } from '../../../src/db/wallet-output';
+import { createLogger } from '../../../src/log';
+import { COIN } from '../../../src/money/amount';
+import { CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
+import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
+import { DepositScanner, type ScannerDeps } from '../../../src/services/deposits/scanner';
+import { accountBalance, unbalancedJournals } from '../../../src/services/ledger';
+import { useTestDatabase } from '../../support/database';
+import { RegtestFaucet } from '../../support/faucet';
+import { useRegtestNode } from '../../support/regtest';
+
+const chain = chainProfile('bcoin-regtest');
+const MIN_CONFIRMATIONS = 3;
+const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const signer = createSigner(chain, { mnemonic: MNEMONIC });
+const deriver = new AddressDeriver(chain, signer.accountXpub());
+
+describe('deposit scanner on a real regtest node', () => {
+  useTestDatabase();
+  const node = useRegtestNode();
+  let rpc: JsonRpcChainClient;
+  let faucet: RegtestFaucet;
+  let scanner: DepositScanner;
+  let handleCounter = 0;
+
+  const deps = (overrides: Partial<ScannerDeps> = {}): ScannerDeps => ({
+    rpc,
+    chain,
+    minConfirmations: MIN_CONFIRMATIONS,
+    log: createLogger('silent'),
+    clock: () => new Date(),
+    startHeight: 0,
+    ...overrides,
+  });
+
+  async function newDonor(): Promise<{ id: string; address: string; index: number }> {
+    const id = new AccountModel()._id.toString();
+    const { index, address } = await allocateDepositAddress(deriver, id, new Date());
+    handleCounter += 1;
+    await AccountModel.create({ _id: id, handle: `donor${handleCounter}`, passwordHash: 'x', depositIndex: index });
+    return { id, address, index };
+  }
+
+  const balanceOf = (donor: { id: string }) => accountBalance(donorAccount(donor.id));
+  const depositOf = (txid: string, vout: number) => DepositModel.findById(depositKey(txid, vout)).lean();
+
+  beforeAll(async () => {
+    rpc = new JsonRpcChainClient(node.rpcUrl);
+    faucet = new RegtestFaucet(rpc, chain);
+    await faucet.prepare();
+    scanner = new DepositScanner(deps());
+  });
+
+  afterEach(async () => {
+    expect(await unbalancedJournals()).toEqual([]);
+  });
+
+  it('shows a deposit as pending from the mempool on, and credits it after the confirmations', async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 12n * COIN }]);
+    const vout = paid.vouts[0] as number;
+
+    await scanner.scanOnce();
+    expect(await MempoolDepositModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ accountId: donor.id, amount: 12n * COIN });
+    expect(await depositOf(paid.txid, vout)).toBeNull();
+
+    await faucet.mine(MIN_CONFIRMATIONS - 1);
+    await scanner.scanOnce();
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'pending', amount: 12n * COIN });
+    expect(await MempoolDepositModel.countDocuments()).toBe(0);
+    expect(await balanceOf(donor)).toBe(0n);
+
+    await faucet.mine(1);
+    const report = await scanner.scanOnce();
+    expect(report.credited).toBe(1);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await balanceOf(donor)).toBe(12n * COIN);
+
+    // Further passes change nothing.
+    await faucet.mine(2);
+    expect((await scanner.scanOnce()).credited).toBe(0);
+    expect(await balanceOf(donor)).toBe(12n * COIN);
+  });
+
+  it('records two deposits of one transaction, to two donors and twice to one', async () => {
+    const alice = await newDonor();
+    const bob = await newDonor();
+    const paid = await faucet.pay([
+      { address: alice.address, amount: 1n * COIN },
+      { address: bob.address, amount: 2n * COIN },
+      { address: alice.address, amount: 3n * COIN },
+    ]);
+    await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    for (const vout of paid.vouts) expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited' });
+    expect(await balanceOf(alice)).toBe(4n * COIN);
+    expect(await balanceOf(bob)).toBe(2n * COIN);
+  });
+
+  it('un-credits a deposit orphaned by invalidateblock, and credits it once when it returns', async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 7n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const [blockWithDeposit] = await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await balanceOf(donor)).toBe(7n * COIN);
+
+    await rpc.invalidateBlock(blockWithDeposit as string);
+    const afterReorg = await scanner.scanOnce();
+    expect(afterReorg.reorgs).toBe(1);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'orphaned' });
+    expect(await balanceOf(donor)).toBe(0n);
+    expect(await WalletOutputModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ status: 'orphaned' });
+
+    // The payer's wallet sends it again if the node dropped it with the block; new blocks confirm it.
+    await faucet.sync();
+    if (!(await rpc.getRawMempool()).includes(paid.txid)) await faucet.broadcast(paid.hex);
+    await faucet.mine(MIN_CONFIRMATIONS + 1);
+    await scanner.scanOnce();
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2 });
+    expect(await balanceOf(donor)).toBe(7n * COIN);
+    expect(await scanner.scanOnce()).toMatchObject({ credited: 0, reorgs: 0 });
+    expect(await balanceOf(donor)).toBe(7n * COIN);
+  });
+
+  it('loses and doubles nothing when the scan is interrupted in the middle', async () => {
+    const donors = [await newDonor(), await newDonor(), await newDonor()];
+    const payments = [];
+    for (const donor of donors) {
+      payments.push(await faucet.pay([{ address: donor.address, amount: 5n * COIN }]));
+      await faucet.mine(2);
+    }
+    await faucet.mine(MIN_CONFIRMATIONS);
+
+    // A node connection that dies after a few blocks, as a crash of the scanner would.
+    const crashing = new DepositScanner(deps({ rpc: failingAfter(rpc, 3), prefetch: 1 }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+
+    const restarted = new DepositScanner(deps());
+    await restarted.scanOnce();
+    for (const [i, donor] of donors.entries()) {
+      expect(await balanceOf(donor)).toBe(5n * COIN);
+      expect(await depositOf(payments[i]!.txid, payments[i]!.vouts[0] as number)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    }
+    // Scanning the same blocks again (cursor moved back by hand) still doubles nothing.
+    const tip = await rpc.getBlockCount();
+    await rollCursorBack(tip - 8);
+    await new DepositScanner(deps()).scanOnce();
+    for (const donor of donors) expect(await balanceOf(donor)).toBe(5n * COIN);
+  });
+
+  it("recognises the service's own spends of its outputs", async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 9n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await WalletOutputModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ status: 'unspent', kind: 'deposit' });
+
+    const key = signer.keyPairFor({ change: 0, index: donor.index });
+    const spendTxid = await faucet.spendFrom(key, [{ txid: paid.txid, vout, value: 9n * COIN }], faucet.address);
+    await faucet.mine(1);
+    const report = await scanner.scanOnce();
+    expect(report.spent).toBe(1);
+    expect(await WalletOutputModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ status: 'spent', spentByTxid: spendTxid });
+    // The custody account still equals the credited deposits: spending is the settlement's job to book.
+    expect(await accountBalance(CUSTODY_ACCOUNT)).toBeLessThan(0n);
+  });
+});
+
+function failingAfter(rpc: ChainRpc, rawBlocks: number): ChainRpc {
+  let served = 0;
+  return new Proxy(rpc, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== 'getRawBlock' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (hash: string) => {
+        served += 1;
+        if (served > rawBlocks) throw new Error('simulated crash');
+        return (value as ChainRpc['getRawBlock']).call(target, hash);
+      };
+    },
+  });
+}
+
+async function rollCursorBack(height: number): Promise<void> {
+  const block = await ScannedBlockModel.findById(height).lean();
+  await ChainCursorModel.updateOne({ _id: chain.name }, { $set: { height, hash: block?.hash } });
+}
