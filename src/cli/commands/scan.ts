@@ -33,6 +33,7 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
           minConfirmations: config.minConfirmations,
           log,
           clock: () => new Date(),
+          ...(config.scanStartHeight === undefined ? {} : { startHeight: config.scanStartHeight }),
         });
         const report = await scanner.scanOnce();
         io.out(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AddressDeriver, createSigner } from '../../../src/chain/hd';
+import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { chainProfile } from '../../../src/config/chains';
+import { DepositModel } from '../../../src/db/deposit';
+import { COIN } from '../../../src/money/amount';
+import { donorAccount } from '../../../src/money/ledger';
+import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
+import type { ScanReport } from '../../../src/services/deposits/scanner';
+import { accountBalance } from '../../../src/services/ledger';
+import { useTestDatabase } from '../../support/database';
+import { RegtestFaucet } from '../../support/faucet';
+import { useRegtestNode } from '../../support/regtest';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../../..');
+const chain = chainProfile('bcoin-regtest');
+const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+
+describe('npx kibble scan --once', () => {
+  const db = useTestDatabase();
+  const node = useRegtestNode();
+
+  async function scanOnce(): Promise<ScanReport> {
+    const env = {
+      ...process.env,
+      MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
+      CHAIN: 'bcoin-regtest',
+      CHAIN_RPC_URL: node.rpcUrl,
+      MIN_CONFIRMATIONS: '2',
+      SCAN_START_HEIGHT: '0',
+      LOG_LEVEL: 'silent',
+    };
+    const { stdout } = await run('npx', ['--no-install', 'kibble', 'scan', '--once', '--json'], { cwd: ROOT, env, timeout: 60_000 });
+    return JSON.parse(stdout) as ScanReport;
+  }
+
+  it('scans to the tip, credits a confirmed deposit, and resumes from its cursor next time', async () => {
+    const rpc = new JsonRpcChainClient(node.rpcUrl);
+    const faucet = new RegtestFaucet(rpc, chain);
+    await faucet.prepare();
+    const deriver = new AddressDeriver(chain, createSigner(chain, { mnemonic: MNEMONIC }).accountXpub());
+    const donorId = '65f000000000000000000001';
+    const { address } = await allocateDepositAddress(deriver, donorId, new Date());
+    const paid = await faucet.pay([{ address, amount: 3n * COIN }]);
+    await faucet.mine(2);
+    const tip = await rpc.getBlockCount();
+
+    const first = await scanOnce();
+    expect(first).toMatchObject({ fromHeight: 0, toHeight: tip, tip, blocks: tip, credited: 1, reorgs: 0 });
+    expect(await DepositModel.findById(`${paid.txid}:${paid.vouts[0]}`).lean()).toMatchObject({ status: 'credited' });
+    expect(await accountBalance(donorAccount(donorId))).toBe(3n * COIN);
+
+    const second = await scanOnce();
+    expect(second).toMatchObject({ fromHeight: tip, toHeight: tip, blocks: 0, credited: 0 });
+    expect(await accountBalance(donorAccount(donorId))).toBe(3n * COIN);
+  });
+
+  it('says what is missing when the database or node is not configured', async () => {
+    const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent' };
+    const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain('needs MONGODB_URI and CHAIN_RPC_URL');
+  });
+});
