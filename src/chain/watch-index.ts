@@ -1,7 +1,7 @@
-import { hash as oneShotHash } from 'node:crypto';
 import type { ChainProfile } from '../config/chains';
 import { KibbleError } from '../errors';
 import { parseAddress } from './address';
+import { addressChecksumMatches, decodeBase58Address, encodeBase58Check } from './base58-address';
 
 /**
  * The set of the service's own addresses (deposit and change) that the block scanner tests every
@@ -222,25 +222,10 @@ function sameOwner(a: WatchOwner, b: WatchOwner): boolean {
   return a.kind === b.kind && a.accountId === b.accountId && a.index === b.index && a.address === b.address;
 }
 
-// --- base58check for 25-byte addresses ---------------------------------------------------------
-// address.ts decodes through BigInt and bitcoinjs's pure-JS SHA-256: ~28 µs an address on the
-// 2-core dev machine, ~3 s to load 100,000 at start-up. 32-bit limbs and node's SHA-256 take
-// ~9 µs, most of it the two hash calls. Text this fast path does not accept is handed to
-// parseAddress, which explains what is wrong with it.
-
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const BASE58_VALUES = new Int8Array(128).fill(-1);
-for (let i = 0; i < BASE58.length; i++) BASE58_VALUES[BASE58.charCodeAt(i)] = i;
-const ADDRESS_BYTES = 25;
-/**
- * The 25 bytes as big-endian 16-bit limbs: the version byte alone, then twelve pairs. 16 bits keep
- * the long arithmetic in small integers; 32-bit limbs need doubles, which ran 25 times slower
- * under jest's module sandbox.
- */
-const LIMBS = 13;
-const MAX_ADDRESS_CHARS = 35;
-/** Scratch limbs, reused: JS runs one call at a time and neither function below awaits. */
-const limbs = new Uint16Array(LIMBS);
+// --- addresses to hashes -----------------------------------------------------------------------
+// The common case, a valid address of this chain, goes through the fast 25-byte codec in
+// base58-address.ts. Text it does not accept is handed to parseAddress, which explains what is
+// wrong with it.
 
 function decodeForProfile(profile: ChainProfile, text: string): { type: WatchedScriptType; hash: Uint8Array } {
   return fastDecode(profile, text) ?? parseAddress(profile, text);
@@ -248,82 +233,11 @@ function decodeForProfile(profile: ChainProfile, text: string): { type: WatchedS
 
 function fastDecode(profile: ChainProfile, text: string): { type: WatchedScriptType; hash: Uint8Array } | undefined {
   const bytes = decodeBase58Address(text);
-  if (bytes === undefined || !checksumMatches(bytes)) return undefined;
+  if (bytes === undefined || !addressChecksumMatches(bytes)) return undefined;
   const version = bytes[0] as number;
   const { pubKeyHash, scriptHash } = profile.network;
   const hash = bytes.subarray(1, 1 + HASH_BYTES);
   if (version === pubKeyHash) return { type: 'p2pkh', hash };
   if (version === scriptHash || profile.legacyScriptHashVersions.includes(version)) return { type: 'p2sh', hash };
   return undefined;
-}
-
-/** The 25 bytes `text` encodes, or undefined if it is not canonical base58 of exactly 25 bytes. */
-function decodeBase58Address(text: string): Buffer | undefined {
-  if (text.length > MAX_ADDRESS_CHARS) return undefined;
-  limbs.fill(0);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    let carry = code < 128 ? (BASE58_VALUES[code] as number) : -1;
-    if (carry < 0) return undefined;
-    for (let j = LIMBS - 1; j >= 0; j--) {
-      const value = (limbs[j] as number) * 58 + carry;
-      limbs[j] = value & 0xffff;
-      carry = value >>> 16;
-    }
-    if (carry !== 0) return undefined;
-  }
-  if ((limbs[0] as number) > 0xff) return undefined;
-  const bytes = Buffer.allocUnsafe(ADDRESS_BYTES);
-  bytes[0] = limbs[0] as number;
-  for (let j = 1; j < LIMBS; j++) bytes.writeUInt16BE(limbs[j] as number, 2 * j - 1);
-  // Each leading '1' stands for one leading zero byte; anything else is a second spelling.
-  return leadingOnes(text) === leadingZeros(bytes) ? bytes : undefined;
-}
-
-function leadingOnes(text: string): number {
-  let n = 0;
-  while (text.charCodeAt(n) === 0x31) n += 1;
-  return n;
-}
-
-function leadingZeros(values: ArrayLike<number>): number {
-  let n = 0;
-  while (n < values.length && values[n] === 0) n += 1;
-  return n;
-}
-
-function checksumMatches(bytes: Buffer): boolean {
-  const digest = sha256d(bytes.subarray(0, 1 + HASH_BYTES));
-  return digest.compare(bytes, 1 + HASH_BYTES, ADDRESS_BYTES, 0, 4) === 0;
-}
-
-function sha256d(data: Uint8Array): Buffer {
-  return oneShotHash('sha256', oneShotHash('sha256', data, 'buffer'), 'buffer');
-}
-
-/** Base58check of a version byte and a 20-byte hash: long division of the limbs by 58. */
-function encodeBase58Check(version: number, hash: Uint8Array): string {
-  const bytes = Buffer.allocUnsafe(ADDRESS_BYTES);
-  bytes[0] = version;
-  bytes.set(hash, 1);
-  sha256d(bytes.subarray(0, 1 + HASH_BYTES)).copy(bytes, 1 + HASH_BYTES, 0, 4);
-  limbs[0] = version;
-  for (let j = 1; j < LIMBS; j++) limbs[j] = bytes.readUInt16BE(2 * j - 1);
-  // Digits are written from the end into one buffer: prepending to a string would keep each
-  // address as a chain of 34 one-character pieces for as long as the index lives.
-  const text = Buffer.alloc(MAX_ADDRESS_CHARS, '1');
-  let start = MAX_ADDRESS_CHARS;
-  for (let first = leadingZeros(limbs); first < LIMBS; ) {
-    let remainder = 0;
-    for (let j = first; j < LIMBS; j++) {
-      const value = (remainder << 16) | (limbs[j] as number);
-      const quotient = (value / 58) | 0;
-      limbs[j] = quotient;
-      remainder = value - quotient * 58;
-    }
-    start -= 1;
-    text[start] = BASE58.charCodeAt(remainder);
-    while (first < LIMBS && limbs[first] === 0) first += 1;
-  }
-  return text.toString('latin1', start - leadingZeros(bytes));
 }
