@@ -40,6 +40,7 @@ export const ENV_SCHEMA = z.object({
   DATA_DIR: optionalText.default('.data'),
   HOST: optionalText.default('127.0.0.1'),
   PORT: integer(1, 65_535, 3000),
+  PUBLIC_URL: urlWithProtocols(['http', 'https']),
   MONGODB_URI: urlWithProtocols(['mongodb', 'mongodb+srv']),
   CHAIN: optionalText.pipe(z.enum(CHAIN_NAMES).optional()),
   CHAIN_RPC_URL: urlWithProtocols(['http', 'https']),
@@ -87,6 +88,8 @@ export interface Config {
   dataDir: string;
   host: string;
   port: number;
+  /** Origin that embedded buttons and links point to; default http://<HOST>:<PORT>. */
+  publicUrl: string;
   /** Absent: the embedded local MongoDB-compatible server (development only). */
   mongodbUri: string | undefined;
   chain: ChainProfile;
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: values.DATA_DIR,
     host: values.HOST,
     port: values.PORT,
+    publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
     mongodbUri: values.MONGODB_URI,
     chain,
     chainRpcUrl: secretOf(values.CHAIN_RPC_URL),

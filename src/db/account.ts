@@ -21,6 +21,11 @@ const accountSchema = new Schema(
       max: 0x7fffffff,
       validate: { validator: Number.isInteger, message: 'depositIndex must be an integer' },
     },
+    /**
+     * The address of `depositIndex`, stored at creation so that showing it costs no derivation;
+     * optional only for accounts created before the field existed (derive it from the index).
+     */
+    depositAddress: { type: String },
     monthlyBudget: { ...requiredAmount, default: 0n },
     payoutAddress: { type: String },
     createdAt,

@@ -7,7 +7,10 @@ import { SlotLease } from '../jobs/lease';
 import { startScannerLoop, type RunningLoop } from '../jobs/scanner-loop';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/deposits/scanner';
+import { createApp } from '../http/app';
+import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded';
+import { listen, type RunningServer } from './listen';
 
 export interface RunningKibble {
   config: Config;
@@ -18,12 +21,14 @@ export interface RunningKibble {
 
 const SCANNER_LEASE_SLOT_MS = 30_000;
 
-/** What `kibble serve` starts, in order; each later issue adds its part (API, cron). */
+/** What `kibble serve` starts, in order; later issues add their parts (settlement cron, pages). */
 export async function startKibble(config: Config, log: Logger): Promise<RunningKibble> {
   const embedded = await fillWithEmbeddedDefaults(config, (message) => log.info(message));
   const filled = embedded.config;
   let scannerLoop: RunningLoop | undefined;
+  let server: RunningServer | undefined;
   const stop = async (): Promise<void> => {
+    await server?.close();
     await scannerLoop?.stop();
     await disconnectDatabase();
     await embedded.stop();
@@ -45,13 +50,16 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
     scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }));
+    const app = createApp(productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }));
+    server = await listen(app, filled.host, filled.port);
     const banner = [
       ...embedded.started,
       `chain: ${filled.chain.name}, node at ${rpc.redactedUrl}, tip height ${chainInfo.blocks}`,
       `wallet: deposit addresses from xpub ${filled.walletXpub?.slice(0, 12)}..., fee address ${filled.feeAddress ?? '(not set)'}`,
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
+      `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
-      'not yet: the HTTP API (issue 4), the monthly settlement (issue 5)',
+      'not yet: the monthly settlement (issue 5) and the web pages (issue 6)',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
     return { config: filled, banner, stop };

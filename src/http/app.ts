@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { jsonBodyParser } from './body';
+import type { AppDeps } from './deps';
+import { errorMiddleware, notFoundHandler } from './errors';
+import { mountRoutes } from './mount';
+import { createRateLimiters } from './rate-limit';
+import type { Route } from './route';
+import { ALL_ROUTES } from './routes';
+
+/**
+ * The express app, built but not listening: `kibble serve` calls `listen`, tests hand it to
+ * supertest. Order matters: headers and request logs first (so even a rejected body is logged),
+ * the body parser, the routes, then the 404 and the one error middleware.
+ */
+export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES): Express {
+  const app = express();
+  app.set('trust proxy', deps.trustProxy ?? false);
+  // Flat string values only (no `a[b]=c` objects): query schemas then see strings or arrays.
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(requestLogger(deps));
+  app.use(jsonBodyParser());
+  mountRoutes(app, routes, deps, createRateLimiters(deps.rateLimits));
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}
+
+/** Headers the request log keeps; everything else (Authorization, Cookie...) never reaches it. */
+const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'x-forwarded-for'];
+const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', 'x-request-id'];
+
+function requestLogger(deps: AppDeps) {
+  return pinoHttp({
+    logger: deps.logger,
+    // A fresh id per request, echoed to the client for support; an incoming id is not trusted.
+    genReqId: (_req, res) => {
+      const id = randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress: unknown }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+        headers: pick(req.headers, LOGGED_REQUEST_HEADERS),
+      }),
+      res: (res: { statusCode: number; headers: Record<string, unknown> }) => ({
+        statusCode: res.statusCode,
+        headers: pick(res.headers, LOGGED_RESPONSE_HEADERS),
+      }),
+    },
+  });
+}
+
+function pick(headers: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of names) if (headers?.[name] !== undefined) kept[name] = headers[name];
+  return kept;
+}

@@ -1,0 +1,46 @@
+import type { AddressDeriver } from '../chain/hd';
+import type { ChainProfile } from '../config/chains';
+import type { Config } from '../config/config';
+import type { Logger } from '../log';
+import type { PasswordHashParams } from '../services/passwords';
+import type { RateLimitSettings } from './rate-limit';
+
+/** One named readiness check: `ok`, or what failed (a short code, never a secret). */
+export type ReadinessCheck = { ok: true } | { ok: false; error: string };
+export type ReadinessReport = Record<string, ReadinessCheck>;
+
+/**
+ * Everything the HTTP app needs from the outside world. Passed in, never imported, so tests
+ * build the app against the test database with a clock and a chain tip they control, and the
+ * production wiring (`kibble serve`) decides where the node and the keys come from.
+ */
+export interface AppDeps {
+  config: Config;
+  /** The configured chain (normally `config.chain`). */
+  chain: ChainProfile;
+  /** Derives deposit addresses from the account-level xpub; the API never holds private keys. */
+  deriver: AddressDeriver;
+  clock: () => Date;
+  logger: Logger;
+  /** Database ping and node `getBlockCount`, for /readyz (see readiness.ts). */
+  readiness: () => Promise<ReadinessReport>;
+  /** Current block height of the node, for the confirmations of pending deposits. */
+  chainTip: () => Promise<number>;
+
+  // Optional knobs with production defaults (see `httpSettings`).
+  /** Per-bucket limits; tests set them low, benchmarks high. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** How long a session token lives. Default 30 days. */
+  sessionTtlMs?: number;
+  /** scrypt cost for new password hashes; tests lower it (the hash records its parameters). */
+  passwordHashing?: PasswordHashParams;
+  /** express's `trust proxy`: set it behind a load balancer so rate limits see client IPs. */
+  trustProxy?: boolean | number | string;
+  /**
+   * Check every response body against the route's declared response schema and fail with 500
+   * when it does not match. On in tests, so the OpenAPI document cannot drift from reality.
+   */
+  checkResponses?: boolean;
+}
+
+export const DEFAULT_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { periodOf } from '../../money/period';
+import { thingClickCount } from '../../services/stats';
+import { getThing, type ThingView } from '../../services/things';
+import { html, type TrustedHtml } from '../html';
+import { defineRoute, type Route } from '../route';
+import { objectId } from '../schemas';
+
+/**
+ * The public button of a thing: a page (`/t/:thingId`) and the SVG that creators embed on their
+ * sites (`/t/:thingId/button.svg`), both with the flattrs of the current period. The page has no
+ * form yet: a browser flattr needs cookie sessions and CSRF protection (the web pages issue), so
+ * it says how a signed-in donor flattrs through the JSON API instead of pretending to.
+ */
+
+const HTML = 'text/html';
+const SVG = 'image/svg+xml';
+
+/** Shared caches and browsers may keep the button a minute: embeds are viewed far more than clicked. */
+const SVG_HEADERS = {
+  'Cache-Control': 'public, max-age=60',
+  // helmet's default (same-origin) would stop browsers from showing the button on the creator's site.
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+const params = z.object({ thingId: objectId });
+const notFound = { description: 'not-found: no thing with this id' };
+
+export const buttonRoutes: Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/t/:thingId',
+    summary: "A thing's public page: title, link and this period's flattrs",
+    tags: ['button'],
+    auth: 'none',
+    params,
+    responses: { 200: { description: 'the page (HTML)', schema: z.string(), contentType: HTML }, 404: notFound },
+    handler: async ({ params, deps, now }) => {
+      const { thing, period, count } = await thingWithCount(params.thingId, now);
+      return { status: 200, contentType: HTML, body: thingPage(thing, period, count, deps.config.publicUrl) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/t/:thingId/button.svg',
+    summary: "A thing's button (SVG) with this period's flattrs, for embedding",
+    tags: ['button'],
+    auth: 'none',
+    params,
+    responses: { 200: { description: 'the button (SVG)', schema: z.string(), contentType: SVG }, 404: notFound },
+    handler: async ({ params, now }) => {
+      const { thing, period, count } = await thingWithCount(params.thingId, now);
+      return { status: 200, contentType: SVG, headers: SVG_HEADERS, body: buttonSvg(thing.title, period, count) };
+    },
+  }),
+];
+
+async function thingWithCount(thingId: string, now: Date): Promise<{ thing: ThingView; period: string; count: number }> {
+  const period = periodOf(now);
+  // Both at once: the count of an unknown thing is 0, and getThing's 404 wins anyway.
+  const [thing, count] = await Promise.all([getThing(thingId), thingClickCount(thingId, period)]);
+  return { thing, period, count };
+}
+
+function flattrsText(count: number): string {
+  return `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
+}
+
+export function thingPage(thing: ThingView, period: string, count: number, publicUrl: string): string {
+  const apiPath = `/api/v1/things/${thing.id}/flattr`;
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${thing.title} · kibble</title>
+<style>
+body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 40rem; padding: 1rem; }
+a { overflow-wrap: anywhere; }
+button { font: inherit; padding: 0.3rem 1rem; }
+code { overflow-wrap: anywhere; }
+</style>
+</head>
+<body>
+<main>
+<h1>${thing.title}</h1>
+<p>${thingLink(thing.url)}</p>
+<p><strong>${flattrsText(count)}</strong> this month (${period}, UTC).</p>
+<section aria-labelledby="flattr-heading">
+<h2 id="flattr-heading">Flattr it</h2>
+<p><button type="button" disabled aria-describedby="flattr-note">Flattr</button></p>
+<p id="flattr-note">Sign in to flattr. Flattring from this page is not available yet; a signed-in donor flattrs with
+<code>POST ${publicUrl}${apiPath}</code> and the header <code>Authorization: Bearer &lt;session token&gt;</code>
+(one flattr per thing and month).</p>
+</section>
+</main>
+</body>
+</html>
+`;
+  return page.markup;
+}
+
+/** Only http(s) URLs become links (the things service accepts no other); anything else stays text. */
+function thingLink(url: string): TrustedHtml {
+  return /^https?:\/\//i.test(url) ? html`<a href="${url}" rel="nofollow noopener">${url}</a>` : html`${url}`;
+}
+
+// A badge like the usual README shields: "flattr | 12" in 11 px Verdana, 20 px high; white text
+// on both colours has a contrast above 4.5:1 (WCAG AA).
+const LABEL_WIDTH = 44;
+const DIGIT_WIDTH = 7;
+const COUNT_PADDING = 12;
+
+export function buttonSvg(title: string, period: string, count: number): string {
+  const countText = String(count);
+  const countWidth = countText.length * DIGIT_WIDTH + COUNT_PADDING;
+  const width = LABEL_WIDTH + countWidth;
+  const label = `flattr: ${flattrsText(count)} in ${period}`;
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="20" viewBox="0 0 ${width} 20" role="img" aria-label="${label}">
+<title>Flattr “${title}” with kibble: ${flattrsText(count)} in ${period}</title>
+<clipPath id="round"><rect width="${width}" height="20" rx="3"/></clipPath>
+<g clip-path="url(#round)"><rect width="${LABEL_WIDTH}" height="20" fill="#555"/><rect x="${LABEL_WIDTH}" width="${countWidth}" height="20" fill="#a94f00"/></g>
+<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">
+<text x="${LABEL_WIDTH / 2}" y="14">flattr</text><text x="${LABEL_WIDTH + countWidth / 2}" y="14">${countText}</text>
+</g>
+</svg>
+`;
+  return svg.markup;
+}

@@ -1,0 +1,28 @@
+import type { Route } from '../route';
+import { accountRoutes } from './accounts';
+import { buttonRoutes } from './button';
+import { clickRoutes } from './clicks';
+import { healthRoutes } from './health';
+import { meRoutes } from './me';
+import { openApiRoute } from './openapi';
+import { sessionRoutes } from './sessions';
+import { statsRoutes } from './stats';
+import { subscriptionRoutes } from './subscriptions';
+import { thingRoutes } from './things';
+
+/**
+ * Every route of the app, in mounting order. A new route module adds its array here; the app
+ * mounts exactly this list and /api/v1/openapi.json documents exactly this list.
+ */
+export const ALL_ROUTES: readonly Route[] = [
+  ...healthRoutes,
+  ...accountRoutes,
+  ...sessionRoutes,
+  ...meRoutes,
+  ...thingRoutes,
+  ...clickRoutes,
+  ...subscriptionRoutes,
+  ...statsRoutes,
+  ...buttonRoutes,
+  openApiRoute(() => ALL_ROUTES),
+];

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ERROR_CATALOGUE } from '../errors';
+
+/**
+ * Schemas that many routes share. Request schemas check types and shapes; the domain rules
+ * (amount grammar, address checksum) stay in the services, which answer with their own codes.
+ */
+
+/** A MongoDB ObjectId as 24 lowercase hex digits: ids in paths and bodies. */
+export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an id of 24 hex digits');
+
+/** An amount in whole coins as a decimal string; parse it with parseCoins, never Number(). */
+export const coinAmount = z.string().meta({ description: 'decimal whole coins, e.g. "12.5"', example: '12.5' });
+
+export const period = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "must be a UTC month 'YYYY-MM'");
+
+export const isoTimestamp = z.string().meta({ description: 'ISO 8601 timestamp (UTC)', example: '2026-03-15T12:00:00.000Z' });
+
+const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as [keyof typeof ERROR_CATALOGUE, ...(keyof typeof ERROR_CATALOGUE)[]];
+
+/** The body of every error response (errors.ts). */
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});

@@ -1,0 +1,155 @@
+import { AccountModel } from '../db/account';
+import { ClickModel, type Click } from '../db/click';
+import { isDuplicateKeyError } from '../db/errors';
+import { SettlementModel } from '../db/settlement';
+import { ThingModel } from '../db/thing';
+import { KibbleError } from '../errors';
+import { donorAccount } from '../money/ledger';
+import { parsePeriod, periodBounds, periodOf } from '../money/period';
+import { splitDonorBudget } from '../money/split';
+import { accountBalance } from './ledger';
+import { activeSubscriptionsOf } from './subscriptions';
+import { findThing, objectIdOf } from './things';
+
+export type ClickSource = 'button' | 'subscription';
+
+export interface ClickView {
+  id: string;
+  period: string;
+  donorId: string;
+  thingId: string;
+  creatorId: string;
+  at: Date;
+  source: ClickSource;
+}
+
+export interface ClickValue {
+  /** The stored click's id; null for the click an active subscription will add at settlement. */
+  id: string | null;
+  thingId: string;
+  creatorId: string;
+  /** When the donor clicked; null for a click a subscription will add. */
+  at: Date | null;
+  source: ClickSource;
+  /** Set on the clicks a subscription will add. */
+  subscriptionId?: string;
+  /** The click's share if the period ended now, in koinu. */
+  value: bigint;
+}
+
+export interface DonorPeriodClicks {
+  period: string;
+  /** Real clicks in click order, then the clicks subscriptions will add. */
+  clicks: ClickValue[];
+  totals: { charge: bigint; fee: bigint; clickCount: number };
+}
+
+/** Settlement states in which a period's subscription clicks are still only implied (not stored). */
+const OPEN_SETTLEMENT_STATES: ReadonlySet<string> = new Set(['open']);
+
+/**
+ * One counted click per donor, thing and period (Flattr's rule). The unique index on
+ * { period, donorId, thingId } decides, not a prior read: FerretDB does not isolate
+ * check-then-write, and 20 racing clicks must yield exactly one.
+ */
+export async function flattr(donorId: string, thingId: string, now: Date): Promise<ClickView> {
+  const donor = objectIdOf(donorId, 'account');
+  const thing = await findThing(thingId);
+  if (thing.ownerId.equals(donor)) {
+    throw new KibbleError('own-thing', 'you cannot flattr your own thing');
+  }
+  const period = periodOf(now);
+  try {
+    const click = await ClickModel.create({
+      period,
+      donorId: donor,
+      thingId: thing._id,
+      creatorId: thing.ownerId,
+      at: now,
+      source: 'button',
+    });
+    return clickView(click.toObject());
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing._id.toHexString() });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The donor's clicks of a period with what each would be worth if the period ended now: the split
+ * of min(budget, balance) over every counted click, including the one each active subscription
+ * will add at settlement for a thing the donor has not clicked (listed last, oldest subscription
+ * first, so the remainder koinu go to real clicks first, as they will at settlement).
+ * `now` is the instant of the estimate: a subscription counts if it existed at `now` and before the
+ * period ended (one made in April adds nothing to March).
+ */
+export async function clicksOf(donorId: string, period: string, serviceFeeBps: number, now: Date = new Date()): Promise<DonorPeriodClicks> {
+  const donor = objectIdOf(donorId, 'account');
+  const month = parsePeriod(period);
+  const account = await AccountModel.findById(donor, { monthlyBudget: 1 }).lean();
+  if (account === null) throw new KibbleError('not-found', 'no account with this id');
+
+  const stored = await ClickModel.find({ period: month, donorId: donor }).sort({ at: 1, _id: 1 }).lean();
+  const counted: Omit<ClickValue, 'value'>[] = stored.map((click) => {
+    const { id, thingId, creatorId, at, source } = clickView(click);
+    return { id, thingId, creatorId, at, source };
+  });
+  if (await subscriptionClicksPending(month)) {
+    // Exclusive bound: up to and including `now`, and strictly before the period's end.
+    const createdBefore = new Date(Math.min(now.getTime() + 1, periodBounds(month).end.getTime()));
+    counted.push(...(await pendingSubscriptionClicks(donorId, new Set(counted.map((c) => c.thingId)), createdBefore)));
+  }
+
+  const split = splitDonorBudget({
+    monthlyBudget: BigInt(account.monthlyBudget),
+    balance: await accountBalance(donorAccount(donor.toHexString())),
+    clickCount: counted.length,
+    serviceFeeBps,
+  });
+  return {
+    period: month,
+    clicks: counted.map((click, index) => ({ ...click, value: split.shares[index] ?? 0n })),
+    totals: { charge: split.charge, fee: split.fee, clickCount: counted.length },
+  };
+}
+
+/**
+ * Closing a period stores the subscription clicks as ordinary clicks (source 'subscription');
+ * until then they are only implied. A period without a settlement document has not been closed.
+ */
+async function subscriptionClicksPending(period: string): Promise<boolean> {
+  const settlement = await SettlementModel.findOne({ period }, { state: 1 }).lean();
+  return settlement === null || OPEN_SETTLEMENT_STATES.has(settlement.state);
+}
+
+async function pendingSubscriptionClicks(donorId: string, clickedThingIds: ReadonlySet<string>, createdBefore: Date): Promise<Omit<ClickValue, 'value'>[]> {
+  const subscriptions = (await activeSubscriptionsOf(donorId, createdBefore)).filter(
+    (subscription) => !clickedThingIds.has(subscription.thingId.toHexString()),
+  );
+  if (subscriptions.length === 0) return [];
+  const things = await ThingModel.find({ _id: { $in: subscriptions.map((s) => s.thingId) } }, { ownerId: 1 }).lean();
+  const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId.toHexString()]));
+  const pending: Omit<ClickValue, 'value'>[] = [];
+  for (const subscription of subscriptions) {
+    const thingId = subscription.thingId.toHexString();
+    const creatorId = ownerOf.get(thingId);
+    // A thing that no longer exists gets no click at settlement either.
+    if (creatorId === undefined) continue;
+    pending.push({ id: null, thingId, creatorId, at: null, source: 'subscription', subscriptionId: subscription._id.toHexString() });
+  }
+  return pending;
+}
+
+export function clickView(click: Click): ClickView {
+  return {
+    id: click._id.toHexString(),
+    period: click.period,
+    donorId: click.donorId.toHexString(),
+    thingId: click.thingId.toHexString(),
+    creatorId: click.creatorId.toHexString(),
+    at: click.at,
+    source: click.source === 'subscription' ? 'subscription' : 'button',
+  };
+}

@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { SessionModel } from '../db/session';
+
+/**
+ * Sessions: a token is 32 random bytes (base64url, 43 characters) handed to the client once; the
+ * database keeps only its SHA-256, so a leaked database does not leak usable tokens. A plain hash
+ * (no salt, no KDF) is enough because the token has 256 bits of entropy, and it lets the lookup
+ * be one indexed equality match.
+ */
+
+const TOKEN_BYTES = 32;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function issueSession(accountId: string, now: Date, ttlMs: number): Promise<IssuedSession> {
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await SessionModel.create({ tokenHash: hashToken(token), accountId: new Types.ObjectId(accountId), expiresAt, createdAt: now });
+  return { token, expiresAt };
+}
+
+/**
+ * The account a token belongs to, or undefined when it is malformed, unknown, revoked or expired.
+ * Expiry is checked here on every read: the test database has no TTL indexes, and even MongoDB's
+ * TTL monitor only removes documents once a minute.
+ */
+export async function accountIdForToken(token: string, now: Date): Promise<string | undefined> {
+  if (!TOKEN_PATTERN.test(token)) return undefined;
+  const session = await SessionModel.findOne({ tokenHash: hashToken(token) }, { accountId: 1, expiresAt: 1 }).lean();
+  if (session === null || session.expiresAt.getTime() <= now.getTime()) return undefined;
+  return session.accountId.toString();
+}
+
+/** Revoking twice, or revoking an unknown token, is not an error: the token is unusable either way. */
+export async function revokeSession(token: string): Promise<void> {
+  await SessionModel.deleteOne({ tokenHash: hashToken(token) });
+}
+
+/** Housekeeping for a periodic job; reads never depend on it. */
+export async function removeExpiredSessions(now: Date): Promise<number> {
+  const result = await SessionModel.deleteMany({ expiresAt: { $lte: now } });
+  return result.deletedCount;
+}

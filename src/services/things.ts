@@ -1,0 +1,150 @@
+import { Types } from 'mongoose';
+import { isDuplicateKeyError } from '../db/errors';
+import { ThingModel, type Thing } from '../db/thing';
+import { KibbleError } from '../errors';
+
+/**
+ * Things are what donors flattr: a URL (normalized, one thing per URL) and a title, owned by the
+ * creator who registered it. Services speak in string ids; ObjectIds stay inside this layer.
+ */
+export interface ThingView {
+  id: string;
+  url: string;
+  title: string;
+  ownerId: string;
+  createdAt: Date;
+}
+
+export const THING_URL_MAX_CHARS = 2048;
+export const THING_TITLE_MAX_CHARS = 200;
+
+const ALLOWED_PROTOCOLS = new Set(['http:', 'https:']);
+/** Anything the URL parser would silently delete or re-encode inside the text; we refuse it instead. */
+const INNER_WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/u;
+const OBJECT_ID_TEXT = /^[0-9a-f]{24}$/i;
+
+/**
+ * The canonical form of a thing's URL, so that the unique index sees one URL per page:
+ * lower-case scheme and host (the WHATWG parser does that, and IDNs become punycode), no default
+ * port, no fragment (it never reaches the server, so it cannot make another page), no trailing
+ * slash when the path is only the root, the query kept (it often selects the content).
+ * `https://Example.org:443/#top` and `https://example.org` are the same thing.
+ */
+export function normalizeThingUrl(text: unknown): string {
+  if (typeof text !== 'string') {
+    throw invalidUrl(`a thing URL must be a string, got ${text === null ? 'null' : typeof text}`);
+  }
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw invalidUrl('a thing URL is required');
+  if (trimmed.length > THING_URL_MAX_CHARS) {
+    throw invalidUrl(`a thing URL may have at most ${THING_URL_MAX_CHARS} characters, got ${trimmed.length}`);
+  }
+  if (INNER_WHITESPACE_OR_CONTROL.test(trimmed)) {
+    throw invalidUrl('a thing URL may not contain spaces or control characters (percent-encode them)');
+  }
+  const url = parseUrl(trimmed);
+  if (!ALLOWED_PROTOCOLS.has(url.protocol)) {
+    throw invalidUrl(`only http and https URLs can be things, not ${quote(url.protocol.replace(/:$/, ''))}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw invalidUrl('a thing URL may not contain a user name or password');
+  }
+  // url.host omits a default port; url.search is '' for a bare '?', which is the same page.
+  const path = url.pathname === '/' ? '' : url.pathname;
+  const normalized = `${url.protocol}//${url.host}${path}${url.search}`;
+  // Percent-encoding by the parser can make the text longer than what was typed.
+  if (normalized.length > THING_URL_MAX_CHARS) {
+    throw invalidUrl(`a thing URL may have at most ${THING_URL_MAX_CHARS} characters once normalized, got ${normalized.length}`);
+  }
+  return normalized;
+}
+
+/** Trimmed title of 1..200 characters (code points, so an emoji counts once), on one line. */
+export function parseThingTitle(text: unknown): string {
+  if (typeof text !== 'string') {
+    throw new KibbleError('validation-failed', `a title must be a string, got ${text === null ? 'null' : typeof text}`, { field: 'title' });
+  }
+  const title = text.trim();
+  const length = [...title].length;
+  if (length < 1 || length > THING_TITLE_MAX_CHARS) {
+    throw new KibbleError('validation-failed', `a title must have 1 to ${THING_TITLE_MAX_CHARS} characters, got ${length}`, { field: 'title' });
+  }
+  if (/[\u0000-\u001f\u007f]/u.test(title)) {
+    throw new KibbleError('validation-failed', 'a title must be one line without control characters', { field: 'title' });
+  }
+  return title;
+}
+
+/**
+ * An id from a path or token as an ObjectId. A malformed id names nothing that exists, so it is
+ * answered like an unknown one (404) rather than leaking how ids are built.
+ */
+export function objectIdOf(id: unknown, what: string): Types.ObjectId {
+  if (typeof id !== 'string' || !OBJECT_ID_TEXT.test(id)) {
+    throw new KibbleError('not-found', `no ${what} with this id`);
+  }
+  return new Types.ObjectId(id);
+}
+
+export async function registerThing(ownerId: string, input: { url: unknown; title: unknown }, at: Date): Promise<ThingView> {
+  const url = normalizeThingUrl(input.url);
+  const title = parseThingTitle(input.title);
+  const owner = objectIdOf(ownerId, 'account');
+  try {
+    // Insert and let the unique index decide: a check-then-insert would let two racing
+    // registrations of the same URL both succeed.
+    const created = await ThingModel.create({ url, title, ownerId: owner, createdAt: at });
+    return thingView(created.toObject());
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      throw new KibbleError('thing-exists', `${url} is already registered as a thing`, { url });
+    }
+    throw error;
+  }
+}
+
+export async function getThing(id: string): Promise<ThingView> {
+  return thingView(await findThing(id));
+}
+
+/** The stored thing, for other services that need its owner; 404 when unknown or malformed. */
+export async function findThing(id: string): Promise<Thing> {
+  const thing = await ThingModel.findById(objectIdOf(id, 'thing')).lean();
+  if (thing === null) throw new KibbleError('not-found', 'no thing with this id');
+  return thing;
+}
+
+export async function listThingsOf(ownerId: string): Promise<ThingView[]> {
+  const things = await ThingModel.find({ ownerId: objectIdOf(ownerId, 'account') })
+    .sort({ createdAt: 1, _id: 1 })
+    .lean();
+  return things.map(thingView);
+}
+
+export function thingView(thing: Thing): ThingView {
+  return {
+    id: thing._id.toHexString(),
+    url: thing.url,
+    title: thing.title,
+    ownerId: thing.ownerId.toHexString(),
+    createdAt: thing.createdAt,
+  };
+}
+
+function parseUrl(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    const hint = /^[a-z][a-z0-9+.-]*:/i.test(text) ? '' : ' (it needs a scheme, e.g. https://)';
+    throw invalidUrl(`${quote(text)} is not a URL${hint}`);
+  }
+}
+
+function invalidUrl(message: string): KibbleError {
+  return new KibbleError('validation-failed', message, { field: 'url' });
+}
+
+/** Inputs can be 2 kB long; a message repeats only their start. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import request, { type Response } from 'supertest';
+import { useTestDatabase } from '../../support/database';
+import { bearer, createTestApp, expectError, TEST_START, type SignedUp } from '../../support/http';
+
+interface ThingBody {
+  id: string;
+  url: string;
+  title: string;
+}
+
+const HOSTILE_TITLE = `<script>alert("x")</script> & 'quotes'`;
+const ESCAPED_TITLE = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;';
+
+/** superagent hands image/* bodies over as a Buffer, text/* as `text`. */
+function bodyText(res: Response): string {
+  const body: unknown = res.body;
+  return Buffer.isBuffer(body) ? body.toString('utf8') : res.text;
+}
+
+describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
+  useTestDatabase();
+  const t = createTestApp();
+  let creator: SignedUp;
+
+  beforeAll(async () => {
+    creator = await t.signUp();
+  });
+  beforeEach(() => t.clock.set(TEST_START));
+
+  const registerThing = async (title = 'A post about dogs'): Promise<ThingBody> => {
+    const url = `https://blog.example.org/${randomBytes(6).toString('hex')}?a=1&b=2`;
+    const res = await request(t.app).post('/api/v1/things').set('Authorization', bearer(creator.token)).send({ url, title });
+    expect(res.status).toBe(201);
+    return res.body as ThingBody;
+  };
+  const flattr = async (donor: SignedUp, thingId: string): Promise<void> => {
+    const res = await request(t.app).post(`/api/v1/things/${thingId}/flattr`).set('Authorization', bearer(donor.token));
+    expect(res.status).toBe(201);
+  };
+  const getPage = async (thingId: string): Promise<string> => {
+    const res = await request(t.app).get(`/t/${thingId}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    return bodyText(res);
+  };
+  const getSvg = async (thingId: string): Promise<string> => {
+    const res = await request(t.app).get(`/t/${thingId}/button.svg`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml(;|$)/);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    // Embedded on the creator's site: another origin must be allowed to load it.
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    return bodyText(res);
+  };
+
+  describe('a thing nobody flattred yet', () => {
+    it('has a page with its title, its link and 0 flattrs', async () => {
+      const thing = await registerThing();
+      const page = await getPage(thing.id);
+      expect(page).toMatch(/^<!doctype html>\n<html lang="en">/);
+      expect(page).toContain('<title>A post about dogs · kibble</title>');
+      expect(page).toContain('<h1>A post about dogs</h1>');
+      // & in the query string is escaped in the attribute and in the text
+      const escapedUrl = thing.url.replace(/&/g, '&amp;');
+      expect(page).toContain(`<a href="${escapedUrl}" rel="nofollow noopener">${escapedUrl}</a>`);
+      expect(page).toContain('<strong>0 flattrs</strong> this month (2026-03, UTC)');
+    });
+
+    it('shows a disabled flattr button and says how to flattr through the API', async () => {
+      const thing = await registerThing();
+      const page = await getPage(thing.id);
+      expect(page).toContain('<button type="button" disabled aria-describedby="flattr-note">Flattr</button>');
+      expect(page).toContain('Sign in to flattr.');
+      expect(page).toContain(`<code>POST ${t.deps.config.publicUrl}/api/v1/things/${thing.id}/flattr</code>`);
+      expect(page).not.toContain('<form');
+    });
+
+    it('has a button "flattr | 0"', async () => {
+      const thing = await registerThing();
+      const svg = await getSvg(thing.id);
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*role="img" aria-label="flattr: 0 flattrs in 2026-03">/);
+      expect(svg).toContain('>flattr</text>');
+      expect(svg).toContain('>0</text>');
+      expect(svg).toContain('<title>Flattr “A post about dogs” with kibble: 0 flattrs in 2026-03</title>');
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    });
+  });
+
+  describe('a thing two donors flattred this period', () => {
+    let thing: ThingBody;
+    beforeAll(async () => {
+      thing = await registerThing('Two flattrs');
+      const [alice, bob, carol] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      // Carol's flattr is from February: it is not one of this period's.
+      t.clock.set('2026-02-20T08:00:00.000Z');
+      await flattr(carol, thing.id);
+      t.clock.set(TEST_START);
+      await flattr(alice, thing.id);
+      await flattr(bob, thing.id);
+    });
+
+    it('shows 2 flattrs on the page', async () => {
+      expect(await getPage(thing.id)).toContain('<strong>2 flattrs</strong> this month (2026-03, UTC)');
+    });
+
+    it('shows 2 on the button', async () => {
+      const svg = await getSvg(thing.id);
+      expect(svg).toContain('>2</text>');
+      expect(svg).toContain('aria-label="flattr: 2 flattrs in 2026-03"');
+    });
+
+    it('counts the period of the clock: 1 in February, 0 in April', async () => {
+      t.clock.set('2026-02-28T23:59:59.999Z');
+      expect(await getSvg(thing.id)).toContain('aria-label="flattr: 1 flattr in 2026-02"');
+      t.clock.set('2026-04-01T00:00:00.000Z');
+      expect(await getPage(thing.id)).toContain('<strong>0 flattrs</strong> this month (2026-04, UTC)');
+    });
+  });
+
+  it('escapes a hostile title in the page and in the SVG', async () => {
+    const thing = await registerThing(HOSTILE_TITLE);
+    expect(thing.title).toBe(HOSTILE_TITLE);
+    const page = await getPage(thing.id);
+    const svg = await getSvg(thing.id);
+    for (const markup of [page, svg]) {
+      expect(markup).not.toContain('<script');
+      expect(markup).not.toContain(`'quotes'`);
+      expect(markup).toContain(ESCAPED_TITLE);
+    }
+    expect(page).toContain(`<h1>${ESCAPED_TITLE}</h1>`);
+    expect(svg).toContain(`<title>Flattr “${ESCAPED_TITLE}” with kibble: 0 flattrs in 2026-03</title>`);
+  });
+
+  it('answers 404 in the JSON error format for an unknown thing', async () => {
+    const unknown = new Types.ObjectId().toHexString();
+    expectError(await request(t.app).get(`/t/${unknown}`), 404, 'not-found');
+    const res = await request(t.app).get(`/t/${unknown}/button.svg`);
+    expectError(res, 404, 'not-found');
+    expect(res.headers['cache-control']).toBeUndefined();
+  });
+
+  it.each(['nope', 'A'.repeat(24), '0'.repeat(23), `${'0'.repeat(24)}0`, '%7B%22%24gt%22%3A%22%22%7D'])(
+    'answers 400 validation-failed for the malformed id %s',
+    async (id) => {
+      expectError(await request(t.app).get(`/t/${id}`), 400, 'validation-failed');
+      expectError(await request(t.app).get(`/t/${id}/button.svg`), 400, 'validation-failed');
+    },
+  );
+
+  it('takes no query parameters', async () => {
+    const thing = await registerThing();
+    expectError(await request(t.app).get(`/t/${thing.id}/button.svg?style=flat`), 400, 'validation-failed');
+  });
+
+  it('is in the OpenAPI document with its content types', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    type Operation = { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> };
+    const paths = (res.body as { paths: Record<string, Record<string, Operation> | undefined> }).paths;
+    const page = paths['/t/{thingId}']?.get;
+    const svg = paths['/t/{thingId}/button.svg']?.get;
+    expect(page?.security).toEqual([]);
+    expect(Object.keys(page?.responses['200']?.content ?? {})).toEqual(['text/html']);
+    expect(Object.keys(svg?.responses['200']?.content ?? {})).toEqual(['image/svg+xml']);
+    expect(Object.keys(svg?.responses['404']?.content ?? {})).toEqual(['application/json']);
+  });
+});
