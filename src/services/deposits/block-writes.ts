@@ -1,12 +1,12 @@
-import type { BlockMatches, ReceivedOutput } from '../../chain/block-matcher';
+import type { BlockMatches } from '../../chain/block-matcher';
 import { DepositModel, depositKey } from '../../db/deposit';
 import { isDuplicateKeyError } from '../../db/errors';
 import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
 
 /**
- * Stores what one block means to the wallet. Every write is keyed by `txid:vout` or the height,
- * so processing the same block again after a crash changes nothing.
+ * Stores what scanned blocks mean to the wallet. Every write is keyed by `txid:vout` or the height,
+ * so processing the same blocks again after a crash changes nothing.
  */
 export interface BlockRef {
   hash: string;
@@ -14,73 +14,113 @@ export interface BlockRef {
   height: number;
 }
 
+export interface BlockToRecord {
+  block: BlockRef;
+  matches: BlockMatches;
+}
+
 export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt: Date): Promise<void> {
-  for (const received of matches.received) {
-    await recordWalletOutput(block, received);
-    if (received.owner.kind === 'deposit' && received.owner.accountId !== undefined) {
-      await recordDeposit(block, received, received.owner.accountId, seenAt);
+  await recordBlocks([{ block, matches }], seenAt);
+}
+
+/**
+ * Stores consecutive blocks, in a few bulk writes rather than a few writes per output (each round
+ * trip costs milliseconds, more on FerretDB). Receipts are written before the spends, so a spend
+ * of an output received earlier in the same batch finds it. A crash part-way leaves a subset
+ * that the next pass completes: inserts skip what exists, updates are conditional on the state.
+ */
+export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date): Promise<void> {
+  const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
+  const deposits = received.filter(({ output }) => output.owner.kind === 'deposit' && output.owner.accountId !== undefined);
+  const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
+
+  if (received.length > 0) {
+    const inserted = await insertOnce(() =>
+      WalletOutputModel.insertMany(
+        received.map(({ block, output }) => ({
+          _id: depositKey(output.txid, output.vout),
+          txid: output.txid,
+          vout: output.vout,
+          address: output.owner.address,
+          kind: output.owner.kind,
+          addressIndex: output.owner.index,
+          amount: output.value,
+          coinbase: output.coinbase,
+          blockHash: block.hash,
+          blockHeight: block.height,
+        })),
+        { ordered: false },
+      ),
+    );
+    // Some were there already: seen before in a block that was orphaned since, they are back in
+    // the best chain (the update matches only orphaned ones, so it is a no-op for the others).
+    if (!inserted) {
+      for (const { block, output } of received) {
+        await WalletOutputModel.updateOne(
+          { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
+          { $set: { status: 'unspent', blockHash: block.hash, blockHeight: block.height }, $unset: { spentByTxid: 1, spentHeight: 1 } },
+        );
+      }
     }
   }
-  for (const spent of matches.spent) {
-    await WalletOutputModel.updateOne(
-      { _id: depositKey(spent.txid, spent.vout), status: 'unspent' },
-      { $set: { status: 'spent', spentByTxid: spent.spentByTxid, spentHeight: block.height } },
+
+  if (deposits.length > 0) {
+    const inserted = await insertOnce(() =>
+      DepositModel.insertMany(
+        deposits.map(({ block, output }) => ({
+          _id: depositKey(output.txid, output.vout),
+          txid: output.txid,
+          vout: output.vout,
+          address: output.owner.address,
+          accountId: output.owner.accountId,
+          amount: output.value,
+          coinbase: output.coinbase,
+          blockHash: block.hash,
+          blockHeight: block.height,
+          status: 'pending',
+          seenAt,
+        })),
+        { ordered: false },
+      ),
+    );
+    if (!inserted) {
+      for (const { block, output } of deposits) {
+        await DepositModel.updateOne(
+          { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
+          { $set: { status: 'pending', blockHash: block.hash, blockHeight: block.height } },
+        );
+      }
+    }
+  }
+
+  if (spent.length > 0) {
+    // Ordered: in block order, as the spends happened.
+    await WalletOutputModel.bulkWrite(
+      spent.map(({ block, output }) => ({
+        updateOne: {
+          // By _id alone (see crediting.ts): the matcher reported only outpoints the scanner holds
+          // as unspent, and repeating the $set changes nothing.
+          filter: { _id: depositKey(output.txid, output.vout) },
+          update: { $set: { status: 'spent', spentByTxid: output.spentByTxid, spentHeight: block.height } },
+        },
+      })),
     );
   }
-  await insertOnce(() => ScannedBlockModel.create({ _id: block.height, hash: block.hash, prevHash: block.prevHash }));
-}
 
-async function recordWalletOutput(block: BlockRef, received: ReceivedOutput): Promise<void> {
-  const key = depositKey(received.txid, received.vout);
-  const inserted = await insertOnce(() =>
-    WalletOutputModel.create({
-      _id: key,
-      txid: received.txid,
-      vout: received.vout,
-      address: received.owner.address,
-      kind: received.owner.kind,
-      addressIndex: received.owner.index,
-      amount: received.value,
-      coinbase: received.coinbase,
-      blockHash: block.hash,
-      blockHeight: block.height,
-    }),
-  );
-  // Seen before in a block that was orphaned since: it is back in the best chain.
-  if (!inserted) {
-    await WalletOutputModel.updateOne(
-      { _id: key, status: 'orphaned' },
-      { $set: { status: 'unspent', blockHash: block.hash, blockHeight: block.height }, $unset: { spentByTxid: 1, spentHeight: 1 } },
-    );
-  }
-}
-
-async function recordDeposit(block: BlockRef, received: ReceivedOutput, accountId: string, seenAt: Date): Promise<void> {
-  const key = depositKey(received.txid, received.vout);
-  const inserted = await insertOnce(() =>
-    DepositModel.create({
-      _id: key,
-      txid: received.txid,
-      vout: received.vout,
-      address: received.owner.address,
-      accountId,
-      amount: received.value,
-      coinbase: received.coinbase,
-      blockHash: block.hash,
-      blockHeight: block.height,
-      status: 'pending',
-      seenAt,
-    }),
-  );
-  if (!inserted) {
-    await DepositModel.updateOne(
-      { _id: key, status: 'orphaned' },
-      { $set: { status: 'pending', blockHash: block.hash, blockHeight: block.height } },
+  if (batch.length > 0) {
+    await insertOnce(() =>
+      ScannedBlockModel.insertMany(
+        batch.map(({ block }) => ({ _id: block.height, hash: block.hash, prevHash: block.prevHash })),
+        { ordered: false },
+      ),
     );
   }
 }
 
-/** Runs an insert; false when the document exists already (a repeated step). */
+/**
+ * Runs an insert; false when the document exists already (a repeated step). For an unordered
+ * insertMany: false when some existed, the others are inserted all the same.
+ */
 export async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
   try {
     await insert();

@@ -26,11 +26,10 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
     if (confirmationsAt(deposit.blockHeight, tip) < requiredConfirmations(deposit, minConfirmations, chain)) continue;
     const creditSeq = deposit.creditSeq + 1;
     await recordJournal(depositCreditJournal(deposit._id, creditSeq, String(deposit.accountId), deposit.amount), at);
-    const flipped = await DepositModel.updateOne(
-      { _id: deposit._id, status: 'pending', creditSeq: deposit.creditSeq },
-      { $set: { status: 'credited', creditSeq, creditedAt: at } },
-    );
-    credited += flipped.modifiedCount;
+    // By _id alone: FerretDB reads every document for any richer filter. The state was just read,
+    // and the scanner runs under a lease; the journal id, not this update, prevents a double credit.
+    await DepositModel.updateOne({ _id: deposit._id }, { $set: { status: 'credited', creditSeq, creditedAt: at } });
+    credited += 1;
   }
   return credited;
 }

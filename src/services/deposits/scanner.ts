@@ -6,7 +6,7 @@ import { ChainCursorModel } from '../../db/chain-cursor';
 import { depositKey } from '../../db/deposit';
 import { WalletOutputModel } from '../../db/wallet-output';
 import type { Logger } from '../../log';
-import { recordBlock } from './block-writes';
+import { recordBlocks, type BlockToRecord } from './block-writes';
 import { creditConfirmedDeposits } from './crediting';
 import { refreshMempoolDeposits } from './mempool';
 import { rollBackToForkPoint } from './reorg';
@@ -75,18 +75,31 @@ export class DepositScanner {
       if (cursor.height >= tip) break;
       const heights = range(cursor.height + 1, Math.min(tip, cursor.height + (this.#deps.prefetch ?? DEFAULT_PREFETCH)));
       const blocks = await Promise.all(heights.map((height) => this.#fetchBlock(height)));
+      const batch: BlockToRecord[] = [];
+      let batchEnd = cursor;
       for (const [i, block] of blocks.entries()) {
         const height = heights[i] as number;
-        if (block === undefined || block.prevHash !== cursor.hash) break; // a reorg: checked at the top
+        if (block === undefined || block.prevHash !== batchEnd.hash) break; // a reorg: checked at the top
         const matches = matchBlock(block, watch, (txid, vout) => unspent.has(depositKey(txid, vout)));
-        await recordBlock({ hash: block.hash, prevHash: block.prevHash, height }, matches, clock());
+        // The set runs ahead of the database until the batch is stored (later blocks of the
+        // batch may spend what earlier ones received); it is reloaded if storing fails.
         for (const r of matches.received) unspent.add(depositKey(r.txid, r.vout));
         for (const s of matches.spent) unspent.delete(depositKey(s.txid, s.vout));
+        batch.push({ block: { hash: block.hash, prevHash: block.prevHash, height }, matches });
+        batchEnd = { height, hash: block.hash };
+      }
+      try {
+        await recordBlocks(batch, clock());
+      } catch (error) {
+        this.#unspent = undefined;
+        throw error;
+      }
+      for (const { matches } of batch) {
         report.received += matches.received.length;
         report.spent += matches.spent.length;
-        report.blocks += 1;
-        cursor = { height, hash: block.hash };
       }
+      report.blocks += batch.length;
+      cursor = batchEnd;
       await ChainCursorModel.updateOne({ _id: this.#deps.chain.name }, { $set: { ...cursor, updatedAt: clock() } });
       report.toHeight = cursor.height;
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {

@@ -1,5 +1,6 @@
 import type { ChainProfile } from '../../config/chains';
 import { WatchIndex } from '../../chain/watch-index';
+import { CounterModel } from '../../db/counter';
 import { isDuplicateKeyError } from '../../db/errors';
 import { WalletAddressModel, type WalletAddressKind } from '../../db/wallet-address';
 
@@ -10,6 +11,14 @@ export interface NewWalletAddress {
   accountId?: string;
 }
 
+/**
+ * Bumped after every new address. The scanner reads it by `_id` (cheap everywhere) to learn that
+ * its index is stale; a count over 100,000 documents costs seconds on FerretDB. Increments may be
+ * lost under concurrency there, but the value still changes, and every address whose bump was
+ * read is already inserted, so a reload after a change sees them all.
+ */
+const WALLET_ADDRESSES_VERSION = 'walletAddressesVersion';
+
 /** Records an address of the service's tree; recording it again changes nothing. */
 export async function registerWalletAddress(entry: NewWalletAddress, at: Date): Promise<void> {
   try {
@@ -17,15 +26,24 @@ export async function registerWalletAddress(entry: NewWalletAddress, at: Date): 
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
+  await bumpWalletAddressesVersion();
+}
+
+/** For bulk loads that insert addresses directly (benchmarks, imports). */
+export async function bumpWalletAddressesVersion(): Promise<void> {
+  await CounterModel.updateOne({ _id: WALLET_ADDRESSES_VERSION }, { $inc: { next: 1 } }, { upsert: true }).catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error; // two first-ever upserts raced: it exists now
+  });
 }
 
 /**
- * The scanner's in-memory index of every registered address. Reloaded whole when the number of
- * registered addresses changed: 100,000 rows load in well under a second, and a count is cheap.
+ * The scanner's in-memory index of every registered address, reloaded whole when the version
+ * counter moved (100,000 rows load in well under a second on MongoDB).
  */
 export class WatchedAddresses {
   #index: WatchIndex;
-  #loadedCount = -1;
+  #loadedVersion: number | undefined = undefined;
+  #loaded = false;
 
   constructor(private readonly chain: ChainProfile) {
     this.#index = new WatchIndex(chain);
@@ -36,8 +54,8 @@ export class WatchedAddresses {
   }
 
   async refresh(): Promise<WatchIndex> {
-    const count = await WalletAddressModel.countDocuments();
-    if (count === this.#loadedCount) return this.#index;
+    const version = (await CounterModel.findById(WALLET_ADDRESSES_VERSION).lean())?.next;
+    if (this.#loaded && version === this.#loadedVersion) return this.#index;
     const rows = await WalletAddressModel.find({}, { kind: 1, index: 1, accountId: 1 }).lean();
     const index = new WatchIndex(this.chain);
     index.addMany(
@@ -49,7 +67,8 @@ export class WatchedAddresses {
       })),
     );
     this.#index = index;
-    this.#loadedCount = rows.length;
+    this.#loadedVersion = version;
+    this.#loaded = true;
     return index;
   }
 }

@@ -1,0 +1,649 @@
+import { randomBytes } from 'node:crypto';
+import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
+import { ECPairFactory, type ECPairInterface } from 'ecpair';
+import mongoose from 'mongoose';
+import * as ecc from 'tiny-secp256k1';
+import { p2pkhAddress } from '../../src/chain/address';
+import { matchBlock, type BlockMatches } from '../../src/chain/block-matcher';
+import { parseBlock } from '../../src/chain/block-parser';
+import { JsonRpcChainClient } from '../../src/chain/rpc-client';
+import type { WatchIndex } from '../../src/chain/watch-index';
+import { chainProfile } from '../../src/config/chains';
+import { connectDatabase, disconnectDatabase, syncAllIndexes } from '../../src/db/connection';
+import { DepositModel } from '../../src/db/deposit';
+import { WalletAddressModel } from '../../src/db/wallet-address';
+import { bumpWalletAddressesVersion } from '../../src/services/deposits/wallet-addresses';
+import { WalletOutputModel } from '../../src/db/wallet-output';
+import { createLogger } from '../../src/log';
+import { DepositScanner, type ScanReport } from '../../src/services/deposits/scanner';
+import { WatchedAddresses } from '../../src/services/deposits/wallet-addresses';
+import { RegtestFaucet, randomP2pkhKey } from '../../test/support/faucet';
+import { startMongoServer, type MongoServer } from '../db/mongo-server';
+import { startRegtestNode, type RegtestNode } from '../regtest/bcoin-node';
+import { seededRandom } from './synthetic-blocks';
+
+/**
+ * The deposit scanner end to end, on a real bcoin regtest node and a real database (issue 3):
+ * 100,000 watched addresses, a chain of B blocks of 50 transactions each built on the node, then
+ * (a) parse+match alone over exactly those raw blocks held in memory, and (b) a fresh
+ * DepositScanner's scanOnce() from the block before them to the tip, through JSON-RPC and the
+ * database. Checks that the scanner records exactly the deposits and spends that were planted.
+ *
+ *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile]
+ *
+ * --profile times every RPC call and database command of the scanner's two passes.
+ *
+ * Exit code 1 when the scanner's findings differ from what was planted, or end to end is below
+ * the target of 50 blocks/s.
+ */
+
+export const TARGET_BLOCKS_PER_SECOND = 50;
+
+export interface EndToEndOptions {
+  blocks: number;
+  /** Including the coinbase, as in the synthetic bench. Default 50. */
+  txPerBlock?: number;
+  watched?: number;
+  /** Share of outputs paying a watched address. Default 0.05. */
+  watchedShare?: number;
+  /** Share of transactions that also spend an earlier planted (watched) output. Default 0.02. */
+  spendShare?: number;
+  seed?: number;
+  /** Progress messages. Default: to stderr. */
+  log?: (message: string) => void;
+  /** Time every RPC call and database command of the scanner's passes (small overhead). */
+  profile?: boolean;
+}
+
+/** Summed durations by RPC method / database command; concurrent calls overlap. */
+export interface TimeProfile {
+  rpc: Record<string, { calls: number; ms: number }>;
+  db: Record<string, { calls: number; ms: number }>;
+}
+
+export interface EndToEndFigures {
+  blocks: number;
+  txPerBlock: number;
+  transactions: number;
+  outputs: number;
+  watched: number;
+  megabytes: number;
+  setup: {
+    databaseKind: string;
+    startMs: number;
+    insertAddressesMs: number;
+    fundMs: number;
+    buildMs: number;
+  };
+  fetch: {
+    /** getblockhash + getblock for every bench block, one after the other. */
+    sequentialMs: number;
+    /** The same, 16 heights in flight at a time (as the scanner's prefetch does). */
+    concurrentMs: number;
+  };
+  parseMatch: {
+    /** WatchedAddresses.refresh(): read 100,000 rows and build the index. */
+    loadAddressesMs: number;
+    runs: number;
+    /** Per run over all B blocks (mean of `runs`). */
+    parseMs: number;
+    matchMs: number;
+    blocksPerSecond: number;
+    txPerSecond: number;
+  };
+  endToEnd: {
+    /** First scanOnce() on an empty range: loads the 100,000 addresses, stores the cursor. */
+    coldStartMs: number;
+    /** The timed scanOnce() over the B blocks (addresses already loaded). */
+    scanMs: number;
+    blocksPerSecond: number;
+    txPerSecond: number;
+    /** Including the cold start: a freshly started scanner catching up B blocks. */
+    blocksPerSecondWithLoad: number;
+    report: ScanReport;
+  };
+  /** With `profile`: where the cold start and the timed pass spent their time. */
+  profile?: { coldStart: TimeProfile; scan: TimeProfile };
+  found: Counts;
+  planted: Counts;
+  target: number;
+  correct: boolean;
+  meetsTarget: boolean;
+  problems: string[];
+}
+
+export interface Counts {
+  /** Outputs paying a watched address (deposits). */
+  received: number;
+  /** Inputs spending such an output. */
+  spent: number;
+}
+
+const ECPair = ECPairFactory(ecc);
+const chain = chainProfile('bcoin-regtest');
+const COIN = 100_000_000n;
+/** What each of the bench's transactions spends (one fan-out output each). */
+const LEAF_VALUE = COIN / 20n;
+const FANOUT_OUTPUTS_PER_TX = 800;
+/** Keys that planted outputs pay, so that later transactions can spend them (the scanner's spend path). */
+const PLANTED_KEYS = 300;
+const INSERT_CHUNK = 5_000;
+const FETCH_CONCURRENCY = 16;
+const ACCEPT_TIMEOUT_MS = 10_000;
+const MIN_MEASURE_MS = 1_000;
+const MAX_RUNS = 50;
+/** Legacy P2PKH sizes (DESIGN.md section 4), worst case. */
+const txBytes = (inputs: number, outputs: number): number => 10 + inputs * 148 + outputs * 34;
+
+interface Spendable {
+  txid: string;
+  vout: number;
+  value: bigint;
+  key: ECPairInterface;
+}
+
+interface BuiltTx {
+  txid: string;
+  hex: string;
+}
+
+function elapsedMs(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function p2pkhScriptOf(key: ECPairInterface): Uint8Array {
+  const output = payments.p2pkh({ pubkey: key.publicKey }).output;
+  if (!output) throw new Error('no P2PKH script for a public key');
+  return output;
+}
+
+function p2pkhScriptForHash(hash: Uint8Array): Uint8Array {
+  return Uint8Array.from([0x76, 0xa9, 0x14, ...hash, 0x88, 0xac]);
+}
+
+/** A legacy P2PKH transaction, SIGHASH_ALL on every input. */
+function signedTx(inputs: readonly Spendable[], outputs: ReadonlyArray<{ script: Uint8Array; value: bigint }>): BuiltTx {
+  const tx = new Transaction();
+  tx.version = 1;
+  for (const input of inputs) tx.addInput(Uint8Array.from(Buffer.from(input.txid, 'hex').reverse()), input.vout);
+  for (const output of outputs) tx.addOutput(output.script, output.value);
+  inputs.forEach((input, index) => {
+    const hash = tx.hashForSignature(index, p2pkhScriptOf(input.key), Transaction.SIGHASH_ALL);
+    const signature = bscript.signature.encode(input.key.sign(hash), Transaction.SIGHASH_ALL);
+    tx.setInputScript(index, bscript.compile([signature, input.key.publicKey]));
+  });
+  return { txid: tx.getId(), hex: tx.toHex() };
+}
+
+/** Splits `total` into `parts` positive random amounts. */
+function split(total: bigint, parts: number, random: () => number): bigint[] {
+  const weights = Array.from({ length: parts }, () => 1 + random());
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const amounts = weights.map((w) => (total * BigInt(Math.floor((w / sum) * 1e6))) / 1_000_000n);
+  const rest = total - amounts.reduce((a, b) => a + b, 0n);
+  amounts[0] = (amounts[0] as bigint) + rest;
+  return amounts;
+}
+
+async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToEndFigures> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const blocks = options.blocks;
+  const txPerBlock = options.txPerBlock ?? 50;
+  const watchedCount = options.watched ?? 100_000;
+  const watchedShare = options.watchedShare ?? 0.05;
+  const spendShare = options.spendShare ?? 0.02;
+  const random = seededRandom(options.seed ?? 11);
+  const spendingTxPerBlock = txPerBlock - 1; // the coinbase is the other one
+  const leaves = blocks * spendingTxPerBlock;
+  if (PLANTED_KEYS > watchedCount) throw new Error(`watched must be at least ${PLANTED_KEYS}`);
+
+  let db: MongoServer | undefined;
+  let node: RegtestNode | undefined;
+  let connected = false;
+  try {
+    // --- servers ------------------------------------------------------------------------
+    let started = process.hrtime.bigint();
+    // Settled both ways, so that one failing to start still leaves the other to be stopped below.
+    const [dbStart, nodeStart] = await Promise.allSettled([startMongoServer({ log }), startRegtestNode({ log })]);
+    if (dbStart.status === 'fulfilled') db = dbStart.value;
+    if (nodeStart.status === 'fulfilled') node = nodeStart.value;
+    if (dbStart.status === 'rejected') throw dbStart.reason;
+    if (nodeStart.status === 'rejected') throw nodeStart.reason;
+    if (!db || !node) throw new Error('unreachable: servers not started');
+    const dbName = `kibble_bench_${randomBytes(4).toString('hex')}`;
+    if (options.profile) {
+      // As connectDatabase does, plus the driver's command events (they cannot be switched on later).
+      mongoose.set('strictQuery', true);
+      await mongoose.connect(db.uri, { dbName, useBigInt64: true, autoIndex: false, monitorCommands: true });
+      connected = true;
+      await syncAllIndexes();
+    } else {
+      await connectDatabase({ uri: db.uri, dbName });
+      connected = true;
+    }
+    const startMs = elapsedMs(started);
+    const rpc = new JsonRpcChainClient(node.rpcUrl);
+
+    // --- 100,000 watched addresses --------------------------------------------------------
+    started = process.hrtime.bigint();
+    const plantedKeys = Array.from({ length: PLANTED_KEYS }, () => ECPair.makeRandom({ network: chain.network }));
+    const plantedScripts = plantedKeys.map(p2pkhScriptOf);
+    const randomPool = randomBytes((watchedCount - PLANTED_KEYS) * 20);
+    const now = new Date();
+    for (let from = 0; from < watchedCount; from += INSERT_CHUNK) {
+      const docs = [];
+      for (let i = from; i < Math.min(from + INSERT_CHUNK, watchedCount); i++) {
+        const hash =
+          i < PLANTED_KEYS
+            ? (plantedScripts[i] as Uint8Array).subarray(3, 23)
+            : randomPool.subarray((i - PLANTED_KEYS) * 20, (i - PLANTED_KEYS) * 20 + 20);
+        const accountId = new mongoose.Types.ObjectId().toHexString();
+        docs.push({ _id: p2pkhAddress(chain, hash), kind: 'deposit' as const, index: i, accountId, createdAt: now });
+      }
+      await WalletAddressModel.insertMany(docs, { lean: true });
+    }
+    await bumpWalletAddressesVersion();
+    const insertAddressesMs = elapsedMs(started);
+    log(`inserted ${watchedCount.toLocaleString('en-US')} watched addresses in ${Math.round(insertAddressesMs)} ms`);
+
+    // --- funding: one fan-out output for every bench transaction, confirmed ---------------
+    started = process.hrtime.bigint();
+    const faucet = new RegtestFaucet(rpc, chain);
+    // Conservatively 25 coins per coinbase (regtest halves at height 150), one coinbase per fan-out tx.
+    const fanoutTxs = Math.ceil(leaves / FANOUT_OUTPUTS_PER_TX);
+    const needCoinbases = Math.ceil((Number(LEAF_VALUE) * leaves) / (25 * Number(COIN))) + fanoutTxs + 1;
+    await faucet.prepare(Math.max(110, chain.coinbaseMaturity - 1 + needCoinbases));
+    const funding = randomP2pkhKey(chain);
+    const leafOutpoints: Spendable[] = [];
+    for (let from = 0; from < leaves; from += FANOUT_OUTPUTS_PER_TX) {
+      const count = Math.min(FANOUT_OUTPUTS_PER_TX, leaves - from);
+      const paid = await faucet.pay(Array.from({ length: count }, () => ({ address: funding.address, amount: LEAF_VALUE })));
+      for (const vout of paid.vouts) leafOutpoints.push({ txid: paid.txid, vout, value: LEAF_VALUE, key: funding.keyPair });
+    }
+    await faucet.mine(1);
+    if ((await rpc.getRawMempool()).length !== 0) throw new Error('the fan-out transactions were not all mined');
+    const fundMs = elapsedMs(started);
+    const startHeight = await rpc.getBlockCount();
+    log(`funded ${leaves.toLocaleString('en-US')} outputs in ${fanoutTxs} fan-out transactions (${Math.round(fundMs)} ms); bench blocks start after height ${startHeight}`);
+
+    // --- the scanner's cold start, on an empty range: loads the addresses, stores the cursor ---
+    const profiler = options.profile ? new Profiler() : undefined;
+    const scannerRpc = new JsonRpcChainClient(node.rpcUrl);
+    const scanner = new DepositScanner({
+      rpc: profiler ? profiler.wrapRpc(scannerRpc) : scannerRpc,
+      chain,
+      minConfirmations: 1,
+      log: createLogger('silent'),
+      clock: () => new Date(),
+      startHeight,
+    });
+    started = process.hrtime.bigint();
+    const coldReport = await scanner.scanOnce();
+    const coldStartMs = elapsedMs(started);
+    const coldProfile = profiler?.take();
+    if (coldReport.blocks !== 0) throw new Error(`the cold-start pass scanned ${coldReport.blocks} blocks, expected none`);
+    log(`scanner cold start (load ${watchedCount.toLocaleString('en-US')} addresses, store the cursor): ${Math.round(coldStartMs)} ms`);
+
+    // --- build the bench chain ------------------------------------------------------------
+    started = process.hrtime.bigint();
+    const stranger = randomP2pkhKey(chain).address;
+    const planted: Counts = { received: 0, spent: 0 };
+    /** Planted outputs confirmed in an earlier block, spendable with the planted keys. */
+    const plantedUnspent: Spendable[] = [];
+    let outputs = 0;
+    let lastProgress = Date.now();
+    const buildSteps = { signMs: 0, sendMs: 0, acceptMs: 0, mineMs: 0 };
+    for (let b = 0; b < blocks; b++) {
+      let step = process.hrtime.bigint();
+      const txs: BuiltTx[] = [];
+      const newlyPlanted: Spendable[] = [];
+      for (let t = 0; t < spendingTxPerBlock; t++) {
+        const inputs = [leafOutpoints[b * spendingTxPerBlock + t] as Spendable];
+        if (plantedUnspent.length > 0 && random() < spendShare) {
+          const [spent] = plantedUnspent.splice(Math.floor(random() * plantedUnspent.length), 1);
+          if (spent) {
+            inputs.push(spent);
+            planted.spent += 1;
+          }
+        }
+        const outputCount = 2 + Math.floor(random() * 2);
+        const fee = chain.fee.perByte * BigInt(txBytes(inputs.length, outputCount));
+        const amounts = split(inputs.reduce((sum, input) => sum + input.value, 0n) - fee, outputCount, random);
+        const keyOfVout: Array<ECPairInterface | undefined> = [];
+        const txOutputs = amounts.map((value) => {
+          if (random() < watchedShare) {
+            const k = Math.floor(random() * PLANTED_KEYS);
+            keyOfVout.push(plantedKeys[k]);
+            return { script: plantedScripts[k] as Uint8Array, value };
+          }
+          keyOfVout.push(undefined);
+          return { script: p2pkhScriptForHash(randomBytes(20)), value };
+        });
+        const built = signedTx(inputs, txOutputs);
+        keyOfVout.forEach((key, vout) => {
+          if (key) newlyPlanted.push({ txid: built.txid, vout, value: amounts[vout] as bigint, key });
+        });
+        outputs += outputCount;
+        txs.push(built);
+      }
+      buildSteps.signMs += elapsedMs(step);
+      step = process.hrtime.bigint();
+      await Promise.all(txs.map((tx) => rpc.sendRawTransaction(tx.hex, { txid: tx.txid })));
+      buildSteps.sendMs += elapsedMs(step);
+      step = process.hrtime.bigint();
+      await waitForMempool(rpc, txs, b);
+      buildSteps.acceptMs += elapsedMs(step);
+      step = process.hrtime.bigint();
+      const [hash] = await rpc.generateToAddress(1, stranger);
+      buildSteps.mineMs += elapsedMs(step);
+      if (hash === undefined) throw new Error('generatetoaddress returned no block');
+      planted.received += newlyPlanted.length;
+      plantedUnspent.push(...newlyPlanted);
+      if (Date.now() - lastProgress >= 5_000 || b === blocks - 1) {
+        lastProgress = Date.now();
+        const seconds = elapsedMs(started) / 1000;
+        const part = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+        log(
+          `built ${b + 1}/${blocks} blocks in ${seconds.toFixed(1)} s (${((b + 1) / seconds).toFixed(1)} blocks/s; ` +
+            `sign ${part(buildSteps.signMs)}, send ${part(buildSteps.sendMs)}, mempool check ${part(buildSteps.acceptMs)}, ` +
+            `generate ${part(buildSteps.mineMs)})`,
+        );
+      }
+    }
+    const buildMs = elapsedMs(started);
+    const tip = await rpc.getBlockCount();
+    if (tip !== startHeight + blocks) throw new Error(`tip is ${tip}, expected ${startHeight + blocks}`);
+    if ((await rpc.getRawMempool()).length !== 0) throw new Error('transactions left in the mempool after the last block');
+    outputs += blocks; // coinbases
+
+    // --- (a) parse+match over exactly those raw blocks -------------------------------------
+    const heights = Array.from({ length: blocks }, (_, i) => startHeight + 1 + i);
+    const fetchBlock = async (height: number): Promise<Uint8Array> => rpc.getRawBlock(await rpc.getBlockHash(height));
+    started = process.hrtime.bigint();
+    for (const height of heights) await fetchBlock(height);
+    const sequentialMs = elapsedMs(started);
+    started = process.hrtime.bigint();
+    const raw = await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
+    const concurrentMs = elapsedMs(started);
+    const megabytes = raw.reduce((sum, bytes) => sum + bytes.length, 0) / 1e6;
+    for (const [i, bytes] of raw.entries()) {
+      const count = parseBlock(bytes, { auxpow: chain.auxpow }).transactions.length;
+      if (count !== txPerBlock) throw new Error(`block ${heights[i]} has ${count} transactions, expected ${txPerBlock}`);
+    }
+
+    started = process.hrtime.bigint();
+    const watch = await new WatchedAddresses(chain).refresh();
+    const loadAddressesMs = elapsedMs(started);
+    if (watch.size !== watchedCount) throw new Error(`the watch index holds ${watch.size} addresses, expected ${watchedCount}`);
+
+    let runs = 0;
+    let parseNs = 0n;
+    let matchNs = 0n;
+    let found: Counts = { received: 0, spent: 0 };
+    while (runs < MAX_RUNS && (runs === 0 || Number(parseNs + matchNs) / 1e6 < MIN_MEASURE_MS)) {
+      const run = parseAndMatch(raw, watch);
+      parseNs += run.parseNs;
+      matchNs += run.matchNs;
+      found = run.found;
+      runs += 1;
+    }
+    const parseMs = Number(parseNs) / 1e6 / runs;
+    const matchMs = Number(matchNs) / 1e6 / runs;
+    const parseMatchSeconds = (parseMs + matchMs) / 1000;
+
+    // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
+    profiler?.take(); // drop what the bench itself did in between
+    started = process.hrtime.bigint();
+    const report = await scanner.scanOnce();
+    const scanMs = elapsedMs(started);
+    const scanProfile = profiler?.take();
+    profiler?.stop();
+
+    const problems: string[] = [];
+    const expect = (what: string, actual: number, expected: number): void => {
+      if (actual !== expected) problems.push(`${what}: ${actual}, planted ${expected}`);
+    };
+    expect('parse+match received', found.received, planted.received);
+    expect('parse+match spent', found.spent, planted.spent);
+    expect('scanned blocks', report.blocks, blocks);
+    expect('scan report received', report.received, planted.received);
+    expect('scan report spent', report.spent, planted.spent);
+    expect('deposits recorded', await DepositModel.countDocuments(), planted.received);
+    expect('deposits credited', await DepositModel.countDocuments({ status: 'credited' }), planted.received);
+    expect('wallet outputs spent', await WalletOutputModel.countDocuments({ status: 'spent' }), planted.spent);
+    expect('wallet outputs unspent', await WalletOutputModel.countDocuments({ status: 'unspent' }), planted.received - planted.spent);
+    const recorded: Counts = {
+      received: await DepositModel.countDocuments(),
+      spent: await WalletOutputModel.countDocuments({ status: 'spent' }),
+    };
+
+    const blocksPerSecond = blocks / (scanMs / 1000);
+    return {
+      blocks,
+      txPerBlock,
+      transactions: blocks * txPerBlock,
+      outputs,
+      watched: watchedCount,
+      megabytes,
+      setup: { databaseKind: db.kind, startMs, insertAddressesMs, fundMs, buildMs },
+      fetch: { sequentialMs, concurrentMs },
+      parseMatch: {
+        loadAddressesMs,
+        runs,
+        parseMs,
+        matchMs,
+        blocksPerSecond: blocks / parseMatchSeconds,
+        txPerSecond: (blocks * txPerBlock) / parseMatchSeconds,
+      },
+      endToEnd: {
+        coldStartMs,
+        scanMs,
+        blocksPerSecond,
+        txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
+        blocksPerSecondWithLoad: blocks / ((scanMs + coldStartMs) / 1000),
+        report,
+      },
+      ...(coldProfile && scanProfile ? { profile: { coldStart: coldProfile, scan: scanProfile } } : {}),
+      found: recorded,
+      planted,
+      target: TARGET_BLOCKS_PER_SECOND,
+      correct: problems.length === 0,
+      meetsTarget: blocksPerSecond >= TARGET_BLOCKS_PER_SECOND,
+      problems,
+    };
+  } finally {
+    if (connected) await disconnectDatabase().catch(() => undefined);
+    await node?.stop().catch((error: unknown) => log(`stopping the regtest node failed: ${String(error)}`));
+    await db?.stop().catch((error: unknown) => log(`stopping the database failed: ${String(error)}`));
+  }
+}
+
+/** Times RPC calls (through a proxy of the client) and database commands (driver command monitoring). */
+class Profiler {
+  #current: TimeProfile = { rpc: {}, db: {} };
+  readonly #pending = new Map<number, { key: string; started: bigint }>();
+  readonly #client = mongoose.connection.getClient();
+
+  /** The connection must have been opened with `monitorCommands: true`. */
+  constructor() {
+    this.#client.on('commandStarted', (event) => {
+      const target = event.command[event.commandName] as unknown;
+      const key = typeof target === 'string' ? `${event.commandName} ${target}` : event.commandName;
+      this.#pending.set(event.requestId, { key, started: process.hrtime.bigint() });
+    });
+    const done = (event: { requestId: number }): void => {
+      const pending = this.#pending.get(event.requestId);
+      if (!pending) return;
+      this.#pending.delete(event.requestId);
+      add(this.#current.db, pending.key, elapsedMs(pending.started));
+    };
+    this.#client.on('commandSucceeded', done);
+    this.#client.on('commandFailed', done);
+  }
+
+  /** Returns what was recorded since the last call, and starts afresh. */
+  take(): TimeProfile {
+    const taken = this.#current;
+    this.#current = { rpc: {}, db: {} };
+    return taken;
+  }
+
+  wrapRpc<T extends object>(target: T): T {
+    return new Proxy(target, {
+      get: (object, property, receiver) => {
+        const value = Reflect.get(object, property, receiver) as unknown;
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return (...args: unknown[]) => {
+          const started = process.hrtime.bigint();
+          const result = (value as (...a: unknown[]) => unknown).apply(object, args);
+          if (!(result instanceof Promise)) return result;
+          return result.finally(() => add(this.#current.rpc, property, elapsedMs(started)));
+        };
+      },
+    });
+  }
+
+  stop(): void {
+    this.#client.removeAllListeners('commandStarted');
+    this.#client.removeAllListeners('commandSucceeded');
+    this.#client.removeAllListeners('commandFailed');
+  }
+}
+
+function add(into: Record<string, { calls: number; ms: number }>, key: string, ms: number): void {
+  const entry = (into[key] ??= { calls: 0, ms: 0 });
+  entry.calls += 1;
+  entry.ms += ms;
+}
+
+/** sendrawtransaction answers a txid even for a refused transaction: the mempool must show them all. */
+async function waitForMempool(rpc: JsonRpcChainClient, txs: readonly BuiltTx[], blockIndex: number): Promise<void> {
+  const deadline = Date.now() + ACCEPT_TIMEOUT_MS;
+  for (;;) {
+    const mempool = new Set(await rpc.getRawMempool());
+    const missing = txs.filter((tx) => !mempool.has(tx.txid));
+    if (missing.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `bench block ${blockIndex + 1}: ${missing.length} of ${txs.length} transactions not in the node's mempool ` +
+          `after ${ACCEPT_TIMEOUT_MS} ms (refused), e.g. ${missing[0]?.txid}`,
+      );
+    }
+    await sleep(10);
+  }
+}
+
+/** What the scanner does per block in memory, timed apart: parse, then match (keeping its unspent set). */
+function parseAndMatch(raw: readonly Uint8Array[], watch: WatchIndex): { parseNs: bigint; matchNs: bigint; found: Counts } {
+  const unspent = new Set<string>();
+  const isServiceOutpoint = (txid: string, vout: number): boolean => unspent.has(`${txid}:${vout}`);
+  const found: Counts = { received: 0, spent: 0 };
+  let parseNs = 0n;
+  let matchNs = 0n;
+  for (const bytes of raw) {
+    const started = process.hrtime.bigint();
+    const parsed = parseBlock(bytes, { auxpow: chain.auxpow });
+    const parsedAt = process.hrtime.bigint();
+    const matches: BlockMatches = matchBlock(parsed, watch, isServiceOutpoint);
+    for (const r of matches.received) unspent.add(`${r.txid}:${r.vout}`);
+    for (const s of matches.spent) unspent.delete(`${s.txid}:${s.vout}`);
+    matchNs += process.hrtime.bigint() - parsedAt;
+    parseNs += parsedAt - started;
+    found.received += matches.received.length;
+    found.spent += matches.spent.length;
+  }
+  return { parseNs, matchNs, found };
+}
+
+// --- report -----------------------------------------------------------------------------------
+
+const n = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function formatEndToEnd(f: EndToEndFigures): string {
+  const rows: Array<[string, string]> = [
+    ['blocks', n(f.blocks)],
+    ['tx/block (incl. coinbase)', n(f.txPerBlock)],
+    ['outputs', `${n(f.outputs)} (${n(f.megabytes, 2)} MB of blocks)`],
+    ['watched addresses', n(f.watched)],
+    ['parse+match', `${n(f.parseMatch.blocksPerSecond)} blocks/s, ${n(f.parseMatch.txPerSecond)} tx/s ` +
+      `(parse ${n(f.parseMatch.parseMs, 1)} ms + match ${n(f.parseMatch.matchMs, 1)} ms per pass, ${f.parseMatch.runs} passes)`],
+    ['end to end (scanOnce)', `${n(f.endToEnd.blocksPerSecond, 1)} blocks/s, ${n(f.endToEnd.txPerSecond)} tx/s ` +
+      `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
+    ['  incl. cold start', `${n(f.endToEnd.blocksPerSecondWithLoad, 1)} blocks/s (cold start ${n(f.endToEnd.coldStartMs)} ms)`],
+    ['  address load alone', `${n(f.parseMatch.loadAddressesMs)} ms (WatchedAddresses.refresh)`],
+    ['  RPC fetch alone', `${n(f.fetch.sequentialMs)} ms sequential, ${n(f.fetch.concurrentMs)} ms ${FETCH_CONCURRENCY} in flight ` +
+      `(${n(f.blocks / (f.fetch.concurrentMs / 1000))} blocks/s)`],
+    ['deposits found/planted', `${n(f.found.received)}/${n(f.planted.received)}`],
+    ['spends found/planted', `${n(f.found.spent)}/${n(f.planted.spent)}`],
+    ['chain built in', `${n(f.setup.buildMs / 1000, 1)} s (funding ${n(f.setup.fundMs / 1000, 1)} s, ` +
+      `${n(f.watched)} addresses inserted in ${n(f.setup.insertAddressesMs / 1000, 1)} s, database: ${f.setup.databaseKind})`],
+    ['target', `${n(f.target)} blocks/s end to end: ${f.meetsTarget ? 'PASS' : 'FAIL'}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+  if (!f.correct) lines.push(...f.problems.map((p) => `MISMATCH ${p}`));
+  if (f.profile) {
+    lines.push('', formatProfile(`cold start (${n(f.endToEnd.coldStartMs)} ms)`, f.profile.coldStart));
+    lines.push('', formatProfile(`timed scanOnce (${n(f.endToEnd.scanMs)} ms)`, f.profile.scan));
+  }
+  return lines.join('\n');
+}
+
+function formatProfile(title: string, profile: TimeProfile): string {
+  const section = (what: string, entries: Record<string, { calls: number; ms: number }>): string[] => {
+    const sorted = Object.entries(entries).sort(([, a], [, b]) => b.ms - a.ms);
+    const total = sorted.reduce((sum, [, e]) => sum + e.ms, 0);
+    return [
+      `  ${what}: ${n(total)} ms summed (concurrent calls overlap)`,
+      ...sorted.map(([key, e]) => `    ${key.padEnd(34)} ${n(e.calls).padStart(7)} calls ${n(e.ms).padStart(8)} ms ${n(e.ms / e.calls, 2).padStart(8)} ms/call`),
+    ];
+  };
+  return [`profile of the ${title}:`, ...section('RPC', profile.rpc), ...section('database', profile.db)].join('\n');
+}
+
+/** JSON with bigint-free numbers (ScanReport has none, but be safe). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}
+
+export function parseBenchArgs(argv: readonly string[]): { blocks: number; json: boolean; profile: boolean } {
+  let blocks = 100;
+  let json = false;
+  let profile = false;
+  for (const arg of argv) {
+    if (arg === '--json') json = true;
+    else if (arg === '--profile') profile = true;
+    else if (/^--blocks=\d+$/.test(arg)) blocks = Number(arg.slice('--blocks='.length));
+    else if (/^\d+$/.test(arg)) blocks = Number(arg);
+    else throw new Error(`unknown argument ${arg} (usage: [blocks] [--json] [--profile])`);
+  }
+  if (!Number.isSafeInteger(blocks) || blocks <= 0) throw new Error(`blocks must be a positive integer, got ${blocks}`);
+  return { blocks, json, profile };
+}
+
+if (require.main === module) {
+  const { blocks, json, profile } = parseBenchArgs(process.argv.slice(2));
+  runEndToEndBench({ blocks, profile })
+    .then((figures) => {
+      console.log(json ? toJson(figures) : formatEndToEnd(figures));
+      if (!figures.correct) console.error('FAIL: the scanner found other deposits or spends than were planted');
+      if (!figures.meetsTarget) console.error(`FAIL: end to end below ${TARGET_BLOCKS_PER_SECOND} blocks/s`);
+      process.exitCode = figures.correct && figures.meetsTarget ? 0 : 1;
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
