@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getThing, listThingsOf, registerThing, type ThingView } from '../../services/things';
+import { escapeHtml } from '../html';
 import { defineRoute, type Route } from '../route';
 import { isoTimestamp, objectId } from '../schemas';
 
@@ -7,8 +8,7 @@ import { isoTimestamp, objectId } from '../schemas';
  * Things: a creator registers a URL and gets a button for it. The owner's account id is left out
  * of the public representation: nobody needs it to flattr, and accounts stay private.
  *
- * Button links are relative to the service's root: kibble has no configured public URL yet, and
- * an embed on another site needs an absolute one (see `thingLinks`).
+ * Button links are absolute (PUBLIC_URL): the embed code is pasted into other sites.
  */
 const thingSchema = z.strictObject({
   id: objectId,
@@ -37,7 +37,7 @@ export const thingRoutes: Route[] = [
       201: { description: 'the registered thing', schema: thingSchema },
       409: { description: 'thing-exists: this URL is already registered' },
     },
-    handler: async ({ body, accountId, now }) => ({ status: 201, body: thingBody(await registerThing(accountId, body, now)) }),
+    handler: async ({ body, accountId, now, deps }) => ({ status: 201, body: thingBody(await registerThing(accountId, body, now), deps.config.publicUrl) }),
   }),
   defineRoute({
     method: 'get',
@@ -50,7 +50,7 @@ export const thingRoutes: Route[] = [
       200: { description: 'the thing', schema: thingSchema },
       404: { description: 'not-found: no thing with this id' },
     },
-    handler: async ({ params }) => ({ status: 200, body: thingBody(await getThing(params.id)) }),
+    handler: async ({ params, deps }) => ({ status: 200, body: thingBody(await getThing(params.id), deps.config.publicUrl) }),
   }),
   defineRoute({
     method: 'get',
@@ -59,19 +59,19 @@ export const thingRoutes: Route[] = [
     tags: ['things'],
     auth: 'account',
     responses: { 200: { description: 'my things', schema: z.strictObject({ things: z.array(thingSchema) }) } },
-    handler: async ({ accountId }) => ({ status: 200, body: { things: (await listThingsOf(accountId)).map(thingBody) } }),
+    handler: async ({ accountId, deps }) => ({
+      status: 200,
+      body: { things: (await listThingsOf(accountId)).map((thing) => thingBody(thing, deps.config.publicUrl)) },
+    }),
   }),
 ];
 
-export function thingBody(thing: ThingView): ThingBody {
-  return { id: thing.id, url: thing.url, title: thing.title, createdAt: thing.createdAt.toISOString(), ...thingLinks(thing.id, thing.title) };
+export function thingBody(thing: ThingView, origin: string): ThingBody {
+  return { id: thing.id, url: thing.url, title: thing.title, createdAt: thing.createdAt.toISOString(), ...thingLinks(thing.id, thing.title, origin) };
 }
 
-/**
- * Page, button and embed code of a thing. `origin` is '' until kibble knows its public URL;
- * then the embed works on other sites as it is.
- */
-export function thingLinks(thingId: string, title: string, origin = ''): { pageUrl: string; buttonUrl: string; embedHtml: string } {
+/** Page, button and embed code of a thing, absolute under `origin` so the embed works anywhere. */
+export function thingLinks(thingId: string, title: string, origin: string): { pageUrl: string; buttonUrl: string; embedHtml: string } {
   const pageUrl = `${origin}/t/${thingId}`;
   const buttonUrl = `${pageUrl}/button.svg`;
   const alt = escapeHtml(`Flattr “${title}” with kibble`);
@@ -79,7 +79,3 @@ export function thingLinks(thingId: string, title: string, origin = ''): { pageU
   return { pageUrl, buttonUrl, embedHtml };
 }
 
-/** The title is the creator's text, pasted into other people's pages: it must stay text. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
