@@ -10,7 +10,7 @@ import {
   parseBlockHeader,
   parseTransaction,
 } from '../../../src/chain/block-parser';
-import { isKibbleError } from '../../../src/errors';
+import { thrownCode } from '../../support/errors';
 
 interface ValidVector {
   file: string;
@@ -47,16 +47,6 @@ function buildInvalid(v: InvalidVector): Uint8Array {
   const base = Buffer.from(fixture(v.file).subarray(0, v.keepBytes));
   if (v.patch) Buffer.from(v.patch.hex, 'hex').copy(base, v.patch.offset);
   return Buffer.concat([base, Buffer.from(v.appendHex ?? '', 'hex')]);
-}
-
-/** Runs `fn` and returns the error code it threw, or a description of what else happened. */
-function thrownCode(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (error) {
-    return isKibbleError(error) ? error.code : `non-KibbleError: ${String(error)}`;
-  }
 }
 
 describe('parseBlock on real Dogecoin mainnet blocks', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { findForkHeight } from '../../../src/chain/fork-point';
-import { isKibbleError } from '../../../src/errors';
+import { rejectedCode } from '../../support/errors';
 
 /**
  * Two chains as arrays of hashes by height: the store's and the node's. They share every block up
@@ -24,15 +24,6 @@ function chains(spec: { storedTip: number; nodeTip: number; fork: number; lowest
   };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return isKibbleError(error) ? error.code : `non-KibbleError: ${String(error)}`;
-  }
-}
-
 const vectors = [
   { name: 'no reorg: the tip itself agrees', storedTip: 100, nodeTip: 100, fork: 100, expected: 100, maxCalls: 1 },
   { name: 'one block replaced', storedTip: 100, nodeTip: 100, fork: 99, expected: 99, maxCalls: 2 },
@@ -52,7 +43,7 @@ describe('findForkHeight', () => {
 
   it('throws reorg-too-deep when nothing agrees down to the lowest known height', async () => {
     const c = chains({ storedTip: 1_000, nodeTip: 1_000, fork: 499, lowest: 500 });
-    expect(await codeOf(findForkHeight(c.storedHashes, c.nodeHashes, 1_000, 500))).toBe('reorg-too-deep');
+    expect(await rejectedCode(findForkHeight(c.storedHashes, c.nodeHashes, 1_000, 500))).toBe('reorg-too-deep');
     // Galloping: a node on another chain costs a few dozen lookups, not one per stored block.
     expect(c.nodeCalls.length).toBeLessThanOrEqual(12);
     expect(c.nodeCalls).toContain(500);
@@ -74,7 +65,7 @@ describe('findForkHeight', () => {
     ['NaN', Number.NaN, 0],
   ])('refuses %s with internal', async (_name, from, lowest) => {
     const c = chains({ storedTip: 10, nodeTip: 10, fork: 10 });
-    expect(await codeOf(findForkHeight(c.storedHashes, c.nodeHashes, from, lowest))).toBe('internal');
+    expect(await rejectedCode(findForkHeight(c.storedHashes, c.nodeHashes, from, lowest))).toBe('internal');
   });
 
   it('finds what a block-by-block walk finds (or fails alike), with logarithmically many lookups', async () => {
@@ -101,7 +92,7 @@ describe('findForkHeight', () => {
         const expected = await walk();
         c.nodeCalls.length = 0;
         const found = findForkHeight(c.storedHashes, c.nodeHashes, spec.storedTip, spec.lowest);
-        if (expected === 'reorg-too-deep') expect(await codeOf(found)).toBe(expected);
+        if (expected === 'reorg-too-deep') expect(await rejectedCode(found)).toBe(expected);
         else await expect(found).resolves.toBe(expected);
         const depth = spec.storedTip - (expected === 'reorg-too-deep' ? spec.lowest : expected);
         expect(c.nodeCalls.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(depth + 1)) + 2);

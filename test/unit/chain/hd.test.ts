@@ -13,23 +13,13 @@ import {
 } from '../../../src/chain/hd';
 import { checkAddress } from '../../../src/chain/address';
 import { chainProfile } from '../../../src/config/chains';
-import { KibbleError, type ErrorCode } from '../../../src/errors';
+import { thrownCode } from '../../support/errors';
 
 // The BIP39 test mnemonic: public, guards nothing.
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const dogecoin = chainProfile('dogecoin');
 const litecoin = chainProfile('litecoin');
 const regtest = chainProfile('bcoin-regtest');
-
-function codeOf(fn: () => unknown): ErrorCode {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KibbleError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a KibbleError, but nothing was thrown');
-}
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -97,14 +87,14 @@ describe('deposit and change addresses', () => {
   it.each([-1, 1.5, MAX_DERIVATION_INDEX + 1, Number.NaN, Number.POSITIVE_INFINITY])(
     'rejects index %p with derivation-index-invalid',
     (index) => {
-      expect(codeOf(() => deriver.depositAddress(index))).toBe('derivation-index-invalid');
-      expect(codeOf(() => changeAddress(dogecoin, node, index))).toBe('derivation-index-invalid');
-      expect(codeOf(() => mnemonicSigner.keyPairFor({ change: 0, index }))).toBe('derivation-index-invalid');
+      expect(thrownCode(() => deriver.depositAddress(index))).toBe('derivation-index-invalid');
+      expect(thrownCode(() => changeAddress(dogecoin, node, index))).toBe('derivation-index-invalid');
+      expect(thrownCode(() => mnemonicSigner.keyPairFor({ change: 0, index }))).toBe('derivation-index-invalid');
     },
   );
 
   it('rejects a change chain other than 0 or 1', () => {
-    expect(codeOf(() => mnemonicSigner.keyPairFor({ change: 2 as 0 | 1, index: 0 }))).toBe('derivation-index-invalid');
+    expect(thrownCode(() => mnemonicSigner.keyPairFor({ change: 2 as 0 | 1, index: 0 }))).toBe('derivation-index-invalid');
   });
 });
 
@@ -120,7 +110,7 @@ describe('parseAccountXpub rejects', () => {
     ['an address', 'DBus3bamQjgJULBJtYXpEzDWQRwF5iwxgC', '78'],
     ['an empty string', '', 'base58check'],
   ])('%s', (_name, text, mentioned) => {
-    expect(codeOf(() => parseAccountXpub(dogecoin, text))).toBe('key-invalid');
+    expect(thrownCode(() => parseAccountXpub(dogecoin, text))).toBe('key-invalid');
     const message = messageOf(() => parseAccountXpub(dogecoin, text));
     expect(message).toContain(mentioned);
     if (text.length > 0) expect(message).not.toContain(text);
@@ -129,7 +119,7 @@ describe('parseAccountXpub rejects', () => {
   it('a key that is not at the account level', () => {
     // The master key of the same seed: depth 0, so its addresses would not be the signer's.
     const master = 'dgub8kXBZ7ymNWy2RzFfCuAkHMfuUEjbxDK33snqz5r7YTvUsExaHDbWWdju6FedaPkBTDmwMqtGHL8NhLDczSVBKMdpJHR6KrcTDQdnwPMrQZU';
-    expect(codeOf(() => parseAccountXpub(dogecoin, master))).toBe('key-invalid');
+    expect(thrownCode(() => parseAccountXpub(dogecoin, master))).toBe('key-invalid');
     expect(messageOf(() => parseAccountXpub(dogecoin, master))).toContain("m/44'/3'/0'");
   });
 });
@@ -144,14 +134,14 @@ describe('createSigner rejects', () => {
     ['a wrong word count', words.slice(0, 11).join(' '), 'has 11'],
     ['an empty mnemonic', '   ', 'has 0'],
   ])('a mnemonic with %s', (_name, mnemonic, mentioned) => {
-    expect(codeOf(() => createSigner(dogecoin, { mnemonic }))).toBe('key-invalid');
+    expect(thrownCode(() => createSigner(dogecoin, { mnemonic }))).toBe('key-invalid');
     const message = messageOf(() => createSigner(dogecoin, { mnemonic }));
     expect(message).toContain(mentioned);
     expect(message).not.toMatch(/abandon|about/i);
   });
 
   it('an xpub where the xprv belongs', () => {
-    expect(codeOf(() => createSigner(dogecoin, { xprv: XPUB }))).toBe('key-invalid');
+    expect(thrownCode(() => createSigner(dogecoin, { xprv: XPUB }))).toBe('key-invalid');
   });
 
   it('an xprv of another chain, without echoing it', () => {

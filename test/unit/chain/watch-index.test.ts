@@ -5,7 +5,7 @@ import vectors from '../../fixtures/addresses.json';
 import { outputScriptFor, p2pkhAddress, p2shAddress } from '../../../src/chain/address';
 import { WatchIndex, type WatchOwner, type WatchedScriptType } from '../../../src/chain/watch-index';
 import { CHAIN_NAMES, CHAIN_PROFILES, chainProfile } from '../../../src/config/chains';
-import { isKibbleError } from '../../../src/errors';
+import { thrownCode } from '../../support/errors';
 
 const profile = CHAIN_PROFILES['bcoin-regtest'];
 
@@ -18,15 +18,6 @@ function p2shScript(hash: Uint8Array): Uint8Array {
 function deposit(address: string, index: number, accountId = `acct-${index}`): WatchOwner {
   return { kind: 'deposit', accountId, index, address };
 }
-function thrownCode(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (error) {
-    return isKibbleError(error) ? error.code : `non-KibbleError: ${String(error)}`;
-  }
-}
-
 describe('WatchIndex: adding addresses (test/fixtures/addresses.json)', () => {
   it.each(vectors.valid.map((v) => [`${v.chain} ${v.address}`, v] as const))('decodes %s', (_name, v) => {
     const index = new WatchIndex(chainProfile(v.chain));

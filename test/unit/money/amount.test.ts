@@ -1,12 +1,12 @@
 import vectors from '../../fixtures/amounts.json';
 import { CHAIN_PROFILES } from '../../../src/config/chains';
-import { KibbleError } from '../../../src/errors';
 import {
   COIN,
   formatCoins,
   formatCoinsWithTicker,
   parseCoins,
 } from '../../../src/money/amount';
+import { kibbleErrorFrom, showInvisible } from '../../support/errors';
 
 interface AmountFixture {
   maxMoney: string;
@@ -17,35 +17,16 @@ interface AmountFixture {
 const fixture: AmountFixture = vectors;
 const DOGE_LIMITS = { maxMoney: BigInt(fixture.maxMoney), ticker: 'DOGE' };
 
-/** Test names must show invisible characters, or "1\u200b" and "1" look like the same case. */
-function show(input: unknown): string {
-  const json = JSON.stringify(input) ?? String(input);
-  return json.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
-}
-
-/** Runs `fn` and returns the KibbleError it threw; any other outcome fails the test. */
-function kibbleErrorFrom(fn: () => unknown): KibbleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KibbleError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a KibbleError, but nothing was thrown');
-}
-
 function limitsFor(maxMoney: string | undefined): { maxMoney: bigint; ticker: string } {
   return maxMoney === undefined ? DOGE_LIMITS : { maxMoney: BigInt(maxMoney), ticker: 'DOGE' };
 }
 
 describe('parseCoins vectors (test/fixtures/amounts.json)', () => {
-  test.each(fixture.valid.map((v) => [show(v.input), v] as const))('accepts %s', (_name, v) => {
+  test.each(fixture.valid.map((v) => [showInvisible(v.input), v] as const))('accepts %s', (_name, v) => {
     expect(parseCoins(v.input, limitsFor(v.maxMoney))).toBe(BigInt(v.units));
   });
 
-  test.each(fixture.invalid.map((v) => [show(v.input), v.code, v] as const))(
+  test.each(fixture.invalid.map((v) => [showInvisible(v.input), v.code, v] as const))(
     'rejects %s with %s',
     (_name, code, v) => {
       expect(kibbleErrorFrom(() => parseCoins(v.input, limitsFor(v.maxMoney))).code).toBe(code);

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { KibbleError } from '../../../src/errors';
 import {
   comparePeriods,
   nextPeriod,
@@ -8,20 +7,9 @@ import {
   periodOf,
   previousPeriod,
 } from '../../../src/money/period';
+import { thrownCode } from '../../support/errors';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KibbleError) {
-      return error.code;
-    }
-    throw error;
-  }
-  throw new Error('expected a KibbleError, but nothing was thrown');
-}
 
 describe('periodOf', () => {
   const cases: ReadonlyArray<readonly [string, string]> = [
@@ -43,7 +31,7 @@ describe('periodOf', () => {
     ['an invalid date', new Date(Number.NaN)],
     ['a date before 2000', new Date('1999-12-31T23:59:59.999Z')],
   ])('rejects %s', (_name, date) => {
-    expect(codeOf(() => periodOf(date))).toBe('period-invalid');
+    expect(thrownCode(() => periodOf(date))).toBe('period-invalid');
   });
 });
 
@@ -78,7 +66,7 @@ describe('parsePeriod', () => {
     undefined,
     new Date('2024-01-01T00:00:00Z'),
   ])('rejects %p', (input) => {
-    expect(codeOf(() => parsePeriod(input))).toBe('period-invalid');
+    expect(thrownCode(() => parsePeriod(input))).toBe('period-invalid');
   });
 });
 
@@ -105,7 +93,7 @@ describe('periodBounds', () => {
   });
 
   test('rejects an invalid period', () => {
-    expect(codeOf(() => periodBounds('2024-13'))).toBe('period-invalid');
+    expect(thrownCode(() => periodBounds('2024-13'))).toBe('period-invalid');
   });
 });
 
@@ -126,13 +114,13 @@ describe('nextPeriod and previousPeriod', () => {
   });
 
   test('the range ends are not crossed', () => {
-    expect(codeOf(() => nextPeriod('9999-12'))).toBe('period-invalid');
-    expect(codeOf(() => previousPeriod('2000-01'))).toBe('period-invalid');
+    expect(thrownCode(() => nextPeriod('9999-12'))).toBe('period-invalid');
+    expect(thrownCode(() => previousPeriod('2000-01'))).toBe('period-invalid');
   });
 
   test('invalid input is rejected, not stepped', () => {
-    expect(codeOf(() => nextPeriod('2024-13'))).toBe('period-invalid');
-    expect(codeOf(() => previousPeriod('2024-1'))).toBe('period-invalid');
+    expect(thrownCode(() => nextPeriod('2024-13'))).toBe('period-invalid');
+    expect(thrownCode(() => previousPeriod('2024-1'))).toBe('period-invalid');
   });
 });
 
@@ -151,8 +139,8 @@ describe('comparePeriods', () => {
   });
 
   test('rejects an invalid period on either side', () => {
-    expect(codeOf(() => comparePeriods('2024-01', '2024-1'))).toBe('period-invalid');
-    expect(codeOf(() => comparePeriods('2024-00', '2024-01'))).toBe('period-invalid');
+    expect(thrownCode(() => comparePeriods('2024-01', '2024-1'))).toBe('period-invalid');
+    expect(thrownCode(() => comparePeriods('2024-00', '2024-01'))).toBe('period-invalid');
   });
 });
 

@@ -1,6 +1,6 @@
 import vectors from '../../fixtures/thing-urls.json';
-import { KibbleError } from '../../../src/errors';
 import { normalizeThingUrl, objectIdOf, parseThingTitle, THING_URL_MAX_CHARS } from '../../../src/services/things';
+import { kibbleErrorFrom, showInvisible } from '../../support/errors';
 
 interface ThingUrlFixture {
   valid: ReadonlyArray<{ input: string; url: string; note?: string }>;
@@ -9,28 +9,12 @@ interface ThingUrlFixture {
 
 const fixture: ThingUrlFixture = vectors;
 
-/** Test names must show invisible characters, or "a\tb" and "a b" look like the same case. */
-function show(input: unknown): string {
-  const json = JSON.stringify(input) ?? String(input);
-  return json.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
-}
-
-function kibbleErrorFrom(fn: () => unknown): KibbleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KibbleError) return error;
-    throw error;
-  }
-  throw new Error('expected a KibbleError, but nothing was thrown');
-}
-
 describe('normalizeThingUrl vectors (test/fixtures/thing-urls.json)', () => {
-  test.each(fixture.valid.map((v) => [show(v.input), v] as const))('accepts %s', (_name, v) => {
+  test.each(fixture.valid.map((v) => [showInvisible(v.input), v] as const))('accepts %s', (_name, v) => {
     expect(normalizeThingUrl(v.input)).toBe(v.url);
   });
 
-  test.each(fixture.invalid.map((v) => [show(v.input), v.code, v] as const))('rejects %s with %s', (_name, code, v) => {
+  test.each(fixture.invalid.map((v) => [showInvisible(v.input), v.code, v] as const))('rejects %s with %s', (_name, code, v) => {
     expect(kibbleErrorFrom(() => normalizeThingUrl(v.input)).code).toBe(code);
   });
 
