@@ -1,6 +1,8 @@
+import { Types } from 'mongoose';
 import { AccountModel } from '../db/account';
 import { ClickModel, type Click } from '../db/click';
 import { isDuplicateKeyError } from '../db/errors';
+import { PERIOD_PATTERN } from '../db/fields';
 import { SettlementModel } from '../db/settlement';
 import { ThingModel } from '../db/thing';
 import { KibbleError } from '../errors';
@@ -9,7 +11,7 @@ import { parsePeriod, periodBounds, periodOf } from '../money/period';
 import { splitDonorBudget } from '../money/split';
 import { accountBalance } from './ledger';
 import { activeSubscriptionsOf } from './subscriptions';
-import { findThing, objectIdOf } from './things';
+import { findThingOwner, objectIdOf } from './things';
 
 export type ClickSource = 'button' | 'subscription';
 
@@ -54,24 +56,32 @@ const OPEN_SETTLEMENT_STATES: ReadonlySet<string> = new Set(['open']);
  */
 export async function flattr(donorId: string, thingId: string, now: Date): Promise<ClickView> {
   const donor = objectIdOf(donorId, 'account');
-  const thing = await findThing(thingId);
+  const thing = await findThingOwner(thingId);
   if (thing.ownerId.equals(donor)) {
     throw new KibbleError('own-thing', 'you cannot flattr your own thing');
   }
   const period = periodOf(now);
+  // Every field is built here, none comes from the request as is (the ids went through
+  // objectIdOf/findThingOwner), so the insert skips Mongoose's document machinery (create()
+  // measured at ~0.6 of a plain insert in the click bench): `lean` inserts the object as it is,
+  // without casting or validation. The one schema rule the types do not already guarantee is the
+  // period's pattern, checked here; the unique index still decides duplicates.
+  if (!PERIOD_PATTERN.test(period)) throw new Error(`periodOf gave a malformed period ${JSON.stringify(period)}`);
+  const click: Click = {
+    _id: new Types.ObjectId(),
+    period,
+    donorId: donor,
+    thingId: thing.thingId,
+    creatorId: thing.ownerId,
+    at: now,
+    source: 'button',
+  };
   try {
-    const click = await ClickModel.create({
-      period,
-      donorId: donor,
-      thingId: thing._id,
-      creatorId: thing.ownerId,
-      at: now,
-      source: 'button',
-    });
-    return clickView(click.toObject());
+    await ClickModel.insertMany([click], { lean: true });
+    return clickView(click);
   } catch (error) {
     if (isDuplicateKeyError(error)) {
-      throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing._id.toHexString() });
+      throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing.thingId.toHexString() });
     }
     throw error;
   }

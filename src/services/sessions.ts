@@ -5,8 +5,9 @@ import { SessionModel } from '../db/session';
 /**
  * Sessions: a token is 32 random bytes (base64url, 43 characters) handed to the client once; the
  * database keeps only its SHA-256, so a leaked database does not leak usable tokens. A plain hash
- * (no salt, no KDF) is enough because the token has 256 bits of entropy, and it lets the lookup
- * be one indexed equality match.
+ * (no salt, no KDF) is enough because the token has 256 bits of entropy, and it lets the hash be
+ * the session's `_id`, so the lookup and the revocation are by `_id` (the only filter FerretDB 1.x
+ * pushes down to its backend; see src/db/session.ts).
  */
 
 const TOKEN_BYTES = 32;
@@ -24,7 +25,8 @@ export function hashToken(token: string): string {
 export async function issueSession(accountId: string, now: Date, ttlMs: number): Promise<IssuedSession> {
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await SessionModel.create({ tokenHash: hashToken(token), accountId: new Types.ObjectId(accountId), expiresAt, createdAt: now });
+  const tokenHash = hashToken(token);
+  await SessionModel.create({ _id: tokenHash, tokenHash, accountId: new Types.ObjectId(accountId), expiresAt, createdAt: now });
   return { token, expiresAt };
 }
 
@@ -35,14 +37,14 @@ export async function issueSession(accountId: string, now: Date, ttlMs: number):
  */
 export async function accountIdForToken(token: string, now: Date): Promise<string | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  const session = await SessionModel.findOne({ tokenHash: hashToken(token) }, { accountId: 1, expiresAt: 1 }).lean();
+  const session = await SessionModel.findById(hashToken(token), { accountId: 1, expiresAt: 1 }).lean();
   if (session === null || session.expiresAt.getTime() <= now.getTime()) return undefined;
   return session.accountId.toString();
 }
 
 /** Revoking twice, or revoking an unknown token, is not an error: the token is unusable either way. */
 export async function revokeSession(token: string): Promise<void> {
-  await SessionModel.deleteOne({ tokenHash: hashToken(token) });
+  await SessionModel.deleteOne({ _id: hashToken(token) });
 }
 
 /** Housekeeping for a periodic job; reads never depend on it. */

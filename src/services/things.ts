@@ -94,6 +94,7 @@ export async function registerThing(ownerId: string, input: { url: unknown; titl
     // Insert and let the unique index decide: a check-then-insert would let two racing
     // registrations of the same URL both succeed.
     const created = await ThingModel.create({ url, title, ownerId: owner, createdAt: at });
+    rememberThingOwner(created._id.toHexString(), owner);
     return thingView(created.toObject());
   } catch (error) {
     if (isDuplicateKeyError(error)) {
@@ -112,6 +113,48 @@ export async function findThing(id: string): Promise<Thing> {
   const thing = await ThingModel.findById(objectIdOf(id, 'thing')).lean();
   if (thing === null) throw new KibbleError('not-found', 'no thing with this id');
   return thing;
+}
+
+/**
+ * Thing id (hex) → owner id, for the flattr path, which needs only the owner and runs on every
+ * click. ASSUMPTION this cache rests on: a thing never changes owner and is never deleted (no code
+ * path updates `ownerId` or removes a thing). If either ever becomes possible, that code must call
+ * `forgetThingOwner`, or this cache must go. Only things that exist are cached (an unknown id may
+ * be registered later), so a hit can never turn a 404 into a stale answer. Bounded: at most
+ * THING_OWNER_CACHE_MAX entries, least recently used evicted first (a Map keeps insertion order;
+ * a hit re-inserts its key at the end). Per process, so several app processes each keep their own.
+ */
+export const THING_OWNER_CACHE_MAX = 10_000;
+const thingOwners = new Map<string, Types.ObjectId>();
+
+function rememberThingOwner(thingId: string, ownerId: Types.ObjectId): void {
+  thingOwners.delete(thingId);
+  thingOwners.set(thingId, ownerId);
+  if (thingOwners.size > THING_OWNER_CACHE_MAX) {
+    const oldest = thingOwners.keys().next();
+    if (oldest.done !== true) thingOwners.delete(oldest.value);
+  }
+}
+
+/** Drops a cached owner (for a future delete or transfer of a thing, and for tests). */
+export function forgetThingOwner(thingId?: string): void {
+  if (thingId === undefined) thingOwners.clear();
+  else thingOwners.delete(thingId.toLowerCase());
+}
+
+/** A thing's id and owner; 404 when unknown or malformed. Cached, see `thingOwners`. */
+export async function findThingOwner(id: string): Promise<{ thingId: Types.ObjectId; ownerId: Types.ObjectId }> {
+  const thingId = objectIdOf(id, 'thing');
+  const key = thingId.toHexString();
+  const cached = thingOwners.get(key);
+  if (cached !== undefined) {
+    rememberThingOwner(key, cached);
+    return { thingId, ownerId: cached };
+  }
+  const thing = await ThingModel.findById(thingId, { ownerId: 1 }).lean();
+  if (thing === null) throw new KibbleError('not-found', 'no thing with this id');
+  rememberThingOwner(key, thing.ownerId);
+  return { thingId, ownerId: thing.ownerId };
 }
 
 export async function listThingsOf(ownerId: string): Promise<ThingView[]> {
