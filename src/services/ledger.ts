@@ -7,15 +7,27 @@ import { assertBalancedJournal, type Journal } from '../money/ledger';
  * repeated or resumed write inserts only what is missing; no multi-document transaction needed.
  */
 export async function recordJournal(journal: Journal, at: Date): Promise<void> {
-  assertBalancedJournal(journal);
-  const docs = journal.lines.map((line) => ({
-    journalId: journal.id,
-    account: line.account,
-    amount: line.amount,
-    kind: journal.kind,
-    ...(journal.period === undefined ? {} : { period: journal.period }),
-    createdAt: at,
-  }));
+  await recordJournals([journal], at);
+}
+
+/**
+ * Writes many journals in one round trip (one unordered insertMany of all their entries). Every
+ * journal is validated before anything is written; entries that exist already (a repeated or
+ * resumed write) are skipped, the others are inserted all the same.
+ */
+export async function recordJournals(journals: readonly Journal[], at: Date): Promise<void> {
+  for (const journal of journals) assertBalancedJournal(journal);
+  const docs = journals.flatMap((journal) =>
+    journal.lines.map((line) => ({
+      journalId: journal.id,
+      account: line.account,
+      amount: line.amount,
+      kind: journal.kind,
+      ...(journal.period === undefined ? {} : { period: journal.period }),
+      createdAt: at,
+    })),
+  );
+  if (docs.length === 0) return;
   try {
     await LedgerEntryModel.insertMany(docs, { ordered: false });
   } catch (error) {

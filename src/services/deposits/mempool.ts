@@ -21,7 +21,9 @@ export async function refreshMempoolDeposits(rpc: ChainRpc, watch: WatchIndex, s
     for (const [vout, output] of tx.outputs.entries()) {
       const owner = watch.lookup(output.script);
       if (owner?.kind !== 'deposit' || owner.accountId === undefined) continue;
-      if (await DepositModel.exists({ _id: depositKey(txid, vout), status: { $ne: 'orphaned' } })) continue;
+      // By _id alone, the status checked here: FerretDB reads every deposit for a richer filter.
+      const deposit = await DepositModel.findById(depositKey(txid, vout), { status: 1 }).lean();
+      if (deposit && deposit.status !== 'orphaned') continue;
       await insertOnce(() =>
         MempoolDepositModel.create({ _id: depositKey(txid, vout), txid, address: owner.address, accountId: owner.accountId, amount: output.value, seenAt }),
       );

@@ -4,7 +4,7 @@ import { ChainCursorModel } from '../../db/chain-cursor';
 import { DepositModel } from '../../db/deposit';
 import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
-import { orphanDeposit } from './crediting';
+import { orphanDeposits } from './crediting';
 
 /**
  * Undoes what the scanner recorded above the fork point with the node's best chain: deposits
@@ -30,7 +30,7 @@ export async function rollBackToForkPoint(chainName: string, rpc: ChainRpc, from
 
 export async function rollBackAbove(height: number, at: Date): Promise<void> {
   const orphaned = await DepositModel.find({ blockHeight: { $gt: height }, status: { $in: ['pending', 'credited'] } }).lean();
-  for (const deposit of orphaned) await orphanDeposit(deposit, at);
+  await orphanDeposits(orphaned, at);
   await WalletOutputModel.updateMany(
     { spentHeight: { $gt: height }, status: 'spent' },
     { $set: { status: 'unspent' }, $unset: { spentByTxid: 1, spentHeight: 1 } },

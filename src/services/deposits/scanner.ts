@@ -65,16 +65,23 @@ export class DepositScanner {
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0 };
     let lastProgress = Date.now();
 
+    const prefetch = this.#deps.prefetch ?? DEFAULT_PREFETCH;
+    /** The next batch, fetched while the current one is stored (the two are independent). */
+    let ahead: { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } | undefined;
     for (;;) {
-      const tip = await rpc.getBlockCount();
+      const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
       report.tip = tip;
-      if ((await rpc.getBlockHash(cursor.height).catch(() => undefined)) !== cursor.hash) {
+      if (cursorHash !== cursor.hash) {
+        ahead = undefined;
         cursor = await this.#rollBack(cursor.height, report);
         continue;
       }
       if (cursor.height >= tip) break;
-      const heights = range(cursor.height + 1, Math.min(tip, cursor.height + (this.#deps.prefetch ?? DEFAULT_PREFETCH)));
-      const blocks = await Promise.all(heights.map((height) => this.#fetchBlock(height)));
+      // Blocks fetched ahead are checked like any others: each must link to the one before it.
+      const fetched = ahead?.from === cursor.height + 1 ? ahead : this.#fetchBatch(range(cursor.height + 1, Math.min(tip, cursor.height + prefetch)));
+      ahead = undefined;
+      const heights = fetched.heights;
+      const blocks = await fetched.blocks;
       const batch: BlockToRecord[] = [];
       let batchEnd = cursor;
       for (const [i, block] of blocks.entries()) {
@@ -87,6 +94,9 @@ export class DepositScanner {
         for (const s of matches.spent) unspent.delete(depositKey(s.txid, s.vout));
         batch.push({ block: { hash: block.hash, prevHash: block.prevHash, height }, matches });
         batchEnd = { height, hash: block.hash };
+      }
+      if (batch.length === heights.length && batchEnd.height < tip) {
+        ahead = this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
       }
       try {
         await recordBlocks(batch, clock());
@@ -115,6 +125,12 @@ export class DepositScanner {
       log.info({ ...report, blocksPerSecond: rate(report.blocks, started) }, 'scan pass done');
     }
     return report;
+  }
+
+  #fetchBatch(heights: number[]): { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } {
+    const blocks = Promise.all(heights.map((height) => this.#fetchBlock(height)));
+    blocks.catch(() => undefined); // awaited later, or dropped (a reorg, a failed store): never unhandled
+    return { from: heights[0] as number, heights, blocks };
   }
 
   async #fetchBlock(height: number): Promise<ParsedBlock | undefined> {
