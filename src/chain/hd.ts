@@ -221,11 +221,27 @@ function accountFromMnemonic(profile: ChainProfile, mnemonic: string, passphrase
   return root.derivePath(accountPath(profile));
 }
 
-class HdSigner implements Signer {
+/** Key holders print as "[signer]" in logs, JSON and the REPL, never as key material. */
+class Redacted {
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+class HdSigner extends Redacted implements Signer {
   readonly chain: ChainName;
   readonly #account: BIP32Interface;
 
   constructor(profile: ChainProfile, account: BIP32Interface) {
+    super();
     this.chain = profile.name;
     this.#account = account;
   }
@@ -241,24 +257,13 @@ class HdSigner implements Signer {
     assertDerivationIndex(path.index);
     return new HdSigningKey(this.#account.derive(path.change).derive(path.index));
   }
-
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
-  }
 }
 
-class HdSigningKey implements SigningKey {
+class HdSigningKey extends Redacted implements SigningKey {
   readonly #node: BIP32Interface;
 
   constructor(node: BIP32Interface) {
+    super();
     this.#node = node;
   }
 
@@ -268,17 +273,5 @@ class HdSigningKey implements SigningKey {
 
   sign(hash: Uint8Array, lowR?: boolean): Uint8Array {
     return this.#node.sign(hash, lowR);
-  }
-
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
   }
 }
