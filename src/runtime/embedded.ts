@@ -16,6 +16,8 @@ export interface EmbeddedParts {
   /** One line per thing that was started or generated, for the start banner. */
   started: string[];
   warnings: string[];
+  /** True when the chain is the embedded regtest node, kibble's own from block 0. */
+  embeddedChain: boolean;
   stop(): Promise<void>;
 }
 
@@ -73,5 +75,5 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     await stop();
     throw error;
   }
-  return { config: filled, started, warnings, stop };
+  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, stop };
 }

@@ -45,7 +45,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       log: log.child({ job: 'scanner' }),
       clock,
       // The embedded chain is kibble's own from block 0; a real chain starts at the tip.
-      startHeight: filled.scanStartHeight ?? (filled.chainRpcUrl === config.chainRpcUrl ? undefined : 0),
+      startHeight: filled.scanStartHeight ?? (embedded.embeddedChain ? 0 : undefined),
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
