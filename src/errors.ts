@@ -30,6 +30,14 @@ export const ERROR_CATALOGUE = {
   'rpc-error': { httpStatus: 502 },
   /** The stored chain and the node's share no block down to the lowest height kibble knows. */
   'reorg-too-deep': { httpStatus: 500 },
+  /** The service's confirmed unspent outputs do not cover what a settlement must pay. */
+  'insufficient-funds': { httpStatus: 409 },
+  /** A settlement step refused to go on (an invariant failed, an earlier period is unsettled...). */
+  'settlement-refused': { httpStatus: 409 },
+  /** The node refused a transaction kibble built (or did not take it into its mempool). */
+  'broadcast-rejected': { httpStatus: 502 },
+  /** The settlement lease is held by another instance. */
+  'lease-held': { httpStatus: 409 },
   internal: { httpStatus: 500 },
 } as const;
 

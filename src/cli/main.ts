@@ -5,6 +5,7 @@ import { registerDecodeBlock } from './commands/decode-block';
 import { registerDerive } from './commands/derive';
 import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
+import { registerSettle } from './commands/settle';
 import { EXIT, processIo, type CliIo } from './io';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -19,6 +20,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerAddressCheck(program, io, setExit);
   registerDecodeBlock(program, io, setExit);
   registerScan(program, io, setExit);
+  registerSettle(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

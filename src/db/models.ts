@@ -11,8 +11,10 @@ import { MempoolDepositModel } from './mempool-deposit';
 import { ScannedBlockModel } from './scanned-block';
 import { SessionModel } from './session';
 import { SettlementModel } from './settlement';
+import { SettlementPlanChunkModel } from './settlement-plan-chunk';
 import { SubscriptionModel } from './subscription';
 import { ThingModel } from './thing';
+import { UnclaimedAllocationModel } from './unclaimed-allocation';
 import { WalletAddressModel } from './wallet-address';
 import { WalletOutputModel } from './wallet-output';
 
@@ -29,8 +31,10 @@ export * from './mempool-deposit';
 export * from './scanned-block';
 export * from './session';
 export * from './settlement';
+export * from './settlement-plan-chunk';
 export * from './subscription';
 export * from './thing';
+export * from './unclaimed-allocation';
 export * from './wallet-address';
 export * from './wallet-output';
 
@@ -48,8 +52,10 @@ export const ALL_MODELS = [
   ScannedBlockModel,
   SessionModel,
   SettlementModel,
+  SettlementPlanChunkModel,
   SubscriptionModel,
   ThingModel,
+  UnclaimedAllocationModel,
   WalletAddressModel,
   WalletOutputModel,
 ] as const;

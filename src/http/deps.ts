@@ -3,6 +3,7 @@ import type { ChainProfile } from '../config/chains';
 import type { Config } from '../config/config';
 import type { Logger } from '../log';
 import type { PasswordHashParams } from '../services/passwords';
+import type { SettlementService } from '../services/settlement/service';
 import type { RateLimitSettings } from './rate-limit';
 
 /** One named readiness check: `ok`, or what failed (a short code, never a secret). */
@@ -26,6 +27,9 @@ export interface AppDeps {
   readiness: () => Promise<ReadinessReport>;
   /** Current block height of the node, for the confirmations of pending deposits. */
   chainTip: () => Promise<number>;
+
+  /** The monthly settlement, for the operator's admin routes (absent: those answer 500). */
+  settlement?: SettlementService;
 
   // Optional knobs with production defaults (see `httpSettings`).
   /** Per-bucket limits; tests set them low, benchmarks high. */

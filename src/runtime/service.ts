@@ -5,12 +5,14 @@ import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { SlotLease } from '../jobs/lease';
 import { startScannerLoop, type RunningLoop } from '../jobs/scanner-loop';
+import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/deposits/scanner';
 import { createApp } from '../http/app';
 import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded';
 import { listen, type RunningServer } from './listen';
+import { createSettlementService } from './settlement';
 
 export interface RunningKibble {
   config: Config;
@@ -26,9 +28,11 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   const embedded = await fillWithEmbeddedDefaults(config, (message) => log.info(message));
   const filled = embedded.config;
   let scannerLoop: RunningLoop | undefined;
+  let settlementJobs: RunningLoop | undefined;
   let server: RunningServer | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
+    await settlementJobs?.stop();
     await scannerLoop?.stop();
     await disconnectDatabase();
     await embedded.stop();
@@ -50,7 +54,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
     scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }));
-    const app = createApp(productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }));
+    const settlement = createSettlementService(filled, rpc, log, { instance, clock });
+    settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement });
     server = await listen(app, filled.host, filled.port);
     const banner = [
       ...embedded.started,
@@ -59,7 +65,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
-      'not yet: the monthly settlement (issue 5) and the web pages (issue 6)',
+      `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`,
+      'not yet: the web pages (issue 6)',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
     return { config: filled, banner, stop };

@@ -2,16 +2,17 @@ import type { Types } from 'mongoose';
 import { ClickModel } from '../db/click';
 import { LedgerEntryModel } from '../db/ledger-entry';
 import { creatorAccount } from '../money/ledger';
+import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
 import { parsePeriod, periodOf } from '../money/period';
 import { accountBalance } from './ledger';
 import { objectIdOf } from './things';
 
 /**
- * The ledger kind of the entry that moves a creator's owed amount out to their payout address.
- * Ledger sign convention (src/money/ledger.ts): positive is what the account is owed, so a payout
- * is a negative entry on `creator:<id>`, and what was paid is minus the sum of those entries.
+ * Payout entries (kind CREATOR_PAYOUT_KIND) move a creator's owed amount out to their payout
+ * address. Positive is what the account is owed, so a payout is a negative entry on
+ * `creator:<id>`, and what was paid is minus the sum of those entries.
  */
-export const CREATOR_PAYOUT_KIND = 'creator-payout';
+export { CREATOR_PAYOUT_KIND };
 
 export interface PeriodStats {
   period: string;

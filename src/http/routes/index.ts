@@ -1,5 +1,6 @@
 import type { Route } from '../route';
 import { accountRoutes } from './accounts';
+import { adminSettlementRoutes } from './admin-settlements';
 import { buttonRoutes } from './button';
 import { clickRoutes } from './clicks';
 import { healthRoutes } from './health';
@@ -24,5 +25,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...subscriptionRoutes,
   ...statsRoutes,
   ...buttonRoutes,
+  ...adminSettlementRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

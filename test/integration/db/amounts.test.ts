@@ -57,18 +57,19 @@ describe('bigint amounts in MongoDB', () => {
     expect(positive?.total).toBe(1n + 2n ** 53n + 1n + MAX_MONEY);
   });
 
-  it('reads nested amounts (settlement plan and transactions) as bigint', async () => {
+  it('reads nested amounts (settlement summary and transactions) as bigint', async () => {
     await SettlementModel.create({
+      _id: '2026-01',
       period: '2026-01',
       state: 'signed',
-      plan: {
-        donorCount: 1, clickCount: 3, creatorCount: 3, charged: MAX_MONEY, creatorsCredited: MAX_MONEY - 1n,
-        platformFee: 1n, networkFee: 0n, paidOut: 0n, carriedOver: 0n, outputCount: 3, transactionCount: 1,
+      summary: {
+        donorsCharged: 1, clicks: 3, creatorsPaid: 3, charged: MAX_MONEY, serviceFee: 1n, creditedToCreators: MAX_MONEY - 1n,
+        refunded: 0n, paidToCreators: 0n, feePaymentPaid: 0n, networkFee: 0n, carried: 0n, transactionCount: 1, totalBytes: 226,
       },
-      transactions: [{ txid: 'a'.repeat(64), raw: '00', size: 226, fee: 2n ** 53n + 1n }],
+      transactions: [{ txid: 'a'.repeat(64), raw: '00', bytes: 226, worstCaseBytes: 226, fee: 2n ** 53n + 1n, inputs: ['b'.repeat(64) + ':0'] }],
     });
-    const lean = await SettlementModel.findOne({ period: '2026-01' }).lean().orFail();
-    expect(lean.plan?.charged).toBe(MAX_MONEY);
+    const lean = await SettlementModel.findById('2026-01').lean().orFail();
+    expect(lean.summary?.charged).toBe(MAX_MONEY);
     expect(lean.transactions[0]?.fee).toBe(2n ** 53n + 1n);
   });
 

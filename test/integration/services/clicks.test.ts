@@ -134,7 +134,7 @@ describe('clicksOf', () => {
     await flattr(donor, await newThing(creator), june);
     await subscribe(donor, await newThing(creator), june);
     expect((await clicksOf(donor, '2026-06', FEE_BPS, june)).totals.clickCount).toBe(2);
-    await SettlementModel.create({ period: '2026-06', state: 'closed' });
+    await SettlementModel.create({ _id: '2026-06', period: '2026-06', state: 'closed' });
     expect((await clicksOf(donor, '2026-06', FEE_BPS, june)).totals.clickCount).toBe(1);
   });
 

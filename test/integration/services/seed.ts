@@ -2,7 +2,6 @@
 // test take ids, and account creation has its own service and tests.
 import { AccountModel } from '../../../src/db/account';
 import { isKibbleError, type ErrorCode } from '../../../src/errors';
-import { COIN } from '../../../src/money/amount';
 import { depositCreditJournal } from '../../../src/money/ledger';
 import { recordJournal } from '../../../src/services/ledger';
 
@@ -10,10 +9,7 @@ import { recordJournal } from '../../../src/services/ledger';
 let nextDepositIndex = 1;
 let nextDeposit = 1;
 
-export const doge = (coins: number | string): bigint => {
-  const [whole = '0', fraction = ''] = String(coins).split('.');
-  return BigInt(whole) * COIN + BigInt(fraction.padEnd(8, '0'));
-};
+export { doge } from '../../support/money';
 
 export async function createAccount(handle: string, monthlyBudget: bigint = 0n): Promise<string> {
   const index = nextDepositIndex++;

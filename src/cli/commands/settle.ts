@@ -1,0 +1,117 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { KibbleError } from '../../errors';
+import { parsePeriod } from '../../money/period';
+import { SettlementModel, type Settlement } from '../../db/settlement';
+import { createSettlementService } from '../../runtime/settlement';
+import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
+import { withDeployment } from '../connect';
+import { EXIT, type CliIo } from '../io';
+import { formatTable } from '../table';
+
+interface SettleOptions {
+  plan?: boolean;
+  execute?: boolean;
+  rebroadcast?: boolean;
+  closeNow?: boolean;
+  json?: boolean;
+}
+
+export function registerSettle(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('settle')
+    .description('plan (dry run), execute or re-broadcast the settlement of a month against MONGODB_URI and CHAIN_RPC_URL')
+    .argument('<period>', "the month, 'YYYY-MM' (UTC)", periodArgument)
+    .option('--plan', 'dry run: print who is charged, who is paid, what is carried, the fee and every transaction; stores nothing')
+    .option('--execute', 'close the month (if it has ended), plan, sign and broadcast; resumes a settlement that stopped')
+    .option('--close-now', 'with --execute: close the current month now (later clicks go to the next month)')
+    .option('--rebroadcast', 'send the stored signed transactions again (never new ones)')
+    .option('--json', 'print JSON instead of tables')
+    .action(async (period: string, options: SettleOptions) => {
+      const modes = [options.plan, options.execute, options.rebroadcast].filter(Boolean).length;
+      if (modes !== 1) throw new KibbleError('validation-failed', 'choose exactly one of --plan, --execute, --rebroadcast');
+      if (options.closeNow && !options.execute) throw new KibbleError('validation-failed', '--close-now goes with --execute');
+      await withDeployment('settle', async ({ config, rpc, log, instance }) => {
+        const service = createSettlementService(config, rpc, log, { instance });
+        if (options.plan) {
+          const report = planReportView(await service.plan(period));
+          io.out(options.json ? `${JSON.stringify(report)}\n` : formatPlan(report));
+          return;
+        }
+        const settlement = options.execute ? await service.execute(period, { closeNow: options.closeNow === true }) : await service.rebroadcast(period);
+        const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
+        io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
+      });
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('settlement-status')
+    .description("show a month's settlement: state, totals, transactions with confirmations, the last error")
+    .argument('<period>', "the month, 'YYYY-MM' (UTC)", periodArgument)
+    .option('--json', 'print JSON')
+    .action(async (period: string, options: { json?: boolean }) => {
+      await withDeployment('settlement-status', async ({ rpc }) => {
+        const settlement = await SettlementModel.findById(period).lean<Settlement>();
+        const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
+        io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
+      });
+      setExit(EXIT.ok);
+    });
+}
+
+function periodArgument(value: string): string {
+  try {
+    return parsePeriod(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function formatPlan(report: PlanReportView): string {
+  const right = (...columns: number[]) => new Set(columns);
+  const lines = [
+    `Settlement plan for ${report.period} (${report.stored ? 'the stored plan being carried out' : 'dry run: nothing is stored'}; state ${report.state})`,
+    '',
+    `Donors charged: ${report.totals.donorsCharged}, clicks: ${report.totals.clicks}, charged in all: ${report.totals.charged}`,
+    report.donors.length === 0 ? '  (none)' : indent(formatTable(['donor', 'clicks', 'budget', 'balance', 'charge', 'fee', 'refunded'], report.donors.map((d) => [d.donorId, d.clicks, d.budget, d.balanceBefore, d.charge, d.fee, d.refunded]), right(1, 2, 3, 4, 5, 6))),
+    '',
+    `Creators: ${report.totals.creatorsPaid} paid, ${report.totals.paidToCreators} in all; carried to next month: ${report.totals.carried}`,
+    report.creators.length === 0 ? '  (none)' : indent(formatTable(['creator', 'payout address', 'owed before', 'credited', 'returned', 'paid', 'owed after', 'outcome'], report.creators.map((c) => [c.creatorId, c.payoutAddress ?? '(none)', c.owedBefore, c.credited, c.returned, c.paid, c.owedAfter, c.outcome]), right(2, 3, 4, 5, 6))),
+    '',
+    `Returned to donors (unclaimed too long): ${report.totals.refunded}`,
+    ...report.refunds.map((r) => `  ${r.amount} from creator ${r.creatorId} (${r.fromPeriod}) back to donor ${r.donorId}`),
+    `Service fee this month: ${report.totals.serviceFee}`,
+    report.feePayment === null
+      ? 'Platform fee payment: none (no FEE_ADDRESS, or below dust): it stays in platform:fees'
+      : `Platform fee payment to ${report.feePayment.address}: ${report.feePayment.paid} (${report.feePayment.requested} less the network fee ${report.networkFee})`,
+    '',
+    report.buildError !== null
+      ? `Transactions: cannot be built now: ${report.buildError}`
+      : `Transactions: ${report.transactions.length}, ${report.totalBytes} bytes (lower bound ${report.lowerBoundBytes}), network fee ${report.networkFee}`,
+    ...(report.transactions.length === 0 ? [] : [indent(formatTable(['#', 'inputs', 'outputs', 'bytes', 'fee', 'change'], report.transactions.map((t) => [t.index + 1, t.inputs, t.outputs, t.bytes, t.fee, t.change]), right(0, 1, 2, 3, 4, 5)))]),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function formatStatus(status: SettlementStatusView): string {
+  const lines = [`Settlement ${status.period}: ${status.state}${status.closedAt ? ` (closed ${status.closedAt}${status.closedEarly ? ', early' : ''})` : ''}`];
+  if (status.summary) {
+    const s = status.summary;
+    lines.push(`  charged ${s.charged}, creators credited ${s.creditedToCreators}, paid ${s.paidToCreators} to ${s.creatorsPaid} creator(s), service fee ${s.serviceFee}, carried ${s.carried}`);
+    lines.push(`  fee payment ${s.feePaymentPaid}, network fee ${s.networkFee}, ${s.transactionCount} transaction(s), ${s.totalBytes} bytes`);
+  }
+  if (status.transactions.length > 0) {
+    lines.push(indent(formatTable(['txid', 'state', 'bytes', 'fee', 'confirmations'], status.transactions.map((t) => [t.txid, t.state, t.bytes, t.fee, t.confirmations]), new Set([2, 3, 4]))));
+  }
+  if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

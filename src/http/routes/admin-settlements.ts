@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { SettlementModel, SETTLEMENT_STATES, type Settlement } from '../../db/settlement';
+import { KibbleError } from '../../errors';
+import { periodOf } from '../../money/period';
+import type { SettlementService } from '../../services/settlement/service';
+import { duePeriods } from '../../services/settlement/service';
+import { planReportView, settlementStatusView } from '../../services/settlement/views';
+import type { AppDeps } from '../deps';
+import { defineRoute, type Route } from '../route';
+import { coinAmount, isoTimestamp, period } from '../schemas';
+
+/** The operator's view of the monthly settlement (OPERATOR_TOKEN only). Amounts are decimal coins. */
+
+const statusSchema = z.strictObject({
+  period,
+  state: z.enum(SETTLEMENT_STATES),
+  closedAt: isoTimestamp.nullable(),
+  closedEarly: z.boolean(),
+  lastError: z.string().nullable(),
+  summary: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+  transactions: z.array(
+    z.strictObject({ txid: z.string(), state: z.string(), bytes: z.number().int(), fee: coinAmount, blockHeight: z.number().int().nullable(), confirmations: z.number().int() }),
+  ),
+});
+
+const planSchema = z.strictObject({
+  period,
+  state: z.string(),
+  stored: z.boolean().meta({ description: 'true: the stored plan being carried out; false: a dry run, nothing stored' }),
+  totals: z.record(z.string(), z.union([z.string(), z.number()])),
+  donors: z.array(z.strictObject({ donorId: z.string(), clicks: z.number().int(), budget: coinAmount, balanceBefore: coinAmount, charge: coinAmount, fee: coinAmount, refunded: coinAmount })),
+  creators: z.array(
+    z.strictObject({
+      creatorId: z.string(),
+      payoutAddress: z.string().nullable(),
+      owedBefore: coinAmount,
+      credited: coinAmount,
+      returned: coinAmount,
+      paid: coinAmount,
+      owedAfter: coinAmount,
+      outcome: z.string(),
+    }),
+  ),
+  refunds: z.array(z.strictObject({ donorId: z.string(), creatorId: z.string(), fromPeriod: period, amount: coinAmount })),
+  feePayment: z.strictObject({ address: z.string(), requested: coinAmount, paid: coinAmount }).nullable(),
+  transactions: z.array(z.strictObject({ index: z.number().int(), inputs: z.number().int(), outputs: z.number().int(), bytes: z.number().int(), fee: coinAmount, change: coinAmount })),
+  networkFee: coinAmount,
+  totalBytes: z.number().int(),
+  lowerBoundBytes: z.number().int(),
+  buildError: z.string().nullable(),
+});
+
+const periodParams = z.object({ period });
+
+function settlementOf(deps: AppDeps): SettlementService {
+  if (deps.settlement === undefined) throw new KibbleError('internal', 'the settlement service is not wired into this app');
+  return deps.settlement;
+}
+
+async function tipOrUndefined(deps: AppDeps): Promise<number | undefined> {
+  return deps.chainTip().catch(() => undefined);
+}
+
+export const adminSettlementRoutes: Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/admin/settlements',
+    summary: 'Every settlement, newest first, and the past months still waiting to be settled',
+    tags: ['admin'],
+    auth: 'operator',
+    responses: { 200: { description: 'settlements', schema: z.strictObject({ settlements: z.array(statusSchema), due: z.array(period) }) } },
+    handler: async ({ deps, now }) => {
+      const [settlements, due, tip] = await Promise.all([
+        SettlementModel.find({}).sort({ _id: -1 }).lean<Settlement[]>(),
+        duePeriods(periodOf(now)),
+        tipOrUndefined(deps),
+      ]);
+      return { status: 200, body: { settlements: settlements.map((s) => settlementStatusView(s._id, s, tip)), due } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/admin/settlements/:period',
+    summary: "One month's settlement: state, totals, transactions with confirmations, the last error",
+    tags: ['admin'],
+    auth: 'operator',
+    params: periodParams,
+    responses: { 200: { description: 'the settlement (state "open" when it has not started)', schema: statusSchema } },
+    handler: async ({ deps, params }) => {
+      const settlement = await SettlementModel.findById(params.period).lean<Settlement>();
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/admin/settlements/:period/plan',
+    summary: 'The plan: a dry run until the month is planned, then the stored plan',
+    tags: ['admin'],
+    auth: 'operator',
+    params: periodParams,
+    responses: { 200: { description: 'the plan', schema: planSchema } },
+    handler: async ({ deps, params }) => ({ status: 200, body: planReportView(await settlementOf(deps).plan(params.period)) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/admin/settlements/:period/execute',
+    summary: 'Close (if the month ended, or now with closeNow), plan, sign and broadcast; resumes a stopped settlement',
+    tags: ['admin'],
+    auth: 'operator',
+    params: periodParams,
+    query: z.object({ closeNow: z.enum(['true', 'false']).optional().meta({ description: 'true: close the current month now (later clicks go to the next month)' }) }),
+    responses: {
+      200: { description: 'the settlement after this run', schema: statusSchema },
+      409: { description: 'refused (an invariant failed, an earlier month is unsettled, the month has not ended) or another instance holds the lease' },
+    },
+    handler: async ({ deps, params, query }) => {
+      const settlement = await settlementOf(deps).execute(params.period, { closeNow: query.closeNow === 'true' });
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/admin/settlements/:period/rebroadcast',
+    summary: 'Send the stored signed transactions again (never new ones)',
+    tags: ['admin'],
+    auth: 'operator',
+    params: periodParams,
+    responses: {
+      200: { description: 'the settlement', schema: statusSchema },
+      409: { description: 'nothing signed to re-send' },
+    },
+    handler: async ({ deps, params }) => {
+      const settlement = await settlementOf(deps).rebroadcast(params.period);
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+    },
+  }),
+];

@@ -1,0 +1,56 @@
+import { AddressDeriver, createSigner, type Signer } from '../chain/hd';
+import type { ChainRpc } from '../chain/rpc-client';
+import type { Config } from '../config/config';
+import { KibbleError } from '../errors';
+import { SlotLease } from '../jobs/lease';
+import type { Logger } from '../log';
+import { SettlementService, type SettlementCheckpoint } from '../services/settlement/service';
+
+/** A settlement run holds the lease for slots of this length, renewing it between steps. */
+export const SETTLEMENT_LEASE_SLOT_MS = 60_000;
+
+export interface SettlementWiring {
+  /** Names this process in the lease, for operators. */
+  instance: string;
+  clock?: () => Date;
+  checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
+}
+
+/** The settlement service as `kibble serve`, the CLI and the admin API run it. */
+export function createSettlementService(config: Config, rpc: ChainRpc, log: Logger, wiring: SettlementWiring): SettlementService {
+  // With only a signing key configured (the CLI on an operator's machine), its xpub is the wallet's.
+  const walletXpub = config.walletXpub ?? (config.walletXprv || config.walletMnemonic ? signerFromConfig(config).accountXpub() : undefined);
+  if (walletXpub === undefined) throw new KibbleError('config-invalid', 'WALLET_XPUB is not set: settlement derives change addresses from it');
+  const clock = wiring.clock ?? (() => new Date());
+  return new SettlementService({
+    rpc,
+    chain: config.chain,
+    settings: {
+      serviceFeeBps: config.serviceFeeBps,
+      minConfirmations: config.minConfirmations,
+      unclaimedMonths: config.unclaimedMonths,
+      feeAddress: config.feeAddress ?? null,
+    },
+    deriver: new AddressDeriver(config.chain, walletXpub),
+    signer: () => signerFromConfig(config),
+    lease: new SlotLease('settlement', wiring.instance, SETTLEMENT_LEASE_SLOT_MS, clock),
+    clock,
+    log: log.child({ job: 'settlement' }),
+    ...(wiring.checkpoint === undefined ? {} : { checkpoint: wiring.checkpoint }),
+  });
+}
+
+/** Read when a settlement signs, never before; refuses keys that do not match WALLET_XPUB. */
+export function signerFromConfig(config: Config): Signer {
+  const secret = config.walletXprv
+    ? { xprv: config.walletXprv.reveal() }
+    : config.walletMnemonic
+      ? { mnemonic: config.walletMnemonic.reveal() }
+      : undefined;
+  if (secret === undefined) throw new KibbleError('config-invalid', 'signing a settlement needs WALLET_XPRV or WALLET_MNEMONIC');
+  const signer = createSigner(config.chain, secret);
+  if (config.walletXpub !== undefined && signer.accountXpub() !== config.walletXpub) {
+    throw new KibbleError('config-invalid', 'the signing key does not belong to WALLET_XPUB: its account xpub differs; refusing to sign');
+  }
+  return signer;
+}

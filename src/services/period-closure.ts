@@ -1,0 +1,37 @@
+import { SettlementModel } from '../db/settlement';
+import { nextPeriod, periodOf } from '../money/period';
+
+/**
+ * Which period a click made now belongs to. Normally the month of its timestamp; but once the
+ * operator closed the current month early (`settle --close-now`), later clicks go to the next
+ * one. Every click would otherwise read the settlement document, so each instance remembers the
+ * answer: "closed" for good (a period never reopens), "open" for at most CLOSED_PERIOD_CACHE_MS.
+ * Closing a period waits longer than that before it freezes the clicks (see closing.ts), so no
+ * instance can still be adding clicks to a period whose clicks were read.
+ */
+export const CLOSED_PERIOD_CACHE_MS = 1_000;
+
+const closedPeriods = new Set<string>();
+const openUntil = new Map<string, number>();
+
+export async function isPeriodClosed(period: string, nowMs: number = Date.now()): Promise<boolean> {
+  if (closedPeriods.has(period)) return true;
+  const knownOpenUntil = openUntil.get(period);
+  if (knownOpenUntil !== undefined && nowMs < knownOpenUntil) return false;
+  const settlement = await SettlementModel.findById(period, { state: 1 }).lean();
+  const closed = settlement !== null && settlement.state !== 'open';
+  if (closed) {
+    closedPeriods.add(period);
+    openUntil.delete(period);
+  } else {
+    openUntil.set(period, nowMs + CLOSED_PERIOD_CACHE_MS);
+  }
+  return closed;
+}
+
+/** The period a click at `now` counts in. */
+export async function clickPeriodAt(now: Date): Promise<string> {
+  const period = periodOf(now);
+  // The wall clock, not `now`: the cache lifetime is real time even when a test fakes the click time.
+  return (await isPeriodClosed(period)) ? nextPeriod(period) : period;
+}

@@ -1,0 +1,60 @@
+import type { ChainRpc } from '../../chain/rpc-client';
+import { WalletOutputModel } from '../../db/wallet-output';
+import type { SettlementTransaction } from '../../db/settlement';
+import { KibbleError } from '../../errors';
+
+/**
+ * What the chain says about one stored settlement transaction, from the scanner's records (a
+ * wallet output it spends marked spent by this txid, at a height) and the node's mempool.
+ */
+export type TransactionSighting =
+  | { where: 'block'; height: number }
+  | { where: 'mempool' }
+  /** In a block the scanner has not read yet (the node knows its outputs). */
+  | { where: 'chain' }
+  | { where: 'nowhere' }
+  /** One of its inputs was spent by another transaction: it can never confirm. */
+  | { where: 'conflict'; outpoint: string; spentBy: string };
+
+export async function sightTransaction(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'inputs'>, mempool?: ReadonlySet<string>): Promise<TransactionSighting> {
+  const outputs = await WalletOutputModel.find({ _id: { $in: tx.inputs } }, { status: 1, spentByTxid: 1, spentHeight: 1 }).lean();
+  for (const output of outputs) {
+    if (output.status === 'spent' && output.spentByTxid === tx.txid && output.spentHeight !== undefined && output.spentHeight !== null) {
+      return { where: 'block', height: output.spentHeight };
+    }
+  }
+  for (const output of outputs) {
+    if (output.status === 'spent' && output.spentByTxid && output.spentByTxid !== tx.txid) return { where: 'conflict', outpoint: output._id, spentBy: output.spentByTxid };
+  }
+  const pool = mempool ?? new Set(await rpc.getRawMempool());
+  return pool.has(tx.txid) ? { where: 'mempool' } : { where: 'nowhere' };
+}
+
+/** bcoin verifies a sent transaction after answering; a big one takes a while to show up. */
+const SIGHTING_ATTEMPTS = 20;
+const SIGHTING_PAUSE_MS = 500;
+
+/**
+ * Sends a stored signed transaction. The node may already have it ("already known" counts as
+ * sent); bcoin answers with the txid even when it drops a transaction, so success is only believed
+ * once the transaction shows up in the mempool, in a block the scanner saw, or as an unspent output.
+ */
+export async function sendStoredTransaction(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'inputs' | 'raw'>): Promise<TransactionSighting> {
+  await rpc.sendRawTransaction(tx.raw, { txid: tx.txid });
+  let sighting: TransactionSighting = { where: 'nowhere' };
+  for (let attempt = 1; attempt <= SIGHTING_ATTEMPTS; attempt++) {
+    sighting = await sightTransaction(rpc, tx);
+    if (sighting.where === 'block' || sighting.where === 'mempool' || sighting.where === 'conflict') break;
+    // Mined in a block the scanner has not read yet: its first output is on chain.
+    if ((await rpc.getTxOut(tx.txid, 0, false)) !== null) return { where: 'chain' };
+    await new Promise((resolve) => setTimeout(resolve, SIGHTING_PAUSE_MS));
+  }
+  if (sighting.where === 'conflict') {
+    throw new KibbleError('broadcast-rejected', `transaction ${tx.txid} conflicts with ${sighting.spentBy}, which spent ${sighting.outpoint}`, { txid: tx.txid });
+  }
+  if (sighting.where === 'nowhere') {
+    const waited = (SIGHTING_ATTEMPTS * SIGHTING_PAUSE_MS) / 1000;
+    throw new KibbleError('broadcast-rejected', `the node did not take transaction ${tx.txid}: after ${waited} s it is neither in its mempool nor in a block (see the node's log for why)`, { txid: tx.txid });
+  }
+  return sighting;
+}

@@ -1,0 +1,77 @@
+import { Types } from 'mongoose';
+import { AccountModel } from '../../db/account';
+import { ClickModel, type Click } from '../../db/click';
+import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
+import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
+import { previousPeriod } from '../../money/period';
+import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
+import { orderForSettlement } from '../clicks';
+import { accountBalance, balancesByPrefix } from '../ledger';
+
+export interface PlanSettings {
+  serviceFeeBps: number;
+  dustThreshold: bigint;
+  unclaimedMonths: number;
+  feeAddress: string | null;
+}
+
+/**
+ * Everything the planner needs, read from the database: the period's counted clicks (plus, for a
+ * dry run of a period not closed yet, the clicks its subscriptions would add), budgets and ledger
+ * balances, creators' payout addresses and owed amounts, and the unclaimed allocations that expire.
+ */
+export async function loadPlanInput(period: string, settings: PlanSettings, extraClicks: readonly Click[] = []): Promise<PlanInput> {
+  const stored = await ClickModel.find({ period }, { donorId: 1, creatorId: 1, source: 1, at: 1 }).sort({ at: 1, _id: 1 }).lean();
+  const clicksByDonor = new Map<string, Array<Pick<Click, 'creatorId' | 'source'>>>();
+  for (const click of [...stored, ...extraClicks]) {
+    const donorId = click.donorId.toHexString();
+    const list = clicksByDonor.get(donorId) ?? [];
+    list.push(click);
+    clicksByDonor.set(donorId, list);
+  }
+
+  const [donorBalances, creatorBalances, platformFeeBefore] = await Promise.all([
+    balancesByPrefix(donorAccount('')),
+    balancesByPrefix(creatorAccount('')),
+    accountBalance(PLATFORM_FEES_ACCOUNT),
+  ]);
+  const expiringRows = await UnclaimedAllocationModel.find({ period: monthsBefore(period, settings.unclaimedMonths) }).lean();
+
+  const creatorIds = new Set<string>();
+  for (const clicks of clicksByDonor.values()) for (const click of clicks) creatorIds.add(click.creatorId.toHexString());
+  for (const [account, owed] of creatorBalances) if (owed !== 0n) creatorIds.add(account.slice(creatorAccount('').length));
+  for (const row of expiringRows) creatorIds.add(row.creatorId);
+
+  const accountIds = [...new Set([...clicksByDonor.keys(), ...creatorIds])].filter((id) => Types.ObjectId.isValid(id));
+  const accounts = await AccountModel.find({ _id: { $in: accountIds } }, { monthlyBudget: 1, payoutAddress: 1 }).lean();
+  const accountById = new Map(accounts.map((account) => [account._id.toHexString(), account]));
+
+  const donors: PlanDonor[] = [...clicksByDonor].map(([id, clicks]) => ({
+    id,
+    monthlyBudget: BigInt(accountById.get(id)?.monthlyBudget ?? 0n),
+    balance: donorBalances.get(donorAccount(id)) ?? 0n,
+    clickCreators: orderForSettlement(clicks).map((click) => click.creatorId.toHexString()),
+  }));
+  const creators: PlanCreator[] = [...creatorIds].map((id) => ({
+    id,
+    payoutAddress: accountById.get(id)?.payoutAddress ?? null,
+    owedBefore: creatorBalances.get(creatorAccount(id)) ?? 0n,
+  }));
+  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: BigInt(row.amount) }));
+  return {
+    period,
+    serviceFeeBps: settings.serviceFeeBps,
+    dustThreshold: settings.dustThreshold,
+    platformFeeBefore,
+    feeAddress: settings.feeAddress,
+    donors,
+    creators,
+    expiring,
+  };
+}
+
+export function monthsBefore(period: string, months: number): string {
+  let result = period;
+  for (let i = 0; i < months; i++) result = previousPeriod(result);
+  return result;
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { BuildResult } from '../../chain/tx-builder';
+import { SettlementPlanChunkModel } from '../../db/settlement-plan-chunk';
+import { parseWithBigints, stringifyWithBigints } from '../../money/bigint-json';
+import type { SettlementPlan } from '../../money/settlement-plan';
+
+/** A plan as stored: the allocations and the unsigned transactions that carry them out. */
+export interface StoredPlan {
+  plan: SettlementPlan;
+  build: BuildResult;
+  /** Node tip the spendable outputs were chosen at. */
+  tip: number;
+}
+
+/** Well below MongoDB's 16 MiB document limit, and FerretDB's SQLite rows stay moderate. */
+const CHUNK_CHARS = 4 * 1024 * 1024;
+
+/** Writes the plan's chunks under a fresh attempt id; the caller commits by naming the attempt. */
+export async function writePlanChunks(period: string, stored: StoredPlan, at: Date): Promise<{ attempt: string; chunks: number }> {
+  const attempt = randomBytes(6).toString('hex');
+  const text = stringifyWithBigints(stored);
+  const chunks: string[] = [];
+  for (let offset = 0; offset < text.length; offset += CHUNK_CHARS) chunks.push(text.slice(offset, offset + CHUNK_CHARS));
+  await SettlementPlanChunkModel.insertMany(
+    chunks.map((chunk, index) => ({ _id: `${period}:${attempt}:${index}`, period, attempt, index, text: chunk, createdAt: at })),
+    { ordered: true },
+  );
+  return { attempt, chunks: chunks.length };
+}
+
+export async function readPlanChunks(period: string, attempt: string, chunks: number): Promise<StoredPlan> {
+  const rows = await SettlementPlanChunkModel.find({ period, attempt }).sort({ index: 1 }).lean();
+  if (rows.length !== chunks) throw new Error(`stored plan ${period}/${attempt} has ${rows.length} of ${chunks} chunks`);
+  return parseWithBigints<StoredPlan>(rows.map((row) => row.text).join(''));
+}
+
+/** Chunks of attempts that never became the plan (a crash between writing and committing). */
+export async function deleteOtherPlanAttempts(period: string, keep: string | undefined): Promise<void> {
+  await SettlementPlanChunkModel.deleteMany(keep === undefined ? { period } : { period, attempt: { $ne: keep } });
+}

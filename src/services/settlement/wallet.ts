@@ -1,0 +1,57 @@
+import type { AddressDeriver } from '../../chain/hd';
+import type { ChangeSlot, SpendableOutput } from '../../chain/tx-builder';
+import type { ChainProfile } from '../../config/chains';
+import { DepositModel } from '../../db/deposit';
+import { WalletAddressModel } from '../../db/wallet-address';
+import { WalletOutputModel } from '../../db/wallet-output';
+import { confirmationsAt, requiredConfirmations } from '../deposits/crediting';
+
+/**
+ * The outputs a settlement may spend: unspent as the scanner saw them, buried under enough blocks
+ * (mature too, for coinbase outputs), and either change of an earlier settlement or a deposit
+ * already credited to a donor (an uncredited deposit could still vanish in a reorg). Outputs that
+ * a settlement not yet confirmed spends are reserved.
+ */
+export async function spendableOutputs(tip: number, minConfirmations: number, chain: ChainProfile, reserved: ReadonlySet<string>): Promise<SpendableOutput[]> {
+  const [outputs, credited] = await Promise.all([
+    WalletOutputModel.find({ status: 'unspent' }).lean(),
+    DepositModel.find({ status: 'credited' }, { _id: 1 }).lean(),
+  ]);
+  const creditedKeys = new Set(credited.map((deposit) => deposit._id));
+  return outputs
+    .filter((output) => !reserved.has(output._id))
+    .filter((output) => output.kind === 'change' || creditedKeys.has(output._id))
+    .filter((output) => confirmationsAt(output.blockHeight, tip) >= requiredConfirmations(output, minConfirmations, chain))
+    .map((output) => ({
+      txid: output.txid,
+      vout: output.vout,
+      amount: BigInt(output.amount),
+      address: output.address,
+      keyPath: { change: output.kind === 'change' ? 1 : 0, index: output.addressIndex },
+    }));
+}
+
+/** The first change index no stored address uses; the settlement is the only one that adds them. */
+export async function nextChangeIndex(): Promise<number> {
+  const last = await WalletAddressModel.findOne({ kind: 'change' }, { index: 1 }).sort({ index: -1 }).lean();
+  return last === null ? 0 : last.index + 1;
+}
+
+export function changeSlots(deriver: AddressDeriver, firstIndex: number): (txIndex: number) => ChangeSlot {
+  return (txIndex) => {
+    const index = firstIndex + txIndex;
+    return { address: deriver.changeAddress(index), keyPath: { change: 1, index } };
+  };
+}
+
+/** What the wallet holds as the scanner saw it, and the part of it not yet credited to anyone. */
+export async function walletHoldings(): Promise<{ unspent: bigint; uncreditedDeposits: bigint }> {
+  const [outputs, pending] = await Promise.all([
+    WalletOutputModel.find({ status: 'unspent' }, { amount: 1, _id: 0 }).lean(),
+    DepositModel.find({ status: 'pending' }, { amount: 1, _id: 0 }).lean(),
+  ]);
+  return {
+    unspent: outputs.reduce((sum, output) => sum + BigInt(output.amount), 0n),
+    uncreditedDeposits: pending.reduce((sum, deposit) => sum + BigInt(deposit.amount), 0n),
+  };
+}

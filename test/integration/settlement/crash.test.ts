@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import type { SettlementCheckpoint } from '../../../src/services/settlement/service';
+import { flattr } from '../../../src/services/clicks';
+import { auditChain } from '../../support/chain-audit';
+import { doge } from '../../support/money';
+import { MIN_CONFIRMATIONS, SETTLEMENT_CHAIN, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
+
+const CHILD = resolve(__dirname, '../../support/settle-child.ts');
+/** The restarted process is the same instance: it takes over the lease its killed self held. */
+const LEASE_HOLDER = 'crash-test-instance';
+
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('settlement killed at every step and restarted', () => {
+  const world = useSettlementWorld();
+  let donor: Donor;
+  let month = 0;
+
+  beforeAll(async () => {
+    donor = await world.donor(doge(2));
+    await world.fund(donor, doge(100));
+  });
+
+  function runChild(mode: 'execute' | 'follow', period: string, crashAt?: SettlementCheckpoint): Promise<ChildResult> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
+        cwd: resolve(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          SETTLE_DB_URI: world.db.uri,
+          SETTLE_DB_NAME: world.db.name,
+          SETTLE_RPC_URL: world.node.rpcUrl,
+          SETTLE_FEE_ADDRESS: world.feeAddress,
+          SETTLE_LEASE_HOLDER: LEASE_HOLDER,
+          SETTLE_PERIOD: period,
+          SETTLE_MODE: mode,
+          ...(crashAt === undefined ? {} : { SETTLE_CRASH_AT: crashAt }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    });
+  }
+
+  /** A month of its own: the donor flattrs two fresh creators' things (2 DOGE: 0.9 each). */
+  async function prepareMonth(): Promise<{ period: string; creators: Creator[] }> {
+    month += 1;
+    const period = `2026-${String(month).padStart(2, '0')}`;
+    const creators = [await world.creator(), await world.creator()];
+    for (const [i, creator] of creators.entries()) {
+      await flattr(donor.id, await world.thing(creator), new Date(Date.UTC(2026, month - 1, 10 + i)));
+    }
+    return { period, creators };
+  }
+
+  const stored = (period: string) => SettlementModel.findById(period).lean<Settlement>();
+
+  async function confirmInProcess(period: string): Promise<void> {
+    await world.mineAndScan(MIN_CONFIRMATIONS);
+    await world.service({ leaseHolder: LEASE_HOLDER }).followConfirmations();
+    expect((await stored(period))?.state).toBe('confirmed');
+  }
+
+  async function expectEachCreatorPaidOnce(creators: readonly Creator[]): Promise<void> {
+    const audit = await auditChain(world.rpc, SETTLEMENT_CHAIN);
+    const outputs = [...audit.transactions.values()].flatMap((tx) => tx.outputs);
+    for (const creator of creators) {
+      const paid = outputs.filter((output) => output.address === creator.payoutAddress);
+      expect(paid.map((output) => output.value)).toEqual([doge('0.9')]);
+    }
+    const holdings = await world.holdings();
+    expect(holdings.unbalanced).toEqual([]);
+    expect(holdings.chainUnspent).toBe(holdings.ledgerHeld);
+    expect(holdings.ledgerHeld).toBe(holdings.owedTotal);
+  }
+
+  const EXECUTE_CHECKPOINTS: Array<{ at: SettlementCheckpoint; state: string; signed: boolean }> = [
+    { at: 'closed', state: 'closed', signed: false },
+    { at: 'planned', state: 'planned', signed: false },
+    { at: 'signed', state: 'signed', signed: true }, // stored, not yet broadcast
+    { at: 'sent', state: 'signed', signed: true }, // broadcast, not yet recorded
+    { at: 'recorded-broadcast', state: 'signed', signed: true },
+  ];
+
+  it.each(EXECUTE_CHECKPOINTS)('killed at "$at": the restart pays every creator once, with the same txids', async ({ at, state, signed }) => {
+    const { period, creators } = await prepareMonth();
+    const crashed = await runChild('execute', period, at);
+    expect({ signal: crashed.signal, stderr: crashed.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
+    const afterCrash = await stored(period);
+    expect(afterCrash?.state).toBe(state);
+    const txidsAtCrash = afterCrash?.transactions.map((tx) => tx.txid) ?? [];
+    expect(txidsAtCrash.length > 0).toBe(signed);
+
+    const restarted = await runChild('execute', period);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.code).toBe(0);
+    const afterRestart = await stored(period);
+    expect(afterRestart?.state).toBe('broadcast');
+    if (signed) expect(afterRestart?.transactions.map((tx) => tx.txid)).toEqual(txidsAtCrash);
+
+    await confirmInProcess(period);
+    await expectEachCreatorPaidOnce(creators);
+  });
+
+  it('killed while confirming (payout journal written, transaction not marked): the restart finishes without paying twice', async () => {
+    const { period, creators } = await prepareMonth();
+    expect((await runChild('execute', period)).code).toBe(0);
+    const txids = (await stored(period))?.transactions.map((tx) => tx.txid);
+    await world.mineAndScan(MIN_CONFIRMATIONS);
+    const crashed = await runChild('follow', period, 'payout-journal');
+    expect(crashed.signal).toBe('SIGKILL');
+    expect((await stored(period))?.state).toBe('broadcast');
+
+    const restarted = await runChild('follow', period);
+    expect(restarted.code).toBe(0);
+    const after = await stored(period);
+    expect(after?.state).toBe('confirmed');
+    expect(after?.transactions.map((tx) => tx.txid)).toEqual(txids);
+    await expectEachCreatorPaidOnce(creators);
+  });
+});

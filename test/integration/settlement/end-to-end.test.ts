@@ -1,0 +1,150 @@
+import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
+import { flattr } from '../../../src/services/clicks';
+import { accountBalance } from '../../../src/services/ledger';
+import { creatorStats } from '../../../src/services/stats';
+import { subscribe } from '../../../src/services/subscriptions';
+import { auditChain } from '../../support/chain-audit';
+import { doge } from '../../support/money';
+import { MIN_CONFIRMATIONS, SETTLEMENT_CHAIN, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
+
+const PERIOD = '2026-10';
+const IN_OCTOBER = (day: number) => new Date(Date.UTC(2026, 9, day, 12));
+
+describe('a settled month on the real regtest node and database', () => {
+  const world = useSettlementWorld();
+  let donors: { big: Donor; short: Donor; tiny: Donor };
+  let creators: { one: Creator; two: Creator; unclaimed: Creator; dusty: Creator };
+  let settlement: Settlement;
+
+  beforeAll(async () => {
+    creators = {
+      one: await world.creator(),
+      two: await world.creator(),
+      unclaimed: await world.creator({ payoutAddress: null }),
+      dusty: await world.creator(),
+    };
+    const things = {
+      one: await world.thing(creators.one),
+      two: await world.thing(creators.two),
+      twoMore: await world.thing(creators.two),
+      unclaimed: await world.thing(creators.unclaimed),
+      dusty: await world.thing(creators.dusty),
+    };
+    donors = { big: await world.donor(doge(10)), short: await world.donor(doge(6)), tiny: await world.donor(doge('0.02')) };
+    await world.fund(donors.big, doge(50));
+    await world.fund(donors.short, doge('3.00000001'));
+    await world.fund(donors.tiny, doge(1));
+
+    // big: two buttons, a subscription to the unclaimed creator's thing, and one to a thing it
+    // clicked anyway (no second click): 3 clicks, 10 DOGE, fee 1, 3 DOGE each.
+    await flattr(donors.big.id, things.one, IN_OCTOBER(2));
+    await flattr(donors.big.id, things.two, IN_OCTOBER(3));
+    await subscribe(donors.big.id, things.unclaimed, IN_OCTOBER(4));
+    await subscribe(donors.big.id, things.one, IN_OCTOBER(5));
+    // short: its balance (3.00000001) is below its budget (6): charged the balance, fee
+    // 0.3, 2.70000001 over a button click and a subscription click; the odd koinu goes to the
+    // earliest click (the button).
+    await subscribe(donors.short.id, things.twoMore, IN_OCTOBER(1));
+    await flattr(donors.short.id, things.one, IN_OCTOBER(20));
+    // tiny: 0.02 over three clicks: fee 0.002, 0.006 each; the dusty creator's 0.006 is below dust.
+    await flattr(donors.tiny.id, things.one, IN_OCTOBER(6));
+    await flattr(donors.tiny.id, things.two, IN_OCTOBER(7));
+    await flattr(donors.tiny.id, things.dusty, IN_OCTOBER(8));
+
+    settlement = await world.service().execute(PERIOD);
+  });
+
+  const expected = {
+    one: 300_000_000n + 135_000_001n + 600_000n,
+    two: 300_000_000n + 135_000_000n + 600_000n,
+    unclaimed: 300_000_000n,
+    dusty: 600_000n,
+    serviceFee: 100_000_000n + 30_000_000n + 200_000n,
+  };
+
+  it('broadcasts one transaction paying the creators with an address and above dust', async () => {
+    expect(settlement.state).toBe('broadcast');
+    expect(settlement.transactions).toHaveLength(1);
+    expect(await world.rpc.getRawMempool()).toContain(settlement.transactions[0]?.txid);
+    expect(settlement.summary).toMatchObject({
+      donorsCharged: 3,
+      clicks: 8,
+      creatorsPaid: 2,
+      charged: 1_000_000_000n + 300_000_001n + 2_000_000n,
+      serviceFee: expected.serviceFee,
+      paidToCreators: expected.one + expected.two,
+      carried: expected.unclaimed + expected.dusty,
+    });
+  });
+
+  it('follows the transaction to confirmed through the scanner, and pays the ledger out then', async () => {
+    const service = world.service();
+    await world.mineAndScan(1);
+    expect((await service.followConfirmations())[0]?.state).toBe('broadcast'); // 1 of 2 confirmations
+    expect(await accountBalance(creatorAccount(creators.one.id))).toBe(expected.one);
+    await world.mineAndScan(MIN_CONFIRMATIONS - 1);
+    const [confirmed] = await service.followConfirmations();
+    expect(confirmed?.state).toBe('confirmed');
+    expect(confirmed?.transactions[0]).toMatchObject({ state: 'confirmed', blockHeight: expect.any(Number) });
+    settlement = await SettlementModel.findById(PERIOD).orFail().lean<Settlement>();
+  });
+
+  it('paid every creator exactly what they earned, read from the chain itself', async () => {
+    const audit = await auditChain(world.rpc, SETTLEMENT_CHAIN);
+    const txids = new Set(settlement.transactions.map((tx) => tx.txid));
+    const receivedBy = (address: string | null): bigint =>
+      [...audit.transactions]
+        .filter(([txid]) => txids.has(txid))
+        .flatMap(([, tx]) => tx.outputs)
+        .filter((output) => output.address === address)
+        .reduce((sum, output) => sum + output.value, 0n);
+    expect(receivedBy(creators.one.payoutAddress)).toBe(expected.one);
+    expect(receivedBy(creators.two.payoutAddress)).toBe(expected.two);
+    expect(receivedBy(creators.dusty.payoutAddress)).toBe(0n);
+
+    // The fee address got the service fee less the network fee, which the chain itself shows as
+    // inputs minus outputs of the settlement transactions.
+    let networkFee = 0n;
+    for (const txid of txids) {
+      const tx = audit.transactions.get(txid);
+      if (tx === undefined) throw new Error(`settlement transaction ${txid} is not on chain`);
+      const inputs = tx.spends.map((outpoint) => {
+        const [prevTxid = '', vout = ''] = outpoint.split(':');
+        return audit.transactions.get(prevTxid)?.outputs[Number(vout)]?.value ?? 0n;
+      });
+      networkFee += inputs.reduce((sum, value) => sum + value, 0n) - tx.outputs.reduce((sum, output) => sum + output.value, 0n);
+    }
+    expect(networkFee).toBeGreaterThan(0n);
+    expect(receivedBy(world.feeAddress)).toBe(expected.serviceFee - networkFee);
+    expect(settlement.summary?.networkFee).toBe(networkFee);
+  });
+
+  it('leaves the ledger matching the chain: balances, owed amounts, custody', async () => {
+    expect(await accountBalance(donorAccount(donors.big.id))).toBe(doge(40));
+    expect(await accountBalance(donorAccount(donors.short.id))).toBe(0n);
+    expect(await accountBalance(donorAccount(donors.tiny.id))).toBe(doge('0.98'));
+    expect(await accountBalance(creatorAccount(creators.one.id))).toBe(0n);
+    expect(await accountBalance(creatorAccount(creators.unclaimed.id))).toBe(expected.unclaimed);
+    expect(await accountBalance(creatorAccount(creators.dusty.id))).toBe(expected.dusty);
+    expect(await accountBalance(PLATFORM_FEES_ACCOUNT)).toBe(0n);
+
+    const holdings = await world.holdings();
+    expect(holdings.unbalanced).toEqual([]);
+    expect(holdings.chainUnspent).toBe(holdings.ledgerHeld);
+    expect(holdings.ledgerHeld).toBe(holdings.owedTotal);
+    expect(holdings.chainUnspent).toBe(doge(40) + doge('0.98') + expected.unclaimed + expected.dusty);
+
+    const stats = await creatorStats(creators.one.id, new Date());
+    expect(stats.earned).toBe(expected.one);
+    expect(stats.perPeriod.find((row) => row.period === PERIOD)?.earned).toBe(expected.one);
+  });
+
+  it('changes nothing when the settled month is executed again', async () => {
+    const before = await world.holdings();
+    const again = await world.service().execute(PERIOD);
+    expect(again.state).toBe('confirmed');
+    expect(again.transactions.map((tx) => tx.txid)).toEqual(settlement.transactions.map((tx) => tx.txid));
+    expect(await world.holdings()).toEqual(before);
+  });
+});

@@ -1,0 +1,167 @@
+// A small kibble world on the real regtest node and the per-file test database, for settlement
+// tests: donors with deposit addresses funded on chain (credited by the real scanner), creators
+// with things and payout addresses, and the settlement service. Call in describe scope:
+//
+//   const world = useSettlementWorld();
+//   it('...', async () => { const d = await world.donor(doge(10)); await world.fund(d, doge(50)); ... });
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { p2pkhAddress } from '../../src/chain/address';
+import { AddressDeriver, createSigner } from '../../src/chain/hd';
+import { JsonRpcChainClient } from '../../src/chain/rpc-client';
+import { chainProfile } from '../../src/config/chains';
+import { AccountModel } from '../../src/db/account';
+import { ThingModel } from '../../src/db/thing';
+import { SlotLease } from '../../src/jobs/lease';
+import { createLogger } from '../../src/log';
+import { CUSTODY_ACCOUNT } from '../../src/money/ledger';
+import { allocateDepositAddress } from '../../src/services/accounts/deposit-address';
+import { DepositScanner } from '../../src/services/deposits/scanner';
+import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../src/services/ledger';
+import { SettlementService, type SettlementDeps } from '../../src/services/settlement/service';
+import { WalletAddressModel } from '../../src/db/wallet-address';
+import { auditChain, unspentValueOf } from './chain-audit';
+import { useTestDatabase, type TestDatabase } from './database';
+import { RegtestFaucet } from './faucet';
+import { useRegtestNode, type TestRegtestNode } from './regtest';
+
+export const SETTLEMENT_CHAIN = chainProfile('bcoin-regtest');
+export const SETTLEMENT_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+export const MIN_CONFIRMATIONS = 2;
+export const FEE_BPS = 1000;
+
+export interface Person {
+  id: string;
+}
+export interface Donor extends Person {
+  address: string;
+}
+export interface Creator extends Person {
+  payoutAddress: string | null;
+}
+
+export interface SettlementWorld {
+  readonly db: TestDatabase;
+  readonly node: TestRegtestNode;
+  readonly rpc: JsonRpcChainClient;
+  readonly faucet: RegtestFaucet;
+  readonly scanner: DepositScanner;
+  readonly feeAddress: string;
+  service(overrides?: Partial<SettlementDeps> & { leaseHolder?: string }): SettlementService;
+  donor(monthlyBudget: bigint): Promise<Donor>;
+  creator(options?: { payoutAddress?: string | null }): Promise<Creator>;
+  thing(owner: Person): Promise<string>;
+  /** Pays the donor's deposit address on chain, mines the confirmations and lets the scanner credit it. */
+  fund(donor: Donor, amount: bigint): Promise<void>;
+  /** Mines blocks (to the faucet) and runs a scanner pass. */
+  mineAndScan(blocks?: number): Promise<void>;
+  /** The four invariants' data, read from the chain itself and the ledger. */
+  holdings(): Promise<{ chainUnspent: bigint; ledgerHeld: bigint; owedTotal: bigint; unbalanced: string[] }>;
+}
+
+/** A fresh address nobody in this test holds a key for: a creator's or the fee wallet's. */
+export function randomAddress(): string {
+  return p2pkhAddress(SETTLEMENT_CHAIN, randomBytes(20));
+}
+
+/** The settlement service as the tests run it (also in the crash tests' child processes). */
+export function testSettlementService(rpc: JsonRpcChainClient, feeAddress: string, overrides: Partial<SettlementDeps> & { leaseHolder?: string } = {}): SettlementService {
+  const { leaseHolder, ...deps } = overrides;
+  const clock = deps.clock ?? (() => new Date());
+  const signer = createSigner(SETTLEMENT_CHAIN, { mnemonic: SETTLEMENT_MNEMONIC });
+  return new SettlementService({
+    rpc,
+    chain: SETTLEMENT_CHAIN,
+    settings: { serviceFeeBps: FEE_BPS, minConfirmations: MIN_CONFIRMATIONS, unclaimedMonths: 6, feeAddress },
+    deriver: new AddressDeriver(SETTLEMENT_CHAIN, signer.accountXpub()),
+    signer: () => signer,
+    lease: new SlotLease('settlement', leaseHolder ?? `test-${randomBytes(3).toString('hex')}`, 60_000, clock),
+    clock,
+    log: createLogger('silent'),
+    sleep: async () => undefined,
+    ...deps,
+  });
+}
+
+export function useSettlementWorld(): SettlementWorld {
+  const db = useTestDatabase();
+  const node = useRegtestNode();
+  const signer = createSigner(SETTLEMENT_CHAIN, { mnemonic: SETTLEMENT_MNEMONIC });
+  const deriver = new AddressDeriver(SETTLEMENT_CHAIN, signer.accountXpub());
+  const feeAddress = randomAddress();
+  const log = createLogger('silent');
+  let rpc: JsonRpcChainClient | undefined;
+  let faucet: RegtestFaucet | undefined;
+  let scanner: DepositScanner | undefined;
+  let handles = 0;
+
+  beforeAll(async () => {
+    rpc = new JsonRpcChainClient(node.rpcUrl);
+    faucet = new RegtestFaucet(rpc, SETTLEMENT_CHAIN);
+    await faucet.prepare();
+    scanner = new DepositScanner({ rpc, chain: SETTLEMENT_CHAIN, minConfirmations: MIN_CONFIRMATIONS, log, clock: () => new Date(), startHeight: 0 });
+    await scanner.scanOnce();
+  });
+
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useSettlementWorld(): use it inside tests or hooks');
+    return value;
+  };
+
+  const world: SettlementWorld = {
+    db,
+    node,
+    get rpc() {
+      return need(rpc);
+    },
+    get faucet() {
+      return need(faucet);
+    },
+    get scanner() {
+      return need(scanner);
+    },
+    feeAddress,
+    service(overrides = {}) {
+      return testSettlementService(need(rpc), feeAddress, overrides);
+    },
+    async donor(monthlyBudget) {
+      const id = new Types.ObjectId();
+      const { index, address } = await allocateDepositAddress(deriver, id.toHexString(), new Date());
+      handles += 1;
+      await AccountModel.create({ _id: id, handle: `donor${handles}`, passwordHash: 'x', depositIndex: index, depositAddress: address, monthlyBudget });
+      return { id: id.toHexString(), address };
+    },
+    async creator(options = {}) {
+      const id = new Types.ObjectId();
+      const { index, address } = await allocateDepositAddress(deriver, id.toHexString(), new Date());
+      handles += 1;
+      const payoutAddress = options.payoutAddress === undefined ? randomAddress() : options.payoutAddress;
+      await AccountModel.create({ _id: id, handle: `creator${handles}`, passwordHash: 'x', depositIndex: index, depositAddress: address, ...(payoutAddress === null ? {} : { payoutAddress }) });
+      return { id: id.toHexString(), payoutAddress };
+    },
+    async thing(owner) {
+      const thing = await ThingModel.create({ url: `https://example.org/${randomBytes(6).toString('hex')}`, title: 'a thing', ownerId: owner.id, createdAt: new Date('2026-01-01T00:00:00Z') });
+      return thing._id.toHexString();
+    },
+    async fund(donor, amount) {
+      await need(faucet).pay([{ address: donor.address, amount }]);
+      await world.mineAndScan(MIN_CONFIRMATIONS);
+    },
+    async mineAndScan(blocks = 1) {
+      await need(faucet).mine(blocks);
+      await need(scanner).scanOnce();
+    },
+    async holdings() {
+      const wallet = new Set((await WalletAddressModel.find({}, { _id: 1 }).lean()).map((row) => row._id));
+      const audit = await auditChain(need(rpc), SETTLEMENT_CHAIN);
+      const owed = [...(await balancesByPrefix('donor:')).values(), ...(await balancesByPrefix('creator:')).values(), ...(await balancesByPrefix('platform:')).values()];
+      return {
+        chainUnspent: unspentValueOf(audit, wallet),
+        ledgerHeld: -(await accountBalance(CUSTODY_ACCOUNT)),
+        owedTotal: owed.reduce((sum, amount) => sum + amount, 0n),
+        unbalanced: await unbalancedJournals(),
+      };
+    },
+  };
+  return world;
+}
