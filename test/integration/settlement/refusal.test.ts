@@ -1,0 +1,35 @@
+import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { depositCreditJournal } from '../../../src/money/ledger';
+import { flattr } from '../../../src/services/clicks';
+import { recordJournal } from '../../../src/services/ledger';
+import { rejectedCode } from '../../support/errors';
+import { doge } from '../../support/money';
+import { useSettlementWorld } from '../../support/settlement-world';
+
+describe('a settlement whose invariants fail is not signed', () => {
+  const world = useSettlementWorld();
+
+  it('stops before signing, stores the reason, and goes on once the ledger matches the chain again', async () => {
+    const donor = await world.donor(doge(2));
+    await world.fund(donor, doge(5));
+    await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-07-03T00:00:00Z'));
+    // A credit no coins back: the ledger now claims 1 DOGE more than the wallet holds.
+    const bogus = depositCreditJournal(`${'ee'.repeat(32)}:0`, 1, donor.id, doge(1));
+    await recordJournal(bogus, new Date());
+
+    const service = world.service();
+    expect(await rejectedCode(service.execute('2026-07'))).toBe('settlement-refused');
+    const stopped = await SettlementModel.findById('2026-07').lean<Settlement>();
+    expect(stopped?.state).toBe('planned');
+    expect(stopped?.transactions).toEqual([]);
+    expect(stopped?.lastError).toMatch(/invariant 2 \(chain matches ledger\).*ledger's custody says/);
+    expect(await world.rpc.getRawMempool()).toEqual([]);
+
+    // The operator finds and reverses the bad entry; the same stored plan then goes through.
+    await recordJournal({ ...bogus, id: `${bogus.id}:reversal`, lines: bogus.lines.map((line) => ({ ...line, amount: -line.amount })) }, new Date());
+    const resumed = await service.execute('2026-07');
+    expect(resumed.state).toBe('broadcast');
+    expect(resumed.lastError).toBeUndefined();
+    expect(resumed.transactions).toHaveLength(1);
+  });
+});
