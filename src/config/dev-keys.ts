@@ -69,3 +69,19 @@ function writeDevKeys(file: string, chain: ChainProfile): void {
   writeFileSync(file, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
 }
+
+/**
+ * In production, the settings that are still the development keys of DATA_DIR (someone copied
+ * them from a development setup). Each problem names the setting; empty when none is.
+ */
+export function developmentKeysInUse(file: string, settings: { chain: ChainProfile; walletXpub?: string | undefined; feeAddress?: string | undefined; operatorToken?: string | undefined }): string[] {
+  if (!existsSync(file)) return [];
+  const stored = DEV_KEYS_FILE_SCHEMA.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!stored.success || stored.data.chain !== settings.chain.name) return [];
+  const keys = loadOrCreateDevKeys(file, settings.chain);
+  const problems: string[] = [];
+  if (settings.walletXpub === keys.walletXpub) problems.push('WALLET_XPUB: is the development wallet of DATA_DIR; production needs its own keys');
+  if (settings.feeAddress === keys.feeAddress) problems.push('FEE_ADDRESS: is the development fee address of DATA_DIR');
+  if (settings.operatorToken === keys.operatorToken) problems.push('OPERATOR_TOKEN: is the development operator token of DATA_DIR');
+  return problems;
+}

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { startMongoServer } from '../../scripts/db/mongo-server';
 import { startRegtestNode } from '../../scripts/regtest/bcoin-node';
 import type { Config } from '../config/config';
-import { DEV_KEYS_WARNING, loadOrCreateDevKeys } from '../config/dev-keys';
+import { DEV_KEYS_WARNING, developmentKeysInUse, loadOrCreateDevKeys } from '../config/dev-keys';
 import { Secret } from '../config/secret';
 import { createSigner } from '../chain/hd';
 import { KibbleError } from '../errors';
@@ -27,6 +27,17 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     throw new KibbleError('config-invalid', 'NODE_ENV=production refuses the embedded defaults: set MONGODB_URI, CHAIN_RPC_URL and WALLET_XPUB');
   }
   const dataDir = resolve(config.dataDir);
+  if (config.nodeEnv === 'production') {
+    const problems = developmentKeysInUse(join(dataDir, 'dev-keys.json'), {
+      chain: config.chain,
+      walletXpub: config.walletXpub,
+      feeAddress: config.feeAddress,
+      operatorToken: config.operatorToken?.reveal(),
+    });
+    if (problems.length > 0) {
+      throw new KibbleError('config-invalid', `NODE_ENV=production refuses development keys:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
+    }
+  }
   const stops: Array<() => Promise<void>> = [];
   const started: string[] = [];
   const warnings: string[] = [];

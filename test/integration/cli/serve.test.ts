@@ -1,0 +1,140 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chainProfile } from '../../../src/config/chains';
+import { loadOrCreateDevKeys } from '../../../src/config/dev-keys';
+
+const ROOT = join(__dirname, '../../..');
+const PASSWORD = 'correct horse battery staple';
+
+/** Only what a newcomer's shell has: nothing of kibble's configuration, so the embedded default runs. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'GOFLAGS', 'GOPROXY'];
+  return { ...Object.fromEntries(keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]])), LOG_LEVEL: 'warn', ...extra };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startServe(env: NodeJS.ProcessEnv): Started {
+  const child = spawn(process.execPath, ['bin/kibble.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Processes whose command line mentions the data folder (FerretDB, the bcoin node). */
+function processesUsing(dataDir: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(dataDir) && !line.includes('ps -eo'));
+}
+
+describe('npm start (kibble serve) on the embedded default', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kibble-serve-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function runOnce(port: number, during: (base: string) => Promise<void>): Promise<string> {
+    const started = startServe(cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor('/readyz to answer 200', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined), 90_000);
+      await during(base);
+    } finally {
+      started.child.kill('SIGTERM');
+    }
+    const exit = await started.exited;
+    expect({ exit, stopped: started.output().includes('kibble: stopped') }).toEqual({ exit: { code: 0, signal: null }, stopped: true });
+    expect(processesUsing(dataDir)).toEqual([]);
+    return started.output();
+  }
+
+  it('starts database, node, scanner, settlement and API on a temporary data folder, stops cleanly on SIGTERM, and reuses everything on the second start', async () => {
+    const port = await freePort();
+    const first = await runOnce(port, async (base) => {
+      const created = await fetch(`${base}/api/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'newcomer', password: PASSWORD }) });
+      expect(created.status).toBe(201);
+    });
+    expect(first).toMatch(/development keys generated in/);
+    expect(first).toMatch(/settlement: cron "0 0 1 \* \*" \(UTC\)/);
+    expect(first).toMatch(new RegExp(`HTTP API: http://127.0.0.1:${port}/api/v1`));
+
+    const second = await runOnce(port, async (base) => {
+      // The account of the first run is still there: the database kept its data.
+      const signedIn = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'newcomer', password: PASSWORD }) });
+      expect(signedIn.status).toBe(200);
+    });
+    expect(second).toMatch(/development keys reused from/);
+  }, 240_000);
+
+  it('refuses production mode with a missing setting, naming it', () => {
+    const result = (() => {
+      try {
+        execFileSync(process.execPath, ['bin/kibble.js', 'serve'], { cwd: ROOT, env: cleanEnv({ NODE_ENV: 'production', DATA_DIR: dataDir }), encoding: 'utf8', stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (error) {
+        return error as { status: number; stderr: string };
+      }
+    })();
+    expect(result.status).toBe(2);
+    for (const key of ['MONGODB_URI', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'FEE_ADDRESS', 'OPERATOR_TOKEN']) {
+      expect(result.stderr).toContain(`${key}: required when NODE_ENV=production`);
+    }
+  });
+
+  it('refuses production mode with the development keys of the data folder, naming each', () => {
+    const chain = chainProfile('bcoin-regtest');
+    const keys = loadOrCreateDevKeys(join(dataDir, 'dev-keys.json'), chain);
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(process.execPath, ['bin/kibble.js', 'serve'], {
+        cwd: ROOT,
+        env: cleanEnv({
+          NODE_ENV: 'production',
+          DATA_DIR: dataDir,
+          MONGODB_URI: 'mongodb://127.0.0.1:1/kibble',
+          CHAIN: 'bcoin-regtest',
+          CHAIN_RPC_URL: 'http://x:y@127.0.0.1:1/',
+          WALLET_XPUB: keys.walletXpub,
+          FEE_ADDRESS: keys.feeAddress,
+          OPERATOR_TOKEN: keys.operatorToken,
+        }),
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      failure = error as { status: number; stderr: string };
+    }
+    expect(failure?.status).toBe(2);
+    expect(failure?.stderr).toMatch(/refuses development keys/);
+    for (const key of ['WALLET_XPUB', 'FEE_ADDRESS', 'OPERATOR_TOKEN']) expect(failure?.stderr).toContain(`${key}: is the development`);
+  });
+});
