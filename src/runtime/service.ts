@@ -55,7 +55,11 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
     scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock });
-    settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
+    // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
+    const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
+    if (canSign) {
+      settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
+    }
     const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement });
     server = await listen(app, filled.host, filled.port);
     const banner = [
@@ -65,7 +69,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
-      `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`,
+      canSign
+        ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
+        : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
       'not yet: the web pages (issue 6)',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
