@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { jsonBodyParser } from './body';
 import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
+import { httpMetricsMiddleware } from './metrics';
 import { mountRoutes } from './mount';
 import { createRateLimiters } from './rate-limit';
 import type { Route } from './route';
@@ -12,14 +13,16 @@ import { ALL_ROUTES } from './routes';
 
 /**
  * The express app, built but not listening: `kibble serve` calls `listen`, tests hand it to
- * supertest. Order matters: headers and request logs first (so even a rejected body is logged),
- * the body parser, the routes, then the 404 and the one error middleware.
+ * supertest. Order matters: request timing (deps.metrics) first, so every answer is counted, then
+ * headers and request logs (so even a rejected body is logged), the body parser, the routes, then
+ * the 404 and the one error middleware.
  */
 export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES): Express {
   const app = express();
   app.set('trust proxy', deps.trustProxy ?? false);
   // Flat string values only (no `a[b]=c` objects): query schemas then see strings or arrays.
   app.set('query parser', 'simple');
+  if (deps.metrics !== undefined) app.use(httpMetricsMiddleware(deps.metrics));
   app.use(helmet());
   app.use(requestLogger(deps));
   app.use(jsonBodyParser());

@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../log';
 import type { PasswordHashParams } from '../services/passwords';
 import type { SettlementService } from '../services/settlement/service';
+import type { KibbleMetrics } from './metrics';
 import type { RateLimitSettings } from './rate-limit';
 
 /** One named readiness check: `ok`, or what failed (a short code, never a secret). */
@@ -30,6 +31,11 @@ export interface AppDeps {
 
   /** The monthly settlement, for the operator's admin routes (absent: those answer 500). */
   settlement?: SettlementService;
+  /**
+   * This instance's Prometheus metrics (see metrics.ts): request timing, clicks, and what
+   * GET /metrics serves (absent: requests are not timed and /metrics answers 500).
+   */
+  metrics?: KibbleMetrics;
 
   // Optional knobs with production defaults (see `httpSettings`).
   /** Per-bucket limits; tests set them low, benchmarks high. */

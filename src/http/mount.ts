@@ -1,23 +1,32 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { authenticate, SESSION_TOKEN_LOCAL } from './auth';
 import type { AppDeps } from './deps';
+import { ROUTE_TEMPLATE_LOCAL } from './metrics';
 import type { RateLimitBucket } from './rate-limit';
 import { ACCOUNT_ID_LOCAL } from './rate-limit';
 import type { Reply, Route } from './route';
 
 /**
  * Registers routes directly on the app (not on sub-routers), so that the OpenAPI test can list
- * every registered path from `app.router.stack`. Per route: auth, then the rate limit (which can
- * then count per account), then validation and the handler.
+ * every registered path from `app.router.stack`. Per route: the path template for the metrics
+ * (first, so that a 401 or a 429 is labelled with its route too), auth, then the rate limit (which
+ * can then count per account), then validation and the handler.
  */
 export function mountRoutes(app: Express, routes: readonly Route[], deps: AppDeps, limiters: Record<RateLimitBucket, RequestHandler>): void {
   const auth = { operatorToken: deps.config.operatorToken, clock: deps.clock };
   for (const route of routes) {
-    const steps: RequestHandler[] = [authenticate(route.auth, auth)];
+    const steps: RequestHandler[] = [recordTemplate(route.path), authenticate(route.auth, auth)];
     if (route.rateLimit !== undefined) steps.push(limiters[route.rateLimit]);
     steps.push(handlerFor(route, deps));
     app[route.method](route.path, ...steps);
   }
+}
+
+function recordTemplate(path: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals[ROUTE_TEMPLATE_LOCAL] = path;
+    next();
+  };
 }
 
 function handlerFor(route: Route, deps: AppDeps): RequestHandler {

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { DepositScanner } from '../services/deposits/scanner';
+import type { DepositScanner, ScanReport } from '../services/deposits/scanner';
 import type { SlotLease } from './lease';
 
 export interface RunningLoop {
@@ -9,15 +9,29 @@ export interface RunningLoop {
 /**
  * Runs the deposit scanner every `intervalMs` while this instance holds the scanner lease. A pass
  * that fails is logged and retried at the next tick: every pass resumes from the stored cursor.
+ * `onReport` sees the report of each successful pass (the metrics' `recordScan`); if it throws,
+ * that is logged and the loop goes on.
  */
-export function startScannerLoop(scanner: DepositScanner, lease: SlotLease, intervalMs: number, log: Logger): RunningLoop {
+export function startScannerLoop(
+  scanner: DepositScanner,
+  lease: SlotLease,
+  intervalMs: number,
+  log: Logger,
+  onReport?: (report: ScanReport) => void,
+): RunningLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
 
   const tick = async (): Promise<void> => {
     try {
-      if (await lease.holds()) await scanner.scanOnce();
+      if (!(await lease.holds())) return;
+      const report = await scanner.scanOnce();
+      try {
+        onReport?.(report);
+      } catch (error) {
+        log.error({ err: error }, 'the scan report callback failed');
+      }
     } catch (error) {
       log.error({ err: error }, 'deposit scan pass failed; retrying at the next interval');
     }

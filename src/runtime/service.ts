@@ -9,6 +9,7 @@ import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/deposits/scanner';
 import { createApp } from '../http/app';
+import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded';
 import { listen, type RunningServer } from './listen';
@@ -53,14 +54,15 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
-    scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }));
+    const metrics = createMetrics();
+    scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
     if (canSign) {
       settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
     }
-    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement });
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });
     server = await listen(app, filled.host, filled.port);
     const banner = [
       ...embedded.started,
@@ -68,6 +70,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `wallet: deposit addresses from xpub ${filled.walletXpub?.slice(0, 12)}..., fee address ${filled.feeAddress ?? '(not set)'}`,
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
+      `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`

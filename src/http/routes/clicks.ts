@@ -46,8 +46,9 @@ export const clickRoutes: Route[] = [
       404: { description: 'not-found: no thing with this id' },
       409: { description: 'already-flattred: one click per thing and period' },
     },
-    handler: async ({ params, accountId, now }) => {
+    handler: async ({ params, accountId, deps, now }) => {
       const click = await flattr(accountId, params.id, now);
+      deps.metrics?.clicks.inc();
       return { status: 201, body: { id: click.id, period: click.period, thingId: click.thingId, at: click.at.toISOString() } };
     },
   }),

@@ -5,6 +5,7 @@ import { buttonRoutes } from './button';
 import { clickRoutes } from './clicks';
 import { healthRoutes } from './health';
 import { meRoutes } from './me';
+import { metricsRoutes } from './metrics';
 import { openApiRoute } from './openapi';
 import { sessionRoutes } from './sessions';
 import { statsRoutes } from './stats';
@@ -26,5 +27,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...statsRoutes,
   ...buttonRoutes,
   ...adminSettlementRoutes,
+  ...metricsRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

@@ -82,6 +82,10 @@ describe('npm start (kibble serve) on the embedded default', () => {
     const first = await runOnce(port, async (base) => {
       const created = await fetch(`${base}/api/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle: 'newcomer', password: PASSWORD }) });
       expect(created.status).toBe(201);
+      const { operatorToken } = loadOrCreateDevKeys(join(dataDir, 'dev-keys.json'), chainProfile('bcoin-regtest'));
+      const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${operatorToken}` } });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/kibble_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/accounts",status="201"\} 1/);
     });
     expect(first).toMatch(/development keys generated in/);
     expect(first).toMatch(/settlement: cron "0 0 1 \* \*" \(UTC\)/);
