@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { httpMetricsMiddleware } from './metrics';
 import { mountRoutes } from './mount';
+import { createPageRouter } from './pages/router';
 import { createRateLimiters } from './rate-limit';
 import type { Route } from './route';
 import { ALL_ROUTES } from './routes';
@@ -17,16 +18,34 @@ import { ALL_ROUTES } from './routes';
  * headers and request logs (so even a rejected body is logged), the body parser, the routes, then
  * the 404 and the one error middleware.
  */
-export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES): Express {
+/**
+ * Strict: the pages load one script and one stylesheet from kibble itself, no inline script or
+ * style, no plugins, no framing, forms post only to kibble.
+ */
+const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, pages = true): Express {
   const app = express();
   app.set('trust proxy', deps.trustProxy ?? false);
   // Flat string values only (no `a[b]=c` objects): query schemas then see strings or arrays.
   app.set('query parser', 'simple');
   if (deps.metrics !== undefined) app.use(httpMetricsMiddleware(deps.metrics));
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
   app.use(jsonBodyParser());
   mountRoutes(app, routes, deps, createRateLimiters(deps.rateLimits));
+  if (pages) app.use(createPageRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;

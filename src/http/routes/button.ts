@@ -29,19 +29,6 @@ const notFound = { description: 'not-found: no thing with this id' };
 export const buttonRoutes: Route[] = [
   defineRoute({
     method: 'get',
-    path: '/t/:thingId',
-    summary: "A thing's public page: title, link and this period's flattrs",
-    tags: ['button'],
-    auth: 'none',
-    params,
-    responses: { 200: { description: 'the page (HTML)', schema: z.string(), contentType: HTML }, 404: notFound },
-    handler: async ({ params, deps, now }) => {
-      const { thing, period, count } = await thingWithCount(params.thingId, now);
-      return { status: 200, contentType: HTML, body: thingPage(thing, period, count, deps.config.publicUrl) };
-    },
-  }),
-  defineRoute({
-    method: 'get',
     path: '/t/:thingId/button.svg',
     summary: "A thing's button (SVG) with this period's flattrs, for embedding",
     tags: ['button'],

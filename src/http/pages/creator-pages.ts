@@ -1,0 +1,4 @@
+import type { PageRoute } from './page';
+
+/** Filled in by the web pages work (issue 6). */
+export const creatorPages: PageRoute[] = [];

@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../deps';
+import type { TrustedHtml } from '../html';
+
+/**
+ * A web page route. Pages are server-rendered HTML with a little JavaScript (static/kibble.js);
+ * every POST is a form that carries the CSRF token (the router checks it before the handler runs).
+ */
+export interface PageContext {
+  req: Request;
+  res: Response;
+  deps: AppDeps;
+  now: Date;
+  /** The signed-in donor/creator, from the session cookie. */
+  accountId: string | undefined;
+  /** Signed in to the operator pages (OPERATOR_TOKEN presented once, an HMAC cookie since). */
+  operator: boolean;
+  /** For every form of the page: `<input type="hidden" name="_csrf" value="...">`. */
+  csrfToken: string;
+  /** The submitted form fields (POST), each a string; empty for GET. */
+  form: Readonly<Record<string, string>>;
+}
+
+export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string };
+
+export interface PageRoute {
+  method: 'get' | 'post';
+  /** Express path, e.g. '/t/:thingId'. */
+  path: string;
+  handler(ctx: PageContext): Promise<PageResult>;
+}
+
+/** Where to send someone who must sign in first, coming back to `returnTo` afterwards. */
+export function signInFirst(returnTo: string): PageResult {
+  return { redirect: `/signin?next=${encodeURIComponent(safeReturnPath(returnTo))}` };
+}
+
+/** Only local paths: a `next` parameter must never send a user to another site. */
+export function safeReturnPath(path: string | undefined, fallback = '/donor'): string {
+  return path !== undefined && /^\/(?!\/)[\x21-\x7e]*$/.test(path) && !path.includes('\\') ? path : fallback;
+}

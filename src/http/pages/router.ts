@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import type { AppDeps } from '../deps';
+import { html } from '../html';
+import { authPages } from './auth-pages';
+import { creatorPages } from './creator-pages';
+import { createCsrf } from './csrf';
+import { donorPages } from './donor-pages';
+import { layout } from './layout';
+import { operatorPages } from './operator-pages';
+import type { PageContext, PageRoute } from './page';
+import { thingPages } from './thing-pages';
+import { isOperator, signedInAccount } from './web-session';
+
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
+
+const FORM_LIMIT = '16kb';
+
+/**
+ * The web pages: cookies, form bodies, CSRF on every POST, then the page handlers. Errors become
+ * an HTML page with the right status (never a stack trace); the JSON API keeps its own errors.
+ */
+export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = ALL_PAGES): Router {
+  const router = express.Router();
+  const csrf = createCsrf(deps.config);
+  router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
+  router.use(cookieParser());
+  router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 50 }));
+  for (const page of pages) {
+    const steps = page.method === 'post' ? [csrf.protect] : [];
+    router[page.method](page.path, ...steps, async (req, res) => {
+      const now = deps.clock();
+      const ctx: PageContext = {
+        req,
+        res,
+        deps,
+        now,
+        accountId: await signedInAccount(req, now),
+        operator: isOperator(req, deps.config),
+        csrfToken: csrf.tokenFor(req, res),
+        form: formOf(req.body),
+      };
+      const result = await page.handler(ctx);
+      res.set('Cache-Control', 'no-store');
+      if ('redirect' in result) {
+        res.redirect(303, result.redirect);
+        return;
+      }
+      res.status(result.status ?? 200).type('text/html').send(result.page.markup);
+    });
+  }
+  router.use(pageErrors(deps));
+  return router;
+}
+
+function formOf(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null) return {};
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function pageErrors(deps: AppDeps): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const csrfFailure = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EBADCSRFTOKEN';
+    const status = csrfFailure ? 403 : isKibbleError(error) ? ERROR_CATALOGUE[error.code].httpStatus : 500;
+    const message = csrfFailure
+      ? 'This form has expired or did not come from kibble. Go back, reload the page and try again.'
+      : isKibbleError(error)
+        ? error.message
+        : 'Something went wrong on our side; it has been logged.';
+    if (status >= 500) deps.logger.error({ err: error, url: req.originalUrl }, 'page failed');
+    const ctx = { accountId: undefined, operator: false, csrfToken: '' };
+    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
+  };
+}

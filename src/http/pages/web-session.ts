@@ -1,0 +1,53 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CookieOptions, Request, Response } from 'express';
+import type { Config } from '../../config/config';
+import { accountIdForToken } from '../../services/sessions';
+
+/**
+ * Who is signed in to the web pages. A donor's or creator's session is the same session token the
+ * API hands out, kept in an HttpOnly, SameSite cookie instead of an Authorization header. The
+ * operator's cookie holds an HMAC of OPERATOR_TOKEN, never the token itself.
+ */
+export const SESSION_COOKIE = 'kibble_session';
+export const OPERATOR_COOKIE = 'kibble_operator';
+
+export function cookieOptions(config: Config, maxAgeMs?: number): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.publicUrl.startsWith('https://'),
+    path: '/',
+    ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
+  };
+}
+
+export function sessionTokenOf(req: Request): string | undefined {
+  const value: unknown = req.cookies?.[SESSION_COOKIE];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export async function signedInAccount(req: Request, now: Date): Promise<string | undefined> {
+  const token = sessionTokenOf(req);
+  return token === undefined ? undefined : accountIdForToken(token, now);
+}
+
+export function setSessionCookie(res: Response, config: Config, token: string, expiresAt: Date, now: Date): void {
+  res.cookie(SESSION_COOKIE, token, cookieOptions(config, expiresAt.getTime() - now.getTime()));
+}
+
+export function clearSessionCookie(res: Response, config: Config): void {
+  res.clearCookie(SESSION_COOKIE, cookieOptions(config));
+}
+
+/** The operator cookie's value: proves the token was presented without storing it in the browser. */
+export function operatorCookieValue(config: Config): string | undefined {
+  const token = config.operatorToken?.reveal();
+  return token === undefined ? undefined : createHmac('sha256', token).update('kibble operator web session').digest('base64url');
+}
+
+export function isOperator(req: Request, config: Config): boolean {
+  const expected = operatorCookieValue(config);
+  const value: unknown = req.cookies?.[OPERATOR_COOKIE];
+  if (expected === undefined || typeof value !== 'string' || value.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(value), Buffer.from(expected));
+}
