@@ -1,4 +1,317 @@
-import type { PageRoute } from './page';
+import QRCode from 'qrcode';
+import { Types } from 'mongoose';
+import { ClickModel } from '../../db/click';
+import { LedgerEntryModel } from '../../db/ledger-entry';
+import { SettlementModel } from '../../db/settlement';
+import { ThingModel } from '../../db/thing';
+import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import { formatCoins } from '../../money/amount';
+import { donorAccount } from '../../money/ledger';
+import { allocationJournalId } from '../../money/settlement-plan';
+import { splitDonorBudget } from '../../money/split';
+import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts';
+import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
+import { clickPeriodAt } from '../../services/period-closure';
+import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
+import { html, trustedHtml, type TrustedHtml } from '../html';
+import { csrfInput, field, layout, notice } from './layout';
+import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
-/** Filled in by the web pages work (issue 6). */
-export const donorPages: PageRoute[] = [];
+/**
+ * The donor's page: where to send coins (address, QR code, wallet link), the balance and the
+ * deposits on their way, the monthly budget, this month's flattrs with what each is worth if the
+ * month ended now, the subscriptions, and what earlier months gave to whom. Everything shown is the
+ * session's own account: no route here takes an account id from the request.
+ */
+
+/** Earlier months shown on the page, most recent first; older ones stay in the API. */
+const PAST_MONTHS_SHOWN = 12;
+
+const SAVED_NOTICES: Readonly<Record<string, string>> = {
+  budget: 'Your monthly budget is saved.',
+  unsubscribed: 'You are unsubscribed.',
+};
+
+interface DonorPageState {
+  /** What was typed into the budget field, with the reason it was refused. */
+  budget?: { value: string; error: string };
+  error?: string;
+}
+
+export const donorPages: PageRoute[] = [
+  {
+    method: 'get',
+    path: '/donor',
+    handler: async (ctx) => {
+      if (ctx.accountId === undefined) return signInFirst('/donor');
+      return donorPage(ctx, ctx.accountId, {});
+    },
+  },
+  {
+    method: 'post',
+    path: '/donor/budget',
+    handler: async (ctx) => {
+      if (ctx.accountId === undefined) return signInFirst('/donor');
+      const value = ctx.form.monthlyBudget ?? '';
+      try {
+        await setMonthlyBudget(ctx.accountId, value.trim(), ctx.deps.chain);
+      } catch (error) {
+        if (!isKibbleError(error) || !error.code.startsWith('amount-')) throw error;
+        return donorPage(ctx, ctx.accountId, { budget: { value, error: error.message } }, 400);
+      }
+      return { redirect: '/donor?saved=budget' };
+    },
+  },
+  {
+    method: 'post',
+    path: '/donor/subscriptions/:subscriptionId/delete',
+    handler: async (ctx) => {
+      if (ctx.accountId === undefined) return signInFirst('/donor');
+      try {
+        await unsubscribe(ctx.accountId, String(ctx.req.params.subscriptionId));
+      } catch (error) {
+        if (!isKibbleError(error)) throw error;
+        // Already gone (another tab) or not one of this donor's: the same answer, ids cannot be probed.
+        return donorPage(ctx, ctx.accountId, { error: `Could not unsubscribe: ${error.message}.` }, ERROR_CATALOGUE[error.code].httpStatus);
+      }
+      return { redirect: '/donor?saved=unsubscribed' };
+    },
+  },
+];
+
+async function donorPage(ctx: PageContext, accountId: string, state: DonorPageState, status = 200): Promise<PageResult> {
+  const { deps, now } = ctx;
+  const period = await clickPeriodAt(now);
+  const [overview, thisMonth, subscriptions, past] = await Promise.all([
+    accountOverview(accountId, { deriver: deps.deriver, chainTip: tipOrUndefined(ctx) }),
+    clicksOf(accountId, period, deps.config.serviceFeeBps, now),
+    subscriptionsOf(accountId),
+    pastMonths(accountId, period, deps.config.serviceFeeBps, now),
+  ]);
+  const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
+  const saved = typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
+  const view: View = { ticker: deps.chain.ticker, titles };
+  const main = html`${notice(saved)}${notice(state.error, 'error')}
+${await depositSection(ctx, overview)}
+${budgetSection(ctx, overview, state, view)}
+${thisMonthSection(thisMonth, view)}
+${subscriptionsSection(ctx, subscriptions)}
+${pastMonthsSection(past, view)}`;
+  return { status, page: layout(ctx, `Donor: ${overview.handle}`, main) };
+}
+
+interface View {
+  ticker: string;
+  titles: ReadonlyMap<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deposits
+
+async function depositSection(ctx: PageContext, overview: AccountOverview): Promise<TrustedHtml> {
+  const { chain, config } = ctx.deps;
+  const uri = `${chain.uriScheme}:${overview.depositAddress}`;
+  return html`<section aria-labelledby="deposit-heading">
+<h2 id="deposit-heading">Fund your budget</h2>
+<p>Send ${chain.ticker} to your own deposit address. A deposit counts in your balance once it has ${config.minConfirmations} confirmations.</p>
+<p>Your deposit address: <code id="deposit-address">${overview.depositAddress}</code>
+<button type="button" class="secondary" data-copy="deposit-address">Copy address</button></p>
+<div id="deposit-qr" class="qr">${await qrCode(uri)}</div>
+<p><a id="deposit-uri" href="${uri}">Open the address in your wallet app</a></p>
+<p>Balance: <strong><span id="balance">${coins(overview.balance, chain.ticker)}</span></strong></p>
+<h3 id="pending-heading">Deposits on their way</h3>
+${pendingTable(overview.pendingDeposits, config.minConfirmations, chain.ticker)}
+</section>`;
+}
+
+/** The address's URI as an inline SVG QR code (no image request, nothing for the CSP to refuse). */
+async function qrCode(uri: string): Promise<TrustedHtml> {
+  const svg = (await QRCode.toString(uri, { type: 'svg', margin: 1 })).trim();
+  // The library's own markup is the only thing passed through unescaped, and only if it is an SVG.
+  if (!svg.startsWith('<svg') || !svg.endsWith('</svg>')) throw new Error('qrcode did not return an SVG');
+  return trustedHtml(svg.replace(/^<svg /, '<svg role="img" aria-label="QR code of your deposit address" '));
+}
+
+function pendingTable(deposits: readonly PendingDeposit[], required: number, ticker: string): TrustedHtml {
+  const rows = deposits.map(
+    (deposit) => html`<tr class="pending-row"><td class="num">${coins(deposit.amount, ticker)}</td><td>${confirmationsText(deposit.confirmations, required)}</td><td><code>${deposit.txid.slice(0, 16)}…:${deposit.vout}</code></td></tr>`,
+  );
+  const body = rows.length === 0 ? html`<tr><td colspan="3">None right now.</td></tr>` : html`${rows}`;
+  return html`<div class="table-wrap"><table id="pending-deposits" aria-labelledby="pending-heading">
+<thead><tr><th scope="col" class="num">Amount</th><th scope="col">Confirmations</th><th scope="col">Transaction</th></tr></thead>
+<tbody>${body}</tbody></table></div>`;
+}
+
+function confirmationsText(confirmations: number | undefined, required: number): string {
+  if (confirmations === undefined) return `unknown right now (${required} needed)`;
+  if (confirmations === 0) return `0 of ${required} (not in a block yet)`;
+  return `${Math.min(confirmations, required)} of ${required}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budget
+
+function budgetSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState, view: View): TrustedHtml {
+  const value = state.budget?.value ?? formatCoins(overview.monthlyBudget);
+  return html`<section aria-labelledby="budget-heading">
+<h2 id="budget-heading">Monthly budget</h2>
+<p>Now: <strong id="monthly-budget">${coins(overview.monthlyBudget, view.ticker)}</strong> a month. At the end of each month the smaller of your budget and your balance is split equally across that month's flattrs (less the ${feeText(ctx.deps.config.serviceFeeBps)} service fee). 0 pauses giving.</p>
+<form id="budget-form" method="post" action="/donor/budget" class="stack">${csrfInput(ctx.csrfToken)}
+${field({ name: 'monthlyBudget', label: `Monthly budget in ${view.ticker} (for example 10 or 2.5)`, value, required: true, ...(state.budget ? { error: state.budget.error } : {}) })}
+<p><button type="submit">Save budget</button></p></form>
+</section>`;
+}
+
+function feeText(bps: number): string {
+  return `${bps / 100}%`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// This month
+
+function thisMonthSection(month: DonorPeriodClicks, view: View): TrustedHtml {
+  const rows = month.clicks.map(
+    (click) => html`<tr class="flattr-row"><td>${thingLink(click.thingId, view)}</td><td>${clickedAt(click)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
+  );
+  const body = rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet this month.</td></tr>` : html`${rows}`;
+  const summary =
+    month.totals.clickCount === 0
+      ? html`<p>Flattr things with their kibble buttons; your budget is split across them at the end of the month.</p>`
+      : html`<p>If the month ended now you would give <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee) split across ${countText(month.totals.clickCount, 'flattr')}.</p>`;
+  return html`<section aria-labelledby="month-heading">
+<h2 id="month-heading">This month: ${month.period}</h2>
+${summary}
+<div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
+<thead><tr><th scope="col">Thing</th><th scope="col">Flattred</th><th scope="col">Source</th><th scope="col" class="num">Worth if the month ended now</th></tr></thead>
+<tbody>${body}</tbody></table></div>
+</section>`;
+}
+
+function clickedAt(click: ClickValue): TrustedHtml {
+  return click.at === null ? html`at the end of the month` : html`<time datetime="${click.at.toISOString()}">${utcText(click.at)}</time>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions
+
+function subscriptionsSection(ctx: PageContext, subscriptions: readonly SubscriptionWithThing[]): TrustedHtml {
+  const rows = subscriptions.map((subscription) => {
+    const title = subscription.thing?.title ?? 'a thing that no longer exists';
+    return html`<tr class="subscription-row"><td>${subscription.thing === null ? html`${title}` : html`<a href="/t/${subscription.thingId}">${title}</a>`}</td>
+<td><time datetime="${subscription.createdAt.toISOString()}">${utcText(subscription.createdAt)}</time></td>
+<td><form class="inline" method="post" action="/donor/subscriptions/${subscription.id}/delete" data-confirm="Unsubscribe from ${title}?">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary" aria-label="Unsubscribe from ${title}">Unsubscribe</button></form></td></tr>`;
+  });
+  const body = rows.length === 0 ? html`<tr><td colspan="3">No subscriptions. Subscribe on a thing's page to flattr it every month.</td></tr>` : html`${rows}`;
+  return html`<section aria-labelledby="subscriptions-heading">
+<h2 id="subscriptions-heading">Subscriptions</h2>
+<p>Each subscription flattrs its thing once every month, unless you flattred it that month anyway.</p>
+<div class="table-wrap"><table id="subscriptions" aria-labelledby="subscriptions-heading">
+<thead><tr><th scope="col">Thing</th><th scope="col">Since</th><th scope="col">Action</th></tr></thead>
+<tbody>${body}</tbody></table></div>
+</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Past months
+
+interface PastMonth extends DonorPeriodClicks {
+  /** 'settled' (confirmed), another settlement state, or 'not settled yet'. */
+  status: string;
+  /** The charge comes from the settlement's ledger (true) or is the estimate if it were settled now. */
+  final: boolean;
+}
+
+/**
+ * Each earlier period with clicks of this donor. Before the settlement wrote its allocation the
+ * values are clicksOf's estimate; after it, what the settlement took from the balance (its
+ * allocation line for this donor) split over the stored clicks in the settlement's order, since
+ * the estimate would use today's budget and balance. An unclaimed earlier gift returned by the same
+ * settlement is netted in that line (one line per account).
+ */
+async function pastMonths(accountId: string, currentPeriod: string, serviceFeeBps: number, now: Date): Promise<PastMonth[]> {
+  const periods = (await ClickModel.distinct('period', { donorId: new Types.ObjectId(accountId) }))
+    .filter((period): period is string => typeof period === 'string' && period < currentPeriod)
+    .sort()
+    .reverse()
+    .slice(0, PAST_MONTHS_SHOWN);
+  return Promise.all(
+    periods.map(async (period) => {
+      const [clicks, settlement] = await Promise.all([clicksOf(accountId, period, serviceFeeBps, now), SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean()]);
+      const status = settlement === null || settlement.state === 'open' ? 'not settled yet' : settlement.state === 'confirmed' ? 'settled' : `being settled (${settlement.state})`;
+      if (settlement?.allocationWritten !== true) return { ...clicks, status, final: false };
+      const line = await LedgerEntryModel.findOne({ journalId: allocationJournalId(period), account: donorAccount(accountId) }, { amount: 1 }).lean();
+      const taken = line === null ? 0n : -BigInt(line.amount);
+      const charge = taken > 0n ? taken : 0n;
+      const split = splitDonorBudget({ monthlyBudget: charge, balance: charge, clickCount: clicks.clicks.length, serviceFeeBps });
+      return {
+        period,
+        clicks: clicks.clicks.map((click, index) => ({ ...click, value: split.shares[index] ?? 0n })),
+        totals: { charge: split.charge, fee: split.fee, clickCount: clicks.clicks.length },
+        status,
+        final: true,
+      };
+    }),
+  );
+}
+
+function pastMonthsSection(months: readonly PastMonth[], view: View): TrustedHtml {
+  const body =
+    months.length === 0
+      ? html`<p>No earlier months with flattrs yet.</p>`
+      : html`${months.map((month) => {
+          const headingId = `past-${month.period}`;
+          const rows = month.clicks.map(
+            (click) => html`<tr class="past-row"><td>${thingLink(click.thingId, view)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
+          );
+          const charge = month.final
+            ? html`Charged <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`
+            : html`If it were settled now: <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`;
+          return html`<article class="past-month" aria-labelledby="${headingId}">
+<h3 id="${headingId}">${month.period}: ${month.status}</h3>
+<p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.</p>
+<div class="table-wrap"><table aria-labelledby="${headingId}">
+<thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>${rows}</tbody></table></div>
+</article>`;
+        })}`;
+  return html`<section id="past-months" aria-labelledby="past-heading">
+<h2 id="past-heading">Past months</h2>
+${body}
+</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function thingTitles(ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const things = await ThingModel.find({ _id: { $in: unique.map((id) => new Types.ObjectId(id)) } }, { title: 1 }).lean();
+  return new Map(things.map((thing) => [thing._id.toHexString(), thing.title]));
+}
+
+function thingLink(thingId: string, view: View): TrustedHtml {
+  const title = view.titles.get(thingId);
+  return title === undefined ? html`a thing that no longer exists` : html`<a href="/t/${thingId}">${title}</a>`;
+}
+
+function coins(amount: bigint, ticker: string): string {
+  return `${formatCoins(amount)} ${ticker}`;
+}
+
+function countText(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "2026-03-15 12:00 UTC": months are UTC, so are the times shown next to them. */
+function utcText(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The page still shows while the node is down; pending deposits then have no confirmations. */
+function tipOrUndefined(ctx: PageContext): () => Promise<number | undefined> {
+  return () =>
+    ctx.deps.chainTip().catch((error: unknown) => {
+      ctx.deps.logger.warn({ err: error }, 'chain tip unavailable for the donor page');
+      return undefined;
+    });
+}

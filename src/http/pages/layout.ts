@@ -42,9 +42,9 @@ export function field(options: { name: string; label: string; value?: string; ty
   const errorId = `${id}-error`;
   const error = options.error === undefined ? html`` : html`<p class="error" id="${errorId}" role="alert">${options.error}</p>`;
   const describedBy = options.error === undefined ? html`` : html` aria-describedby="${errorId}" aria-invalid="true"`;
-  return html`<p class="field"><label for="${id}">${options.label}</label>
+  return html`<div class="field"><label for="${id}">${options.label}</label>
 <input id="${id}" name="${options.name}" type="${options.type ?? 'text'}" value="${options.value ?? ''}"${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : html``}${options.required ? html` required` : html``}${describedBy}>
-${error}</p>`;
+${error}</div>`;
 }
 
 /** A notice at the top of a page (after a form was accepted, or why it was not). */

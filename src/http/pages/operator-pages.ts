@@ -1,4 +1,278 @@
-import type { PageRoute } from './page';
+import { ChainCursorModel } from '../../db/chain-cursor';
+import { SettlementModel, type Settlement } from '../../db/settlement';
+import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import { formatCoins } from '../../money/amount';
+import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/period';
+import { duePeriods } from '../../services/settlement/service';
+import { planReportView, settlementStatusView, type PlanReportView } from '../../services/settlement/views';
+import { walletHoldings } from '../../services/settlement/wallet';
+import { operatorTokenMatches } from '../auth';
+import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
+import type { PageContext, PageResult, PageRoute } from './page';
+import { cookieOptions, OPERATOR_COOKIE, operatorCookieValue } from './web-session';
 
-/** Filled in by the web pages work (issue 6). */
-export const operatorPages: PageRoute[] = [];
+/**
+ * The operator's pages (issue 6): sign in with OPERATOR_TOKEN, the dashboard (wallet, scanner,
+ * every settlement), one month's settlement with its plan, and the settlement actions, each
+ * behind a confirmation page whose form carries `confirm=yes` (so it works without JavaScript;
+ * with it, kibble.js asks once more through data-confirm).
+ */
+
+const OPERATOR_SESSION_MS = 12 * 60 * 60 * 1000;
+const SIGN_IN = '/operator/signin';
+
+function operatorCookieOptions(ctx: PageContext, maxAgeMs?: number) {
+  return { ...cookieOptions(ctx.deps.config, maxAgeMs), sameSite: 'strict' as const };
+}
+
+/** Runs `page` for a signed-in operator only; anyone else goes to the operator sign-in. */
+function operatorOnly(page: (ctx: PageContext) => Promise<PageResult>): (ctx: PageContext) => Promise<PageResult> {
+  return async (ctx) => (ctx.operator ? page(ctx) : { redirect: SIGN_IN });
+}
+
+async function tipOf(ctx: PageContext): Promise<number | undefined> {
+  return ctx.deps.chainTip().catch(() => undefined);
+}
+
+function queryString(ctx: PageContext, name: string): string | undefined {
+  const value: unknown = ctx.req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function paramPeriod(ctx: PageContext): string {
+  // A malformed month is a KibbleError ('period-invalid'): the router renders it as a 400 page.
+  return parsePeriod(ctx.req.params.period);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+async function dashboard(ctx: PageContext, form: { periodInput?: string; periodError?: string } = {}, status = 200): Promise<PageResult> {
+  const current = periodOf(ctx.now);
+  const [holdings, cursor, tip, settlements, due] = await Promise.all([
+    walletHoldings(),
+    ChainCursorModel.findById(ctx.deps.chain.name).lean(),
+    tipOf(ctx),
+    SettlementModel.find().sort({ _id: -1 }).lean<Settlement[]>(),
+    duePeriods(current),
+  ]);
+  const stored = new Set(settlements.map((s) => s._id));
+  const dueSet = new Set(due);
+  const periods = [
+    ...settlements.map((s) => ({ status: settlementStatusView(s._id, s, tip), due: dueSet.has(s._id), started: true })),
+    ...due.filter((period) => !stored.has(period)).map((period) => ({ status: settlementStatusView(period, null, tip), due: true, started: false })),
+  ].sort((a, b) => (a.status.period < b.status.period ? 1 : a.status.period > b.status.period ? -1 : 0));
+  return {
+    status,
+    page: dashboardView(ctx, {
+      ticker: ctx.deps.chain.ticker,
+      walletUnspent: formatCoins(holdings.unspent),
+      uncreditedDeposits: formatCoins(holdings.uncreditedDeposits),
+      scannerHeight: cursor?.height,
+      nodeTip: tip,
+      currentPeriod: current,
+      periods,
+      periodInput: form.periodInput ?? current,
+      periodError: form.periodError,
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One settlement
+
+interface SettlementFacts {
+  period: string;
+  settlement: Settlement | null;
+  tip: number | undefined;
+  plan: PlanReportView | string;
+}
+
+async function settlementFacts(ctx: PageContext, period: string): Promise<SettlementFacts> {
+  const [settlement, tip] = await Promise.all([SettlementModel.findById(period).lean<Settlement>(), tipOf(ctx)]);
+  let plan: PlanReportView | string;
+  if (ctx.deps.settlement === undefined) {
+    plan = 'the settlement service does not run in this instance (it needs the signing key)';
+  } else {
+    try {
+      plan = planReportView(await ctx.deps.settlement.plan(period));
+    } catch (error) {
+      if (!isKibbleError(error)) throw error;
+      plan = error.message;
+    }
+  }
+  return { period, settlement, tip, plan };
+}
+
+/** Whether each action can run now, and if not why (undefined: not worth mentioning). */
+function availability(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): { available: boolean; reason?: string } {
+  const state = facts.settlement?.state ?? 'open';
+  const current = periodOf(ctx.now);
+  const ended = ctx.now >= periodBounds(facts.period).end;
+  switch (action) {
+    case 'execute':
+      if (state === 'confirmed') return { available: false, reason: 'nothing left to do: the settlement is confirmed' };
+      if (!ended && facts.settlement === null) {
+        return { available: false, reason: facts.period === current ? 'the month has not ended yet (close it now instead)' : 'the month has not ended yet' };
+      }
+      return { available: true };
+    case 'execute-close-now':
+      return { available: facts.period === current && facts.settlement === null };
+    case 'rebroadcast':
+      return { available: state === 'signed' || state === 'broadcast' };
+  }
+}
+
+function settlementPage(ctx: PageContext, facts: SettlementFacts, notices: { done?: string; error?: string } = {}, status = 200): PageResult {
+  return {
+    status,
+    page: settlementView(ctx, {
+      ticker: ctx.deps.chain.ticker,
+      status: settlementStatusView(facts.period, facts.settlement, facts.tip),
+      plan: facts.plan,
+      actions: OPERATOR_ACTIONS.map((action) => ({ action, ...availability(ctx, facts, action) })),
+      done: notices.done,
+      error: notices.error,
+    }),
+  };
+}
+
+function doneMessage(action: OperatorAction, facts: SettlementFacts): string {
+  const state = facts.settlement?.state ?? 'open';
+  return action === 'rebroadcast'
+    ? `The stored transactions of ${facts.period} were sent again; the settlement is ${state}.`
+    : `${ACTION_LABELS[action]}: done. ${facts.period} is now ${state}.`;
+}
+
+/** Exactly what the action will do, in one sentence the operator confirms. */
+function question(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): string {
+  const { period, settlement } = facts;
+  const ticker = ctx.deps.chain.ticker;
+  if (action === 'rebroadcast') {
+    const count = settlement?.transactions.length ?? 0;
+    return `Send the ${count} stored signed transaction${count === 1 ? '' : 's'} of ${period} to the node again: the same bytes, never new transactions.`;
+  }
+  const state = settlement?.state ?? 'open';
+  const closing = action === 'execute-close-now' ? `Close ${period} now (later clicks count in ${nextPeriod(period)})` : `Close ${period}`;
+  const steps: Record<string, string> = {
+    open: `${closing}, plan, sign and broadcast`,
+    closed: `Plan, sign and broadcast for ${period}`,
+    planned: `Sign and broadcast for ${period}`,
+    signed: `Broadcast for ${period}`,
+  };
+  if (state === 'broadcast') {
+    return `Check the broadcast transactions of ${period} for confirmations, send again any that vanished and record the payouts of those confirmed.`;
+  }
+  const plan = facts.plan;
+  if (typeof plan === 'string') return `${steps[state] ?? `Execute ${period}`}; the plan cannot be computed now (${plan}). This cannot be undone.`;
+  if (plan.buildError !== null) {
+    return `${steps[state] ?? `Execute ${period}`}: no transactions can be built now (${plan.buildError}), so it will stop before signing. This cannot be undone.`;
+  }
+  const count = plan.transactions.length;
+  const creators = Number(plan.totals.creatorsPaid ?? 0);
+  const fee = plan.feePayment === null ? '' : ` and ${plan.feePayment.paid} ${ticker} of service fee to the fee address`;
+  return `${steps[state] ?? `Execute ${period}`} ${count} transaction${count === 1 ? '' : 's'} paying ${String(plan.totals.paidToCreators ?? '0')} ${ticker} to ${creators} creator${creators === 1 ? '' : 's'}${fee} (network fee ${plan.networkFee} ${ticker}). This cannot be undone.`;
+}
+
+async function runAction(ctx: PageContext, action: OperatorAction): Promise<PageResult> {
+  const period = paramPeriod(ctx);
+  if (ctx.form.confirm !== 'yes') {
+    return {
+      status: 400,
+      page: explainView(ctx, 'Not confirmed', `Nothing was done: confirm "${ACTION_LABELS[action]}" for ${period} on its confirmation page first.`, `/operator/settlements/${period}/confirm?action=${action}`),
+    };
+  }
+  const service = ctx.deps.settlement;
+  if (service === undefined) {
+    return { status: 503, page: explainView(ctx, 'Settlement unavailable', 'The settlement service does not run in this instance (it needs the signing key).', `/operator/settlements/${period}`) };
+  }
+  try {
+    if (action === 'rebroadcast') await service.rebroadcast(period);
+    else await service.execute(period, { closeNow: action === 'execute-close-now' });
+  } catch (error) {
+    if (!isKibbleError(error)) throw error;
+    ctx.deps.logger.warn({ period, action, code: error.code, message: error.message }, 'operator settlement action refused');
+    const status = ERROR_CATALOGUE[error.code].httpStatus;
+    return settlementPage(ctx, await settlementFacts(ctx, period), { error: `${ACTION_LABELS[action]} stopped: ${error.message}` }, status);
+  }
+  return { redirect: `/operator/settlements/${period}?done=${action}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export const operatorPages: PageRoute[] = [
+  {
+    method: 'get',
+    path: SIGN_IN,
+    handler: async (ctx) => (ctx.operator ? { redirect: '/operator' } : { page: signInView(ctx, undefined) }),
+  },
+  {
+    method: 'post',
+    path: SIGN_IN,
+    handler: async (ctx) => {
+      const value = operatorCookieValue(ctx.deps.config);
+      if (value === undefined || !operatorTokenMatches(ctx.form.token ?? '', ctx.deps.config.operatorToken)) {
+        return { status: 401, page: signInView(ctx, 'This is not the operator token.') };
+      }
+      ctx.res.cookie(OPERATOR_COOKIE, value, operatorCookieOptions(ctx, OPERATOR_SESSION_MS));
+      return { redirect: '/operator' };
+    },
+  },
+  {
+    method: 'post',
+    path: '/operator/signout',
+    handler: async (ctx) => {
+      ctx.res.clearCookie(OPERATOR_COOKIE, operatorCookieOptions(ctx));
+      return { redirect: SIGN_IN };
+    },
+  },
+  { method: 'get', path: '/operator', handler: operatorOnly((ctx) => dashboard(ctx)) },
+  {
+    method: 'get',
+    path: '/operator/settlements',
+    handler: operatorOnly(async (ctx) => {
+      const input = queryString(ctx, 'period') ?? '';
+      try {
+        return { redirect: `/operator/settlements/${parsePeriod(input.trim())}` };
+      } catch (error) {
+        if (!isKibbleError(error)) throw error;
+        return dashboard(ctx, { periodInput: input, periodError: `Enter a month as YYYY-MM (${error.message}).` }, 400);
+      }
+    }),
+  },
+  {
+    method: 'get',
+    path: '/operator/settlements/:period',
+    handler: operatorOnly(async (ctx) => {
+      const facts = await settlementFacts(ctx, paramPeriod(ctx));
+      const done = queryString(ctx, 'done');
+      return settlementPage(ctx, facts, isOperatorAction(done) ? { done: doneMessage(done, facts) } : {});
+    }),
+  },
+  {
+    method: 'get',
+    path: '/operator/settlements/:period/confirm',
+    handler: operatorOnly(async (ctx) => {
+      const period = paramPeriod(ctx);
+      const action = queryString(ctx, 'action');
+      if (!isOperatorAction(action)) {
+        return { status: 400, page: explainView(ctx, 'Unknown action', `Choose one of the actions on the settlement page of ${period}.`, `/operator/settlements/${period}`) };
+      }
+      const facts = await settlementFacts(ctx, period);
+      const { available, reason } = availability(ctx, facts, action);
+      if (!available) {
+        const why = reason ?? (action === 'rebroadcast' ? 'there are no signed transactions waiting to confirm' : `only the current month (${periodOf(ctx.now)}) can be closed early, once`);
+        return { status: 409, page: explainView(ctx, `${ACTION_LABELS[action]} ${period}: not now`, `${ACTION_LABELS[action]} is not possible now: ${why}.`, `/operator/settlements/${period}`) };
+      }
+      return { page: confirmView(ctx, period, action, question(ctx, facts, action)) };
+    }),
+  },
+  ...OPERATOR_ACTIONS.map(
+    (action): PageRoute => ({
+      method: 'post',
+      path: `/operator/settlements/:period/${action}`,
+      handler: operatorOnly((ctx) => runAction(ctx, action)),
+    }),
+  ),
+];

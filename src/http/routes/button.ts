@@ -2,18 +2,17 @@ import { z } from 'zod';
 import { periodOf } from '../../money/period';
 import { thingClickCount } from '../../services/stats';
 import { getThing, type ThingView } from '../../services/things';
-import { html, type TrustedHtml } from '../html';
+import { html } from '../html';
 import { defineRoute, type Route } from '../route';
 import { objectId } from '../schemas';
 
 /**
- * The public button of a thing: a page (`/t/:thingId`) and the SVG that creators embed on their
- * sites (`/t/:thingId/button.svg`), both with the flattrs of the current period. The page has no
- * form yet: a browser flattr needs cookie sessions and CSRF protection (the web pages issue), so
- * it says how a signed-in donor flattrs through the JSON API instead of pretending to.
+ * The public button of a thing: the SVG that creators embed on their sites
+ * (`/t/:thingId/button.svg`), with the flattrs of the current period. The thing's page
+ * (`/t/:thingId`) is a web page (src/http/pages/thing-pages.ts): its flattr form needs the cookie
+ * session and CSRF protection.
  */
 
-const HTML = 'text/html';
 const SVG = 'image/svg+xml';
 
 /** Shared caches and browsers may keep the button a minute: embeds are viewed far more than clicked. */
@@ -51,45 +50,6 @@ async function thingWithCount(thingId: string, now: Date): Promise<{ thing: Thin
 
 function flattrsText(count: number): string {
   return `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
-}
-
-export function thingPage(thing: ThingView, period: string, count: number, publicUrl: string): string {
-  const apiPath = `/api/v1/things/${thing.id}/flattr`;
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${thing.title} · kibble</title>
-<style>
-body { font-family: system-ui, sans-serif; line-height: 1.5; margin: 0 auto; max-width: 40rem; padding: 1rem; }
-a { overflow-wrap: anywhere; }
-button { font: inherit; padding: 0.3rem 1rem; }
-code { overflow-wrap: anywhere; }
-</style>
-</head>
-<body>
-<main>
-<h1>${thing.title}</h1>
-<p>${thingLink(thing.url)}</p>
-<p><strong>${flattrsText(count)}</strong> this month (${period}, UTC).</p>
-<section aria-labelledby="flattr-heading">
-<h2 id="flattr-heading">Flattr it</h2>
-<p><button type="button" disabled aria-describedby="flattr-note">Flattr</button></p>
-<p id="flattr-note">Sign in to flattr. Flattring from this page is not available yet; a signed-in donor flattrs with
-<code>POST ${publicUrl}${apiPath}</code> and the header <code>Authorization: Bearer &lt;session token&gt;</code>
-(one flattr per thing and month).</p>
-</section>
-</main>
-</body>
-</html>
-`;
-  return page.markup;
-}
-
-/** Only http(s) URLs become links (the things service accepts no other); anything else stays text. */
-function thingLink(url: string): TrustedHtml {
-  return /^https?:\/\//i.test(url) ? html`<a href="${url}" rel="nofollow noopener">${url}</a>` : html`${url}`;
 }
 
 // A badge like the usual README shields: "flattr | 12" in 11 px Verdana, 20 px high; white text

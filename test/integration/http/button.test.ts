@@ -19,7 +19,7 @@ function bodyText(res: Response): string {
   return Buffer.isBuffer(body) ? body.toString('utf8') : res.text;
 }
 
-describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
+describe('public button: the page GET /t/:thingId and the SVG /t/:thingId/button.svg', () => {
   useTestDatabase();
   const t = createTestApp();
   let creator: SignedUp;
@@ -39,6 +39,7 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
     const res = await request(t.app).post(`/api/v1/things/${thingId}/flattr`).set('Authorization', bearer(donor.token));
     expect(res.status).toBe(201);
   };
+  /** The thing's web page (src/http/pages/thing-pages.ts), as a visitor who is not signed in. */
   const getPage = async (thingId: string): Promise<string> => {
     const res = await request(t.app).get(`/t/${thingId}`);
     expect(res.status).toBe(200);
@@ -64,17 +65,16 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
       expect(page).toContain('<h1>A post about dogs</h1>');
       // & in the query string is escaped in the attribute and in the text
       const escapedUrl = thing.url.replace(/&/g, '&amp;');
-      expect(page).toContain(`<a href="${escapedUrl}" rel="nofollow noopener">${escapedUrl}</a>`);
-      expect(page).toContain('<strong>0 flattrs</strong> this month (2026-03, UTC)');
+      expect(page).toContain(`<a id="thing-url" href="${escapedUrl}" rel="nofollow ugc noopener">${escapedUrl}</a>`);
+      expect(page).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-03');
+      expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg"`);
     });
 
-    it('shows a disabled flattr button and says how to flattr through the API', async () => {
+    it('asks a visitor to sign in to flattr, with no form', async () => {
       const thing = await registerThing();
       const page = await getPage(thing.id);
-      expect(page).toContain('<button type="button" disabled aria-describedby="flattr-note">Flattr</button>');
-      expect(page).toContain('Sign in to flattr.');
-      expect(page).toContain(`<code>POST ${t.deps.config.publicUrl}/api/v1/things/${thing.id}/flattr</code>`);
-      expect(page).not.toContain('<form');
+      expect(page).toContain(`<a id="flattr-signin" class="button" href="/signin?next=/t/${thing.id}">Sign in to flattr</a>`);
+      expect(page).not.toContain('id="flattr-form"');
     });
 
     it('has a button "flattr | 0"', async () => {
@@ -102,7 +102,7 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
     });
 
     it('shows 2 flattrs on the page', async () => {
-      expect(await getPage(thing.id)).toContain('<strong>2 flattrs</strong> this month (2026-03, UTC)');
+      expect(await getPage(thing.id)).toContain('<strong id="flattr-count">2 flattrs</strong> in 2026-03');
     });
 
     it('shows 2 on the button', async () => {
@@ -115,7 +115,7 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
       t.clock.set('2026-02-28T23:59:59.999Z');
       expect(await getSvg(thing.id)).toContain('aria-label="flattr: 1 flattr in 2026-02"');
       t.clock.set('2026-04-01T00:00:00.000Z');
-      expect(await getPage(thing.id)).toContain('<strong>0 flattrs</strong> this month (2026-04, UTC)');
+      expect(await getPage(thing.id)).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-04');
     });
   });
 
@@ -125,7 +125,8 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
     const page = await getPage(thing.id);
     const svg = await getSvg(thing.id);
     for (const markup of [page, svg]) {
-      expect(markup).not.toContain('<script');
+      // The page's one script is kibble's own file.
+      expect(markup).not.toMatch(/<script(?! src="\/static\/kibble\.js")/);
       expect(markup).not.toContain(`'quotes'`);
       expect(markup).toContain(ESCAPED_TITLE);
     }
@@ -133,18 +134,26 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
     expect(svg).toContain(`<title>Flattr “${ESCAPED_TITLE}” with kibble: 0 flattrs in 2026-03</title>`);
   });
 
-  it('answers 404 in the JSON error format for an unknown thing', async () => {
+  /** The page answers errors as a page, the SVG (an API route) in the JSON error format. */
+  const expectNotFoundPage = (res: Response): void => {
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('<h1>Not found</h1>');
+  };
+
+  it('answers 404 for an unknown thing: a page for the page, JSON for the SVG', async () => {
     const unknown = new Types.ObjectId().toHexString();
-    expectError(await request(t.app).get(`/t/${unknown}`), 404, 'not-found');
+    expectNotFoundPage(await request(t.app).get(`/t/${unknown}`));
     const res = await request(t.app).get(`/t/${unknown}/button.svg`);
     expectError(res, 404, 'not-found');
     expect(res.headers['cache-control']).toBeUndefined();
   });
 
   it.each(['nope', 'A'.repeat(24), '0'.repeat(23), `${'0'.repeat(24)}0`, '%7B%22%24gt%22%3A%22%22%7D'])(
-    'answers 400 validation-failed for the malformed id %s',
+    'answers the malformed id %s with 404 (page) and 400 validation-failed (SVG)',
     async (id) => {
-      expectError(await request(t.app).get(`/t/${id}`), 400, 'validation-failed');
+      // A malformed id names nothing, like an unknown one (objectIdOf).
+      expectNotFoundPage(await request(t.app).get(`/t/${id}`));
       expectError(await request(t.app).get(`/t/${id}/button.svg`), 400, 'validation-failed');
     },
   );
@@ -154,14 +163,13 @@ describe('public button: GET /t/:thingId and /t/:thingId/button.svg', () => {
     expectError(await request(t.app).get(`/t/${thing.id}/button.svg?style=flat`), 400, 'validation-failed');
   });
 
-  it('is in the OpenAPI document with its content types', async () => {
+  it('has the SVG in the OpenAPI document with its content types; the page is not part of the API', async () => {
     const res = await request(t.app).get('/api/v1/openapi.json');
     type Operation = { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> };
     const paths = (res.body as { paths: Record<string, Record<string, Operation> | undefined> }).paths;
-    const page = paths['/t/{thingId}']?.get;
+    expect(paths['/t/{thingId}']).toBeUndefined();
     const svg = paths['/t/{thingId}/button.svg']?.get;
-    expect(page?.security).toEqual([]);
-    expect(Object.keys(page?.responses['200']?.content ?? {})).toEqual(['text/html']);
+    expect(svg?.security).toEqual([]);
     expect(Object.keys(svg?.responses['200']?.content ?? {})).toEqual(['image/svg+xml']);
     expect(Object.keys(svg?.responses['404']?.content ?? {})).toEqual(['application/json']);
   });

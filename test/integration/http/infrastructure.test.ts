@@ -105,8 +105,8 @@ describe('HTTP infrastructure', () => {
   it('unknown routes and methods answer 404 in the error format', async () => {
     expectError(await request(app).get('/api/v1/nothing-here'), 404, 'not-found');
     expectError(await request(app).patch('/api/v1/me'), 404, 'not-found');
-    const error = expectError(await request(app).get('/'), 404, 'not-found');
-    expect(error.message).toBe('no route for GET /');
+    const error = expectError(await request(app).get('/no-such-page'), 404, 'not-found');
+    expect(error.message).toBe('no route for GET /no-such-page');
   });
 
   it('malformed JSON is 400 validation-failed', async () => {

@@ -1,0 +1,213 @@
+import request from 'supertest';
+import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { flattr } from '../../../src/services/clicks';
+import { createTestApp, TEST_OPERATOR_TOKEN, TEST_PASSWORD, uniqueHandle } from '../../support/http';
+import { doge } from '../../support/money';
+import { useSettlementWorld } from '../../support/settlement-world';
+
+type Agent = ReturnType<typeof request.agent>;
+
+/** The hidden CSRF token of the page's forms. */
+function csrfOf(markup: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(markup);
+  if (match?.[1] === undefined) throw new Error('no _csrf field on the page');
+  return match[1];
+}
+
+describe('operator pages', () => {
+  const world = useSettlementWorld(); // calls useTestDatabase() itself
+  const t = createTestApp();
+
+  beforeAll(() => {
+    t.clock.set('2026-06-15T00:00:00Z'); // April and May have ended; June is the current month
+    t.deps.settlement = world.service({ clock: t.clock });
+  });
+
+  async function monthWithClicks(period: string, day = 5): Promise<void> {
+    const donor = await world.donor(doge(4));
+    await world.fund(donor, doge(10));
+    const [year, month] = period.split('-').map(Number) as [number, number];
+    for (let i = 0; i < 2; i++) await flattr(donor.id, await world.thing(await world.creator()), new Date(Date.UTC(year, month - 1, day + i)));
+  }
+
+  async function signedInOperator(): Promise<Agent> {
+    const agent = request.agent(t.app);
+    const form = await agent.get('/operator/signin');
+    expect(form.status).toBe(200);
+    const res = await agent.post('/operator/signin').type('form').send({ _csrf: csrfOf(form.text), token: TEST_OPERATOR_TOKEN });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/operator');
+    return agent;
+  }
+
+  /** Posts a form from `page` (whose CSRF token it takes) with the given fields. */
+  async function postFrom(agent: Agent, page: string, path: string, fields: Record<string, string>) {
+    const form = await agent.get(page);
+    return agent.post(path).type('form').send({ _csrf: csrfOf(form.text), ...fields });
+  }
+
+  it('sends anyone not signed in as operator to the operator sign-in', async () => {
+    for (const path of ['/operator', '/operator/settlements/2026-04', '/operator/settlements/2026-04/confirm?action=execute', '/operator/settlements?period=2026-04']) {
+      const res = await request(t.app).get(path);
+      expect({ path, status: res.status, location: res.headers.location }).toEqual({ path, status: 303, location: '/operator/signin' });
+    }
+    const agent = request.agent(t.app);
+    const posted = await postFrom(agent, '/operator/signin', '/operator/settlements/2026-04/execute', { confirm: 'yes' });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('/operator/signin');
+    expect(await SettlementModel.countDocuments()).toBe(0);
+  });
+
+  it('refuses a wrong token with 401 and the error next to the field', async () => {
+    const agent = request.agent(t.app);
+    const form = await agent.get('/operator/signin');
+    expect(form.text).toMatch(/<form id="operator-signin" method="post" action="\/operator\/signin"/);
+    expect(form.text).toMatch(/<label for="field-token">Operator token<\/label>/);
+    expect(form.text).toMatch(/<input id="field-token" name="token" type="password"/);
+    const res = await agent.post('/operator/signin').type('form').send({ _csrf: csrfOf(form.text), token: 'not-the-operator-token-0000000000000000' });
+    expect(res.status).toBe(401);
+    expect(res.text).toMatch(/<input id="field-token" name="token" type="password"[^>]*aria-describedby="field-token-error" aria-invalid="true">/);
+    expect(res.text).toMatch(/<p class="error" id="field-token-error" role="alert">This is not the operator token.<\/p>/);
+    expect(res.headers['set-cookie']?.toString() ?? '').not.toMatch(/kibble_operator=/);
+    expect((await agent.get('/operator')).headers.location).toBe('/operator/signin');
+  });
+
+  it('signs the operator in with a strict, HttpOnly cookie and shows the dashboard', async () => {
+    const agent = request.agent(t.app);
+    const form = await agent.get('/operator/signin');
+    const res = await agent.post('/operator/signin').type('form').send({ _csrf: csrfOf(form.text), token: TEST_OPERATOR_TOKEN });
+    expect(res.status).toBe(303);
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('kibble_operator='));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Max-Age=43200/);
+    expect(cookie).not.toContain(TEST_OPERATOR_TOKEN);
+
+    const page = await agent.get('/operator');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toMatch(/<span id="wallet-balance">[0-9.]+ DOGE<\/span>/);
+    expect(page.text).toMatch(/<span id="uncredited-deposits">[0-9.]+ DOGE<\/span>/);
+    expect(page.text).toMatch(/<span id="scanner-height">\d+<\/span>/);
+    expect(page.text).toContain('<span id="node-tip">1000</span>');
+    expect(page.text).toMatch(/<table id="periods">/);
+    expect(page.text).toContain('<form id="open-period" method="get" action="/operator/settlements"');
+    expect(page.text).toContain('href="/operator/settlements/2026-06"');
+    expect((await agent.get('/operator/signin')).headers.location).toBe('/operator');
+
+    t.setChainTip(new Error('node down'));
+    try {
+      expect((await agent.get('/operator')).text).toContain('<span id="node-tip">unknown</span>');
+    } finally {
+      t.setChainTip(1000);
+    }
+  });
+
+  it('does not let a donor session in', async () => {
+    const agent = request.agent(t.app);
+    const signedUp = await postFrom(agent, '/signup', '/signup', { handle: uniqueHandle('d'), password: TEST_PASSWORD });
+    expect(signedUp.status).toBe(303);
+    const res = await agent.get('/operator');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/operator/signin');
+  });
+
+  it('opens a month from the form, and explains a malformed one next to the field', async () => {
+    const agent = await signedInOperator();
+    const ok = await agent.get('/operator/settlements?period=2026-04');
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/operator/settlements/2026-04');
+    const bad = await agent.get('/operator/settlements?period=2026-13');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="field-period-error" role="alert">Enter a month as YYYY-MM/);
+    expect(bad.text).toContain('value="2026-13"');
+    expect((await agent.get('/operator/settlements/April')).status).toBe(400);
+  });
+
+  it('shows a month with clicks: the dry-run plan, the actions, the confirmation, and runs it', async () => {
+    await monthWithClicks('2026-04');
+    const agent = await signedInOperator();
+
+    const dashboard = await agent.get('/operator');
+    expect(dashboard.text).toMatch(/<a href="\/operator\/settlements\/2026-04">2026-04<\/a><\/th><td>not started \(due\)<\/td>/);
+
+    const page = await agent.get('/operator/settlements/2026-04');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<span id="settlement-state">open</span>');
+    expect(page.text).toContain('Plan (dry run: nothing is stored)');
+    expect(page.text).toMatch(/<table id="plan-donors">/);
+    expect(page.text).toMatch(/<table id="plan-creators">/);
+    expect(page.text).toMatch(/<table id="plan-transactions">/);
+    expect(page.text).toMatch(/<dt>Charged in all<\/dt><dd>4 DOGE<\/dd>/);
+    expect(page.text.match(/<td class="num">1\.8 DOGE<\/td><td class="num">0 DOGE<\/td><td>paid<\/td>/g)).toHaveLength(2);
+    expect(page.text).toContain('<a id="action-execute" class="button" href="/operator/settlements/2026-04/confirm?action=execute">Execute…</a>');
+    expect(page.text).not.toContain('id="action-rebroadcast"');
+    expect(page.text).not.toContain('id="action-execute-close-now"');
+    expect(page.text).toContain('<a id="refresh" href="/operator/settlements/2026-04">Refresh</a>');
+    expect(page.text).not.toContain('id="transactions"');
+    expect(await SettlementModel.countDocuments()).toBe(0); // a dry run stores nothing
+
+    const current = await agent.get('/operator/settlements/2026-06');
+    expect(current.text).toContain('id="action-execute-close-now" class="button" href="/operator/settlements/2026-06/confirm?action=execute-close-now"');
+    expect(current.text).not.toContain('id="action-execute"');
+
+    const confirm = await agent.get('/operator/settlements/2026-04/confirm?action=execute');
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toMatch(
+      /<p id="confirm-question">Close 2026-04, plan, sign and broadcast 1 transaction paying 3\.6 DOGE to 2 creators and 0\.3\d* DOGE of service fee to the fee address \(network fee 0\.\d+ DOGE\)\. This cannot be undone\.<\/p>/,
+    );
+    expect(confirm.text).toMatch(/<form id="confirm-form" method="post" action="\/operator\/settlements\/2026-04\/execute" data-confirm="Close 2026-04, plan, sign and broadcast 1 transaction/);
+    expect(confirm.text).toContain('<input type="hidden" name="confirm" value="yes">');
+    expect(confirm.text).toContain('<button type="submit">Yes, execute</button>');
+    expect(confirm.text).toContain('<a id="confirm-cancel" href="/operator/settlements/2026-04">Cancel</a>');
+    expect((await agent.get('/operator/settlements/2026-04/confirm?action=rebroadcast')).status).toBe(409);
+    expect((await agent.get('/operator/settlements/2026-04/confirm?action=execute-close-now')).status).toBe(409);
+    expect((await agent.get('/operator/settlements/2026-04/confirm?action=drop-tables')).status).toBe(400);
+
+    const unconfirmed = await agent.post('/operator/settlements/2026-04/execute').type('form').send({ _csrf: csrfOf(confirm.text) });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toMatch(/Nothing was done/);
+    const forged = await agent.post('/operator/settlements/2026-04/execute').type('form').send({ confirm: 'yes' });
+    expect(forged.status).toBe(403);
+    expect(await SettlementModel.countDocuments()).toBe(0);
+
+    const executed = await agent.post('/operator/settlements/2026-04/execute').type('form').send({ _csrf: csrfOf(confirm.text), confirm: 'yes' });
+    expect(executed.status).toBe(303);
+    expect(executed.headers.location).toBe('/operator/settlements/2026-04?done=execute');
+    const stored = await SettlementModel.findById('2026-04').lean<Settlement>();
+    expect(stored?.state).toBe('broadcast');
+    const txid = stored?.transactions[0]?.txid ?? '';
+    expect(txid).toMatch(/^[0-9a-f]{64}$/);
+
+    const after = await agent.get(executed.headers.location as string);
+    expect(after.status).toBe(200);
+    expect(after.text).toMatch(/<p class="notice ok" role="status">Execute: done\. 2026-04 is now broadcast\.<\/p>/);
+    expect(after.text).toContain('<span id="settlement-state">broadcast</span>');
+    expect(after.text).toContain('The stored plan');
+    expect(after.text).toMatch(new RegExp(`<table id="transactions">.*<code>${txid}</code></th><td>broadcast</td>`, 's'));
+    expect(after.text).toContain('id="action-rebroadcast"');
+
+    const rebroadcastConfirm = await agent.get('/operator/settlements/2026-04/confirm?action=rebroadcast');
+    expect(rebroadcastConfirm.text).toContain('Send the 1 stored signed transaction of 2026-04 to the node again');
+    const again = await agent.post('/operator/settlements/2026-04/rebroadcast').type('form').send({ _csrf: csrfOf(rebroadcastConfirm.text), confirm: 'yes' });
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/operator/settlements/2026-04?done=rebroadcast');
+    expect((await SettlementModel.findById('2026-04').lean<Settlement>())?.transactions.map((tx) => tx.txid)).toEqual([txid]);
+  });
+
+  it('shows a refused action as an error notice on the settlement page (409), not a crash', async () => {
+    const agent = await signedInOperator();
+    const res = await postFrom(agent, '/operator/settlements/2026-05', '/operator/settlements/2026-05/rebroadcast', { confirm: 'yes' });
+    expect(res.status).toBe(409);
+    expect(res.text).toMatch(/<p class="notice error" role="alert">Rebroadcast stopped: 2026-05 has no signed transactions waiting to confirm \(state: open\)<\/p>/);
+    expect(res.text).toContain('<span id="settlement-state">open</span>');
+  });
+
+  it('signs the operator out', async () => {
+    const agent = await signedInOperator();
+    const res = await postFrom(agent, '/operator', '/operator/signout', {});
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/operator/signin');
+    expect((await agent.get('/operator')).headers.location).toBe('/operator/signin');
+  });
+});

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import request, { type Response } from 'supertest';
+import { ClickModel } from '../../../src/db/click';
+import { SubscriptionModel } from '../../../src/db/subscription';
+import { useTestDatabase } from '../../support/database';
+import { bearer, createTestApp, TEST_PASSWORD, TEST_START, uniqueHandle, type TestApp } from '../../support/http';
+
+/** A browser: a cookie jar signed up through the sign-up form, plus an API token of the same account. */
+interface WebUser {
+  agent: ReturnType<typeof request.agent>;
+  id: string;
+  handle: string;
+  token: string;
+}
+
+function csrfOf(page: string): string {
+  const match = /<input type="hidden" name="_csrf" value="([^"]+)">/.exec(page);
+  if (match?.[1] === undefined) throw new Error(`no CSRF field in the page:\n${page}`);
+  return match[1];
+}
+
+async function signUpWeb(t: TestApp, handle = uniqueHandle('web')): Promise<WebUser> {
+  const agent = request.agent(t.app);
+  const form = await agent.get('/signup');
+  const res = await agent.post('/signup').type('form').send({ handle, password: TEST_PASSWORD, _csrf: csrfOf(form.text) });
+  expect(res.status).toBe(303);
+  const session = await request(t.app).post('/api/v1/sessions').send({ handle, password: TEST_PASSWORD });
+  expect(session.status).toBe(200);
+  const token = (session.body as { token: string }).token;
+  const me = (await request(t.app).get('/api/v1/me').set('Authorization', bearer(token))).body as { id: string };
+  return { agent, id: me.id, handle, token };
+}
+
+/** Submits a form the way a browser does: the CSRF token from the page the form is on. */
+async function postForm(agent: ReturnType<typeof request.agent>, action: string, from: string): Promise<Response> {
+  const page = await agent.get(from);
+  return agent.post(action).type('form').send({ _csrf: csrfOf(page.text) });
+}
+
+describe('the thing page /t/:thingId', () => {
+  useTestDatabase();
+  const t = createTestApp();
+  let creator: WebUser;
+  beforeAll(async () => {
+    creator = await signUpWeb(t);
+  });
+  beforeEach(() => t.clock.set(TEST_START));
+
+  const registerThing = async (title = 'A post about dogs'): Promise<{ id: string; url: string }> => {
+    const url = `https://blog.example.org/${randomBytes(6).toString('hex')}?a=1&b=2`;
+    const res = await request(t.app).post('/api/v1/things').set('Authorization', bearer(creator.token)).send({ url, title });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; url: string };
+  };
+  const getPage = async (agent: ReturnType<typeof request.agent>, path: string, status = 200): Promise<string> => {
+    const res = await agent.get(path);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    return res.text;
+  };
+
+  it('shows a visitor the title, link, creator, flattrs, the button and a sign-in link', async () => {
+    const thing = await registerThing();
+    const page = await getPage(request.agent(t.app), `/t/${thing.id}`);
+    expect(page).toContain('<title>A post about dogs · kibble</title>');
+    expect(page).toContain('<h1>A post about dogs</h1>');
+    const escapedUrl = thing.url.replace(/&/g, '&amp;');
+    expect(page).toContain(`<a id="thing-url" href="${escapedUrl}" rel="nofollow ugc noopener">${escapedUrl}</a>`);
+    expect(page).toContain(`By <strong id="thing-owner">${creator.handle}</strong>`);
+    expect(page).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-03');
+    expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg" alt="kibble button of this thing: 0 flattrs in 2026-03"`);
+    expect(page).toContain(`<a id="flattr-signin" class="button" href="/signin?next=/t/${thing.id}">Sign in to flattr</a>`);
+    expect(page).not.toContain('id="flattr-form"');
+    expect(page).not.toContain('id="subscribe-form"');
+    expect(page).not.toContain('id="embed-code"');
+    expect(page).not.toMatch(/<style|style="|<script(?! src="\/static\/kibble\.js")/);
+  });
+
+  it('signs in from the link and comes back to the thing', async () => {
+    const thing = await registerThing();
+    const donor = await signUpWeb(t);
+    const agent = request.agent(t.app);
+    const form = await agent.get(`/signin?next=/t/${thing.id}`);
+    expect(form.text).toContain(`<input type="hidden" name="next" value="/t/${thing.id}">`);
+    const res = await agent.post('/signin').type('form').send({ handle: donor.handle, password: TEST_PASSWORD, next: `/t/${thing.id}`, _csrf: csrfOf(form.text) });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/t/${thing.id}`);
+    expect(await getPage(agent, `/t/${thing.id}`)).toContain('<form id="flattr-form"');
+  });
+
+  it('flattrs once per month: the form, then "You flattred this", and a second POST changes nothing', async () => {
+    const thing = await registerThing();
+    const donor = await signUpWeb(t);
+    const before = await getPage(donor.agent, `/t/${thing.id}`);
+    expect(before).toMatch(new RegExp(`<form id="flattr-form" class="inline" method="post" action="/t/${thing.id}/flattr"><input type="hidden" name="_csrf" value="[^"]+"><button type="submit">Flattr</button></form>`));
+    expect(before).toContain(`<form id="subscribe-form" class="inline" method="post" action="/t/${thing.id}/subscribe">`);
+
+    const res = await postForm(donor.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/t/${thing.id}?flattred=1`);
+    const after = await getPage(donor.agent, `/t/${thing.id}?flattred=1`);
+    expect(after).toContain('<p class="notice ok" role="status">Thanks! Your flattr counts in 2026-03;');
+    expect(after).toContain('<p id="flattred">You flattred this in 2026-03.</p>');
+    expect(after).not.toContain('id="flattr-form"');
+    expect(after).toContain('<strong id="flattr-count">1 flattr</strong> in 2026-03');
+    // Still possible to subscribe after a flattr.
+    expect(after).toContain('id="subscribe-form"');
+
+    const again = await postForm(donor.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe(`/t/${thing.id}`);
+    const still = await getPage(donor.agent, `/t/${thing.id}`);
+    expect(still).toContain('<p id="flattred">You flattred this in 2026-03.</p>');
+    expect(still).not.toContain('Thanks!');
+    expect(await ClickModel.countDocuments({ thingId: new Types.ObjectId(thing.id), donorId: new Types.ObjectId(donor.id) })).toBe(1);
+
+    // Next month the form is back.
+    t.clock.set('2026-04-01T00:00:00.000Z');
+    const april = await getPage(donor.agent, `/t/${thing.id}`);
+    expect(april).toContain('id="flattr-form"');
+    expect(april).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-04');
+  });
+
+  it('subscribes once, then says so', async () => {
+    const thing = await registerThing();
+    const donor = await signUpWeb(t);
+    const res = await postForm(donor.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/t/${thing.id}?subscribed=1`);
+    const page = await getPage(donor.agent, `/t/${thing.id}?subscribed=1`);
+    expect(page).toContain('Subscribed: this thing gets a flattr from you every month.');
+    expect(page).toContain('<p id="subscribed">');
+    expect(page).not.toContain('id="subscribe-form"');
+    expect(page).toContain('id="flattr-form"');
+
+    const again = await postForm(donor.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe(`/t/${thing.id}`);
+    expect(await SubscriptionModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(1);
+  });
+
+  it("shows its creator no button on their own thing, but the code to embed it", async () => {
+    const thing = await registerThing('Mine & yours');
+    const page = await getPage(creator.agent, `/t/${thing.id}`);
+    expect(page).toContain('<p id="own-thing">This is your own thing: you cannot flattr it.');
+    expect(page).not.toContain('id="flattr-form"');
+    expect(page).not.toContain('id="subscribe-form"');
+    expect(page).not.toContain('id="flattred"');
+    // The snippet is escaped once for itself and once more for the page.
+    const base = `${t.deps.config.publicUrl}/t/${thing.id}`;
+    expect(page).toContain(`<code id="embed-code">&lt;a href=&quot;${base}&quot;&gt;&lt;img src=&quot;${base}/button.svg&quot; alt=&quot;Flattr Mine &amp;amp; yours with kibble&quot; height=&quot;20&quot;&gt;&lt;/a&gt;</code>`);
+
+    // A forged POST is refused with the reason, and stores nothing.
+    const flattr = await postForm(creator.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    expect(flattr.status).toBe(403);
+    expect(flattr.text).toContain('<p class="notice error" role="alert">You cannot flattr your own thing.</p>');
+    const subscribe = await postForm(creator.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    expect(subscribe.status).toBe(403);
+    expect(subscribe.text).toContain('You cannot subscribe to your own thing.');
+    expect(await ClickModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(0);
+  });
+
+  it('sends a signed-out POST to the sign-in page, coming back to the thing', async () => {
+    const thing = await registerThing();
+    const agent = request.agent(t.app);
+    for (const action of ['flattr', 'subscribe']) {
+      const res = await postForm(agent, `/t/${thing.id}/${action}`, '/signin');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/signin?next=${encodeURIComponent(`/t/${thing.id}`)}`);
+    }
+    expect(await ClickModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(0);
+  });
+
+  it('refuses a POST without the CSRF token (403, "form has expired") and stores nothing', async () => {
+    const thing = await registerThing();
+    const donor = await signUpWeb(t);
+    await donor.agent.get(`/t/${thing.id}`);
+    const res = await donor.agent.post(`/t/${thing.id}/flattr`).type('form').send({});
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('This form has expired or did not come from kibble.');
+    expect(await ClickModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(0);
+  });
+
+  it('escapes a hostile title', async () => {
+    const thing = await registerThing(`<script>alert("x")</script> & 'quotes'`);
+    const page = await getPage(request.agent(t.app), `/t/${thing.id}`);
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</h1>');
+  });
+
+  it.each([new Types.ObjectId().toHexString(), 'nope', '0'.repeat(23), '%7B%22%24gt%22%3A%22%22%7D'])('answers an unknown or malformed id %s with a 404 page', async (id) => {
+    const page = await getPage(request.agent(t.app), `/t/${id}`, 404);
+    expect(page).toContain('<h1>Not found</h1>');
+    expect(page).toContain('no thing with this id');
+    const donor = request.agent(t.app);
+    const res = await postForm(donor, `/t/${id}/flattr`, '/signin');
+    expect(res.status).toBe(404);
+  });
+});
