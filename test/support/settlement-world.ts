@@ -59,6 +59,16 @@ export interface SettlementWorld {
   holdings(): Promise<{ chainUnspent: bigint; ledgerHeld: bigint; owedTotal: bigint; unbalanced: string[] }>;
 }
 
+/** The world's wallet's account xpub (SETTLEMENT_MNEMONIC): deposit and change addresses come from it. */
+export function settlementXpub(): string {
+  return createSigner(SETTLEMENT_CHAIN, { mnemonic: SETTLEMENT_MNEMONIC }).accountXpub();
+}
+
+/** Derives addresses as the world does: an app serving the world (test/e2e) must hand out these. */
+export function settlementDeriver(): AddressDeriver {
+  return new AddressDeriver(SETTLEMENT_CHAIN, settlementXpub());
+}
+
 /** A fresh address nobody in this test holds a key for: a creator's or the fee wallet's. */
 export function randomAddress(): string {
   return p2pkhAddress(SETTLEMENT_CHAIN, randomBytes(20));

@@ -14,6 +14,7 @@ export function layout(ctx: Pick<PageContext, 'accountId' | 'operator' | 'csrfTo
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · kibble</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/kibble.css">
 <script src="/static/kibble.js" defer></script>
 </head>
