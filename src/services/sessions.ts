@@ -11,6 +11,15 @@ import { SessionModel } from '../db/session';
  */
 
 const TOKEN_BYTES = 32;
+/**
+ * How long an instance trusts a session it has read. FerretDB's `_id` lookup scans the whole
+ * sessions table (its SQLite backend has no index on it), ~30 ms with 2,000 sessions, which made
+ * the session read the slowest part of a flattr. Revoking on this instance takes effect at once
+ * (the entry is dropped); another instance may accept a revoked token for up to this long.
+ */
+export const SESSION_CACHE_MS = 30_000;
+const SESSION_CACHE_MAX = 50_000;
+const sessionCache = new Map<string, { accountId: string; expiresAt: number; trustedUntil: number }>();
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface IssuedSession {
@@ -37,13 +46,29 @@ export async function issueSession(accountId: string, now: Date, ttlMs: number):
  */
 export async function accountIdForToken(token: string, now: Date): Promise<string | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  const session = await SessionModel.findById(hashToken(token), { accountId: 1, expiresAt: 1 }).lean();
-  if (session === null || session.expiresAt.getTime() <= now.getTime()) return undefined;
-  return session.accountId.toString();
+  const tokenHash = hashToken(token);
+  const cached = sessionCache.get(tokenHash);
+  if (cached !== undefined && cached.trustedUntil > Date.now()) {
+    return cached.expiresAt > now.getTime() ? cached.accountId : undefined;
+  }
+  const session = await SessionModel.findById(tokenHash, { accountId: 1, expiresAt: 1 }).lean();
+  if (session === null) {
+    sessionCache.delete(tokenHash);
+    return undefined;
+  }
+  remember(tokenHash, { accountId: session.accountId.toString(), expiresAt: session.expiresAt.getTime(), trustedUntil: Date.now() + SESSION_CACHE_MS });
+  return session.expiresAt.getTime() <= now.getTime() ? undefined : session.accountId.toString();
+}
+
+function remember(tokenHash: string, entry: { accountId: string; expiresAt: number; trustedUntil: number }): void {
+  // Oldest first: a Map iterates in insertion order, so this drops the longest-cached entry.
+  if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value as string);
+  sessionCache.set(tokenHash, entry);
 }
 
 /** Revoking twice, or revoking an unknown token, is not an error: the token is unusable either way. */
 export async function revokeSession(token: string): Promise<void> {
+  sessionCache.delete(hashToken(token));
   await SessionModel.deleteOne({ _id: hashToken(token) });
 }
 
