@@ -167,10 +167,16 @@ function installSafetyNet(): void {
   };
   process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    const onSignal = (): void => {
+      // Someone else handles it (kibble serve, the demo): they stop the helpers in order, after
+      // the requests in flight and the current scanner pass or settlement step; the 'exit' hook
+      // above stays the net.
+      if (process.listenerCount(signal) > 1) return;
       killAll();
-      // If nobody else handles the signal, keep its default meaning: terminate.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
+      // Nobody else handles the signal: keep its default meaning, terminate.
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
   }
 }

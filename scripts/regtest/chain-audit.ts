@@ -1,0 +1,46 @@
+// Reads the regtest chain itself, block by block, with nothing from kibble's database: what every
+// transaction paid to which address, and which outputs are unspent. The settlement tests compare
+// kibble's ledger and plan against this.
+import { addressFromOutputScript } from '../../src/chain/address';
+import { parseBlock } from '../../src/chain/block-parser';
+import type { ChainRpc } from '../../src/chain/rpc-client';
+import type { ChainProfile } from '../../src/config/chains';
+
+export interface ChainOutput {
+  txid: string;
+  vout: number;
+  address: string | undefined;
+  value: bigint;
+}
+
+export interface ChainAudit {
+  tip: number;
+  /** Every transaction of the best chain by txid, with its outputs and the outpoints it spends. */
+  transactions: Map<string, { height: number; outputs: ChainOutput[]; spends: string[] }>;
+  /** Unspent outputs of the best chain, by `txid:vout`. */
+  unspent: Map<string, ChainOutput>;
+}
+
+export async function auditChain(rpc: ChainRpc, chain: ChainProfile): Promise<ChainAudit> {
+  const tip = await rpc.getBlockCount();
+  const transactions: ChainAudit['transactions'] = new Map();
+  const unspent: ChainAudit['unspent'] = new Map();
+  for (let height = 0; height <= tip; height++) {
+    const block = parseBlock(await rpc.getRawBlock(await rpc.getBlockHash(height)), { auxpow: chain.auxpow });
+    for (const tx of block.transactions) {
+      const spends = tx.coinbase ? [] : tx.inputs.map((input) => `${input.prevTxid}:${input.prevVout}`);
+      for (const outpoint of spends) unspent.delete(outpoint);
+      const outputs = tx.outputs.map((output, vout) => ({ txid: tx.txid, vout, address: addressFromOutputScript(chain, output.script), value: output.value }));
+      for (const output of outputs) unspent.set(`${output.txid}:${output.vout}`, output);
+      transactions.set(tx.txid, { height, outputs, spends });
+    }
+  }
+  return { tip, transactions, unspent };
+}
+
+/** Sum of the unspent outputs paying any of `addresses`. */
+export function unspentValueOf(audit: ChainAudit, addresses: ReadonlySet<string>): bigint {
+  let total = 0n;
+  for (const output of audit.unspent.values()) if (output.address !== undefined && addresses.has(output.address)) total += output.value;
+  return total;
+}
