@@ -1,31 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import { p2pkhAddress } from '../../../src/chain/address';
-import { AccountModel, handleKeyOf } from '../../../src/db/account';
+import { AccountModel } from '../../../src/db/account';
 import { CUSTODY_ACCOUNT, creatorAccount, donorAccount } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks';
 import { recordJournal } from '../../../src/services/ledger';
 import { CREATOR_PAYOUT_KIND } from '../../../src/services/stats';
 import { useTestDatabase } from '../../support/database';
-import { createTestApp, TEST_CHAIN, TEST_FEE_ADDRESS, TEST_PASSWORD, TEST_START, uniqueHandle } from '../../support/http';
+import { createTestApp, TEST_CHAIN, TEST_FEE_ADDRESS, TEST_START, uniqueHandle } from '../../support/http';
 import { doge } from '../../support/money';
-
-type Agent = ReturnType<typeof request.agent>;
-
-interface WebUser {
-  agent: Agent;
-  id: string;
-}
+import { postForm, signUpWeb, type WebUser } from '../../support/web';
 
 /** What a browser shows of text the page escaped once. */
 function unescapeHtml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_match, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '');
-}
-
-function csrfOf(page: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (token === undefined) throw new Error('no CSRF token in the page');
-  return token;
 }
 
 /** The text content of the element with this id (no nested markup). */
@@ -47,19 +35,6 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
 
   beforeEach(() => t.clock.set(TEST_START));
 
-  /** Signs up through the web form, as a browser would: GET for the CSRF cookie, then POST. */
-  async function signUpOnTheWeb(): Promise<WebUser> {
-    const agent = request.agent(t.app);
-    const form = await agent.get('/signup');
-    expect(form.status).toBe(200);
-    const handle = uniqueHandle('c');
-    const res = await agent.post('/signup').type('form').send({ handle, password: TEST_PASSWORD, _csrf: csrfOf(form.text) });
-    expect(res.status).toBe(303);
-    const account = await AccountModel.findOne({ handleKey: handleKeyOf(handle) }, { _id: 1 }).lean();
-    if (account === null) throw new Error('the account was not created');
-    return { agent, id: account._id.toHexString() };
-  }
-
   async function creatorPage(user: WebUser, path = '/creator'): Promise<Response> {
     const res = await user.agent.get(path);
     expect(res.status).toBe(200);
@@ -67,15 +42,9 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     return res;
   }
 
-  /** Posts a form of the creator page with the page's own CSRF token. */
-  async function submit(user: WebUser, action: string, fields: Record<string, string>): Promise<Response> {
-    const page = await creatorPage(user);
-    return user.agent.post(action).type('form').send({ ...fields, _csrf: csrfOf(page.text) });
-  }
-
   async function addThing(user: WebUser, title = 'A post about dogs'): Promise<{ id: string; url: string; title: string }> {
     const url = `https://blog.example.org/${randomBytes(6).toString('hex')}`;
-    const res = await submit(user, '/creator/things', { url, title });
+    const res = await postForm(user.agent, '/creator', '/creator/things', { url, title });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/creator?saved=thing');
     const page = await creatorPage(user);
@@ -90,7 +59,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('shows a new creator an accessible page: headings, labelled forms, zeros, an empty chart and table', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     const res = await creatorPage(user);
     const page = res.text;
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
@@ -123,7 +92,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('adds a thing through the form: listed with its link, button preview and embed snippet', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     const title = 'Dogs & <cats> "quoted"';
     const thing = await addThing(user, title);
     expect(thing.id).toMatch(/^[0-9a-f]{24}$/);
@@ -152,10 +121,10 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('shows form errors next to the right field, keeping what was typed', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     const thing = await addThing(user);
 
-    const duplicate = await submit(user, '/creator/things', { url: thing.url, title: 'Again' });
+    const duplicate = await postForm(user.agent, '/creator', '/creator/things', { url: thing.url, title: 'Again' });
     expect(duplicate.status).toBe(409);
     const urlError = fieldWithError(duplicate.text, 'url');
     expect(urlError?.error).toContain('already registered');
@@ -164,11 +133,11 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     expect(duplicate.text).toMatch(/<input id="field-title" name="title" type="text" value="Again"/);
     expect(fieldWithError(duplicate.text, 'title')).toBeUndefined();
 
-    const badUrl = await submit(user, '/creator/things', { url: 'ftp://example.org/file', title: 'A file' });
+    const badUrl = await postForm(user.agent, '/creator', '/creator/things', { url: 'ftp://example.org/file', title: 'A file' });
     expect(badUrl.status).toBe(400);
     expect(fieldWithError(badUrl.text, 'url')?.error).toContain('only http and https');
 
-    const noTitle = await submit(user, '/creator/things', { url: 'https://example.org/untitled', title: '   ' });
+    const noTitle = await postForm(user.agent, '/creator', '/creator/things', { url: 'https://example.org/untitled', title: '   ' });
     expect(noTitle.status).toBe(400);
     expect(fieldWithError(noTitle.text, 'title')?.error).toContain('a title must have 1 to 200 characters');
     expect(fieldWithError(noTitle.text, 'url')).toBeUndefined();
@@ -178,25 +147,25 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('refuses a bad payout address with the reason next to the field, and saves a valid one', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     const valid = p2pkhAddress(TEST_CHAIN, randomBytes(20));
     const typo = `${valid.slice(0, -1)}${valid.endsWith('1') ? '2' : '1'}`;
 
-    const bad = await submit(user, '/creator/payout-address', { address: typo });
+    const bad = await postForm(user.agent, '/creator', '/creator/payout-address', { address: typo });
     expect(bad.status).toBe(400);
     const badField = fieldWithError(bad.text, 'address');
     expect(badField?.error).toMatch(/checksum does not match|bad-checksum/);
     expect(badField?.input).toContain(`value="${typo}"`);
 
-    const own = await submit(user, '/creator/payout-address', { address: TEST_FEE_ADDRESS });
+    const own = await postForm(user.agent, '/creator', '/creator/payout-address', { address: TEST_FEE_ADDRESS });
     expect(own.status).toBe(400);
     expect(fieldWithError(own.text, 'address')?.error).toContain("service's own addresses");
 
-    const empty = await submit(user, '/creator/payout-address', { address: '' });
+    const empty = await postForm(user.agent, '/creator', '/creator/payout-address', { address: '' });
     expect(empty.status).toBe(400);
     expect(fieldWithError(empty.text, 'address')?.error).toContain('empty');
 
-    const saved = await submit(user, '/creator/payout-address', { address: valid });
+    const saved = await postForm(user.agent, '/creator', '/creator/payout-address', { address: valid });
     expect(saved.status).toBe(303);
     expect(saved.headers.location).toBe('/creator?saved=payout');
     const page = (await creatorPage(user, '/creator?saved=payout')).text;
@@ -208,7 +177,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('shows the numbers after flattrs and a settlement: this month, all time, supporters, earned, owed, per month', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     const thing = await addThing(user);
     const [donor, other] = [await t.signUp(), await t.signUp()];
     // February: one flattr, settled for 3, of which 2 paid out (1 stays owed).
@@ -242,7 +211,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
   });
 
   it('refuses a form posted without the CSRF token (403) and saves nothing', async () => {
-    const user = await signUpOnTheWeb();
+    const user = await signUpWeb(t, uniqueHandle('c'));
     await creatorPage(user);
     const thing = await user.agent.post('/creator/things').type('form').send({ url: 'https://example.org/no-csrf', title: 'No token' });
     expect(thing.status).toBe(403);

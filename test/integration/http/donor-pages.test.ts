@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import request, { type Response } from 'supertest';
+import request from 'supertest';
 import { DepositModel, depositKey } from '../../../src/db/deposit';
 import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
 import { SettlementModel } from '../../../src/db/settlement';
@@ -10,43 +10,9 @@ import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../sr
 import { allocationJournalId, SETTLEMENT_ALLOCATION_KIND } from '../../../src/money/settlement-plan';
 import { recordJournal } from '../../../src/services/ledger';
 import { useTestDatabase } from '../../support/database';
-import { bearer, createTestApp, TEST_PASSWORD, TEST_START, uniqueHandle, type TestApp } from '../../support/http';
+import { bearer, createTestApp, TEST_START } from '../../support/http';
+import { csrfOf, postForm, signUpWeb, type WebUser } from '../../support/web';
 import { credit, doge } from '../services/seed';
-
-/** A browser: a cookie jar signed up through the sign-up form, plus an API token of the same account. */
-interface WebUser {
-  agent: ReturnType<typeof request.agent>;
-  id: string;
-  handle: string;
-  token: string;
-  depositAddress: string;
-}
-
-function csrfOf(page: string): string {
-  const match = /<input type="hidden" name="_csrf" value="([^"]+)">/.exec(page);
-  if (match?.[1] === undefined) throw new Error(`no CSRF field in the page:\n${page}`);
-  return match[1];
-}
-
-async function signUpWeb(t: TestApp, handle = uniqueHandle('web')): Promise<WebUser> {
-  const agent = request.agent(t.app);
-  const form = await agent.get('/signup');
-  expect(form.status).toBe(200);
-  const res = await agent.post('/signup').type('form').send({ handle, password: TEST_PASSWORD, _csrf: csrfOf(form.text) });
-  expect(res.status).toBe(303);
-  expect(res.headers.location).toBe('/donor');
-  const session = await request(t.app).post('/api/v1/sessions').send({ handle, password: TEST_PASSWORD });
-  expect(session.status).toBe(200);
-  const token = (session.body as { token: string }).token;
-  const me = (await request(t.app).get('/api/v1/me').set('Authorization', bearer(token))).body as { id: string; depositAddress: string };
-  return { agent, id: me.id, handle, token, depositAddress: me.depositAddress };
-}
-
-/** Submits a form the way a browser does: the CSRF token from a page of the same session. */
-async function postForm(user: WebUser, action: string, fields: Record<string, string> = {}, from = '/donor'): Promise<Response> {
-  const page = await user.agent.get(from);
-  return user.agent.post(action).type('form').send({ ...fields, _csrf: csrfOf(page.text) });
-}
 
 async function donorPage(user: WebUser, query = ''): Promise<string> {
   const res = await user.agent.get(`/donor${query}`);
@@ -139,7 +105,7 @@ describe('the donor page', () => {
       expect(page).toContain('<form id="budget-form" method="post" action="/donor/budget"');
       expect(page).toContain('<input id="field-monthlyBudget" name="monthlyBudget" type="text" value="0" required>');
 
-      const res = await postForm(carol, '/donor/budget', { monthlyBudget: '12.5' });
+      const res = await postForm(carol.agent, '/donor', '/donor/budget', { monthlyBudget: '12.5' });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/donor?saved=budget');
       expect(BigInt((await AccountModel.findById(carol.id).lean())?.monthlyBudget ?? -1n)).toBe(doge('12.5'));
@@ -159,8 +125,8 @@ describe('the donor page', () => {
       ['', 'the amount is empty'],
     ])('refuses %j with the reason next to the field (400)', async (typed, reason) => {
       const dave = await signUpWeb(t);
-      await postForm(dave, '/donor/budget', { monthlyBudget: '3' });
-      const res = await postForm(dave, '/donor/budget', { monthlyBudget: typed });
+      await postForm(dave.agent, '/donor', '/donor/budget', { monthlyBudget: '3' });
+      const res = await postForm(dave.agent, '/donor', '/donor/budget', { monthlyBudget: typed });
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       const fieldMarkup = part(res.text, /<div class="field"><label for="field-monthlyBudget">[\s\S]*?<\/p><\/div>/);
@@ -186,13 +152,13 @@ describe('the donor page', () => {
       video = await registerThing(creator, 'A video');
       erin = await signUpWeb(t);
       await credit(erin.id, doge('100'));
-      await postForm(erin, '/donor/budget', { monthlyBudget: '10' });
+      await postForm(erin.agent, '/donor', '/donor/budget', { monthlyBudget: '10' });
     });
 
     it("lists this month's flattrs with what each is worth if the month ended now", async () => {
-      const flattred = await postForm(erin, `/t/${post}/flattr`, {}, `/t/${post}`);
+      const flattred = await postForm(erin.agent, `/t/${post}`, `/t/${post}/flattr`);
       expect(flattred.status).toBe(303);
-      const subscribed = await postForm(erin, `/t/${video}/subscribe`, {}, `/t/${video}`);
+      const subscribed = await postForm(erin.agent, `/t/${video}`, `/t/${video}/subscribe`);
       expect(subscribed.status).toBe(303);
 
       const page = await donorPage(erin);
@@ -221,7 +187,7 @@ describe('the donor page', () => {
     it('unsubscribes, and a stale unsubscribe form is answered with a notice', async () => {
       const subscription = await SubscriptionModel.findOne({ donorId: new Types.ObjectId(erin.id) }).lean();
       const id = subscription?._id.toHexString() ?? '';
-      const res = await postForm(erin, `/donor/subscriptions/${id}/delete`);
+      const res = await postForm(erin.agent, '/donor', `/donor/subscriptions/${id}/delete`);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/donor?saved=unsubscribed');
       const page = await donorPage(erin, '?saved=unsubscribed');
@@ -230,10 +196,10 @@ describe('the donor page', () => {
       // The subscription's click is gone from the estimate: the flattr now gets all 9 DOGE.
       expect(rows(table(page, 'this-month'), 'flattr-row').map((row) => row.includes('9 DOGE'))).toEqual([true]);
 
-      const again = await postForm(erin, `/donor/subscriptions/${id}/delete`);
+      const again = await postForm(erin.agent, '/donor', `/donor/subscriptions/${id}/delete`);
       expect(again.status).toBe(404);
       expect(again.text).toContain('<p class="notice error" role="alert">Could not unsubscribe: no subscription with this id.</p>');
-      const malformed = await postForm(erin, '/donor/subscriptions/nope/delete');
+      const malformed = await postForm(erin.agent, '/donor', '/donor/subscriptions/nope/delete');
       expect(malformed.status).toBe(404);
       expect(malformed.text).toContain('Could not unsubscribe');
     });
@@ -241,12 +207,12 @@ describe('the donor page', () => {
     it('shows earlier months: an estimate before the settlement, what was charged after it', async () => {
       const frank = await signUpWeb(t);
       await credit(frank.id, doge('20'));
-      await postForm(frank, '/donor/budget', { monthlyBudget: '4' });
+      await postForm(frank.agent, '/donor', '/donor/budget', { monthlyBudget: '4' });
       t.clock.set('2026-01-10T09:00:00.000Z');
-      expect((await postForm(frank, `/t/${post}/flattr`, {}, `/t/${post}`)).status).toBe(303);
+      expect((await postForm(frank.agent, `/t/${post}`, `/t/${post}/flattr`)).status).toBe(303);
       t.clock.set('2026-02-10T09:00:00.000Z');
-      expect((await postForm(frank, `/t/${post}/flattr`, {}, `/t/${post}`)).status).toBe(303);
-      expect((await postForm(frank, `/t/${video}/flattr`, {}, `/t/${video}`)).status).toBe(303);
+      expect((await postForm(frank.agent, `/t/${post}`, `/t/${post}/flattr`)).status).toBe(303);
+      expect((await postForm(frank.agent, `/t/${video}`, `/t/${video}/flattr`)).status).toBe(303);
       t.clock.set(TEST_START);
 
       // January was settled: 5 DOGE were taken (a budget of 5 back then), 0.5 of it the fee.
@@ -290,8 +256,8 @@ describe('the donor page', () => {
       const gina = await signUpWeb(t);
       const hank = await signUpWeb(t);
       await credit(gina.id, doge('42'));
-      await postForm(gina, `/t/${thing}/subscribe`, {}, `/t/${thing}`);
-      await postForm(gina, `/t/${thing}/flattr`, {}, `/t/${thing}`);
+      await postForm(gina.agent, `/t/${thing}`, `/t/${thing}/subscribe`);
+      await postForm(gina.agent, `/t/${thing}`, `/t/${thing}/flattr`);
 
       const ginaPage = await donorPage(gina);
       expect(ginaPage).toContain('<span id="balance">42 DOGE</span>');
@@ -307,7 +273,7 @@ describe('the donor page', () => {
 
       // Hank cannot end Gina's subscription by naming it: answered like an unknown id.
       const subscription = await SubscriptionModel.findOne({ donorId: new Types.ObjectId(gina.id) }).lean();
-      const res = await postForm(hank, `/donor/subscriptions/${subscription?._id.toHexString()}/delete`);
+      const res = await postForm(hank.agent, '/donor', `/donor/subscriptions/${subscription?._id.toHexString()}/delete`);
       expect(res.status).toBe(404);
       expect(await SubscriptionModel.exists({ _id: subscription?._id })).not.toBeNull();
       // Nor does ?accountId= or any other parameter change whose page it is.

@@ -4,15 +4,7 @@ import { flattr } from '../../../src/services/clicks';
 import { createTestApp, TEST_OPERATOR_TOKEN, TEST_PASSWORD, uniqueHandle } from '../../support/http';
 import { doge } from '../../support/money';
 import { useSettlementWorld } from '../../support/settlement-world';
-
-type Agent = ReturnType<typeof request.agent>;
-
-/** The hidden CSRF token of the page's forms. */
-function csrfOf(markup: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(markup);
-  if (match?.[1] === undefined) throw new Error('no _csrf field on the page');
-  return match[1];
-}
+import { csrfOf, postForm, type Agent } from '../../support/web';
 
 describe('operator pages', () => {
   const world = useSettlementWorld(); // calls useTestDatabase() itself
@@ -32,18 +24,10 @@ describe('operator pages', () => {
 
   async function signedInOperator(): Promise<Agent> {
     const agent = request.agent(t.app);
-    const form = await agent.get('/operator/signin');
-    expect(form.status).toBe(200);
-    const res = await agent.post('/operator/signin').type('form').send({ _csrf: csrfOf(form.text), token: TEST_OPERATOR_TOKEN });
+    const res = await postForm(agent, '/operator/signin', '/operator/signin', { token: TEST_OPERATOR_TOKEN });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/operator');
     return agent;
-  }
-
-  /** Posts a form from `page` (whose CSRF token it takes) with the given fields. */
-  async function postFrom(agent: Agent, page: string, path: string, fields: Record<string, string>) {
-    const form = await agent.get(page);
-    return agent.post(path).type('form').send({ _csrf: csrfOf(form.text), ...fields });
   }
 
   it('sends anyone not signed in as operator to the operator sign-in', async () => {
@@ -52,7 +36,7 @@ describe('operator pages', () => {
       expect({ path, status: res.status, location: res.headers.location }).toEqual({ path, status: 303, location: '/operator/signin' });
     }
     const agent = request.agent(t.app);
-    const posted = await postFrom(agent, '/operator/signin', '/operator/settlements/2026-04/execute', { confirm: 'yes' });
+    const posted = await postForm(agent, '/operator/signin', '/operator/settlements/2026-04/execute', { confirm: 'yes' });
     expect(posted.status).toBe(303);
     expect(posted.headers.location).toBe('/operator/signin');
     expect(await SettlementModel.countDocuments()).toBe(0);
@@ -105,7 +89,7 @@ describe('operator pages', () => {
 
   it('does not let a donor session in', async () => {
     const agent = request.agent(t.app);
-    const signedUp = await postFrom(agent, '/signup', '/signup', { handle: uniqueHandle('d'), password: TEST_PASSWORD });
+    const signedUp = await postForm(agent, '/signup', '/signup', { handle: uniqueHandle('d'), password: TEST_PASSWORD });
     expect(signedUp.status).toBe(303);
     const res = await agent.get('/operator');
     expect(res.status).toBe(303);
@@ -197,7 +181,7 @@ describe('operator pages', () => {
 
   it('shows a refused action as an error notice on the settlement page (409), not a crash', async () => {
     const agent = await signedInOperator();
-    const res = await postFrom(agent, '/operator/settlements/2026-05', '/operator/settlements/2026-05/rebroadcast', { confirm: 'yes' });
+    const res = await postForm(agent, '/operator/settlements/2026-05', '/operator/settlements/2026-05/rebroadcast', { confirm: 'yes' });
     expect(res.status).toBe(409);
     expect(res.text).toMatch(/<p class="notice error" role="alert">Rebroadcast stopped: 2026-05 has no signed transactions waiting to confirm \(state: open\)<\/p>/);
     expect(res.text).toContain('<span id="settlement-state">open</span>');
@@ -205,7 +189,7 @@ describe('operator pages', () => {
 
   it('signs the operator out', async () => {
     const agent = await signedInOperator();
-    const res = await postFrom(agent, '/operator', '/operator/signout', {});
+    const res = await postForm(agent, '/operator', '/operator/signout', {});
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/operator/signin');
     expect((await agent.get('/operator')).headers.location).toBe('/operator/signin');

@@ -1,42 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import request, { type Response } from 'supertest';
+import request from 'supertest';
 import { ClickModel } from '../../../src/db/click';
 import { SubscriptionModel } from '../../../src/db/subscription';
 import { useTestDatabase } from '../../support/database';
-import { bearer, createTestApp, TEST_PASSWORD, TEST_START, uniqueHandle, type TestApp } from '../../support/http';
-
-/** A browser: a cookie jar signed up through the sign-up form, plus an API token of the same account. */
-interface WebUser {
-  agent: ReturnType<typeof request.agent>;
-  id: string;
-  handle: string;
-  token: string;
-}
-
-function csrfOf(page: string): string {
-  const match = /<input type="hidden" name="_csrf" value="([^"]+)">/.exec(page);
-  if (match?.[1] === undefined) throw new Error(`no CSRF field in the page:\n${page}`);
-  return match[1];
-}
-
-async function signUpWeb(t: TestApp, handle = uniqueHandle('web')): Promise<WebUser> {
-  const agent = request.agent(t.app);
-  const form = await agent.get('/signup');
-  const res = await agent.post('/signup').type('form').send({ handle, password: TEST_PASSWORD, _csrf: csrfOf(form.text) });
-  expect(res.status).toBe(303);
-  const session = await request(t.app).post('/api/v1/sessions').send({ handle, password: TEST_PASSWORD });
-  expect(session.status).toBe(200);
-  const token = (session.body as { token: string }).token;
-  const me = (await request(t.app).get('/api/v1/me').set('Authorization', bearer(token))).body as { id: string };
-  return { agent, id: me.id, handle, token };
-}
-
-/** Submits a form the way a browser does: the CSRF token from the page the form is on. */
-async function postForm(agent: ReturnType<typeof request.agent>, action: string, from: string): Promise<Response> {
-  const page = await agent.get(from);
-  return agent.post(action).type('form').send({ _csrf: csrfOf(page.text) });
-}
+import { bearer, createTestApp, TEST_PASSWORD, TEST_START } from '../../support/http';
+import { csrfOf, postForm, signUpWeb, type Agent, type WebUser } from '../../support/web';
 
 describe('the thing page /t/:thingId', () => {
   useTestDatabase();
@@ -53,7 +22,7 @@ describe('the thing page /t/:thingId', () => {
     expect(res.status).toBe(201);
     return res.body as { id: string; url: string };
   };
-  const getPage = async (agent: ReturnType<typeof request.agent>, path: string, status = 200): Promise<string> => {
+  const getPage = async (agent: Agent, path: string, status = 200): Promise<string> => {
     const res = await agent.get(path);
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -96,7 +65,7 @@ describe('the thing page /t/:thingId', () => {
     expect(before).toMatch(new RegExp(`<form id="flattr-form" class="inline" method="post" action="/t/${thing.id}/flattr"><input type="hidden" name="_csrf" value="[^"]+"><button type="submit">Flattr</button></form>`));
     expect(before).toContain(`<form id="subscribe-form" class="inline" method="post" action="/t/${thing.id}/subscribe">`);
 
-    const res = await postForm(donor.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    const res = await postForm(donor.agent, `/t/${thing.id}`, `/t/${thing.id}/flattr`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/t/${thing.id}?flattred=1`);
     const after = await getPage(donor.agent, `/t/${thing.id}?flattred=1`);
@@ -107,7 +76,7 @@ describe('the thing page /t/:thingId', () => {
     // Still possible to subscribe after a flattr.
     expect(after).toContain('id="subscribe-form"');
 
-    const again = await postForm(donor.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    const again = await postForm(donor.agent, `/t/${thing.id}`, `/t/${thing.id}/flattr`);
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(`/t/${thing.id}`);
     const still = await getPage(donor.agent, `/t/${thing.id}`);
@@ -125,7 +94,7 @@ describe('the thing page /t/:thingId', () => {
   it('subscribes once, then says so', async () => {
     const thing = await registerThing();
     const donor = await signUpWeb(t);
-    const res = await postForm(donor.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    const res = await postForm(donor.agent, `/t/${thing.id}`, `/t/${thing.id}/subscribe`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/t/${thing.id}?subscribed=1`);
     const page = await getPage(donor.agent, `/t/${thing.id}?subscribed=1`);
@@ -134,7 +103,7 @@ describe('the thing page /t/:thingId', () => {
     expect(page).not.toContain('id="subscribe-form"');
     expect(page).toContain('id="flattr-form"');
 
-    const again = await postForm(donor.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    const again = await postForm(donor.agent, `/t/${thing.id}`, `/t/${thing.id}/subscribe`);
     expect(again.status).toBe(303);
     expect(again.headers.location).toBe(`/t/${thing.id}`);
     expect(await SubscriptionModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(1);
@@ -152,10 +121,10 @@ describe('the thing page /t/:thingId', () => {
     expect(page).toContain(`<code id="embed-code">&lt;a href=&quot;${base}&quot;&gt;&lt;img src=&quot;${base}/button.svg&quot; alt=&quot;Flattr Mine &amp;amp; yours with kibble&quot; height=&quot;20&quot;&gt;&lt;/a&gt;</code>`);
 
     // A forged POST is refused with the reason, and stores nothing.
-    const flattr = await postForm(creator.agent, `/t/${thing.id}/flattr`, `/t/${thing.id}`);
+    const flattr = await postForm(creator.agent, `/t/${thing.id}`, `/t/${thing.id}/flattr`);
     expect(flattr.status).toBe(403);
     expect(flattr.text).toContain('<p class="notice error" role="alert">You cannot flattr your own thing.</p>');
-    const subscribe = await postForm(creator.agent, `/t/${thing.id}/subscribe`, `/t/${thing.id}`);
+    const subscribe = await postForm(creator.agent, `/t/${thing.id}`, `/t/${thing.id}/subscribe`);
     expect(subscribe.status).toBe(403);
     expect(subscribe.text).toContain('You cannot subscribe to your own thing.');
     expect(await ClickModel.countDocuments({ thingId: new Types.ObjectId(thing.id) })).toBe(0);
@@ -165,7 +134,7 @@ describe('the thing page /t/:thingId', () => {
     const thing = await registerThing();
     const agent = request.agent(t.app);
     for (const action of ['flattr', 'subscribe']) {
-      const res = await postForm(agent, `/t/${thing.id}/${action}`, '/signin');
+      const res = await postForm(agent, '/signin', `/t/${thing.id}/${action}`);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`/signin?next=${encodeURIComponent(`/t/${thing.id}`)}`);
     }
@@ -195,7 +164,7 @@ describe('the thing page /t/:thingId', () => {
     expect(page).toContain('<h1>Not found</h1>');
     expect(page).toContain('no thing with this id');
     const donor = request.agent(t.app);
-    const res = await postForm(donor, `/t/${id}/flattr`, '/signin');
+    const res = await postForm(donor, '/signin', `/t/${id}/flattr`);
     expect(res.status).toBe(404);
   });
 });
