@@ -14,6 +14,7 @@ import { DepositModel } from '../../src/db/deposit';
 import { WalletAddressModel } from '../../src/db/wallet-address';
 import { bumpWalletAddressesVersion } from '../../src/services/deposits/wallet-addresses';
 import { WalletOutputModel } from '../../src/db/wallet-output';
+import { WalletSpendModel } from '../../src/db/wallet-spend';
 import { createLogger } from '../../src/log';
 import { DepositScanner, type ScanReport } from '../../src/services/deposits/scanner';
 import { WatchedAddresses } from '../../src/services/deposits/wallet-addresses';
@@ -422,11 +423,11 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     expect('scan report spent', report.spent, planted.spent);
     expect('deposits recorded', await DepositModel.countDocuments(), planted.received);
     expect('deposits credited', await DepositModel.countDocuments({ status: 'credited' }), planted.received);
-    expect('wallet outputs spent', await WalletOutputModel.countDocuments({ status: 'spent' }), planted.spent);
-    expect('wallet outputs unspent', await WalletOutputModel.countDocuments({ status: 'unspent' }), planted.received - planted.spent);
+    expect('wallet outputs spent', await WalletSpendModel.countDocuments(), planted.spent);
+    expect('wallet outputs in the best chain', await WalletOutputModel.countDocuments({ status: 'unspent' }), planted.received);
     const recorded: Counts = {
       received: await DepositModel.countDocuments(),
-      spent: await WalletOutputModel.countDocuments({ status: 'spent' }),
+      spent: await WalletSpendModel.countDocuments(),
     };
 
     const blocksPerSecond = blocks / (scanMs / 1000);

@@ -17,6 +17,7 @@ import { ThingModel } from './thing';
 import { UnclaimedAllocationModel } from './unclaimed-allocation';
 import { WalletAddressModel } from './wallet-address';
 import { WalletOutputModel } from './wallet-output';
+import { WalletSpendModel } from './wallet-spend';
 
 export * from './account';
 export * from './chain-cursor';
@@ -37,6 +38,7 @@ export * from './thing';
 export * from './unclaimed-allocation';
 export * from './wallet-address';
 export * from './wallet-output';
+export * from './wallet-spend';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -58,4 +60,5 @@ export const ALL_MODELS = [
   UnclaimedAllocationModel,
   WalletAddressModel,
   WalletOutputModel,
+  WalletSpendModel,
 ] as const;

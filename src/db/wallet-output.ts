@@ -2,7 +2,12 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 import { baseSchemaOptions, requiredAmount } from './fields';
 import { WALLET_ADDRESS_KINDS } from './wallet-address';
 
-export const WALLET_OUTPUT_STATUSES = ['unspent', 'spent', 'orphaned'] as const;
+/**
+ * 'unspent': in the best chain and not spent by a block the scanner recorded in wallet_spends
+ * (spends are kept apart: see wallet-spend.ts); 'orphaned': its block left the best chain.
+ * Read the wallet's holdings through services/deposits/wallet-view.ts, which subtracts the spends.
+ */
+export const WALLET_OUTPUT_STATUSES = ['unspent', 'orphaned'] as const;
 export type WalletOutputStatus = (typeof WALLET_OUTPUT_STATUSES)[number];
 
 /**
@@ -22,15 +27,12 @@ const walletOutputSchema = new Schema(
     blockHash: { type: String, required: true },
     blockHeight: { type: Number, required: true },
     status: { type: String, enum: WALLET_OUTPUT_STATUSES, required: true, default: 'unspent' },
-    spentByTxid: { type: String },
-    spentHeight: { type: Number },
   },
   { ...baseSchemaOptions, collection: 'wallet_outputs' },
 );
 
 walletOutputSchema.index({ status: 1, blockHeight: 1 });
 walletOutputSchema.index({ blockHeight: 1 });
-walletOutputSchema.index({ spentHeight: 1 });
 
 export type WalletOutput = InferSchemaType<typeof walletOutputSchema>;
 export const WalletOutputModel = model('WalletOutput', walletOutputSchema);

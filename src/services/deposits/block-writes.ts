@@ -3,6 +3,7 @@ import { DepositModel, depositKey } from '../../db/deposit';
 import { isDuplicateKeyError } from '../../db/errors';
 import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
+import { WalletSpendModel } from '../../db/wallet-spend';
 
 /**
  * Stores what scanned blocks mean to the wallet. Every write is keyed by `txid:vout` or the height,
@@ -58,7 +59,7 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
       for (const { block, output } of received) {
         await WalletOutputModel.updateOne(
           { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
-          { $set: { status: 'unspent', blockHash: block.hash, blockHeight: block.height }, $unset: { spentByTxid: 1, spentHeight: 1 } },
+          { $set: { status: 'unspent', blockHash: block.hash, blockHeight: block.height } },
         );
       }
     }
@@ -94,16 +95,12 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
   }
 
   if (spent.length > 0) {
-    // Ordered: in block order, as the spends happened.
-    await WalletOutputModel.bulkWrite(
-      spent.map(({ block, output }) => ({
-        updateOne: {
-          // By _id alone (see crediting.ts): the matcher reported only outpoints the scanner holds
-          // as unspent, and repeating the $set changes nothing.
-          filter: { _id: depositKey(output.txid, output.vout) },
-          update: { $set: { status: 'spent', spentByTxid: output.spentByTxid, spentHeight: block.height } },
-        },
-      })),
+    // Inserts, keyed by the spent outpoint: a repeated block changes nothing (see wallet-spend.ts).
+    await insertOnce(() =>
+      WalletSpendModel.insertMany(
+        spent.map(({ block, output }) => ({ _id: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, spentHeight: block.height, blockHash: block.hash })),
+        { ordered: false },
+      ),
     );
   }
 

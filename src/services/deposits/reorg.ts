@@ -4,6 +4,7 @@ import { ChainCursorModel } from '../../db/chain-cursor';
 import { DepositModel } from '../../db/deposit';
 import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
+import { WalletSpendModel } from '../../db/wallet-spend';
 import { orphanDeposits } from './crediting';
 
 /**
@@ -31,10 +32,7 @@ export async function rollBackToForkPoint(chainName: string, rpc: ChainRpc, from
 export async function rollBackAbove(height: number, at: Date): Promise<void> {
   const orphaned = await DepositModel.find({ blockHeight: { $gt: height }, status: { $in: ['pending', 'credited'] } }).lean();
   await orphanDeposits(orphaned, at);
-  await WalletOutputModel.updateMany(
-    { spentHeight: { $gt: height }, status: 'spent' },
-    { $set: { status: 'unspent' }, $unset: { spentByTxid: 1, spentHeight: 1 } },
-  );
-  await WalletOutputModel.updateMany({ blockHeight: { $gt: height }, status: { $ne: 'orphaned' } }, { $set: { status: 'orphaned' }, $unset: { spentByTxid: 1, spentHeight: 1 } });
+  await WalletSpendModel.deleteMany({ spentHeight: { $gt: height } });
+  await WalletOutputModel.updateMany({ blockHeight: { $gt: height }, status: { $ne: 'orphaned' } }, { $set: { status: 'orphaned' } });
   await ScannedBlockModel.deleteMany({ _id: { $gt: height } });
 }

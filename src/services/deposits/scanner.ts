@@ -11,6 +11,7 @@ import { creditConfirmedDeposits } from './crediting';
 import { refreshMempoolDeposits } from './mempool';
 import { rollBackToForkPoint } from './reorg';
 import { WatchedAddresses } from './wallet-addresses';
+import { spentOutpoints } from './wallet-view';
 
 export interface ScannerDeps {
   rpc: ChainRpc;
@@ -156,8 +157,8 @@ export class DepositScanner {
 
   async #loadUnspent(): Promise<Set<string>> {
     if (this.#unspent === undefined) {
-      const rows = await WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean();
-      this.#unspent = new Set(rows.map((row) => row._id));
+      const [rows, spent] = await Promise.all([WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean(), spentOutpoints()]);
+      this.#unspent = new Set(rows.map((row) => row._id).filter((key) => !spent.has(key)));
     }
     return this.#unspent;
   }

@@ -1,11 +1,11 @@
 import type { ChainRpc } from '../../chain/rpc-client';
-import { WalletOutputModel } from '../../db/wallet-output';
+import { spendsOf } from '../deposits/wallet-view';
 import type { SettlementTransaction } from '../../db/settlement';
 import { KibbleError } from '../../errors';
 
 /**
  * What the chain says about one stored settlement transaction, from the scanner's records (a
- * wallet output it spends marked spent by this txid, at a height) and the node's mempool.
+ * recorded spend of one of its inputs by this txid, at a height) and the node's mempool.
  */
 export type TransactionSighting =
   | { where: 'block'; height: number }
@@ -17,15 +17,11 @@ export type TransactionSighting =
   | { where: 'conflict'; outpoint: string; spentBy: string };
 
 export async function sightTransaction(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'inputs'>, mempool?: ReadonlySet<string>): Promise<TransactionSighting> {
-  const outputs = await WalletOutputModel.find({ _id: { $in: tx.inputs } }, { status: 1, spentByTxid: 1, spentHeight: 1 }).lean();
-  for (const output of outputs) {
-    if (output.status === 'spent' && output.spentByTxid === tx.txid && output.spentHeight !== undefined && output.spentHeight !== null) {
-      return { where: 'block', height: output.spentHeight };
-    }
-  }
-  for (const output of outputs) {
-    if (output.status === 'spent' && output.spentByTxid && output.spentByTxid !== tx.txid) return { where: 'conflict', outpoint: output._id, spentBy: output.spentByTxid };
-  }
+  const spends = [...(await spendsOf(tx.inputs)).values()];
+  const ours = spends.find((spend) => spend.spentByTxid === tx.txid);
+  if (ours !== undefined) return { where: 'block', height: ours.spentHeight };
+  const other = spends.find((spend) => spend.spentByTxid !== tx.txid);
+  if (other !== undefined) return { where: 'conflict', outpoint: other._id, spentBy: other.spentByTxid };
   const pool = mempool ?? new Set(await rpc.getRawMempool());
   return pool.has(tx.txid) ? { where: 'mempool' } : { where: 'nowhere' };
 }

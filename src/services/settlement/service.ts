@@ -17,6 +17,7 @@ import { payoutJournal } from '../../money/settlement-journal';
 import { planSettlement } from '../../money/settlement-plan';
 import { confirmationsAt } from '../deposits/crediting';
 import { registerWalletAddress } from '../deposits/wallet-addresses';
+import { spendsOf } from '../deposits/wallet-view';
 import { accountBalance, recordJournal } from '../ledger';
 import { isPeriodClosed } from '../period-closure';
 import { sendStoredTransaction, sightTransaction } from './chain-steps';
@@ -267,7 +268,8 @@ export class SettlementService {
     const problems = settlementProblems(stored.plan, stored.build, this.deps.chain, { custodyHeld: -custody, walletUnspent: holdings.unspent, uncreditedDeposits: holdings.uncreditedDeposits });
     const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
     if (inputs.length > 0) {
-      const unspent = new Set((await WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean()).map((row) => row._id));
+      const [inChain, spends] = await Promise.all([WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean(), spendsOf(inputs)]);
+      const unspent = new Set(inChain.map((row) => row._id).filter((key) => !spends.has(key)));
       const gone = inputs.filter((key) => !unspent.has(key));
       if (gone.length > 0) problems.push(`${gone.length} of the planned inputs are no longer unspent (first: ${gone[0]}); a reorg or another spend changed the wallet`);
     }

@@ -3,8 +3,8 @@ import type { ChangeSlot, SpendableOutput } from '../../chain/tx-builder';
 import type { ChainProfile } from '../../config/chains';
 import { DepositModel } from '../../db/deposit';
 import { WalletAddressModel } from '../../db/wallet-address';
-import { WalletOutputModel } from '../../db/wallet-output';
 import { confirmationsAt, requiredConfirmations } from '../deposits/crediting';
+import { unspentWalletOutputs } from '../deposits/wallet-view';
 
 /**
  * The outputs a settlement may spend: unspent as the scanner saw them, buried under enough blocks
@@ -14,7 +14,7 @@ import { confirmationsAt, requiredConfirmations } from '../deposits/crediting';
  */
 export async function spendableOutputs(tip: number, minConfirmations: number, chain: ChainProfile, reserved: ReadonlySet<string>): Promise<SpendableOutput[]> {
   const [outputs, credited] = await Promise.all([
-    WalletOutputModel.find({ status: 'unspent' }).lean(),
+    unspentWalletOutputs(),
     DepositModel.find({ status: 'credited' }, { _id: 1 }).lean(),
   ]);
   const creditedKeys = new Set(credited.map((deposit) => deposit._id));
@@ -47,7 +47,7 @@ export function changeSlots(deriver: AddressDeriver, firstIndex: number): (txInd
 /** What the wallet holds as the scanner saw it, and the part of it not yet credited to anyone. */
 export async function walletHoldings(): Promise<{ unspent: bigint; uncreditedDeposits: bigint }> {
   const [outputs, pending] = await Promise.all([
-    WalletOutputModel.find({ status: 'unspent' }, { amount: 1, _id: 0 }).lean(),
+    unspentWalletOutputs(),
     DepositModel.find({ status: 'pending' }, { amount: 1, _id: 0 }).lean(),
   ]);
   return {

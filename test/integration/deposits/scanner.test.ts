@@ -7,6 +7,8 @@ import { ScannedBlockModel } from '../../../src/db/scanned-block';
 import { DepositModel, depositKey } from '../../../src/db/deposit';
 import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
+import { WalletSpendModel } from '../../../src/db/wallet-spend';
+import { unspentWalletOutputs } from '../../../src/services/deposits/wallet-view';
 import { createLogger } from '../../../src/log';
 import { COIN } from '../../../src/money/amount';
 import { CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
@@ -167,10 +169,18 @@ describe('deposit scanner on a real regtest node', () => {
 
     const key = signer.keyPairFor({ change: 0, index: donor.index });
     const spendTxid = await faucet.spendFrom(key, [{ txid: paid.txid, vout, value: 9n * COIN }], faucet.address);
-    await faucet.mine(1);
+    const [spendBlock] = await faucet.mine(1);
     const report = await scanner.scanOnce();
     expect(report.spent).toBe(1);
-    expect(await WalletOutputModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ status: 'spent', spentByTxid: spendTxid });
+    expect(await WalletSpendModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ spentByTxid: spendTxid });
+    expect((await unspentWalletOutputs()).map((output) => output._id)).not.toContain(depositKey(paid.txid, vout));
+
+    // The block with the spend is orphaned: the spend is forgotten, the output is held again.
+    await rpc.invalidateBlock(spendBlock as string);
+    expect((await scanner.scanOnce()).reorgs).toBe(1);
+    expect(await WalletSpendModel.findById(depositKey(paid.txid, vout)).lean()).toBeNull();
+    expect((await unspentWalletOutputs()).map((output) => output._id)).toContain(depositKey(paid.txid, vout));
+    await faucet.sync();
     // The custody account still equals the credited deposits: spending is the settlement's job to book.
     expect(await accountBalance(CUSTODY_ACCOUNT)).toBeLessThan(0n);
   });

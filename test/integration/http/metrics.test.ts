@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DepositModel } from '../../../src/db/deposit';
 import { SettlementModel } from '../../../src/db/settlement';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
+import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { createMetrics } from '../../../src/http/metrics';
 import type { SlotLease } from '../../../src/jobs/lease';
 import { startScannerLoop } from '../../../src/jobs/scanner-loop';
@@ -162,7 +163,7 @@ describe('GET /metrics', () => {
     expect(value(samples, 'kibble_wallet_uncredited_deposits_koinu')).toBe(0);
 
     const txid = 'ab'.repeat(32);
-    const output = (vout: number, amount: bigint, status: 'unspent' | 'spent') => ({
+    const output = (vout: number, amount: bigint) => ({
       _id: `${txid}:${vout}`,
       txid,
       vout,
@@ -172,9 +173,11 @@ describe('GET /metrics', () => {
       amount,
       blockHash: 'cd'.repeat(32),
       blockHeight: 900,
-      status,
+      status: 'unspent',
     });
-    await WalletOutputModel.create([output(0, 150_000_000n, 'unspent'), output(1, 25_000_000n, 'unspent'), output(2, 999_000_000n, 'spent')]);
+    await WalletOutputModel.create([output(0, 150_000_000n), output(1, 25_000_000n), output(2, 999_000_000n)]);
+    // The third one was spent by a block the scanner recorded: it is no longer held.
+    await WalletSpendModel.create({ _id: `${txid}:2`, spentByTxid: 'ef'.repeat(32), spentHeight: 901, blockHash: 'ee'.repeat(32) });
     await DepositModel.create({
       _id: `${txid}:1`,
       txid,
@@ -193,7 +196,7 @@ describe('GET /metrics', () => {
     expect(value(samples, 'kibble_metrics_collector_up', { collector: 'wallet' })).toBe(1);
 
     // Above 2^53 the gauge is the nearest float64 (documented precision loss), not an error.
-    await WalletOutputModel.create(output(3, 2n ** 53n, 'unspent'));
+    await WalletOutputModel.create(output(3, 2n ** 53n));
     samples = await scrape();
     expect(value(samples, 'kibble_wallet_balance_koinu')).toBe(Number(2n ** 53n + 175_000_000n));
   });
