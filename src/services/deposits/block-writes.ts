@@ -1,9 +1,13 @@
 import type { BlockMatches } from '../../chain/block-matcher';
+import type { ChainProfile } from '../../config/chains';
 import { DepositModel, depositKey } from '../../db/deposit';
 import { isDuplicateKeyError } from '../../db/errors';
 import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
 import { WalletSpendModel } from '../../db/wallet-spend';
+import { depositCreditJournal } from '../../money/ledger';
+import { recordJournals } from '../ledger';
+import { confirmationsAt, requiredConfirmations } from './crediting';
 
 /**
  * Stores what scanned blocks mean to the wallet. Every write is keyed by `txid:vout` or the height,
@@ -20,8 +24,15 @@ export interface BlockToRecord {
   matches: BlockMatches;
 }
 
-export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt: Date): Promise<void> {
-  await recordBlocks([{ block, matches }], seenAt);
+/** What crediting at first sight needs: the node's tip and the confirmation rule. */
+export interface CreditRule {
+  tip: number;
+  minConfirmations: number;
+  chain: ChainProfile;
+}
+
+export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt: Date, credit?: CreditRule): Promise<number> {
+  return recordBlocks([{ block, matches }], seenAt, credit);
 }
 
 /**
@@ -30,7 +41,9 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
  * of an output received earlier in the same batch finds it. A crash part-way leaves a subset
  * that the next pass completes: inserts skip what exists, updates are conditional on the state.
  */
-export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date): Promise<void> {
+/** Returns how many deposits it stored credited (0 when some existed already: a repeated batch). */
+export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule): Promise<number> {
+  let creditedAtFirstSight = 0;
   const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
   const deposits = received.filter(({ output }) => output.owner.kind === 'deposit' && output.owner.accountId !== undefined);
   const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
@@ -66,25 +79,44 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
   }
 
   if (deposits.length > 0) {
+    const isDue = ({ block, output }: (typeof deposits)[number]): boolean =>
+      credit !== undefined && confirmationsAt(block.height, credit.tip) >= requiredConfirmations(output, credit.minConfirmations, credit.chain);
+    // Deposits already buried deep enough when first seen (a scanner catching up) are stored
+    // credited: their credit journals first (ids carry credit number 1, so a repeat is a no-op),
+    // then the documents. This spares the status flip, one update per deposit on FerretDB.
+    const creditedNow = deposits.filter(isDue);
+    if (creditedNow.length > 0) {
+      await recordJournals(
+        creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
+        seenAt,
+      );
+    }
     const inserted = await insertOnce(() =>
       DepositModel.insertMany(
-        deposits.map(({ block, output }) => ({
-          _id: depositKey(output.txid, output.vout),
-          txid: output.txid,
-          vout: output.vout,
-          address: output.owner.address,
-          accountId: output.owner.accountId,
-          amount: output.value,
-          coinbase: output.coinbase,
-          blockHash: block.hash,
-          blockHeight: block.height,
-          status: 'pending',
-          seenAt,
-        })),
+        deposits.map((deposit) => {
+          const { block, output } = deposit;
+          return {
+            _id: depositKey(output.txid, output.vout),
+            txid: output.txid,
+            vout: output.vout,
+            address: output.owner.address,
+            accountId: output.owner.accountId,
+            amount: output.value,
+            coinbase: output.coinbase,
+            blockHash: block.hash,
+            blockHeight: block.height,
+            seenAt,
+            ...(isDue(deposit) ? { status: 'credited', creditSeq: 1, creditedAt: seenAt } : { status: 'pending' }),
+          };
+        }),
         { ordered: false },
       ),
     );
-    if (!inserted) {
+    // Some were there already. Seen before in a block that was orphaned since, they are back in
+    // the best chain: pending again, credited by the next pass (whose journal id is then the
+    // next credit number, or the one just written above when it never was credited).
+    if (inserted) creditedAtFirstSight = creditedNow.length;
+    else {
       for (const { block, output } of deposits) {
         await DepositModel.updateOne(
           { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
@@ -112,6 +144,7 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
       ),
     );
   }
+  return creditedAtFirstSight;
 }
 
 /**

@@ -100,7 +100,7 @@ export class DepositScanner {
         ahead = this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
       }
       try {
-        await recordBlocks(batch, clock());
+        report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
       } catch (error) {
         this.#unspent = undefined;
         throw error;
@@ -119,7 +119,7 @@ export class DepositScanner {
       }
     }
 
-    report.credited = await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
+    report.credited += await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
     report.mempoolDeposits = await refreshMempoolDeposits(rpc, watch, clock());
     report.seconds = (Date.now() - started) / 1000;
     if (report.blocks > 0 || report.credited > 0 || report.reorgs > 0) {

@@ -8,6 +8,7 @@ import { DepositModel, depositKey } from '../../../src/db/deposit';
 import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
+import { LedgerEntryModel } from '../../../src/db/ledger-entry';
 import { unspentWalletOutputs } from '../../../src/services/deposits/wallet-view';
 import { createLogger } from '../../../src/log';
 import { COIN } from '../../../src/money/amount';
@@ -131,6 +132,20 @@ describe('deposit scanner on a real regtest node', () => {
     expect(await balanceOf(donor)).toBe(7n * COIN);
     expect(await scanner.scanOnce()).toMatchObject({ credited: 0, reorgs: 0 });
     expect(await balanceOf(donor)).toBe(7n * COIN);
+  });
+
+  it('stores a deposit that is already buried when first seen as credited, with one credit journal', async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    await faucet.mine(MIN_CONFIRMATIONS + 2);
+    const report = await scanner.scanOnce();
+    expect(report.credited).toBe(1);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await LedgerEntryModel.countDocuments({ journalId: { $regex: `^deposit:${paid.txid}:${vout}:` } })).toBe(2);
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+    expect(await scanner.scanOnce()).toMatchObject({ credited: 0 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
   });
 
   it('loses and doubles nothing when the scan is interrupted in the middle', async () => {
