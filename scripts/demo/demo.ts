@@ -158,7 +158,8 @@ function report(outcome: Outcome, dataDir: string): string {
   lines.push(
     '',
     `to look at it: DATA_DIR=${given !== undefined && given !== '' ? given : displayPath(dataDir)} npm start`,
-    `  then the admin API: GET /api/v1/admin/settlements/${outcome.period} with Authorization: Bearer <operatorToken from ${displayPath(join(dataDir, 'dev-keys.json'))}>`,
+    `  then open /operator/settlements/${outcome.period} in the browser (sign in with the operatorToken of ${displayPath(join(dataDir, 'dev-keys.json'))}),`,
+    `  or the admin API: GET /api/v1/admin/settlements/${outcome.period} with Authorization: Bearer <that token>`,
   );
   return `${lines.join('\n')}\n`;
 }
