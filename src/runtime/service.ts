@@ -69,13 +69,13 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `chain: ${filled.chain.name}, node at ${rpc.redactedUrl}, tip height ${chainInfo.blocks}`,
       `wallet: deposit addresses from xpub ${filled.walletXpub?.slice(0, 12)}..., fee address ${filled.feeAddress ?? '(not set)'}`,
       `database: connected, indexes in place (${Object.keys(connection.models).length} models)`,
+      `web pages: http://${filled.host}:${server.port}/ (donors and creators; operators at /operator)`,
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
-      'not yet: the web pages (issue 6)',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
     return { config: filled, banner, stop };

@@ -90,6 +90,7 @@ describe('npm start (kibble serve) on the embedded default', () => {
     expect(first).toMatch(/development keys generated in/);
     expect(first).toMatch(/settlement: cron "0 0 1 \* \*" \(UTC\)/);
     expect(first).toMatch(new RegExp(`HTTP API: http://127.0.0.1:${port}/api/v1`));
+    expect(first).toMatch(new RegExp(`web pages: http://127.0.0.1:${port}/ `));
 
     const second = await runOnce(port, async (base) => {
       // The account of the first run is still there: the database kept its data.
