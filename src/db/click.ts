@@ -19,7 +19,8 @@ const clickSchema = new Schema(
 
 // One counted click per donor, thing and period: a second insert fails with E11000.
 clickSchema.index({ period: 1, donorId: 1, thingId: 1 }, { unique: true });
-clickSchema.index({ period: 1, creatorId: 1 });
+// A donor's months (the donor page's past months); no query filters on { period, creatorId }.
+clickSchema.index({ donorId: 1, period: 1 });
 clickSchema.index({ creatorId: 1 });
 // The button SVG counts a thing's clicks of the period on every view.
 clickSchema.index({ thingId: 1, period: 1 });
