@@ -4,13 +4,12 @@ import { ClickModel, type Click } from '../db/click';
 import { isDuplicateKeyError } from '../db/errors';
 import { PERIOD_PATTERN } from '../db/fields';
 import { SettlementModel } from '../db/settlement';
-import { ThingModel } from '../db/thing';
 import { KibbleError } from '../errors';
 import { donorAccount } from '../money/ledger';
-import { parsePeriod, periodBounds } from '../money/period';
+import { parsePeriod } from '../money/period';
 import { splitDonorBudget } from '../money/split';
 import { accountBalance } from './ledger';
-import { activeSubscriptionsOf } from './subscriptions';
+import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from './period-closure';
 import { findThingOwner, objectIdOf } from './things';
 
@@ -108,9 +107,10 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
     return { id, thingId, creatorId, at, source };
   });
   if (await subscriptionClicksPending(month)) {
-    // Exclusive bound: up to and including `now`, and strictly before the period's end.
-    const createdBefore = new Date(Math.min(now.getTime() + 1, periodBounds(month).end.getTime()));
-    counted.push(...(await pendingSubscriptionClicks(donorId, new Set(counted.map((c) => c.thingId)), createdBefore)));
+    const implied = await subscriptionClicksOf(month, estimateCutoff(month, now), { donorId: donor, clickedThingIds: new Set(counted.map((c) => c.thingId)) });
+    for (const { click, subscriptionId } of implied) {
+      counted.push({ id: null, thingId: click.thingId.toHexString(), creatorId: click.creatorId.toHexString(), at: null, source: 'subscription', subscriptionId: subscriptionId.toHexString() });
+    }
   }
 
   const split = splitDonorBudget({
@@ -133,24 +133,6 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
 async function subscriptionClicksPending(period: string): Promise<boolean> {
   const settlement = await SettlementModel.findById(period, { state: 1 }).lean();
   return settlement === null || OPEN_SETTLEMENT_STATES.has(settlement.state);
-}
-
-async function pendingSubscriptionClicks(donorId: string, clickedThingIds: ReadonlySet<string>, createdBefore: Date): Promise<Omit<ClickValue, 'value'>[]> {
-  const subscriptions = (await activeSubscriptionsOf(donorId, createdBefore)).filter(
-    (subscription) => !clickedThingIds.has(subscription.thingId.toHexString()),
-  );
-  if (subscriptions.length === 0) return [];
-  const things = await ThingModel.find({ _id: { $in: subscriptions.map((s) => s.thingId) } }, { ownerId: 1 }).lean();
-  const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId.toHexString()]));
-  const pending: Omit<ClickValue, 'value'>[] = [];
-  for (const subscription of subscriptions) {
-    const thingId = subscription.thingId.toHexString();
-    const creatorId = ownerOf.get(thingId);
-    // A thing that no longer exists gets no click at settlement either.
-    if (creatorId === undefined) continue;
-    pending.push({ id: null, thingId, creatorId, at: null, source: 'subscription', subscriptionId: subscription._id.toHexString() });
-  }
-  return pending;
 }
 
 /**

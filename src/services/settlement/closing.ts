@@ -4,7 +4,7 @@ import { SettlementModel, type Settlement } from '../../db/settlement';
 import { KibbleError } from '../../errors';
 import { periodBounds } from '../../money/period';
 import { CLOSED_PERIOD_CACHE_MS } from '../period-closure';
-import { subscriptionClicksOf } from './subscription-clicks';
+import { subscriptionClicksOf } from '../subscription-clicks';
 
 /** Longer than any instance may believe a closed period is still open (period-closure.ts). */
 export const CLOSE_PROPAGATION_MS = CLOSED_PERIOD_CACHE_MS + 500;
@@ -45,7 +45,7 @@ export async function closePeriod(period: string, options: CloseOptions): Promis
     if (wait > 0) await options.sleep(wait);
   }
   const cutoff = new Date(Math.min(closedAt.getTime(), end.getTime()));
-  const clicks = await subscriptionClicksOf(period, cutoff);
+  const clicks = (await subscriptionClicksOf(period, cutoff)).map(({ click }) => click);
   if (clicks.length > 0) {
     try {
       await ClickModel.insertMany(clicks, { ordered: false, lean: true });

@@ -19,13 +19,12 @@ import { confirmationsAt } from '../deposits/crediting';
 import { registerWalletAddress } from '../deposits/wallet-addresses';
 import { spendsOf } from '../deposits/wallet-view';
 import { accountBalance, recordJournal } from '../ledger';
-import { isPeriodClosed } from '../period-closure';
 import { sendStoredTransaction, sightTransaction } from './chain-steps';
 import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
-import { subscriptionClicksOf } from './subscription-clicks';
+import { estimateCutoff, subscriptionClicksOf } from '../subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
@@ -84,8 +83,8 @@ export class SettlementService {
       return { period, state: settlement.state, stored: true, plan: stored.plan, build: stored.build, buildError: null };
     }
     const now = this.deps.clock();
-    const implied = settlement?.subscriptionClicksAdded ? [] : await subscriptionClicksOf(period, new Date(Math.min(now.getTime() + 1, periodBounds(period).end.getTime())));
-    const input = await loadPlanInput(period, this.#planSettings(), implied);
+    const implied = settlement?.subscriptionClicksAdded ? [] : await subscriptionClicksOf(period, estimateCutoff(period, now));
+    const input = await loadPlanInput(period, this.#planSettings(), implied.map(({ click }) => click));
     const plan = planSettlement(input);
     try {
       const { build } = await this.#buildTransactions(plan);
@@ -401,4 +400,3 @@ function summaryOf(plan: StoredPlan['plan'], build: BuildResult) {
   };
 }
 
-export { isPeriodClosed };

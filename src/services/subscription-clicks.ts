@@ -1,0 +1,69 @@
+import { Types } from 'mongoose';
+import { ClickModel, type Click } from '../db/click';
+import { SubscriptionModel } from '../db/subscription';
+import { ThingModel } from '../db/thing';
+import { periodBounds } from '../money/period';
+
+/**
+ * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
+ * existed before `cutoff`, unless the donor clicked that thing in the period anyway. Closing a
+ * period stores them; until then the donor's estimate and the dry-run plan imply them, from this
+ * same function, so what a donor is shown is what the settlement does. Their `at` is the
+ * subscription's creation, which orders them among themselves (oldest subscription first) and
+ * makes the same subscription give the same click however often this runs.
+ */
+export interface SubscriptionClick {
+  click: Click;
+  subscriptionId: Types.ObjectId;
+}
+
+/** One donor's subscription clicks, given the things that donor already clicked in the period. */
+export interface DonorScope {
+  donorId: Types.ObjectId;
+  clickedThingIds: ReadonlySet<string>;
+}
+
+/** For an estimate made at `now`: subscriptions up to and including `now`, and before the period ended. */
+export function estimateCutoff(period: string, now: Date): Date {
+  return new Date(Math.min(now.getTime() + 1, periodBounds(period).end.getTime()));
+}
+
+export async function subscriptionClicksOf(period: string, cutoff: Date, donor?: DonorScope): Promise<SubscriptionClick[]> {
+  const subscriptions = await SubscriptionModel.find(
+    { active: true, createdAt: { $lt: cutoff }, ...(donor === undefined ? {} : { donorId: donor.donorId }) },
+    { donorId: 1, thingId: 1, createdAt: 1 },
+  )
+    .sort({ createdAt: 1, _id: 1 })
+    .lean();
+  if (subscriptions.length === 0) return [];
+  const clicked =
+    donor === undefined
+      ? new Set((await ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean()).map((click) => pairKey(click.donorId, click.thingId)))
+      : new Set([...donor.clickedThingIds].map((thingId) => `${donor.donorId.toHexString()}:${thingId}`));
+  const things = await ThingModel.find({ _id: { $in: [...new Set(subscriptions.map((s) => s.thingId.toHexString()))] } }, { ownerId: 1 }).lean();
+  const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId]));
+  const clicks: SubscriptionClick[] = [];
+  for (const subscription of subscriptions) {
+    const owner = ownerOf.get(subscription.thingId.toHexString());
+    // A thing that is gone gets no click; one's own thing cannot be flattred.
+    if (owner === undefined || owner.equals(subscription.donorId)) continue;
+    if (clicked.has(pairKey(subscription.donorId, subscription.thingId))) continue;
+    clicks.push({
+      subscriptionId: subscription._id,
+      click: {
+        _id: new Types.ObjectId(),
+        period,
+        donorId: subscription.donorId,
+        thingId: subscription.thingId,
+        creatorId: owner,
+        at: subscription.createdAt,
+        source: 'subscription',
+      },
+    });
+  }
+  return clicks;
+}
+
+function pairKey(donorId: Types.ObjectId, thingId: Types.ObjectId): string {
+  return `${donorId.toHexString()}:${thingId.toHexString()}`;
+}
