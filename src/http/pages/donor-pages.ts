@@ -13,6 +13,7 @@ import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDe
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
+import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
@@ -83,7 +84,7 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
   const { deps, now } = ctx;
   const period = await clickPeriodAt(now);
   const [overview, thisMonth, subscriptions, past] = await Promise.all([
-    accountOverview(accountId, { deriver: deps.deriver, chainTip: tipOrUndefined(ctx) }),
+    accountOverview(accountId, { deriver: deps.deriver, chainTip: () => tipOrUndefined(deps, 'the donor page') }),
     clicksOf(accountId, period, deps.config.serviceFeeBps, now),
     subscriptionsOf(accountId),
     pastMonths(accountId, period, deps.config.serviceFeeBps, now),
@@ -307,11 +308,3 @@ function utcText(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The page still shows while the node is down; pending deposits then have no confirmations. */
-function tipOrUndefined(ctx: PageContext): () => Promise<number | undefined> {
-  return () =>
-    ctx.deps.chainTip().catch((error: unknown) => {
-      ctx.deps.logger.warn({ err: error }, 'chain tip unavailable for the donor page');
-      return undefined;
-    });
-}

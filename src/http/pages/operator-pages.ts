@@ -7,6 +7,7 @@ import { duePeriods } from '../../services/settlement/service';
 import { planReportView, settlementStatusView, type PlanReportView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
 import { operatorTokenMatches } from '../auth';
+import { tipOrUndefined } from '../chain-tip';
 import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
 import type { PageContext, PageResult, PageRoute } from './page';
 import { cookieOptions, OPERATOR_COOKIE, operatorCookieValue } from './web-session';
@@ -30,9 +31,6 @@ function operatorOnly(page: (ctx: PageContext) => Promise<PageResult>): (ctx: Pa
   return async (ctx) => (ctx.operator ? page(ctx) : { redirect: SIGN_IN });
 }
 
-async function tipOf(ctx: PageContext): Promise<number | undefined> {
-  return ctx.deps.chainTip().catch(() => undefined);
-}
 
 function queryString(ctx: PageContext, name: string): string | undefined {
   const value: unknown = ctx.req.query[name];
@@ -52,7 +50,7 @@ async function dashboard(ctx: PageContext, form: { periodInput?: string; periodE
   const [holdings, cursor, tip, settlements, due] = await Promise.all([
     walletHoldings(),
     ChainCursorModel.findById(ctx.deps.chain.name).lean(),
-    tipOf(ctx),
+    tipOrUndefined(ctx.deps, 'the operator pages'),
     SettlementModel.find().sort({ _id: -1 }).lean<Settlement[]>(),
     duePeriods(current),
   ]);
@@ -89,7 +87,7 @@ interface SettlementFacts {
 }
 
 async function settlementFacts(ctx: PageContext, period: string): Promise<SettlementFacts> {
-  const [settlement, tip] = await Promise.all([SettlementModel.findById(period).lean<Settlement>(), tipOf(ctx)]);
+  const [settlement, tip] = await Promise.all([SettlementModel.findById(period).lean<Settlement>(), tipOrUndefined(ctx.deps, 'the operator pages')]);
   let plan: PlanReportView | string;
   if (ctx.deps.settlement === undefined) {
     plan = 'the settlement service does not run in this instance (it needs the signing key)';

@@ -5,6 +5,7 @@ import { periodOf } from '../../money/period';
 import type { SettlementService } from '../../services/settlement/service';
 import { duePeriods } from '../../services/settlement/service';
 import { planReportView, settlementStatusView } from '../../services/settlement/views';
+import { tipOrUndefined } from '../chain-tip';
 import type { AppDeps } from '../deps';
 import { defineRoute, type Route } from '../route';
 import { coinAmount, isoTimestamp, period } from '../schemas';
@@ -57,9 +58,6 @@ function settlementOf(deps: AppDeps): SettlementService {
   return deps.settlement;
 }
 
-async function tipOrUndefined(deps: AppDeps): Promise<number | undefined> {
-  return deps.chainTip().catch(() => undefined);
-}
 
 export const adminSettlementRoutes: Route[] = [
   defineRoute({
@@ -73,7 +71,7 @@ export const adminSettlementRoutes: Route[] = [
       const [settlements, due, tip] = await Promise.all([
         SettlementModel.find({}).sort({ _id: -1 }).lean<Settlement[]>(),
         duePeriods(periodOf(now)),
-        tipOrUndefined(deps),
+        tipOrUndefined(deps, 'the admin API'),
       ]);
       return { status: 200, body: { settlements: settlements.map((s) => settlementStatusView(s._id, s, tip)), due } };
     },
@@ -88,7 +86,7 @@ export const adminSettlementRoutes: Route[] = [
     responses: { 200: { description: 'the settlement (state "open" when it has not started)', schema: statusSchema } },
     handler: async ({ deps, params }) => {
       const settlement = await SettlementModel.findById(params.period).lean<Settlement>();
-      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps, 'the admin API')) };
     },
   }),
   defineRoute({
@@ -115,7 +113,7 @@ export const adminSettlementRoutes: Route[] = [
     },
     handler: async ({ deps, params, query }) => {
       const settlement = await settlementOf(deps).execute(params.period, { closeNow: query.closeNow === 'true' });
-      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps, 'the admin API')) };
     },
   }),
   defineRoute({
@@ -131,7 +129,7 @@ export const adminSettlementRoutes: Route[] = [
     },
     handler: async ({ deps, params }) => {
       const settlement = await settlementOf(deps).rebroadcast(params.period);
-      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps)) };
+      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps, 'the admin API')) };
     },
   }),
 ];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Logger } from '../../log';
 import { formatCoins } from '../../money/amount';
 import { periodOf } from '../../money/period';
 import { accountOverview, setMonthlyBudget, setPayoutAddress, type AccountOverview } from '../../services/accounts';
+import { tipOrUndefined } from '../chain-tip';
 import { defineRoute, type Route } from '../route';
 import { coinAmount, objectId, period } from '../schemas';
 
@@ -45,7 +45,7 @@ export const meRoutes: Route[] = [
     auth: 'account',
     responses: { 200: { description: 'the account', schema: meSchema } },
     handler: async ({ accountId, deps, now }) => {
-      const overview = await accountOverview(accountId, { deriver: deps.deriver, chainTip: tipOrUndefined(deps.chainTip, deps.logger) });
+      const overview = await accountOverview(accountId, { deriver: deps.deriver, chainTip: () => tipOrUndefined(deps, '/me') });
       return { status: 200, body: meView(overview, deps.chain.uriScheme, deps.config.minConfirmations, periodOf(now)) };
     },
   }),
@@ -108,11 +108,3 @@ function meView(overview: AccountOverview, uriScheme: string, requiredConfirmati
   };
 }
 
-/** /me still answers while the node is down; the deposits then show no confirmations. */
-function tipOrUndefined(chainTip: () => Promise<number>, logger: Logger): () => Promise<number | undefined> {
-  return () =>
-    chainTip().catch((error: unknown) => {
-      logger.warn({ err: error }, 'chain tip unavailable for /me');
-      return undefined;
-    });
-}
