@@ -13,11 +13,14 @@ export interface Connected {
   instance: string;
 }
 
-/** For commands that work on a deployment: its database and node, from the configuration. */
-export async function withDeployment<T>(command: string, run: (connected: Connected) => Promise<T>): Promise<T> {
+/**
+ * For commands that work on a deployment: its database and node, from the configuration. `hint`
+ * ends the message when either is missing.
+ */
+export async function withDeployment<T>(command: string, run: (connected: Connected) => Promise<T>, hint = 'those of the running service'): Promise<T> {
   const config = loadConfig();
   if (config.mongodbUri === undefined || config.chainRpcUrl === undefined) {
-    throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI and CHAIN_RPC_URL (those of the running service)`);
+    throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI and CHAIN_RPC_URL (${hint})`);
   }
   // Logs go to stderr so that --json output on stdout stays parseable.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { JsonRpcChainClient } from '../../chain/rpc-client';
-import { loadConfig } from '../../config/config';
 import { KibbleError } from '../../errors';
-import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { createLogger } from '../../log';
 import { DepositScanner } from '../../services/deposits/scanner';
+import { withDeployment } from '../connect';
 import { EXIT, type CliIo } from '../io';
 
 interface ScanOptions {
@@ -20,26 +18,23 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .option('--json', 'print the report as JSON')
     .action(async (options: ScanOptions) => {
       if (!options.once) throw new KibbleError('validation-failed', 'use --once (the scanner runs continuously inside `kibble serve`)');
-      const config = loadConfig();
-      if (config.mongodbUri === undefined || config.chainRpcUrl === undefined) {
-        throw new KibbleError('config-invalid', 'kibble scan needs MONGODB_URI and CHAIN_RPC_URL (the embedded default runs its scanner inside `kibble serve`)');
-      }
-      const log = createLogger(config.logLevel);
-      await connectDatabase({ uri: config.mongodbUri });
-      try {
-        const scanner = new DepositScanner({
-          rpc: new JsonRpcChainClient(config.chainRpcUrl.reveal()),
-          chain: config.chain,
-          minConfirmations: config.minConfirmations,
-          log,
-          clock: () => new Date(),
-          ...(config.scanStartHeight === undefined ? {} : { startHeight: config.scanStartHeight }),
-        });
-        const report = await scanner.scanOnce();
-        io.out(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-      } finally {
-        await disconnectDatabase();
-      }
+      await withDeployment(
+        'scan',
+        async ({ config, rpc }) => {
+          // The scanner's progress goes to the configured log, as in `kibble serve`.
+          const scanner = new DepositScanner({
+            rpc,
+            chain: config.chain,
+            minConfirmations: config.minConfirmations,
+            log: createLogger(config.logLevel),
+            clock: () => new Date(),
+            ...(config.scanStartHeight === undefined ? {} : { startHeight: config.scanStartHeight }),
+          });
+          const report = await scanner.scanOnce();
+          io.out(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+        },
+        'the embedded default runs its scanner inside `kibble serve`',
+      );
       setExit(EXIT.ok);
     });
 }
