@@ -230,8 +230,15 @@ export class SettlementService {
     const period = settlement._id;
     if (settlement.transactions.every((tx) => tx.state === 'confirmed')) return this.#markConfirmed(period);
     const tip = await this.deps.rpc.getBlockCount();
-    const stored = await this.#storedPlan(settlement);
+    // Read only once a payout journal is due: the follower runs every scanner interval.
+    let stored: StoredPlan | undefined;
     const transactions = [...settlement.transactions];
+    /** Block heights seen since the last write. */
+    let unsaved = false;
+    const save = async (): Promise<void> => {
+      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      unsaved = false;
+    };
     for (const [index, tx] of transactions.entries()) {
       if (tx.state === 'confirmed') continue;
       const sighting = await sightTransaction(this.deps.rpc, tx);
@@ -244,15 +251,19 @@ export class SettlementService {
       }
       if (sighting.where !== 'block') continue;
       if (confirmationsAt(sighting.height, tip) < this.deps.settings.minConfirmations) {
-        transactions[index] = { ...tx, blockHeight: sighting.height };
+        if (tx.blockHeight !== sighting.height) {
+          transactions[index] = { ...tx, blockHeight: sighting.height };
+          unsaved = true;
+        }
         continue;
       }
+      stored ??= await this.#storedPlan(settlement);
       await recordJournal(payoutJournal(payoutsOf(period, stored, index, tx)), this.deps.clock());
       await this.#checkpoint('payout-journal');
       transactions[index] = { ...tx, state: 'confirmed', blockHeight: sighting.height, confirmedAt: this.deps.clock() };
-      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      await save();
     }
-    await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+    if (unsaved) await save();
     return transactions.every((tx) => tx.state === 'confirmed') ? this.#markConfirmed(period) : this.#reload(period);
   }
 
