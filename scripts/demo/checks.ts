@@ -11,7 +11,7 @@ import { CUSTODY_ACCOUNT, donorAccount } from '../../src/money/ledger';
 import { allocationJournalId } from '../../src/money/settlement-plan';
 import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../src/services/ledger';
 import type { PlanReportView, SettlementStatusView } from '../../src/services/settlement/views';
-import { auditChain, unspentValueOf, type ChainAudit } from '../regtest/chain-audit';
+import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../regtest/chain-audit';
 
 export interface CheckResult {
   invariant: 1 | 2 | 3 | 4;
@@ -136,14 +136,7 @@ async function settlementAddsUp(facts: Facts, input: CheckInput, audit: ChainAud
       facts.expect(false, `${stored.txid} is not in the best chain`);
       continue;
     }
-    const inputs = sum(
-      tx.spends.map((outpoint) => {
-        const [prevTxid = '', vout = ''] = outpoint.split(':');
-        const value = audit.transactions.get(prevTxid)?.outputs[Number(vout)]?.value;
-        if (value === undefined) throw new Error(`${stored.txid} spends ${outpoint}, which is not on chain`);
-        return value;
-      }),
-    );
+    const inputs = spentValueOf(audit, stored.txid);
     const outputs = sum(tx.outputs.map((output) => output.value));
     const txFee = coins(stored.fee);
     networkFee += txFee;

@@ -44,3 +44,17 @@ export function unspentValueOf(audit: ChainAudit, addresses: ReadonlySet<string>
   for (const output of audit.unspent.values()) if (output.address !== undefined && addresses.has(output.address)) total += output.value;
   return total;
 }
+
+/** What a transaction of the chain spends: the values of the outputs its inputs name. */
+export function spentValueOf(audit: ChainAudit, txid: string): bigint {
+  const tx = audit.transactions.get(txid);
+  if (tx === undefined) throw new Error(`${txid} is not in the best chain`);
+  let total = 0n;
+  for (const outpoint of tx.spends) {
+    const [prevTxid = '', vout = ''] = outpoint.split(':');
+    const value = audit.transactions.get(prevTxid)?.outputs[Number(vout)]?.value;
+    if (value === undefined) throw new Error(`${txid} spends ${outpoint}, which is not on chain`);
+    total += value;
+  }
+  return total;
+}

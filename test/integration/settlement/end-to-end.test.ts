@@ -4,7 +4,7 @@ import { flattr } from '../../../src/services/clicks';
 import { accountBalance } from '../../../src/services/ledger';
 import { creatorStats } from '../../../src/services/stats';
 import { subscribe } from '../../../src/services/subscriptions';
-import { auditChain } from '../../support/chain-audit';
+import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';
 import { MIN_CONFIRMATIONS, SETTLEMENT_CHAIN, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 
@@ -107,13 +107,8 @@ describe('a settled month on the real regtest node and database', () => {
     // inputs minus outputs of the settlement transactions.
     let networkFee = 0n;
     for (const txid of txids) {
-      const tx = audit.transactions.get(txid);
-      if (tx === undefined) throw new Error(`settlement transaction ${txid} is not on chain`);
-      const inputs = tx.spends.map((outpoint) => {
-        const [prevTxid = '', vout = ''] = outpoint.split(':');
-        return audit.transactions.get(prevTxid)?.outputs[Number(vout)]?.value ?? 0n;
-      });
-      networkFee += inputs.reduce((sum, value) => sum + value, 0n) - tx.outputs.reduce((sum, output) => sum + output.value, 0n);
+      const outputs = audit.transactions.get(txid)?.outputs ?? [];
+      networkFee += spentValueOf(audit, txid) - outputs.reduce((sum, output) => sum + output.value, 0n);
     }
     expect(networkFee).toBeGreaterThan(0n);
     expect(receivedBy(world.feeAddress)).toBe(expected.serviceFee - networkFee);
