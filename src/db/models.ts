@@ -5,7 +5,6 @@ import { ClaimModel } from './claim';
 import { ClickModel } from './click';
 import { CounterModel } from './counter';
 import { DepositModel } from './deposit';
-import { LeaseModel } from './lease';
 import { LedgerEntryModel } from './ledger-entry';
 import { MempoolDepositModel } from './mempool-deposit';
 import { ScannedBlockModel } from './scanned-block';
@@ -26,7 +25,6 @@ export * from './click';
 export * from './counter';
 export * from './deposit';
 export * from './errors';
-export * from './lease';
 export * from './ledger-entry';
 export * from './mempool-deposit';
 export * from './scanned-block';
@@ -48,7 +46,6 @@ export const ALL_MODELS = [
   ClickModel,
   CounterModel,
   DepositModel,
-  LeaseModel,
   LedgerEntryModel,
   MempoolDepositModel,
   ScannedBlockModel,
