@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,8 @@ import pino from 'pino';
 import { z } from 'zod';
 import { AddressDeriver, createSigner } from '../../src/chain/hd';
 import { chainProfile, type ChainProfile } from '../../src/config/chains';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig, type Config } from '../../src/config/config';
+import { sessionKeyOf } from '../../src/config/derived-secrets';
 import { AccountModel } from '../../src/db/account';
 import { ClickModel } from '../../src/db/click';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
@@ -191,12 +193,14 @@ export interface ClicksBenchFigures {
 }
 
 interface Seeded {
+  /** Signs and checks the seeded sessions' tokens (the app's key: one config for both). */
+  sessionKey: Uint8Array;
   tokens: string[];
   donorIds: string[];
   thingIds: string[];
 }
 
-async function seed(options: ClicksBenchOptions, deriver: AddressDeriver): Promise<Seeded> {
+async function seed(options: ClicksBenchOptions, deriver: AddressDeriver, sessionKey: Uint8Array): Promise<Seeded> {
   const { log } = options;
   const now = new Date();
   // One real scrypt hash shared by every seeded account: nobody signs in with a password here,
@@ -227,11 +231,11 @@ async function seed(options: ClicksBenchOptions, deriver: AddressDeriver): Promi
 
   const tokens: string[] = [];
   for (let start = 0; start < donorIds.length; start += 50) {
-    const issued = await Promise.all(donorIds.slice(start, start + 50).map((id) => issueSession(id, now, 24 * 60 * 60 * 1000)));
+    const issued = await Promise.all(donorIds.slice(start, start + 50).map((id) => issueSession(sessionKey, id, now, 24 * 60 * 60 * 1000)));
     tokens.push(...issued.map((session) => session.token));
     if (tokens.length % 500 === 0 || tokens.length === donorIds.length) log(`seeding: ${tokens.length}/${donorIds.length} sessions`);
   }
-  return { tokens, donorIds, thingIds: thingIds.map((id) => id.toHexString()) };
+  return { sessionKey, tokens, donorIds, thingIds: thingIds.map((id) => id.toHexString()) };
 }
 
 /** The bench's own route: one small insert, through the same app as the product's routes. */
@@ -251,10 +255,14 @@ function baselineRoute(): Route {
   });
 }
 
-function benchApp(chain: ChainProfile, deriver: AddressDeriver, xpub: string, logLevel: 'info' | 'silent'): Express {
+function benchConfig(chain: ChainProfile, xpub: string): Config {
+  return loadConfig({ NODE_ENV: 'development', CHAIN: chain.name, WALLET_XPUB: xpub, OPERATOR_TOKEN: randomBytes(32).toString('hex') });
+}
+
+function benchApp(config: Config, chain: ChainProfile, deriver: AddressDeriver, logLevel: 'info' | 'silent'): Express {
   const generous = Object.fromEntries(RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000_000, windowMs: 60_000 }])) as RateLimitSettings;
   const deps: AppDeps = {
-    config: loadConfig({ NODE_ENV: 'development', CHAIN: chain.name, WALLET_XPUB: xpub }),
+    config,
     chain,
     deriver,
     clock: () => new Date(),
@@ -293,10 +301,11 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
     const xpub = createSigner(chain, { mnemonic: MNEMONIC }).accountXpub();
     const deriver = new AddressDeriver(chain, xpub);
     const seedStarted = Date.now();
-    const seeded = await seed(options, deriver);
+    const config = benchConfig(chain, xpub);
+    const seeded = await seed(options, deriver, sessionKeyOf(config));
     const seedMs = Date.now() - seedStarted;
 
-    const url = await listen(benchApp(chain, deriver, xpub, 'info'), servers);
+    const url = await listen(benchApp(config, chain, deriver, 'info'), servers);
     log(`app listening on ${url}; ${options.connections} connections, ${options.seconds} s per run (after ${WARMUP_SECONDS} s of warm-up)`);
     const flattrTarget: Target = { kind: 'flattr', tokens: seeded.tokens, thingIds: seeded.thingIds };
     const baselineTarget: Target = { kind: 'fixed', method: 'POST', path: BASELINE_PATH };
@@ -316,7 +325,7 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
     if (options.profile) {
       log(`profile: each step alone, ${options.connections} at a time, ${PROFILE_STEP_SECONDS} s each`);
       profile = await profileSteps(seeded, url, flattrRun.nextPair, options.connections);
-      const quietUrl = await listen(benchApp(chain, deriver, xpub, 'silent'), servers);
+      const quietUrl = await listen(benchApp(config, chain, deriver, 'silent'), servers);
       for (const [name, at] of [['GET /healthz (no database), request log on', url], ['GET /healthz (no database), request log off', quietUrl]] as const) {
         const figures = await run({ kind: 'fixed', method: 'GET', path: '/healthz' }, PROFILE_STEP_SECONDS, 0, at);
         profile.push(`${name.padEnd(48)} ${figures.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${figures.p50Ms} ms`);
@@ -416,7 +425,7 @@ async function profileSteps(seeded: Seeded, url: string, firstPair: number, conc
   ];
   const paramsSchema = z.strictObject({ id: objectId });
   lines.push(await timeStep('validation (params schema, in process)', 1, async () => paramsSchema.parse({ id: any(thingIds) })));
-  lines.push(await timeStep('auth: accountIdForToken (session lookup)', concurrency, () => accountIdForToken(any(tokens), new Date())));
+  lines.push(await timeStep('auth: accountIdForToken (signed token)', concurrency, () => accountIdForToken(seeded.sessionKey, any(tokens), new Date())));
   lines.push(await timeStep('thing lookup: findThing (by _id)', concurrency, () => findThing(any(thingIds))));
   lines.push(
     await timeStep('click insert: ClickModel.create', concurrency, async () => {

@@ -9,6 +9,7 @@ import { LedgerEntryModel } from './ledger-entry';
 import { MempoolDepositModel } from './mempool-deposit';
 import { ScannedBlockModel } from './scanned-block';
 import { SessionModel } from './session';
+import { SessionRevocationModel } from './session-revocation';
 import { SettlementModel } from './settlement';
 import { SettlementPlanChunkModel } from './settlement-plan-chunk';
 import { SubscriptionModel } from './subscription';
@@ -29,6 +30,7 @@ export * from './ledger-entry';
 export * from './mempool-deposit';
 export * from './scanned-block';
 export * from './session';
+export * from './session-revocation';
 export * from './settlement';
 export * from './settlement-plan-chunk';
 export * from './subscription';
@@ -50,6 +52,7 @@ export const ALL_MODELS = [
   MempoolDepositModel,
   ScannedBlockModel,
   SessionModel,
+  SessionRevocationModel,
   SettlementModel,
   SettlementPlanChunkModel,
   SubscriptionModel,

@@ -4,10 +4,9 @@ import { baseSchemaOptions, createdAt, requiredObjectId } from './fields';
 const sessionSchema = new Schema(
   {
     /**
-     * SHA-256 (hex) of the session token; the token itself is only ever with the client. It is the
-     * document's key so that the lookup on every authenticated request is a lookup by `_id`: on
-     * FerretDB 1.x only a filter that is exactly `{ _id: value }` is pushed down to the backend,
-     * any other filter reads and decodes every session. On MongoDB either is one index probe.
+     * SHA-256 (hex) of the session token; the token itself is only ever with the client. Requests
+     * do not read this collection (tokens are signed, see src/services/session-token.ts); it is
+     * the record of the sessions issued, and revocations use the same key.
      */
     _id: { type: String, required: true },
     /** The same hash again, for readers that look sessions up by field name (tests, tools). */

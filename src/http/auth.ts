@@ -42,6 +42,8 @@ export function operatorTokenMatches(given: string, configured: Secret | undefin
 
 export interface AuthDeps {
   operatorToken: Secret | undefined;
+  /** Verifies session tokens (derived from OPERATOR_TOKEN). */
+  sessionKey: Uint8Array;
   clock: () => Date;
 }
 
@@ -54,7 +56,7 @@ export function authenticate(mode: AuthMode, deps: AuthDeps): RequestHandler {
     if (presented.kind === 'missing') {
       return next(mode === 'optional' ? undefined : new KibbleError('unauthorized', MISSING_MESSAGE));
     }
-    const accountId = presented.kind === 'token' ? await accountIdForToken(presented.token, deps.clock()) : undefined;
+    const accountId = presented.kind === 'token' ? await accountIdForToken(deps.sessionKey, presented.token, deps.clock()) : undefined;
     if (accountId === undefined || presented.kind !== 'token') return next(new KibbleError('unauthorized', INVALID_MESSAGE));
     res.locals[ACCOUNT_ID_LOCAL] = accountId;
     res.locals[SESSION_TOKEN_LOCAL] = presented.token;

@@ -1,4 +1,5 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
+import { sessionKeyOf } from '../config/derived-secrets';
 import { authenticate, SESSION_TOKEN_LOCAL } from './auth';
 import type { AppDeps } from './deps';
 import { ROUTE_TEMPLATE_LOCAL } from './metrics';
@@ -13,7 +14,7 @@ import type { Reply, Route } from './route';
  * can then count per account), then validation and the handler.
  */
 export function mountRoutes(app: Express, routes: readonly Route[], deps: AppDeps, limiters: Record<RateLimitBucket, RequestHandler>): void {
-  const auth = { operatorToken: deps.config.operatorToken, clock: deps.clock };
+  const auth = { operatorToken: deps.config.operatorToken, sessionKey: sessionKeyOf(deps.config), clock: deps.clock };
   for (const route of routes) {
     const steps: RequestHandler[] = [recordTemplate(route.path), authenticate(route.auth, auth)];
     if (route.rateLimit !== undefined) steps.push(limiters[route.rateLimit]);

@@ -1,3 +1,4 @@
+import { sessionKeyOf } from '../../config/derived-secrets';
 import { isKibbleError } from '../../errors';
 import { checkCredentials, createAccount } from '../../services/accounts';
 import { issueSession, revokeSession } from '../../services/sessions';
@@ -57,7 +58,7 @@ export const authPages: PageRoute[] = [
     path: '/signout',
     handler: async (ctx) => {
       const token = sessionTokenOf(ctx.req);
-      if (token !== undefined) await revokeSession(token);
+      if (token !== undefined) await revokeSession(sessionKeyOf(ctx.deps.config), token);
       clearSessionCookie(ctx.res, ctx.deps.config);
       return { redirect: '/' };
     },
@@ -70,7 +71,7 @@ function nextOf(ctx: PageContext): string {
 }
 
 async function startSession(ctx: PageContext, accountId: string): Promise<PageResult> {
-  const session = await issueSession(accountId, ctx.now, ctx.deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+  const session = await issueSession(sessionKeyOf(ctx.deps.config), accountId, ctx.now, ctx.deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
   setSessionCookie(ctx.res, ctx.deps.config, session.token, session.expiresAt, ctx.now);
   return { redirect: nextOf(ctx) };
 }

@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../../config/config';
+import { derivedSecret } from '../../config/derived-secrets';
 import { cookieOptions, OPERATOR_COOKIE, sessionTokenOf } from './web-session';
 
 export const CSRF_FIELD = '_csrf';
@@ -19,8 +19,7 @@ export interface Csrf {
  * instance behind a load balancer: it is derived from OPERATOR_TOKEN (required in production).
  */
 export function createCsrf(config: Config): Csrf {
-  const operatorToken = config.operatorToken?.reveal();
-  const secret = operatorToken === undefined ? randomBytes(32).toString('hex') : createHmac('sha256', operatorToken).update('kibble csrf').digest('hex');
+  const secret = derivedSecret(config.operatorToken, 'csrf').toString('hex');
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => secret,
     getSessionIdentifier: (req) => `${sessionTokenOf(req) ?? ''}|${typeof req.cookies?.[OPERATOR_COOKIE] === 'string' ? 'operator' : ''}`,

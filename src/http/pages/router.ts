@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import { sessionKeyOf } from '../../config/derived-secrets';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import type { AppDeps } from '../deps';
 import { html } from '../html';
@@ -25,6 +26,7 @@ const FORM_LIMIT = '16kb';
 export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = ALL_PAGES): Router {
   const router = express.Router();
   const csrf = createCsrf(deps.config);
+  const sessionKey = sessionKeyOf(deps.config);
   router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
   router.use(cookieParser());
   router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 50 }));
@@ -37,7 +39,7 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
         res,
         deps,
         now,
-        accountId: await signedInAccount(req, now),
+        accountId: await signedInAccount(req, sessionKey, now),
         operator: isOperator(req, deps.config),
         csrfToken: csrf.tokenFor(req, res),
         form: formOf(req.body),

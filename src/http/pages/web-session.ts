@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import type { Config } from '../../config/config';
+import { derivedSecret } from '../../config/derived-secrets';
 import { accountIdForToken } from '../../services/sessions';
 
 /**
@@ -26,9 +27,9 @@ export function sessionTokenOf(req: Request): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export async function signedInAccount(req: Request, now: Date): Promise<string | undefined> {
+export async function signedInAccount(req: Request, sessionKey: Uint8Array, now: Date): Promise<string | undefined> {
   const token = sessionTokenOf(req);
-  return token === undefined ? undefined : accountIdForToken(token, now);
+  return token === undefined ? undefined : accountIdForToken(sessionKey, token, now);
 }
 
 export function setSessionCookie(res: Response, config: Config, token: string, expiresAt: Date, now: Date): void {
@@ -41,8 +42,7 @@ export function clearSessionCookie(res: Response, config: Config): void {
 
 /** The operator cookie's value: proves the token was presented without storing it in the browser. */
 export function operatorCookieValue(config: Config): string | undefined {
-  const token = config.operatorToken?.reveal();
-  return token === undefined ? undefined : createHmac('sha256', token).update('kibble operator web session').digest('base64url');
+  return config.operatorToken === undefined ? undefined : derivedSecret(config.operatorToken, 'operator-cookie').toString('base64url');
 }
 
 export function isOperator(req: Request, config: Config): boolean {

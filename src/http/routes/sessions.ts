@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionKeyOf } from '../../config/derived-secrets';
 import { checkCredentials, PASSWORD_MAX_LENGTH } from '../../services/accounts';
 import { issueSession, revokeSession } from '../../services/sessions';
 import { DEFAULT_SESSION_TTL_MS } from '../deps';
@@ -23,7 +24,7 @@ export const sessionRoutes: Route[] = [
     },
     handler: async ({ body, deps, now }) => {
       const accountId = await checkCredentials(body.handle, body.password, deps.passwordHashing);
-      const session = await issueSession(accountId, now, deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+      const session = await issueSession(sessionKeyOf(deps.config), accountId, now, deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
       return { status: 200, body: { token: session.token, expiresAt: session.expiresAt.toISOString() } };
     },
   }),
@@ -34,8 +35,8 @@ export const sessionRoutes: Route[] = [
     tags: ['sessions'],
     auth: 'account',
     responses: { 204: { description: 'revoked; the token no longer works' } },
-    handler: async ({ sessionToken }) => {
-      if (sessionToken !== undefined) await revokeSession(sessionToken);
+    handler: async ({ sessionToken, deps }) => {
+      if (sessionToken !== undefined) await revokeSession(sessionKeyOf(deps.config), sessionToken);
       return { status: 204 };
     },
   }),

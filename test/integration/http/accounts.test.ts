@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AccountModel } from '../../../src/db/account';
 import { WalletAddressModel } from '../../../src/db/wallet-address';
+import { SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_PASSWORD, uniqueHandle } from '../../support/http';
 
@@ -15,7 +16,7 @@ describe('POST /api/v1/accounts', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown, handle, token: expect.any(String) as unknown });
     const { id, token } = res.body as { id: string; token: string };
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(new RegExp(`^[A-Za-z0-9_-]{${SESSION_TOKEN_CHARS}}$`));
 
     const account = await AccountModel.findById(id).lean();
     expect(account?.handle).toBe(handle);

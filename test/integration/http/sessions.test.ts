@@ -2,8 +2,9 @@ import request from 'supertest';
 import { SessionModel } from '../../../src/db/session';
 import { DEFAULT_SESSION_TTL_MS } from '../../../src/http/deps';
 import { hashToken } from '../../../src/services/sessions';
+import { SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
 import { useTestDatabase } from '../../support/database';
-import { bearer, createTestApp, expectError, TEST_PASSWORD, uniqueHandle } from '../../support/http';
+import { bearer, createTestApp, expectError, TEST_PASSWORD, testConfig, uniqueHandle } from '../../support/http';
 
 describe('sessions', () => {
   useTestDatabase();
@@ -19,7 +20,7 @@ describe('sessions', () => {
         expect(res.status).toBe(200);
         const body = res.body as { token: string; expiresAt: string };
         expect(Object.keys(body).sort()).toEqual(['expiresAt', 'token']);
-        expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(body.token).toMatch(new RegExp(`^[A-Za-z0-9_-]{${SESSION_TOKEN_CHARS}}$`));
         expect(new Date(body.expiresAt).getTime()).toBe(t.clock().getTime() + DEFAULT_SESSION_TTL_MS);
         expect(((await me(body.token)).body as { id: string }).id).toBe(alice.id);
       }
@@ -73,7 +74,8 @@ describe('sessions', () => {
     });
 
     it.each([
-      ['an unknown token', bearer('A'.repeat(43))],
+      ['a well-formed token nobody signed', bearer('A'.repeat(SESSION_TOKEN_CHARS))],
+      ['a token of the old random 43-character form', bearer('A'.repeat(43))],
       ['a malformed token', bearer('not-a-token')],
       ['another scheme', 'Basic dXNlcjpwYXNz'],
       ['a bare token', 'A'.repeat(43)],
@@ -81,6 +83,18 @@ describe('sessions', () => {
       ['an injection attempt', bearer('{"$gt":""}')],
     ])('%s is 401', async (_name, header) => {
       expectError(await request(t.app).get('/api/v1/me').set('Authorization', header), 401, 'unauthorized');
+    });
+
+    it('an altered token is 401, and so is one signed by a deployment with another OPERATOR_TOKEN', async () => {
+      const { token } = await t.signUp();
+      const middle = Math.floor(token.length / 2);
+      const altered = token.slice(0, middle) + (token[middle] === 'A' ? 'B' : 'A') + token.slice(middle + 1);
+      expectError(await me(altered), 401, 'unauthorized');
+      const elsewhere = createTestApp({ config: testConfig({ OPERATOR_TOKEN: 'another-deployment-'.padEnd(40, 'x') }) });
+      const theirs = await elsewhere.signUp();
+      expect((await request(elsewhere.app).get('/api/v1/me').set('Authorization', bearer(theirs.token))).status).toBe(200);
+      expectError(await me(theirs.token), 401, 'unauthorized');
+      expectError(await request(elsewhere.app).get('/api/v1/me').set('Authorization', bearer(token)), 401, 'unauthorized');
     });
 
     it('accepts the scheme in any case', async () => {

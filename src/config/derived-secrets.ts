@@ -1,0 +1,30 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Secret } from './secret';
+
+/**
+ * The web secrets every instance behind a load balancer must share, derived from OPERATOR_TOKEN
+ * (required in production) with one labelled HMAC per purpose: no derived key reveals the token
+ * or another purpose's key. Changing OPERATOR_TOKEN therefore also signs everyone out.
+ *
+ * Without an operator token (tests, tools) a random root made once per process stands in: what is
+ * signed with it is valid in this process only.
+ */
+export type SecretPurpose = 'csrf' | 'operator-cookie' | 'session-token';
+
+const LABELS: Record<SecretPurpose, string> = {
+  csrf: 'kibble csrf',
+  'operator-cookie': 'kibble operator web session',
+  'session-token': 'kibble session token v1',
+};
+
+let processRoot: string | undefined;
+
+export function derivedSecret(operatorToken: Secret | undefined, purpose: SecretPurpose): Buffer {
+  const root = operatorToken?.reveal() ?? (processRoot ??= randomBytes(32).toString('hex'));
+  return createHmac('sha256', root).update(LABELS[purpose]).digest();
+}
+
+/** The key that signs and checks session tokens (src/services/session-token.ts). */
+export function sessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
+  return derivedSecret(config.operatorToken, 'session-token');
+}
