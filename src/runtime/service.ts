@@ -4,6 +4,7 @@ import { JsonRpcChainClient } from '../chain/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { SlotLease } from '../jobs/lease';
+import { startHousekeeping } from '../jobs/housekeeping';
 import { startScannerLoop, type RunningLoop } from '../jobs/scanner-loop';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
@@ -23,6 +24,7 @@ export interface RunningKibble {
 }
 
 const SCANNER_LEASE_SLOT_MS = 30_000;
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 /** What `kibble serve` starts, in order; later issues add their parts (settlement cron, pages). */
 export async function startKibble(config: Config, log: Logger): Promise<RunningKibble> {
@@ -30,11 +32,13 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   const filled = embedded.config;
   let scannerLoop: RunningLoop | undefined;
   let settlementJobs: RunningLoop | undefined;
+  let housekeeping: RunningLoop | undefined;
   let server: RunningServer | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
     await settlementJobs?.stop();
     await scannerLoop?.stop();
+    await housekeeping?.stop();
     await disconnectDatabase();
     await embedded.stop();
   };
@@ -55,6 +59,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
     const metrics = createMetrics();
+    housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
@@ -72,6 +77,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `web pages: http://${filled.host}:${server.port}/ (donors and creators; operators at /operator)`,
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
+      'housekeeping: expired sessions and revocations removed every hour',
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel } from '../../../src/db/session';
 import { SessionRevocationModel } from '../../../src/db/session-revocation';
+import { startHousekeeping } from '../../../src/jobs/housekeeping';
+import { createLogger } from '../../../src/log';
 import { SessionRevocations } from '../../../src/services/session-revocations';
 import { accountIdForToken, hashToken, issueSession, removeExpiredSessions, revokeSession } from '../../../src/services/sessions';
 import { useTestDatabase } from '../../support/database';
@@ -88,5 +90,19 @@ describe('sessions across instances', () => {
     expect(await SessionModel.countDocuments({})).toBe(1);
     expect(await accountIdForToken(key, lasting.token, new Date(now.getTime() + 2 * DAY_MS), new SessionRevocations())).toBeUndefined();
     expect(await accountIdForToken(key, lastingTwin.token, new Date(now.getTime() + 2 * DAY_MS))).toBeDefined();
+  });
+});
+
+describe('the housekeeping job', () => {
+  useTestDatabase();
+
+  it('removes expired sessions on its first pass and stops cleanly', async () => {
+    const key = randomBytes(32);
+    const issuedAt = new Date(Date.now() - 2 * DAY_MS);
+    await issueSession(key, new Types.ObjectId().toHexString(), issuedAt, 1000);
+    const alive = await issueSession(key, new Types.ObjectId().toHexString(), new Date(), DAY_MS);
+    const job = startHousekeeping({ intervalMs: 60_000, clock: () => new Date(), log: createLogger('silent') });
+    await job.stop();
+    expect(await SessionModel.find({}, { _id: 1 }).lean()).toEqual([{ _id: hashToken(alive.token) }]);
   });
 });
