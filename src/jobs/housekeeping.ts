@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import { removeExpiredSessions } from '../services/sessions';
-import type { RunningLoop } from './scanner-loop';
+import { repeatEvery, type RunningLoop } from './repeat';
 
 /**
  * Deletes what no reader needs any more: expired sessions and old revocations. Every instance may
@@ -8,31 +8,12 @@ import type { RunningLoop } from './scanner-loop';
  */
 export function startHousekeeping(options: { intervalMs: number; clock: () => Date; log: Logger }): RunningLoop {
   const { log } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-
-  const tick = async (): Promise<void> => {
+  return repeatEvery(options.intervalMs, async () => {
     try {
       const removed = await removeExpiredSessions(options.clock());
       if (removed > 0) log.info({ removed }, 'removed expired sessions and revocations');
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed; retrying at the next interval');
     }
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().finally(schedule);
-    }, options.intervalMs);
-  };
-  current = tick().finally(schedule);
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
-    },
-  };
+  });
 }

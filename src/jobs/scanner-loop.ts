@@ -1,10 +1,7 @@
 import type { Logger } from '../log';
 import type { DepositScanner, ScanReport } from '../services/deposits/scanner';
 import type { SlotLease } from './lease';
-
-export interface RunningLoop {
-  stop(): Promise<void>;
-}
+import { repeatEvery, type RunningLoop } from './repeat';
 
 /**
  * Runs the deposit scanner every `intervalMs` while this instance holds the scanner lease. A pass
@@ -19,10 +16,6 @@ export function startScannerLoop(
   log: Logger,
   onReport?: (report: ScanReport) => void,
 ): RunningLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-
   const tick = async (): Promise<void> => {
     try {
       if (!(await lease.holds())) return;
@@ -36,19 +29,11 @@ export function startScannerLoop(
       log.error({ err: error }, 'deposit scan pass failed; retrying at the next interval');
     }
   };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().finally(schedule);
-    }, intervalMs);
-  };
-  current = tick().finally(schedule);
+  const loop = repeatEvery(intervalMs, tick);
 
   return {
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
+      await loop.stop();
       await lease.release().catch(() => undefined);
     },
   };

@@ -2,7 +2,7 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import { isKibbleError } from '../errors';
 import type { Logger } from '../log';
 import type { SettlementService } from '../services/settlement/service';
-import type { RunningLoop } from './scanner-loop';
+import type { RunningLoop } from './repeat';
 
 export interface SettlementJobOptions {
   /** SETTLEMENT_CRON, read in UTC. */
