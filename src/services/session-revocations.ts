@@ -46,12 +46,6 @@ export class SessionRevocations {
     }
   }
 
-  /** Housekeeping: deletes revocations of tokens expired for a day. Returns how many. */
-  async removeExpired(now: Date): Promise<number> {
-    const result = await SessionRevocationModel.deleteMany({ expiresAt: { $lte: new Date(now.getTime() - FORGET_AFTER_EXPIRY_MS) } });
-    return result.deletedCount;
-  }
-
   private async refreshIfStale(now: Date): Promise<void> {
     if (this.refreshedAt !== undefined && Date.now() - this.refreshedAt < this.options.refreshMs) return;
     this.refreshing ??= this.refresh(now).finally(() => {
@@ -74,4 +68,10 @@ export class SessionRevocations {
     }
     this.refreshedAt = startedAt;
   }
+}
+
+/** Housekeeping: deletes the revocations of tokens expired for a day. Returns how many. */
+export async function removeExpiredRevocations(now: Date): Promise<number> {
+  const result = await SessionRevocationModel.deleteMany({ expiresAt: { $lte: new Date(now.getTime() - FORGET_AFTER_EXPIRY_MS) } });
+  return result.deletedCount;
 }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { SessionModel } from '../db/session';
-import { SessionRevocations } from './session-revocations';
+import { removeExpiredRevocations, SessionRevocations } from './session-revocations';
 import { hashToken, mintSessionToken, readSessionToken } from './session-token';
 
 /**
@@ -50,7 +50,7 @@ export async function revokeSession(key: Uint8Array, token: string, revocations 
 /** Housekeeping for a periodic job (reads never depend on it): expired sessions and revocations. */
 export async function removeExpiredSessions(now: Date): Promise<number> {
   const sessions = await SessionModel.deleteMany({ expiresAt: { $lte: now } });
-  const revoked = await processRevocations.removeExpired(now);
+  const revoked = await removeExpiredRevocations(now);
   return sessions.deletedCount + revoked;
 }
 
