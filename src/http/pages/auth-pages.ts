@@ -1,9 +1,7 @@
-import { sessionKeyOf } from '../../config/derived-secrets';
 import { isKibbleError } from '../../errors';
 import { checkCredentials, createAccount } from '../../services/accounts';
-import { issueSession, revokeSession } from '../../services/sessions';
-import { DEFAULT_SESSION_TTL_MS } from '../deps';
 import { html } from '../html';
+import { issueSessionFor, revokeSessionFor } from '../session-issuing';
 import { csrfInput, field, layout, notice } from './layout';
 import { safeReturnPath, type PageContext, type PageResult, type PageRoute } from './page';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from './web-session';
@@ -58,7 +56,7 @@ export const authPages: PageRoute[] = [
     path: '/signout',
     handler: async (ctx) => {
       const token = sessionTokenOf(ctx.req);
-      if (token !== undefined) await revokeSession(sessionKeyOf(ctx.deps.config), token);
+      if (token !== undefined) await revokeSessionFor(ctx.deps, token);
       clearSessionCookie(ctx.res, ctx.deps.config);
       return { redirect: '/' };
     },
@@ -71,7 +69,7 @@ function nextOf(ctx: PageContext): string {
 }
 
 async function startSession(ctx: PageContext, accountId: string): Promise<PageResult> {
-  const session = await issueSession(sessionKeyOf(ctx.deps.config), accountId, ctx.now, ctx.deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+  const session = await issueSessionFor(ctx.deps, accountId, ctx.now);
   setSessionCookie(ctx.res, ctx.deps.config, session.token, session.expiresAt, ctx.now);
   return { redirect: nextOf(ctx) };
 }

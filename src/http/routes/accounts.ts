@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { sessionKeyOf } from '../../config/derived-secrets';
 import { createAccount, HANDLE_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../services/accounts';
-import { issueSession } from '../../services/sessions';
-import { DEFAULT_SESSION_TTL_MS } from '../deps';
 import { defineRoute, type Route } from '../route';
+import { issueSessionFor } from '../session-issuing';
 import { objectId } from '../schemas';
 
 export const handleSchema = z
@@ -32,7 +30,7 @@ export const accountRoutes: Route[] = [
     },
     handler: async ({ body, deps, now }) => {
       const account = await createAccount(body, { deriver: deps.deriver, ...(deps.passwordHashing && { passwordHashing: deps.passwordHashing }) }, now);
-      const session = await issueSession(sessionKeyOf(deps.config), account.id, now, deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+      const session = await issueSessionFor(deps, account.id, now);
       return { status: 201, body: { id: account.id, handle: account.handle, token: session.token } };
     },
   }),

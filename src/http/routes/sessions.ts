@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { sessionKeyOf } from '../../config/derived-secrets';
 import { checkCredentials, PASSWORD_MAX_LENGTH } from '../../services/accounts';
-import { issueSession, revokeSession } from '../../services/sessions';
-import { DEFAULT_SESSION_TTL_MS } from '../deps';
 import { defineRoute, type Route } from '../route';
+import { issueSessionFor, revokeSessionFor } from '../session-issuing';
 import { isoTimestamp } from '../schemas';
 import { handleSchema } from './accounts';
 
@@ -24,7 +22,7 @@ export const sessionRoutes: Route[] = [
     },
     handler: async ({ body, deps, now }) => {
       const accountId = await checkCredentials(body.handle, body.password, deps.passwordHashing);
-      const session = await issueSession(sessionKeyOf(deps.config), accountId, now, deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+      const session = await issueSessionFor(deps, accountId, now);
       return { status: 200, body: { token: session.token, expiresAt: session.expiresAt.toISOString() } };
     },
   }),
@@ -36,7 +34,7 @@ export const sessionRoutes: Route[] = [
     auth: 'account',
     responses: { 204: { description: 'revoked; the token no longer works' } },
     handler: async ({ sessionToken, deps }) => {
-      if (sessionToken !== undefined) await revokeSession(sessionKeyOf(deps.config), sessionToken);
+      if (sessionToken !== undefined) await revokeSessionFor(deps, sessionToken);
       return { status: 204 };
     },
   }),
