@@ -15,7 +15,7 @@ export class SlotLease {
     readonly name: string,
     readonly holder: string,
     readonly slotMs: number,
-    private readonly clock: () => Date,
+    readonly clock: () => Date,
   ) {
     this.#renewAheadMs = Math.floor(slotMs / 3);
   }
@@ -28,6 +28,12 @@ export class SlotLease {
     if (current !== this.holder) return false;
     if (now >= (slot + 1) * this.slotMs - this.#renewAheadMs) await this.#holderOf(slot + 1);
     return true;
+  }
+
+  /** Who holds the current slot (undefined when nobody claimed it yet), for messages to operators. */
+  async holderNow(): Promise<string | undefined> {
+    const slot = Math.floor(this.clock().getTime() / this.slotMs);
+    return (await ClaimModel.findById(this.#key(slot)).lean())?.holder ?? undefined;
   }
 
   /** Gives the lease up (on shutdown), so another instance need not wait for the slot to end. */
