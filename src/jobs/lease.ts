@@ -52,3 +52,31 @@ export class SlotLease {
     return `lease:${this.name}:${slot}`;
   }
 }
+
+export interface LeaseWait {
+  /** How long to keep trying, in ms; 0 tries once. */
+  waitMs: number;
+  /** Between tries; default 1 s. */
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** True gives up at once (a signal arrived). */
+  stopRequested?: () => boolean;
+  /** Called once, before the first pause, with the holder then (to tell an operator why nothing happens). */
+  onWaiting?: (heldBy: string | undefined) => void;
+}
+
+/**
+ * Takes the lease, waiting up to `waitMs` for its holder to give it up or let it lapse. Answers
+ * undefined when taken, else who held it at the last try, for the refusal message.
+ */
+export async function waitForLease(lease: SlotLease, wait: LeaseWait): Promise<{ heldBy: string | undefined } | undefined> {
+  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = lease.clock().getTime() + wait.waitMs;
+  for (let tries = 0; ; tries++) {
+    if (await lease.holds()) return undefined;
+    const left = deadline - lease.clock().getTime();
+    if (left <= 0 || wait.stopRequested?.() === true) return { heldBy: await lease.holderNow() };
+    if (tries === 0) wait.onWaiting?.(await lease.holderNow());
+    await sleep(Math.min(left, wait.pollMs ?? 1_000));
+  }
+}

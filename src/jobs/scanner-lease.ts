@@ -1,4 +1,4 @@
-import type { DepositScanner, ScanReport } from '../services/deposits/scanner';
+import type { DepositScanner, ScanOptions, ScanReport } from '../services/deposits/scanner';
 import { SlotLease } from './lease';
 
 /** The one lease every scanning pass runs under: `kibble serve`'s loop and `kibble scan` alike. */
@@ -26,7 +26,7 @@ export class LeasedScanner {
   ) {}
 
   /** One pass; undefined when another instance holds the lease now. */
-  async pass(): Promise<ScanReport | undefined> {
+  async pass(options: Pick<ScanOptions, 'stopRequested'> = {}): Promise<ScanReport | undefined> {
     if (!(await this.lease.holds())) {
       this.#heldAt = undefined;
       return undefined;
@@ -37,7 +37,7 @@ export class LeasedScanner {
     if (this.#heldAt === undefined || now - this.#heldAt > this.lease.slotMs) this.scanner.forgetWalletView('the scanner lease was (re)taken');
     this.#heldAt = now;
     try {
-      return await this.scanner.scanOnce({ stillLeased: () => this.#stillHolds() });
+      return await this.scanner.scanOnce({ ...options, stillLeased: () => this.#stillHolds() });
     } catch (error) {
       this.#heldAt = undefined;
       throw error;

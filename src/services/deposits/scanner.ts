@@ -39,6 +39,8 @@ export interface ScanReport {
   seconds: number;
   /** Lowest fork point a reorg in this pass rolled back to, else null. */
   rolledBackTo: number | null;
+  /** Set when the pass stopped early on request; the next pass resumes from `toHeight`. */
+  interrupted?: true;
 }
 
 export interface ScanOptions {
@@ -47,6 +49,8 @@ export interface ScanOptions {
    * when it answers false the pass stops with a `lease-held` error, writing nothing more.
    */
   stillLeased?: () => Promise<boolean>;
+  /** Asked before each batch too: true ends the pass early (an operator's Ctrl-C), report marked `interrupted`. */
+  stopRequested?: () => boolean;
 }
 
 interface Cursor {
@@ -125,6 +129,10 @@ export class DepositScanner {
     for (;;) {
       if (options.stillLeased !== undefined && !(await options.stillLeased())) {
         throw new KibbleError('lease-held', `the scanner lease was lost during the pass at height ${cursor.height}; it stopped there and the next holder resumes from the stored cursor`);
+      }
+      if (options.stopRequested?.() === true) {
+        report.interrupted = true;
+        break;
       }
       const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
       report.tip = tip;
