@@ -60,7 +60,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
-    const settlement = createSettlementService(filled, rpc, log, { instance, clock });
+    const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
     if (canSign) {

@@ -4,7 +4,7 @@ import type { Config } from '../config/config';
 import { KibbleError } from '../errors';
 import { SlotLease } from '../jobs/lease';
 import type { Logger } from '../log';
-import { SettlementService, type SettlementCheckpoint } from '../services/settlement/service';
+import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/service';
 
 /** A settlement run holds the lease for slots of this length, renewing it between steps. */
 export const SETTLEMENT_LEASE_SLOT_MS = 60_000;
@@ -14,6 +14,7 @@ export interface SettlementWiring {
   instance: string;
   clock?: () => Date;
   checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
+  onSpendRepair?: (repair: SpendRepair) => void;
 }
 
 /** The settlement service as `kibble serve`, the CLI and the admin API run it. */
@@ -37,6 +38,7 @@ export function createSettlementService(config: Config, rpc: ChainRpc, log: Logg
     clock,
     log: log.child({ job: 'settlement' }),
     ...(wiring.checkpoint === undefined ? {} : { checkpoint: wiring.checkpoint }),
+    ...(wiring.onSpendRepair === undefined ? {} : { onSpendRepair: wiring.onSpendRepair }),
   });
 }
 
