@@ -44,6 +44,12 @@ export class LeasedScanner {
     }
   }
 
+  /** Gives the lease up (shutdown, end of a CLI pass); a later pass here counts as a retake. */
+  async release(): Promise<void> {
+    this.#heldAt = undefined;
+    await this.lease.release();
+  }
+
   /** Between batches: asks the database at most a few times per slot (each ask renews ahead). */
   async #stillHolds(): Promise<boolean> {
     const now = this.#now();

@@ -30,7 +30,7 @@ export function startScannerLoop(scanner: LeasedScanner, intervalMs: number, log
   return {
     async stop() {
       await loop.stop();
-      await scanner.lease.release().catch(() => undefined);
+      await scanner.release().catch(() => undefined);
     },
   };
 }
