@@ -54,7 +54,14 @@ export async function findMinedBlock(
   // has thousands of outputs.
   for (let vout = outputs - 1; vout >= Math.max(0, outputs - MAX_OUTPUTS_PROBED); vout--) {
     const out = await rpc.getTxOut(tx.txid, vout, false);
-    if (out !== null && out.confirmations > 0) return blockHolding(rpc, chain, tx.txid, tip - out.confirmations + 1);
+    if (out === null || out.confirmations <= 0) continue;
+    // A block may have come since `tip` was read: try the height from the tip now, then the other.
+    const now = await rpc.getBlockCount();
+    const heights = [...new Set([now - out.confirmations + 1, tip - out.confirmations + 1])];
+    for (const height of heights) {
+      const found = await blockHolding(rpc, chain, tx.txid, height);
+      if (found !== undefined) return found;
+    }
   }
   const since = tx.broadcastAt ? tx.broadcastAt.getTime() / 1000 - BLOCK_TIME_SLACK_SECONDS : undefined;
   for (let height = tip; height >= Math.max(1, tip - MAX_BLOCKS_WALKED + 1); height--) {
