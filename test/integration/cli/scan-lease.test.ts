@@ -26,8 +26,12 @@ describe('kibble scan --once: the scanner lease, and the report after a rollback
   const db = useTestDatabase();
   const node = useRegtestNode();
 
+  let rpc: JsonRpcChainClient;
+  let faucet: RegtestFaucet;
+
   beforeAll(async () => {
-    const faucet = new RegtestFaucet(new JsonRpcChainClient(node.rpcUrl), chain);
+    rpc = new JsonRpcChainClient(node.rpcUrl);
+    faucet = new RegtestFaucet(rpc, chain);
     await faucet.prepare();
     await faucet.mine(3);
   });
@@ -117,9 +121,6 @@ describe('kibble scan --once: the scanner lease, and the report after a rollback
   });
 
   it('reports the heights it ends at after a rollback, and the fork point', async () => {
-    const rpc = new JsonRpcChainClient(node.rpcUrl);
-    const faucet = new RegtestFaucet(rpc, chain);
-    await faucet.prepare();
     const mined = await faucet.mine(3);
     const before = JSON.parse((await kibbleScan(['--json'])).stdout) as ScanReport;
     const top = before.tip;
