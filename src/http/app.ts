@@ -69,7 +69,8 @@ function requestLogger(deps: AppDeps) {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress: unknown }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        // The path only: a query string can carry what a client wrongly put there (a token).
+        url: pathOf(req.url),
         remoteAddress: req.remoteAddress,
         headers: pick(req.headers, LOGGED_REQUEST_HEADERS),
       }),
@@ -79,6 +80,12 @@ function requestLogger(deps: AppDeps) {
       }),
     },
   });
+}
+
+/** `/a/b?x=1` -> `/a/b`. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function pick(headers: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { sessionKeyOf } from '../../config/derived-secrets';
-import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
+import { errorResponse } from '../errors';
 import { html } from '../html';
 import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
@@ -17,8 +18,6 @@ import { isOperator, signedInAccount } from './web-session';
 
 export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
 
-const FORM_LIMIT = '16kb';
-
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, then the page handlers. Errors become
  * an HTML page with the right status (never a stack trace); the JSON API keeps its own errors.
@@ -29,7 +28,7 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
   const sessionKey = sessionKeyOf(deps.config);
   router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
   router.use(cookieParser());
-  router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 50 }));
+  router.use(formBodyParser());
   for (const page of pages) {
     const steps = page.method === 'post' ? [csrf.protect] : [];
     router[page.method](page.path, ...steps, async (req, res) => {
@@ -62,18 +61,16 @@ function formOf(body: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/** The same decision as the API's (errors.ts errorResponse), rendered as a page. */
 function pageErrors(deps: AppDeps): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const csrfFailure = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EBADCSRFTOKEN';
-    const status = csrfFailure ? 403 : isKibbleError(error) ? ERROR_CATALOGUE[error.code].httpStatus : 500;
-    const message = csrfFailure
-      ? 'This form has expired or did not come from kibble. Go back, reload the page and try again.'
-      : isKibbleError(error)
-        ? error.message
-        : 'Something went wrong on our side; it has been logged.';
-    if (status >= 500) deps.logger.error({ err: error, url: req.originalUrl }, 'page failed');
+    // 5xx messages are generic ones from errorResponse: what failed stays in the log.
+    const { status, body, logged } = errorResponse(error);
+    // Method and path only: the query string and the body may carry what was typed into a form.
+    if (logged !== undefined) deps.logger.error({ err: logged, method: req.method, path: req.path }, 'page failed');
     const ctx = { accountId: undefined, operator: false, csrfToken: '' };
-    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
+    res.set('Cache-Control', 'no-store');
+    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${body.error.message}</p><p><a href="/">Back to the start</a></p>`).markup);
   };
 }
