@@ -3,7 +3,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../../config/config';
 import { derivedSecret } from '../../config/derived-secrets';
 import { CSRF_ERROR_CODE } from '../errors';
-import { cookieOptions, OPERATOR_COOKIE, sessionTokenOf } from './web-session';
+import { cookieOptions, operatorTokenOf, sessionTokenOf } from './web-session';
 
 export const CSRF_FIELD = '_csrf';
 
@@ -23,7 +23,7 @@ export function createCsrf(config: Config): Csrf {
   const secret = derivedSecret(config.operatorToken, 'csrf').toString('hex');
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => secret,
-    getSessionIdentifier: (req) => `${sessionTokenOf(req) ?? ''}|${typeof req.cookies?.[OPERATOR_COOKIE] === 'string' ? 'operator' : ''}`,
+    getSessionIdentifier: (req) => `${sessionTokenOf(req) ?? ''}|${operatorTokenOf(req) ?? ''}`,
     cookieName: config.publicUrl.startsWith('https://') ? '__Host-kibble.csrf' : 'kibble_csrf',
     cookieOptions: { ...cookieOptions(config), sameSite: 'strict' },
     getCsrfTokenFromRequest: (req) => {

@@ -13,7 +13,7 @@ export interface PageContext {
   now: Date;
   /** The signed-in donor/creator, from the session cookie. */
   accountId: string | undefined;
-  /** Signed in to the operator pages (OPERATOR_TOKEN presented once, an HMAC cookie since). */
+  /** Signed in to the operator pages (OPERATOR_TOKEN presented once, a revocable operator session cookie since). */
   operator: boolean;
   /** For every form of the page: `<input type="hidden" name="_csrf" value="...">`. */
   csrfToken: string;

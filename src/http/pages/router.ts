@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { sessionKeyOf } from '../../config/derived-secrets';
+import { operatorSessionKeyOf, sessionKeyOf } from '../../config/derived-secrets';
 import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
 import { errorResponse } from '../errors';
@@ -26,6 +26,7 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
   const router = express.Router();
   const csrf = createCsrf(deps.config);
   const sessionKey = sessionKeyOf(deps.config);
+  const operatorKey = operatorSessionKeyOf(deps.config);
   router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
   router.use(cookieParser());
   router.use(formBodyParser());
@@ -39,7 +40,7 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
         deps,
         now,
         accountId: await signedInAccount(req, sessionKey, now),
-        operator: isOperator(req, deps.config),
+        operator: await isOperator(req, operatorKey, now),
         csrfToken: csrf.tokenFor(req, res),
         form: formOf(req.body),
       };
