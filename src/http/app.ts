@@ -44,8 +44,10 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
   app.use(jsonBodyParser());
-  mountRoutes(app, routes, deps, createRateLimiters(deps.rateLimits));
-  if (pages) app.use(createPageRouter(deps));
+  // One set of limiters for the API and the pages: a form and its API route share the counts.
+  const limiters = createRateLimiters(deps.rateLimits, deps.clock);
+  mountRoutes(app, routes, deps, limiters);
+  if (pages) app.use(createPageRouter(deps, limiters));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;

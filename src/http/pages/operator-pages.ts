@@ -208,6 +208,7 @@ export const operatorPages: PageRoute[] = [
   {
     method: 'post',
     path: SIGN_IN,
+    rateLimit: 'sessions',
     handler: async (ctx) => {
       if (!operatorTokenMatches(ctx.form.token ?? '', ctx.deps.config.operatorToken)) {
         return { status: 401, page: signInView(ctx, 'This is not the operator token.') };

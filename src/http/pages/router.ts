@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { operatorSessionKeyOf, sessionKeyOf } from '../../config/derived-secrets';
 import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
 import { errorResponse } from '../errors';
+import { ACCOUNT_ID_LOCAL, type RateLimiters } from '../rate-limit';
 import { html } from '../html';
 import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
@@ -22,25 +23,34 @@ export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...
  * The web pages: cookies, form bodies, CSRF on every POST, then the page handlers. Errors become
  * an HTML page with the right status (never a stack trace); the JSON API keeps its own errors.
  */
-export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = ALL_PAGES): Router {
+export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: readonly PageRoute[] = ALL_PAGES): Router {
   const router = express.Router();
   const csrf = createCsrf(deps.config);
   const sessionKey = sessionKeyOf(deps.config);
   const operatorKey = operatorSessionKeyOf(deps.config);
+  // Who is signed in, before the rate limit: it counts a signed-in visitor per account, as the API does.
+  const identify: RequestHandler = async (req, res, next) => {
+    const now = deps.clock();
+    const accountId = await signedInAccount(req, sessionKey, now);
+    if (accountId !== undefined) res.locals[ACCOUNT_ID_LOCAL] = accountId;
+    res.locals[OPERATOR_LOCAL] = await isOperator(req, operatorKey, now);
+    next();
+  };
   router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
   router.use(cookieParser());
   router.use(formBodyParser());
   for (const page of pages) {
-    const steps = page.method === 'post' ? [csrf.protect] : [];
+    const steps: RequestHandler[] = page.method === 'post' ? [csrf.protect, identify] : [identify];
+    if (page.rateLimit !== undefined) steps.push(limiters[page.rateLimit]);
     router[page.method](page.path, ...steps, async (req, res) => {
-      const now = deps.clock();
+      const accountId: unknown = res.locals[ACCOUNT_ID_LOCAL];
       const ctx: PageContext = {
         req,
         res,
         deps,
-        now,
-        accountId: await signedInAccount(req, sessionKey, now),
-        operator: await isOperator(req, operatorKey, now),
+        now: deps.clock(),
+        accountId: typeof accountId === 'string' ? accountId : undefined,
+        operator: res.locals[OPERATOR_LOCAL] === true,
         csrfToken: csrf.tokenFor(req, res),
         form: formOf(req.body),
       };
@@ -56,6 +66,8 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
   router.use(pageErrors(deps));
   return router;
 }
+
+const OPERATOR_LOCAL = 'operator';
 
 function formOf(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null) return {};
