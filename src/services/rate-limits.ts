@@ -1,12 +1,13 @@
+import { isDuplicateKeyError } from '../db/errors';
 import { RateLimitHitModel } from '../db/rate-limit-hit';
 
 /**
- * Rate-limit counts shared by every instance: fixed windows in the database, one document per
- * counted request (src/db/rate-limit-hit.ts). A request is counted by inserting its hit and then
- * counting the window, so each request's count includes every request counted before it; hence no
- * more than `limit` requests of a window are ever allowed, however many instances count at once.
- * A request that finds the window full already is refused without an insert, so a flood of
- * refused requests does not grow the collection.
+ * Rate-limit counts shared by every instance: fixed windows in the database, where each allowed
+ * request holds one of the window's `limit` numbered slots (src/db/rate-limit-hit.ts). A request
+ * counts the taken slots, then claims the next free one by inserting it (a unique `_id`), moving
+ * up on a duplicate: exactly `limit` requests of a window are allowed, however many instances
+ * count at once, and one is refused only when every slot is taken. A refused request inserts
+ * nothing, so a flood of refused requests does not grow the collection.
  */
 
 export interface RateLimitRuleOf {
@@ -29,10 +30,16 @@ export function windowOf(bucket: string, rule: RateLimitRuleOf, key: string, now
 
 export async function countHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date): Promise<WindowCount> {
   const window = windowOf(bucket, rule, key, now);
-  const before = await RateLimitHitModel.countDocuments({ window: window.id });
-  if (before >= rule.limit) return { hits: before + 1, resetAt: window.endsAt };
-  await RateLimitHitModel.create({ window: window.id, expiresAt: window.endsAt });
-  return { hits: await RateLimitHitModel.countDocuments({ window: window.id }), resetAt: window.endsAt };
+  const taken = await RateLimitHitModel.countDocuments({ window: window.id });
+  for (let slot = taken + 1; slot <= rule.limit; slot++) {
+    try {
+      await RateLimitHitModel.create({ _id: `${window.id}#${slot}`, window: window.id, expiresAt: window.endsAt });
+      return { hits: slot, resetAt: window.endsAt };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  return { hits: rule.limit + 1, resetAt: window.endsAt };
 }
 
 /** The current count of a window, without counting a request. */
@@ -41,9 +48,11 @@ export async function currentHits(bucket: string, rule: RateLimitRuleOf, key: st
   return { hits: await RateLimitHitModel.countDocuments({ window: window.id }), resetAt: window.endsAt };
 }
 
-/** Takes back one counted request of the current window (a request that should not have counted). */
+/** Takes back one counted request of the current window (frees its highest taken slot). */
 export async function uncountHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date): Promise<void> {
-  await RateLimitHitModel.deleteOne({ window: windowOf(bucket, rule, key, now).id });
+  const window = windowOf(bucket, rule, key, now);
+  const taken = await RateLimitHitModel.countDocuments({ window: window.id });
+  if (taken > 0) await RateLimitHitModel.deleteOne({ _id: `${window.id}#${taken}` });
 }
 
 /** Forgets the current window of a key (express-rate-limit's resetKey). */
