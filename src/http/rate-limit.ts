@@ -13,8 +13,8 @@ import { countHit, currentHits, resetWindow, uncountHit } from '../services/rate
  * The counts live in the database (services/rate-limits.ts), so all instances behind a load
  * balancer enforce one limit together. No kept MongoDB store for express-rate-limit fitted (the
  * one maintained, rate-limit-mongo, brings its own mongodb 3.x driver and a TTL index that
- * FerretDB 1.x rejects). Behind a proxy, set `trustProxy` in the deps, or every client shares the
- * proxy's IP.
+ * FerretDB 1.x rejects). Behind a proxy, set TRUST_PROXY (deps.trustProxy), or every client shares
+ * the proxy's IP.
  */
 
 export const RATE_LIMIT_BUCKETS = ['account-creation', 'sessions', 'flattr'] as const;
