@@ -4,15 +4,16 @@ import { RateLimitHitModel } from '../db/rate-limit-hit';
 /**
  * Rate-limit counts shared by every instance: fixed windows in the database, where each allowed
  * request holds one of the window's `limit` numbered slots (src/db/rate-limit-hit.ts). A request
- * counts the taken slots, then claims the next free one by inserting it (a unique `_id`), moving
- * up on a duplicate: exactly `limit` requests of a window are allowed, however many instances
- * count at once, and one is refused only when every slot is taken. A refused request inserts
- * nothing, so a flood of refused requests does not grow the collection.
+ * claims the next slot it believes free by inserting it (a unique `_id`), and on a duplicate
+ * counts the taken slots once and moves up from there: exactly `limit` requests of a window are
+ * allowed, however many instances count at once, and one is refused only when every slot is
+ * taken. A refused request inserts nothing, so a flood of refused requests does not grow the
+ * collection.
  *
  * Counting reads the whole window (on FerretDB, the whole collection), so an instance remembers
- * the last slot it saw taken in each window (SlotHints) and starts after it: one insert per
- * request while it is alone, a count only after a collision, nothing at all for a request it
- * already knows to be over the limit.
+ * the last slot it saw taken in each window (SlotHints) and starts after it (at slot 1 in a
+ * window it has not seen): one insert per request while it is alone, a count only after a
+ * collision, nothing at all for a request it already knows to be over the limit.
  */
 
 export interface RateLimitRuleOf {
@@ -64,9 +65,9 @@ export class SlotHints {
 export async function countHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, hints = new SlotHints()): Promise<WindowCount> {
   const window = windowOf(bucket, rule, key, now);
   const countTaken = () => RateLimitHitModel.countDocuments({ window: window.id });
-  const hint = hints.get(window.id);
-  let counted = hint === undefined;
-  let slot = (hint ?? (await countTaken())) + 1;
+  // Without a hint, slot 1 first: a window's first request (the usual case) then costs one insert.
+  let counted = false;
+  let slot = (hints.get(window.id) ?? 0) + 1;
   while (slot <= rule.limit) {
     try {
       await RateLimitHitModel.create({ _id: `${window.id}#${slot}`, window: window.id, expiresAt: window.endsAt });
