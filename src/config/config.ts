@@ -34,6 +34,9 @@ const urlWithProtocols = (protocols: readonly string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   );
 
+/** An IP address or subnet, or one of express's names for a range. */
+const PROXY_ADDRESS = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/[0-9]{1,3})?)$/;
+
 export const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +44,11 @@ export const ENV_SCHEMA = z.object({
   HOST: optionalText.default('127.0.0.1'),
   PORT: integer(1, 65_535, 3000),
   PUBLIC_URL: urlWithProtocols(['http', 'https']),
+  TRUST_PROXY: optionalText.refine(
+    (value) => value === undefined || /^(true|false|[0-9]{1,2})$/.test(value) || value.split(',').every((item) => PROXY_ADDRESS.test(item.trim())),
+    "must be false, true, a number of proxies (1), or the proxies' addresses, comma-separated (10.0.0.0/8, loopback)",
+  ),
+  ALLOW_HTTP_PUBLIC_URL: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
   MONGODB_URI: urlWithProtocols(['mongodb', 'mongodb+srv']),
   CHAIN: optionalText.pipe(z.enum(CHAIN_NAMES).optional()),
   CHAIN_RPC_URL: urlWithProtocols(['http', 'https']),
@@ -90,6 +98,16 @@ export interface Config {
   port: number;
   /** Origin that embedded buttons and links point to; default http://<HOST>:<PORT>. */
   publicUrl: string;
+  /**
+   * Production accepts a PUBLIC_URL that is not https (ALLOW_HTTP_PUBLIC_URL=true): cookies then
+   * lose Secure and the __Host- prefix. `kibble serve` logs a warning at every start.
+   */
+  allowHttpPublicUrl: boolean;
+  /**
+   * express's `trust proxy`: which proxies in front may name the client's IP (X-Forwarded-For),
+   * which rate limits count by. false: none (the default; every client is the socket's peer).
+   */
+  trustProxy: boolean | number | string;
   /** Absent: the embedded local MongoDB-compatible server (development only). */
   mongodbUri: string | undefined;
   chain: ChainProfile;
@@ -129,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: values.HOST,
     port: values.PORT,
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
+    allowHttpPublicUrl: values.ALLOW_HTTP_PUBLIC_URL,
+    trustProxy: trustProxyOf(values.TRUST_PROXY),
     mongodbUri: values.MONGODB_URI,
     chain,
     chainRpcUrl: secretOf(values.CHAIN_RPC_URL),
@@ -160,6 +180,13 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
     if (token !== undefined && token.length < MIN_OPERATOR_TOKEN_LENGTH) {
       problems.push(`OPERATOR_TOKEN: must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters in production`);
     }
+    // Over http the session cookies travel in clear and lose Secure and the __Host- prefix.
+    if (!(values.PUBLIC_URL ?? '').startsWith('https://') && !values.ALLOW_HTTP_PUBLIC_URL) {
+      problems.push(
+        'PUBLIC_URL: must be an https:// origin when NODE_ENV=production (behind a TLS-ending proxy, give the public https origin; ' +
+          'to run without https anyway, set ALLOW_HTTP_PUBLIC_URL=true)',
+      );
+    }
   }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');
@@ -189,6 +216,12 @@ function configError(problems: string[]): KibbleError {
 
 function issueKey(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(environment)';
+}
+
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^[0-9]+$/.test(value) ? Number(value) : value;
 }
 
 function secretOf(value: string | undefined): Secret | undefined {

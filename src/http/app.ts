@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { jsonBodyParser } from './body';
 import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { httpMetricsMiddleware } from './metrics';
@@ -15,8 +14,8 @@ import { ALL_ROUTES } from './routes';
 /**
  * The express app, built but not listening: `kibble serve` calls `listen`, tests hand it to
  * supertest. Order matters: request timing (deps.metrics) first, so every answer is counted, then
- * headers and request logs (so even a rejected body is logged), the body parser, the routes, then
- * the 404 and the one error middleware.
+ * headers and request logs (so even a rejected body is logged), the routes (each parsing its JSON
+ * body), the pages (parsing forms), then the 404 and the one error middleware.
  */
 /**
  * Strict: the pages load one script and one stylesheet from kibble itself, no inline script or
@@ -43,9 +42,10 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   if (deps.metrics !== undefined) app.use(httpMetricsMiddleware(deps.metrics));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
-  app.use(jsonBodyParser());
-  mountRoutes(app, routes, deps, createRateLimiters(deps.rateLimits));
-  if (pages) app.use(createPageRouter(deps));
+  // One set of limiters for the API and the pages: a form and its API route share the counts.
+  const limiters = createRateLimiters(deps.rateLimits, deps.clock);
+  mountRoutes(app, routes, deps, limiters);
+  if (pages) app.use(createPageRouter(deps, limiters));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
@@ -69,7 +69,8 @@ function requestLogger(deps: AppDeps) {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress: unknown }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        // The path only: a query string can carry what a client wrongly put there (a token).
+        url: pathOf(req.url),
         remoteAddress: req.remoteAddress,
         headers: pick(req.headers, LOGGED_REQUEST_HEADERS),
       }),
@@ -79,6 +80,12 @@ function requestLogger(deps: AppDeps) {
       }),
     },
   });
+}
+
+/** `/a/b?x=1` -> `/a/b`. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function pick(headers: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {
