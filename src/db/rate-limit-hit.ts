@@ -2,18 +2,18 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 import { baseSchemaOptions } from './fields';
 
 /**
- * One allowed request of a rate limit: slot n of a fixed window shared by every instance (see
- * src/services/rate-limits.ts, the only reader and writer). A request takes its slot by inserting
+ * One claimed block of a rate limit: block n of the slots of a fixed window shared by every instance (see
+ * src/services/rate-limits.ts, the only reader and writer). An instance takes a block by inserting
  * it (a claim on the unique `_id`), never by an update: inserts are race-free on every server
  * kibble runs on, while FerretDB 1.x can lose concurrent `$inc`s.
  */
 const rateLimitHitSchema = new Schema(
   {
-    /** `<window>#<n>`, n from 1 to the limit. */
+    /** `<window>#<n>`, n the block index from 0. */
     _id: { type: String, required: true },
     /** `<bucket>:<limit>/<windowMs>|<key>|<window start, ms>`: what the hits of one window share. */
     window: { type: String, required: true },
-    /** The end of the window: after it the slot counts for nothing and housekeeping deletes it. */
+    /** The end of the window: after it the block counts for nothing and housekeeping deletes it. */
     expiresAt: { type: Date, required: true },
   },
   { ...baseSchemaOptions, collection: 'rate_limit_hits' },

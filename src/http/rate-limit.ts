@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Store } from 'express-rate-limit';
 import { KibbleError } from '../errors';
-import { countHit, currentHits, resetWindow, SlotHints, uncountHit } from '../services/rate-limits';
+import { countHit, currentHits, resetWindow, ClaimedBlocks, uncountHit } from '../services/rate-limits';
 
 /**
  * Rate limits per bucket. A route names its bucket (`rateLimit: 'flattr'`); the limiter runs
@@ -55,7 +55,7 @@ export function createRateLimiters(overrides: Partial<RateLimitSettings> = {}, c
 export class DatabaseRateLimitStore implements Store {
   readonly localKeys = false;
   readonly prefix: string;
-  private readonly hints = new SlotHints();
+  private readonly claimed = new ClaimedBlocks();
 
   constructor(
     private readonly bucket: RateLimitBucket,
@@ -66,7 +66,7 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const { hits, resetAt } = await countHit(this.bucket, this.rule, key, this.clock(), this.hints);
+    const { hits, resetAt } = await countHit(this.bucket, this.rule, key, this.clock(), this.claimed);
     return { totalHits: hits, resetTime: resetAt };
   }
 
@@ -76,11 +76,11 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await uncountHit(this.bucket, this.rule, key, this.clock(), this.hints);
+    await uncountHit(this.bucket, this.rule, key, this.clock(), this.claimed);
   }
 
   async resetKey(key: string): Promise<void> {
-    await resetWindow(this.bucket, this.rule, key, this.clock(), this.hints);
+    await resetWindow(this.bucket, this.rule, key, this.clock(), this.claimed);
   }
 }
 

@@ -2,18 +2,20 @@ import { isDuplicateKeyError } from '../db/errors';
 import { RateLimitHitModel } from '../db/rate-limit-hit';
 
 /**
- * Rate-limit counts shared by every instance: fixed windows in the database, where each allowed
- * request holds one of the window's `limit` numbered slots (src/db/rate-limit-hit.ts). A request
- * claims the next slot it believes free by inserting it (a unique `_id`), and on a duplicate
- * counts the taken slots once and moves up from there: exactly `limit` requests of a window are
- * allowed, however many instances count at once, and one is refused only when every slot is
- * taken. A refused request inserts nothing, so a flood of refused requests does not grow the
- * collection.
+ * Rate-limit counts shared by every instance: fixed windows in the database. A window's `limit`
+ * slots are cut into blocks (src/db/rate-limit-hit.ts holds one document per claimed block); an
+ * instance claims the next free block by inserting it (a unique `_id`) and then hands out that
+ * block's slots from memory. So the instances together never allow more than `limit` requests a
+ * window, however many count at once, and a busy key costs one insert per block, not per request.
  *
- * Counting reads the whole window (on FerretDB, the whole collection), so an instance remembers
- * the last slot it saw taken in each window (SlotHints) and starts after it (at slot 1 in a
- * window it has not seen): one insert per request while it is alone, a count only after a
- * collision, nothing at all for a request it already knows to be over the limit.
+ * The price of blocks: slots left unused in another instance's block are not given out, so a
+ * client whose requests are spread unevenly can be refused up to (instances - 1) x (block - 1)
+ * requests early; never late. Blocks are a tenth of the limit (one slot for limits under 20), so
+ * the small limits that guard passwords and sign-ups stay exact.
+ *
+ * Claiming a block starts after the highest block this instance saw taken, and only a collision
+ * costs one count of the window to catch up (on FerretDB, a count reads the whole collection). A
+ * refused request inserts nothing, so a flood of refused requests does not grow the collection.
  */
 
 export interface RateLimitRuleOf {
@@ -28,84 +30,119 @@ export interface WindowCount {
   resetAt: Date;
 }
 
+const BLOCKS_PER_LIMIT = 10;
+
+/** Slots per claimed block: a tenth of the limit, at least one. */
+export function blockSizeFor(limit: number): number {
+  return Math.max(1, Math.floor(limit / BLOCKS_PER_LIMIT));
+}
+
 /** The fixed window `now` falls in. The rule is part of it: changing a limit starts new windows. */
 export function windowOf(bucket: string, rule: RateLimitRuleOf, key: string, now: Date): { id: string; endsAt: Date } {
   const start = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;
   return { id: `${bucket}:${rule.limit}/${rule.windowMs}|${key}|${start}`, endsAt: new Date(start + rule.windowMs) };
 }
 
-/**
- * One instance's memory of the highest slot it saw taken per window: a lower bound of the
- * window's count (slots are only freed by uncountHit and resetWindow, which forget the hint).
- */
-export class SlotHints {
-  private readonly lastTaken = new Map<string, { slot: number; endsAt: number }>();
+/** What one instance holds of a window: its current block's slots, and the highest block it saw taken. */
+interface HeldWindow {
+  /** The first slot of the block this instance holds. */
+  firstSlot: number;
+  /** The next slot this instance may hand out (1-based, across the whole window). */
+  nextSlot: number;
+  /** The last slot of the block this instance holds (nextSlot > lastSlot: nothing left in it). */
+  lastSlot: number;
+  /** Highest block index known to be taken (by anyone). */
+  highestBlock: number;
+  endsAt: number;
+}
+
+/** One instance's claimed blocks, per window; bounded, windows that ended are dropped first. */
+export class ClaimedBlocks {
+  private readonly windows = new Map<string, HeldWindow>();
 
   constructor(private readonly maxWindows = 10_000) {}
 
-  get(windowId: string): number | undefined {
-    return this.lastTaken.get(windowId)?.slot;
+  get(windowId: string): HeldWindow | undefined {
+    return this.windows.get(windowId);
   }
 
-  set(windowId: string, slot: number, endsAt: Date, now: Date): void {
-    if (this.lastTaken.size >= this.maxWindows) this.forgetEnded(now);
-    if (this.lastTaken.size >= this.maxWindows) this.lastTaken.clear();
-    this.lastTaken.set(windowId, { slot, endsAt: endsAt.getTime() });
+  set(windowId: string, held: HeldWindow, now: Date): void {
+    if (!this.windows.has(windowId) && this.windows.size >= this.maxWindows) this.forgetEnded(now);
+    if (!this.windows.has(windowId) && this.windows.size >= this.maxWindows) this.windows.clear();
+    this.windows.set(windowId, held);
   }
 
   forget(windowId: string): void {
-    this.lastTaken.delete(windowId);
+    this.windows.delete(windowId);
   }
 
   private forgetEnded(now: Date): void {
-    for (const [windowId, { endsAt }] of this.lastTaken) if (endsAt <= now.getTime()) this.lastTaken.delete(windowId);
+    for (const [windowId, { endsAt }] of this.windows) if (endsAt <= now.getTime()) this.windows.delete(windowId);
   }
 }
 
-export async function countHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, hints = new SlotHints()): Promise<WindowCount> {
+export async function countHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, claimed = new ClaimedBlocks()): Promise<WindowCount> {
   const window = windowOf(bucket, rule, key, now);
-  const countTaken = () => RateLimitHitModel.countDocuments({ window: window.id });
-  // Without a hint, slot 1 first: a window's first request (the usual case) then costs one insert.
+  const size = blockSizeFor(rule.limit);
+  const blocks = Math.ceil(rule.limit / size);
+  const held = claimed.get(window.id);
+  if (held !== undefined && held.nextSlot <= held.lastSlot) {
+    claimed.set(window.id, { ...held, nextSlot: held.nextSlot + 1 }, now);
+    return { hits: held.nextSlot, resetAt: window.endsAt };
+  }
+
   let counted = false;
-  let slot = (hints.get(window.id) ?? 0) + 1;
-  while (slot <= rule.limit) {
+  let block = (held?.highestBlock ?? -1) + 1;
+  while (block < blocks) {
     try {
-      await RateLimitHitModel.create({ _id: `${window.id}#${slot}`, window: window.id, expiresAt: window.endsAt });
-      hints.set(window.id, Math.max(slot, hints.get(window.id) ?? 0), window.endsAt, now);
-      return { hits: slot, resetAt: window.endsAt };
+      await RateLimitHitModel.create({ _id: `${window.id}#${block}`, window: window.id, expiresAt: window.endsAt });
+      const firstSlot = block * size + 1;
+      const lastSlot = Math.min((block + 1) * size, rule.limit);
+      claimed.set(window.id, { firstSlot, nextSlot: firstSlot + 1, lastSlot, highestBlock: Math.max(block, held?.highestBlock ?? -1), endsAt: window.endsAt.getTime() }, now);
+      return { hits: firstSlot, resetAt: window.endsAt };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      // Another instance (or request) took it: count once to catch up, then step.
-      slot = counted ? slot + 1 : Math.max(slot, await countTaken()) + 1;
+      // Another instance took it: count the taken blocks once to catch up, then step.
+      block = counted ? block + 1 : Math.max(block + 1, await RateLimitHitModel.countDocuments({ window: window.id }));
       counted = true;
     }
   }
-  hints.set(window.id, rule.limit, window.endsAt, now);
+  claimed.set(window.id, { firstSlot: rule.limit + 1, nextSlot: rule.limit + 1, lastSlot: rule.limit, highestBlock: blocks - 1, endsAt: window.endsAt.getTime() }, now);
   return { hits: rule.limit + 1, resetAt: window.endsAt };
 }
 
-/** The current count of a window, without counting a request. */
+/** The current count of a window as the database knows it (every slot of a claimed block counts). */
 export async function currentHits(bucket: string, rule: RateLimitRuleOf, key: string, now: Date): Promise<WindowCount> {
   const window = windowOf(bucket, rule, key, now);
-  return { hits: await RateLimitHitModel.countDocuments({ window: window.id }), resetAt: window.endsAt };
+  const taken = await RateLimitHitModel.countDocuments({ window: window.id });
+  return { hits: Math.min(rule.limit, taken * blockSizeFor(rule.limit)), resetAt: window.endsAt };
 }
 
-/** Takes back one counted request of the current window (frees its highest taken slot). */
-export async function uncountHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, hints?: SlotHints): Promise<void> {
+/**
+ * Takes back one counted request of the current window. With single-slot blocks its block is
+ * deleted; otherwise the slot goes back to this instance's block if it came from it (a slot of an
+ * earlier block stays counted: stricter, never looser).
+ */
+export async function uncountHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, claimed?: ClaimedBlocks): Promise<void> {
   const window = windowOf(bucket, rule, key, now);
-  hints?.forget(window.id);
+  const held = claimed?.get(window.id);
+  if (blockSizeFor(rule.limit) > 1) {
+    if (held !== undefined && held.nextSlot > held.firstSlot) claimed?.set(window.id, { ...held, nextSlot: held.nextSlot - 1 }, now);
+    return;
+  }
+  claimed?.forget(window.id);
   const taken = await RateLimitHitModel.countDocuments({ window: window.id });
-  if (taken > 0) await RateLimitHitModel.deleteOne({ _id: `${window.id}#${taken}` });
+  if (taken > 0) await RateLimitHitModel.deleteOne({ _id: `${window.id}#${taken - 1}` });
 }
 
 /** Forgets the current window of a key (express-rate-limit's resetKey). */
-export async function resetWindow(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, hints?: SlotHints): Promise<void> {
+export async function resetWindow(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, claimed?: ClaimedBlocks): Promise<void> {
   const window = windowOf(bucket, rule, key, now);
-  hints?.forget(window.id);
+  claimed?.forget(window.id);
   await RateLimitHitModel.deleteMany({ window: window.id });
 }
 
-/** Housekeeping: deletes the hits of windows that have ended. Returns how many. */
+/** Housekeeping: deletes the claimed blocks of windows that have ended. Returns how many. */
 export async function removeExpiredRateLimitHits(now: Date): Promise<number> {
   const result = await RateLimitHitModel.deleteMany({ expiresAt: { $lte: now } });
   return result.deletedCount;

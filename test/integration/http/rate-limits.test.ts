@@ -50,6 +50,25 @@ describe('rate limits shared through the database', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429]);
   });
 
+  it('claims slots in blocks for large limits: never more than the limit across instances, at most a block short each', async () => {
+    // limit 40: blocks of 4 slots. One instance takes 30 requests, the other 20, interleaved.
+    const rules: Partial<RateLimitSettings> = { sessions: { limit: 40, windowMs: 60_000 } };
+    const instances = [createTestApp({ rateLimits: rules }), createTestApp({ rateLimits: rules })] as const;
+    for (const instance of instances) instance.clock.advance(20 * 60_000); // a window no other test used
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const which = i % 5 < 3 ? 0 : 1;
+      const res = await request(instances[which].app).post('/api/v1/sessions').send({ handle: 'nobody', password: `guess number ${i}` });
+      statuses.push(res.status);
+    }
+    const counts = statusCounts(statuses);
+    expect(counts[401]).toBeLessThanOrEqual(40);
+    expect(counts[401]).toBeGreaterThanOrEqual(40 - 3); // the other instance's unused block rest, at most
+    expect((counts[401] ?? 0) + (counts[429] ?? 0)).toBe(50);
+    // One insert per block, not per request.
+    expect(await RateLimitHitModel.countDocuments({ window: { $regex: '^sessions:40/' } })).toBe(10);
+  });
+
   it('counts a page form in the bucket of its API route, on any instance', async () => {
     const rules: Partial<RateLimitSettings> = { 'account-creation': { limit: 3, windowMs: 60_000 } };
     const [api, pages] = [createTestApp({ rateLimits: rules }), createTestApp({ rateLimits: rules })];
@@ -97,7 +116,8 @@ describe('rate limits shared through the database', () => {
   });
 
   it('housekeeping deletes the hits of ended windows only', async () => {
-    const t = createTestApp({ rateLimits: { sessions: { limit: 100, windowMs: 60_000 } } });
+    // A limit under 20: one slot per block, so each counted request is one stored block.
+    const t = createTestApp({ rateLimits: { sessions: { limit: 15, windowMs: 60_000 } } });
     const attempt = () => request(t.app).post('/api/v1/sessions').send({ handle: 'nobody', password: 'wrong password' });
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
     t.clock.advance(60_000);
