@@ -56,7 +56,6 @@ describeEachNode('npx kibble scan --once', (kind) => {
     expect(second).toMatchObject({ fromHeight: tip, toHeight: tip, blocks: 0, credited: 0 });
     expect(await accountBalance(donorAccount(donorId))).toBe(3n * COIN);
   });
-
 });
 
 describe('npx kibble scan --once without configuration', () => {
