@@ -53,6 +53,18 @@ describeEachNode('regtest node', (kind) => {
     const payout = coinbase?.outputs.find((output) => Buffer.from(output.script).toString('hex') === P2PKH_SCRIPT);
     expect(payout?.value).toBe(FACTS[kind].subsidy);
   });
+
+  it("counts re-sending a transaction the node has (mempool, then block) as sent, with the node's real answers", async () => {
+    const client = new JsonRpcChainClient(node.rpcUrl);
+    const faucet = new RegtestFaucet(client, node.chain);
+    await faucet.prepare(node.chain.coinbaseMaturity + 1);
+    const payment = await faucet.pay([{ address: randomP2pkhKey(node.chain).address, amount: 2n * COIN }]);
+    await expect(client.sendRawTransaction(payment.hex, { txid: payment.txid })).resolves.toBe(payment.txid);
+    await faucet.mine(1);
+    expect(await client.getRawMempool()).toEqual([]);
+    // dogecoind: -27 "transaction already in block chain" (while one of its outputs is unspent)
+    await expect(client.sendRawTransaction(payment.hex)).resolves.toBe(payment.txid);
+  });
 });
 
 describeOnDogecoind('dogecoind with a policy peer', () => {
