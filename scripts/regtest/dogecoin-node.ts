@@ -47,17 +47,20 @@ const PORT_ATTEMPTS = 3;
 const REPO_ROOT = resolve(__dirname, '../..');
 
 /**
- * Where the dogecoind binary is: `DOGECOIND`, else `dogecoind` on PATH, else
- * `<repo>/../shared/dogecoin-core/bin/dogecoind` (CI copies shared/ beside the clone). Undefined
- * when none exists.
+ * Where the dogecoind binary is: `DOGECOIND` when set (only there: an explicit choice is not
+ * second-guessed), else `dogecoind` on PATH, else `<repo>/../shared/dogecoin-core/bin/dogecoind`
+ * (CI copies shared/ beside the clone). Undefined when none exists.
  */
 export function findDogecoind(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.DOGECOIND,
-    ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'dogecoind')),
-    join(REPO_ROOT, '..', 'shared', 'dogecoin-core', 'bin', 'dogecoind'),
-  ];
-  return candidates.find((path): path is string => path !== undefined && path !== '' && isExecutable(path));
+  const chosen = env.DOGECOIND;
+  const candidates =
+    chosen !== undefined && chosen !== ''
+      ? [chosen]
+      : [
+          ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'dogecoind')),
+          join(REPO_ROOT, '..', 'shared', 'dogecoin-core', 'bin', 'dogecoind'),
+        ];
+  return candidates.find(isExecutable);
 }
 
 function isExecutable(path: string): boolean {

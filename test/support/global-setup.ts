@@ -2,7 +2,8 @@
 // its own database on it (test/support/database.ts). Jest runs this and global-teardown.ts in
 // the same parent process, before the workers start: the workers inherit the env variables.
 // It also looks for dogecoind once (test/support/regtest.ts) and says in one line when its
-// variants are skipped; with CI=true a missing or broken dogecoind fails the run instead.
+// variants are skipped; with CI=true (or KIBBLE_REQUIRE_DOGECOIND=1, which .ci/run sets) a missing
+// or broken dogecoind fails the run instead.
 import { startMongoServer, type MongoServer } from '../../scripts/db/mongo-server';
 import { findDogecoind } from '../../scripts/regtest/dogecoin-node';
 import { TEST_MONGODB_URI_ENV } from './env';
@@ -36,7 +37,9 @@ function checkDogecoind(log: (message: string) => void): void {
     log(`dogecoind: ${binary} (chain-facing tests run on bcoin and on dogecoind)`);
     return;
   }
-  if (process.env.CI === 'true') throw new Error(`CI=true requires dogecoind: ${problem}`);
+  if (process.env.CI === 'true' || process.env.KIBBLE_REQUIRE_DOGECOIND === '1') {
+    throw new Error(`dogecoind is required (CI=true or KIBBLE_REQUIRE_DOGECOIND=1): ${problem}`);
+  }
   process.env[TEST_DOGECOIND_ENV] = '';
-  log(`SKIPPING the dogecoind variants: ${problem}`);
+  log(`SKIPPING the dogecoind variants of the chain-facing tests: ${problem}`);
 }

@@ -58,17 +58,12 @@ export function dogecoindUnavailable(): string | undefined {
 export function dogecoindProblem(): string | undefined {
   const binary = findDogecoind();
   if (binary === undefined) {
-    return (
-      'no dogecoind found: the dogecoind variants of the integration tests are skipped. Enable them with ' +
-      '`sudo bash ../shared/dogecoin-core/install-runtime.sh` (uses ../shared/dogecoin-core/bin), dogecoind on PATH, or DOGECOIND=<path>'
-    );
+    const where = process.env.DOGECOIND ? `DOGECOIND=${process.env.DOGECOIND} is not an executable file` : 'no dogecoind found (DOGECOIND, PATH, ../shared/dogecoin-core/bin)';
+    return `${where}; to enable: put ../shared/dogecoin-core beside the repository and run \`sudo bash ../shared/dogecoin-core/install-runtime.sh\`, or set DOGECOIND=<path>`;
   }
   const problem = dogecoindLoadProblem(binary);
   if (problem === undefined) return undefined;
-  return (
-    `${binary} does not run (${problem}): its runtime libraries are probably missing. ` +
-    'Install them with `sudo bash ../shared/dogecoin-core/install-runtime.sh`; the dogecoind variants are skipped'
-  );
+  return `${binary} does not run (${problem}); its runtime libraries are probably missing: install them with \`sudo bash ../shared/dogecoin-core/install-runtime.sh\``;
 }
 
 function selected(kind: NodeKind): boolean {

@@ -14,6 +14,7 @@ import { allocateDepositAddress } from '../../../src/services/accounts/deposit-a
 import { DepositScanner } from '../../../src/services/deposits/scanner';
 import { accountBalance } from '../../../src/services/ledger';
 import { AUXPOW_VERSION_FLAG, buildAuxPowBlock, DOGECOIN_CHAIN_ID, type AuxPowBlockSpec } from '../../support/auxpow-block';
+import { auditChain } from '../../support/chain-audit';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet, randomP2pkhKey } from '../../support/faucet';
 import { describeOnDogecoind, useRegtestNode } from '../../support/regtest';
@@ -97,6 +98,9 @@ describeOnDogecoind('a merge-mined (AuxPoW) block', () => {
     const output = parsed.transactions[1]?.outputs[vout];
     expect(output?.value).toBe(21n * COIN);
     expect(Buffer.from(output?.script ?? []).equals(Buffer.from(outputScriptFor(chain, address)))).toBe(true);
+
+    // The chain audit (settlement tests, npm run demo) reads it too.
+    expect((await auditChain(rpc, chain)).transactions.get(deposit.txid)?.height).toBe(spec.height);
 
     // The scanner records the deposit from that block, and credits it after the confirmations.
     await scanner.scanOnce();
