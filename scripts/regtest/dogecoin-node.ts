@@ -44,6 +44,8 @@ export const MAINNET_POLICY_FLAGS = [
 ] as const;
 
 const PORT_ATTEMPTS = 3;
+/** What dogecoind prints when a port it was given is taken (P2P, then RPC). */
+const BIND_FAILURE = /Unable to bind|Unable to start HTTP server|Address already in use/i;
 const REPO_ROOT = resolve(__dirname, '../..');
 
 /**
@@ -93,22 +95,24 @@ export async function startDogecoinNode(options: StartDogecoinNodeOptions = {}):
     throw new Error('dogecoind not found: set DOGECOIND, put dogecoind on PATH, or provide ../shared/dogecoin-core/bin');
   }
   const peer = options.policyPeer ? await startDaemon(binary, 'dogecoind-peer', ['-listen=1'], options) : undefined;
+  let main: Daemon | undefined;
   try {
     const extra = peer ? [`-connect=127.0.0.1:${peer.p2pPort}`, '-listen=0'] : ['-listen=0'];
-    const main = await startDaemon(binary, 'dogecoind', extra, options);
+    main = await startDaemon(binary, 'dogecoind', extra, options);
     if (peer) await waitForConnection(main, options.startTimeoutMs ?? 30_000);
+    const started = main;
     return {
-      rpcUrl: main.rpcUrl,
-      rpcPort: main.rpcPort,
-      p2pPort: main.p2pPort,
-      rpc: main.rpc,
+      rpcUrl: started.rpcUrl,
+      rpcPort: started.rpcPort,
+      p2pPort: started.p2pPort,
+      rpc: started.rpc,
       peer,
       async stop() {
-        await Promise.all([main.stop(), peer?.stop()]);
+        await Promise.all([started.stop(), peer?.stop()]);
       },
     };
   } catch (error) {
-    await peer?.stop();
+    await Promise.all([main?.stop(), peer?.stop()]);
     throw error;
   }
 }
@@ -150,19 +154,27 @@ async function startDaemon(binary: string, name: string, extraArgs: readonly str
     const proc = spawnManaged(name, binary, args, { env: { ...process.env, HOME: datadir } });
     const endpoint = rpcEndpoint(rpcPort, p2pPort, user, password);
     try {
-      await waitUntilReady(proc, () => answersRpc(endpoint), {
+      // dogecoind may linger after failing to bind its RPC port (another process then answers
+      // there): stop it at once so that the next attempt takes other ports.
+      const probe = async (): Promise<boolean> => {
+        if (!BIND_FAILURE.test(proc.output())) return endpoint.probe();
+        await proc.stop(2_000);
+        return false;
+      };
+      await waitUntilReady(proc, probe, {
         timeoutMs: options.startTimeoutMs ?? 30_000,
         what: `answer getblockchaininfo on port ${rpcPort}`,
       });
     } catch (error) {
       await proc.stop(2_000);
-      if (attempt < PORT_ATTEMPTS && /Address already in use|Unable to bind|EADDRINUSE/i.test(proc.output())) continue;
+      if (attempt < PORT_ATTEMPTS && BIND_FAILURE.test(proc.output())) continue;
       removeDatadir();
       unregisterCleanup();
       throw error;
     }
+    const { probe: _probe, ...api } = endpoint;
     return {
-      ...endpoint,
+      ...api,
       async stop() {
         await stopDaemon(proc);
         removeDatadir();
@@ -177,35 +189,34 @@ async function stopDaemon(proc: ManagedProcess): Promise<void> {
   await proc.stop(5_000);
 }
 
-function rpcEndpoint(rpcPort: number, p2pPort: number, user: string, password: string): DogecoinRpcEndpoint {
+function rpcEndpoint(rpcPort: number, p2pPort: number, user: string, password: string): DogecoinRpcEndpoint & { probe(): Promise<boolean> } {
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const call = async <T>(method: string, params: readonly unknown[], signal?: AbortSignal): Promise<T> => {
+    const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '1.0', method, params, id: 1 }),
+      signal,
+    });
+    const text = await response.text();
+    let body: { result?: T; error?: { code: number; message: string } | null };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      throw new Error(`${method}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    }
+    if (body.error) throw new Error(`${method}: RPC error ${body.error.code}: ${body.error.message}`);
+    return body.result as T;
+  };
   return {
     rpcUrl: `http://${user}:${password}@127.0.0.1:${rpcPort}/`,
     rpcPort,
     p2pPort,
-    async rpc<T>(method: string, params: readonly unknown[] = []): Promise<T> {
-      const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '1.0', method, params, id: 1 }),
-      });
-      const text = await response.text();
-      let body: { result?: T; error?: { code: number; message: string } | null };
-      try {
-        body = JSON.parse(text) as typeof body;
-      } catch {
-        throw new Error(`${method}: HTTP ${response.status} ${text.slice(0, 200)}`);
-      }
-      if (body.error) throw new Error(`${method}: RPC error ${body.error.code}: ${body.error.message}`);
-      return body.result as T;
-    },
+    rpc: <T>(method: string, params: readonly unknown[] = []) => call<T>(method, params),
+    // -28 "Loading block index..." while warming up: not ready yet. Bounded, in case something
+    // else holds the port and never answers.
+    probe: async () => (await call<{ chain?: string }>('getblockchaininfo', [], AbortSignal.timeout(2_000))).chain === 'regtest',
   };
-}
-
-async function answersRpc(endpoint: DogecoinRpcEndpoint): Promise<boolean> {
-  // -28 "Loading block index..." while warming up: not ready yet
-  const info = await endpoint.rpc<{ chain?: string }>('getblockchaininfo');
-  return info.chain === 'regtest';
 }
 
 async function waitForConnection(node: DogecoinRpcEndpoint, timeoutMs: number): Promise<void> {
