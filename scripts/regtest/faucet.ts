@@ -3,14 +3,16 @@
 //   const { txid, vouts } = await faucet.pay([{ address, amount: 5n * COIN }]); await faucet.mine();
 // It owns a random key, mines to its own P2PKH address and tracks its coins by scanning every block
 // plus its own transactions still in the mempool; a reorg triggers a full rescan. On bcoin,
-// invalidateblock rewinds the chain AND empties the whole mempool: rebroadcast with broadcast(hex).
+// invalidateblock rewinds the chain AND empties the whole mempool: rebroadcast with broadcast(hex);
+// dogecoind returns the orphaned block's transactions to its mempool. Works on both (the profile
+// gives the address versions and the coinbase maturity: bcoin-regtest 100, dogecoin-regtest 60).
 import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory, type ECPairInterface } from 'ecpair';
 import * as ecc from 'tiny-secp256k1';
 import { outputScriptFor, p2pkhAddress } from '../../src/chain/address';
 import { parseBlock, parseTransaction, type ParsedTx } from '../../src/chain/block-parser';
 import type { SigningKey } from '../../src/chain/hd';
-import type { JsonRpcChainClient } from '../../src/chain/rpc-client';
+import { RpcError, type JsonRpcChainClient } from '../../src/chain/rpc-client';
 import { chainProfile, type ChainProfile } from '../../src/config/chains';
 
 const ECPair = ECPairFactory(ecc);
@@ -51,17 +53,24 @@ export interface FaucetBalance {
   unconfirmed: bigint;
 }
 
-/** bcoin's sendrawtransaction answers a txid even when its mempool refuses the transaction. */
+/**
+ * The node did not take a transaction. bcoin's sendrawtransaction answers a txid even when its
+ * mempool refuses the transaction (it then never shows up there); dogecoind answers an RPC error,
+ * whose text is kept in `reason`.
+ */
 export class TransactionNotAcceptedError extends Error {
   constructor(
     readonly txid: string,
     readonly inputs: readonly string[],
     timeoutMs: number,
+    readonly reason?: string,
   ) {
     super(
-      `transaction ${txid} (spending ${inputs.join(', ')}) did not appear in the node's mempool within ` +
-        `${timeoutMs} ms: the node refused it (an input already spent or unknown, an immature coinbase, ` +
-        `too low a fee, or more than ${MAX_UNCONFIRMED_ANCESTORS} unconfirmed ancestors)`,
+      reason === undefined
+        ? `transaction ${txid} (spending ${inputs.join(', ')}) did not appear in the node's mempool within ` +
+            `${timeoutMs} ms: the node refused it (an input already spent or unknown, an immature coinbase, ` +
+            `too low a fee, or more than ${MAX_UNCONFIRMED_ANCESTORS} unconfirmed ancestors)`
+        : `transaction ${txid} (spending ${inputs.join(', ')}) did not appear in the node's mempool: the node refused it: ${reason}`,
     );
     this.name = 'TransactionNotAcceptedError';
   }
@@ -279,7 +288,12 @@ export class RegtestFaucet {
     const tx = parseTransaction(Buffer.from(hex, 'hex'));
     const inputs = tx.inputs.map((input) => outpointKey(input.prevTxid, input.prevVout));
     await this.sync();
-    await this.client.sendRawTransaction(hex, { txid: tx.txid });
+    try {
+      await this.client.sendRawTransaction(hex, { txid: tx.txid });
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      throw new TransactionNotAcceptedError(tx.txid, inputs, 0, `${error.rpcCode}: ${error.rpcMessage}`);
+    }
     const deadline = Date.now() + this.acceptTimeoutMs;
     for (;;) {
       if ((await this.client.getRawMempool()).includes(tx.txid)) break;

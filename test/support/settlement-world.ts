@@ -2,14 +2,16 @@
 // tests: donors with deposit addresses funded on chain (credited by the real scanner), creators
 // with things and payout addresses, and the settlement service. Call in describe scope:
 //
-//   const world = useSettlementWorld();
+//   const world = useSettlementWorld();            // bcoin; or useSettlementWorld('dogecoind')
 //   it('...', async () => { const d = await world.donor(doge(10)); await world.fund(d, doge(50)); ... });
+//
+// On dogecoind the node relays to a policy peer (test/support/regtest.ts): missingAtPeer(world.node, txids).
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { p2pkhAddress } from '../../src/chain/address';
 import { AddressDeriver, createSigner } from '../../src/chain/hd';
 import { JsonRpcChainClient } from '../../src/chain/rpc-client';
-import { chainProfile } from '../../src/config/chains';
+import { chainProfile, type ChainProfile } from '../../src/config/chains';
 import { AccountModel } from '../../src/db/account';
 import { ThingModel } from '../../src/db/thing';
 import { SlotLease } from '../../src/jobs/lease';
@@ -23,8 +25,9 @@ import { WalletAddressModel } from '../../src/db/wallet-address';
 import { auditChain, unspentValueOf } from './chain-audit';
 import { useTestDatabase, type TestDatabase } from './database';
 import { RegtestFaucet } from './faucet';
-import { useRegtestNode, type TestRegtestNode } from './regtest';
+import { useRegtestNode, type NodeKind, type TestRegtestNode } from './regtest';
 
+/** The chain of the default (bcoin) world, which the browser tests use. */
 export const SETTLEMENT_CHAIN = chainProfile('bcoin-regtest');
 export const SETTLEMENT_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 export const MIN_CONFIRMATIONS = 2;
@@ -43,10 +46,14 @@ export interface Creator extends Person {
 export interface SettlementWorld {
   readonly db: TestDatabase;
   readonly node: TestRegtestNode;
+  /** The node's chain profile: bcoin-regtest or dogecoin-regtest. */
+  readonly chain: ChainProfile;
   readonly rpc: JsonRpcChainClient;
   readonly faucet: RegtestFaucet;
   readonly scanner: DepositScanner;
   readonly feeAddress: string;
+  /** A fresh address of this world's chain that nobody holds a key for. */
+  randomAddress(): string;
   service(overrides?: Partial<SettlementDeps> & { leaseHolder?: string }): SettlementService;
   donor(monthlyBudget: bigint): Promise<Donor>;
   creator(options?: { payoutAddress?: string | null }): Promise<Creator>;
@@ -70,20 +77,25 @@ export function settlementDeriver(): AddressDeriver {
 }
 
 /** A fresh address nobody in this test holds a key for: a creator's or the fee wallet's. */
-export function randomAddress(): string {
-  return p2pkhAddress(SETTLEMENT_CHAIN, randomBytes(20));
+export function randomAddress(chain: ChainProfile = SETTLEMENT_CHAIN): string {
+  return p2pkhAddress(chain, randomBytes(20));
 }
 
 /** The settlement service as the tests run it (also in the crash tests' child processes). */
-export function testSettlementService(rpc: JsonRpcChainClient, feeAddress: string, overrides: Partial<SettlementDeps> & { leaseHolder?: string } = {}): SettlementService {
+export function testSettlementService(
+  rpc: JsonRpcChainClient,
+  feeAddress: string,
+  overrides: Partial<SettlementDeps> & { leaseHolder?: string } = {},
+  chain: ChainProfile = SETTLEMENT_CHAIN,
+): SettlementService {
   const { leaseHolder, ...deps } = overrides;
   const clock = deps.clock ?? (() => new Date());
-  const signer = createSigner(SETTLEMENT_CHAIN, { mnemonic: SETTLEMENT_MNEMONIC });
+  const signer = createSigner(chain, { mnemonic: SETTLEMENT_MNEMONIC });
   return new SettlementService({
     rpc,
-    chain: SETTLEMENT_CHAIN,
+    chain,
     settings: { serviceFeeBps: FEE_BPS, minConfirmations: MIN_CONFIRMATIONS, unclaimedMonths: 6, feeAddress },
-    deriver: new AddressDeriver(SETTLEMENT_CHAIN, signer.accountXpub()),
+    deriver: new AddressDeriver(chain, signer.accountXpub()),
     signer: () => signer,
     lease: new SlotLease('settlement', leaseHolder ?? `test-${randomBytes(3).toString('hex')}`, 60_000, clock),
     clock,
@@ -93,12 +105,14 @@ export function testSettlementService(rpc: JsonRpcChainClient, feeAddress: strin
   });
 }
 
-export function useSettlementWorld(): SettlementWorld {
+/** On dogecoind the world's node relays to a policy peer. */
+export function useSettlementWorld(kind: NodeKind = 'bcoin'): SettlementWorld {
   const db = useTestDatabase();
-  const node = useRegtestNode();
-  const signer = createSigner(SETTLEMENT_CHAIN, { mnemonic: SETTLEMENT_MNEMONIC });
-  const deriver = new AddressDeriver(SETTLEMENT_CHAIN, signer.accountXpub());
-  const feeAddress = randomAddress();
+  const node = useRegtestNode(kind, { policyPeer: kind === 'dogecoind' });
+  const chain = node.chain;
+  const signer = createSigner(chain, { mnemonic: SETTLEMENT_MNEMONIC });
+  const deriver = new AddressDeriver(chain, signer.accountXpub());
+  const feeAddress = randomAddress(chain);
   const log = createLogger('silent');
   let rpc: JsonRpcChainClient | undefined;
   let faucet: RegtestFaucet | undefined;
@@ -107,9 +121,9 @@ export function useSettlementWorld(): SettlementWorld {
 
   beforeAll(async () => {
     rpc = new JsonRpcChainClient(node.rpcUrl);
-    faucet = new RegtestFaucet(rpc, SETTLEMENT_CHAIN);
-    await faucet.prepare();
-    scanner = new DepositScanner({ rpc, chain: SETTLEMENT_CHAIN, minConfirmations: MIN_CONFIRMATIONS, log, clock: () => new Date(), startHeight: 0 });
+    faucet = new RegtestFaucet(rpc, chain);
+    await faucet.prepare(chain.coinbaseMaturity + 10);
+    scanner = new DepositScanner({ rpc, chain, minConfirmations: MIN_CONFIRMATIONS, log, clock: () => new Date(), startHeight: 0 });
     await scanner.scanOnce();
   });
 
@@ -130,9 +144,11 @@ export function useSettlementWorld(): SettlementWorld {
     get scanner() {
       return need(scanner);
     },
+    chain,
     feeAddress,
+    randomAddress: () => randomAddress(chain),
     service(overrides = {}) {
-      return testSettlementService(need(rpc), feeAddress, overrides);
+      return testSettlementService(need(rpc), feeAddress, overrides, chain);
     },
     async donor(monthlyBudget) {
       const id = new Types.ObjectId();
@@ -145,7 +161,7 @@ export function useSettlementWorld(): SettlementWorld {
       const id = new Types.ObjectId();
       const { index, address } = await allocateDepositAddress(deriver, id.toHexString(), new Date());
       handles += 1;
-      const payoutAddress = options.payoutAddress === undefined ? randomAddress() : options.payoutAddress;
+      const payoutAddress = options.payoutAddress === undefined ? randomAddress(chain) : options.payoutAddress;
       await AccountModel.create({ _id: id, handle: `creator${handles}`, passwordHash: 'x', depositIndex: index, depositAddress: address, ...(payoutAddress === null ? {} : { payoutAddress }) });
       return { id: id.toHexString(), payoutAddress };
     },
@@ -163,7 +179,7 @@ export function useSettlementWorld(): SettlementWorld {
     },
     async holdings() {
       const wallet = new Set((await WalletAddressModel.find({}, { _id: 1 }).lean()).map((row) => row._id));
-      const audit = await auditChain(need(rpc), SETTLEMENT_CHAIN);
+      const audit = await auditChain(need(rpc), chain);
       const owed = [...(await balancesByPrefix('donor:')).values(), ...(await balancesByPrefix('creator:')).values(), ...(await balancesByPrefix('platform:')).values()];
       return {
         chainUnspent: unspentValueOf(audit, wallet),

@@ -1,16 +1,19 @@
 import { outputScriptFor } from '../../../src/chain/address';
 import { parseBlock, type ParsedBlock } from '../../../src/chain/block-parser';
 import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
-import { chainProfile } from '../../../src/config/chains';
 import { RegtestFaucet, TransactionNotAcceptedError, randomP2pkhKey } from '../../support/faucet';
-import { useRegtestNode } from '../../support/regtest';
+import { describeEachNode, useRegtestNode } from '../../support/regtest';
 
-const profile = chainProfile('bcoin-regtest');
 const COIN = 100_000_000n;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-describe('RegtestFaucet on a bcoin regtest node', () => {
-  const node = useRegtestNode();
+describeEachNode('RegtestFaucet', (kind) => {
+  const node = useRegtestNode(kind);
+  const profile = node.chain;
+  /** Regtest block subsidy before the first halving: bcoin 50, Dogecoin 500,000. */
+  const subsidy = kind === 'bcoin' ? 50n * COIN : 500_000n * COIN;
+  /** Maturity + 10 blocks leave 11 mature coinbase outputs on either node (maturity 100 / 60). */
+  const prepared = profile.coinbaseMaturity + 10;
   let client: JsonRpcChainClient;
   let faucet: RegtestFaucet;
 
@@ -22,13 +25,14 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     faucet = new RegtestFaucet(client, profile, { acceptTimeoutMs: 2_000 });
   });
 
-  it('prepares 110 blocks, of which 11 coinbase outputs are mature', async () => {
-    const hashes = await faucet.prepare();
-    expect(hashes).toHaveLength(110);
-    expect(await client.getBlockCount()).toBe(110);
-    expect(faucet.height).toBe(110);
-    // heights 1..11 are mature for a transaction going into block 111
-    expect(faucet.balance()).toEqual({ spendable: 11n * 50n * COIN, immature: 99n * 50n * COIN, unconfirmed: 0n });
+  it('prepares maturity + 10 blocks, of which 11 coinbase outputs are mature', async () => {
+    const hashes = await faucet.prepare(prepared);
+    expect(hashes).toHaveLength(prepared);
+    expect(await client.getBlockCount()).toBe(prepared);
+    expect(faucet.height).toBe(prepared);
+    // heights 1..11 are mature for a transaction going into the next block
+    const immature = BigInt(prepared - 11) * subsidy;
+    expect(faucet.balance()).toEqual({ spendable: 11n * subsidy, immature, unconfirmed: 0n });
   });
 
   it('pays two fresh addresses in one transaction that a mined block then carries', async () => {
@@ -49,9 +53,9 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     const outputs = tx?.outputs.map((output) => ({ script: hex(output.script), value: output.value }));
     expect(outputs?.[0]).toEqual({ script: hex(outputScriptFor(profile, first.address)), value: 3n * COIN });
     expect(outputs?.[1]).toEqual({ script: hex(outputScriptFor(profile, second.address)), value: 12_345_678n });
-    // the change returns to the faucet: 50 coins minus the payments and 1,000 koinu/byte on 1 input, 3 outputs
+    // the change returns to the faucet: the subsidy minus the payments and 1,000 koinu/byte on 1 input, 3 outputs
     const fee = 1_000n * BigInt(10 + 148 + 3 * 34);
-    expect(outputs?.[2]).toEqual({ script: hex(faucet.script), value: 50n * COIN - 3n * COIN - 12_345_678n - fee });
+    expect(outputs?.[2]).toEqual({ script: hex(faucet.script), value: subsidy - 3n * COIN - 12_345_678n - fee });
     expect(await client.getRawMempool()).toEqual([]);
 
     const out = await client.getTxOut(payment.txid, 1);
@@ -97,12 +101,12 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     // a fresh faucet whose only mature coin is one coinbase: every payment spends the last change
     const chainFaucet = new RegtestFaucet(client, profile, { acceptTimeoutMs: 2_000 });
     await chainFaucet.mine(1);
-    await chainFaucet.mine(99, faucet.address);
-    expect(chainFaucet.balance().spendable).toBe(50n * COIN);
+    await chainFaucet.mine(profile.coinbaseMaturity - 1, faucet.address);
+    expect(chainFaucet.balance().spendable).toBe(subsidy);
     await faucet.sync();
 
     const { address } = randomP2pkhKey(profile);
-    // 25 in a row: the last one has 24 unconfirmed ancestors, as many as bcoin accepts
+    // 25 in a row: the last one has 24 unconfirmed ancestors, as many as bcoin and Core accept
     for (let i = 0; i < 25; i++) await chainFaucet.pay([{ address, amount: COIN / 10n }]);
     expect(await client.getRawMempool()).toHaveLength(25);
     await expect(chainFaucet.pay([{ address, amount: COIN / 10n }])).rejects.toThrow(/ancestor limit.*mine more/);
@@ -119,12 +123,13 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     const sweep = await faucet.spendFrom(service.keyPair, [outpoint], randomP2pkhKey(profile).address);
     expect(await client.getRawMempool()).toEqual(expect.arrayContaining([payment.txid, sweep]));
 
-    // conflicts with `sweep` in the mempool (bcoin has no replace-by-fee by default)
+    // conflicts with `sweep` in the mempool (no replace-by-fee by default on either node)
     const again = faucet.spendFrom(service.keyPair, [outpoint], randomP2pkhKey(profile).address);
     await expect(again).rejects.toThrow(TransactionNotAcceptedError);
     await expect(again).rejects.toThrow(/did not appear in the node's mempool/);
 
-    // spent in a block: bcoin treats the transaction as an orphan, which is not in the mempool either
+    // spent in a block: bcoin treats the transaction as an orphan, which is not in the mempool either;
+    // dogecoind answers "Missing inputs"
     await faucet.mine();
     await expect(
       faucet.spendFrom(service.keyPair, [outpoint], randomP2pkhKey(profile).address),
@@ -149,7 +154,7 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     expect(faucet.balance().unconfirmed).toBe(0n);
   });
 
-  it('follows invalidateblock, which on bcoin rewinds the chain and empties the whole mempool', async () => {
+  it('follows invalidateblock, which rewinds the chain (bcoin empties the mempool, dogecoind refills it)', async () => {
     const first = await faucet.pay([{ address: randomP2pkhKey(profile).address, amount: COIN }]);
     const height = faucet.height;
     const [hash] = await faucet.mine();
@@ -158,10 +163,17 @@ describe('RegtestFaucet on a bcoin regtest node', () => {
     await faucet.sync();
     expect(await client.getBlockCount()).toBe(height);
     expect(faucet.height).toBe(height);
-    // bcoin resets its mempool on a chain reset: neither transaction comes back by itself
-    expect(await client.getRawMempool()).toEqual([]);
-    expect(await client.getTxOut(first.txid, 0)).toBeNull();
-    expect(faucet.balance().unconfirmed).toBe(0n);
+    if (kind === 'bcoin') {
+      // bcoin resets its mempool on a chain reset: neither transaction comes back by itself
+      expect(await client.getRawMempool()).toEqual([]);
+      expect(await client.getTxOut(first.txid, 0)).toBeNull();
+      expect(faucet.balance().unconfirmed).toBe(0n);
+    } else {
+      // dogecoind returns the orphaned block's transactions to its mempool, beside the pending one
+      expect(new Set(await client.getRawMempool())).toEqual(new Set([first.txid, pending.txid]));
+      expect(await client.getTxOut(first.txid, 0)).toMatchObject({ confirmations: 0 });
+      expect(faucet.balance().unconfirmed).toBeGreaterThan(0n);
+    }
 
     // rebroadcast through the faucet so that it tracks them again; further payments still work
     await faucet.broadcast(first.hex);

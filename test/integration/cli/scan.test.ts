@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AddressDeriver, createSigner } from '../../../src/chain/hd';
 import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
-import { chainProfile } from '../../../src/config/chains';
 import { DepositModel } from '../../../src/db/deposit';
 import { COIN } from '../../../src/money/amount';
 import { donorAccount } from '../../../src/money/ledger';
@@ -12,22 +11,22 @@ import type { ScanReport } from '../../../src/services/deposits/scanner';
 import { accountBalance } from '../../../src/services/ledger';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
-import { useRegtestNode } from '../../support/regtest';
+import { describeEachNode, useRegtestNode } from '../../support/regtest';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../../..');
-const chain = chainProfile('bcoin-regtest');
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
-describe('npx kibble scan --once', () => {
+describeEachNode('npx kibble scan --once', (kind) => {
   const db = useTestDatabase();
-  const node = useRegtestNode();
+  const node = useRegtestNode(kind);
+  const chain = node.chain;
 
   async function scanOnce(): Promise<ScanReport> {
     const env = {
       ...process.env,
       MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
-      CHAIN: 'bcoin-regtest',
+      CHAIN: chain.name,
       CHAIN_RPC_URL: node.rpcUrl,
       MIN_CONFIRMATIONS: '2',
       SCAN_START_HEIGHT: '0',
@@ -40,7 +39,7 @@ describe('npx kibble scan --once', () => {
   it('scans to the tip, credits a confirmed deposit, and resumes from its cursor next time', async () => {
     const rpc = new JsonRpcChainClient(node.rpcUrl);
     const faucet = new RegtestFaucet(rpc, chain);
-    await faucet.prepare();
+    await faucet.prepare(chain.coinbaseMaturity + 10);
     const deriver = new AddressDeriver(chain, createSigner(chain, { mnemonic: MNEMONIC }).accountXpub());
     const donorId = '65f000000000000000000001';
     const { address } = await allocateDepositAddress(deriver, donorId, new Date());
@@ -57,7 +56,9 @@ describe('npx kibble scan --once', () => {
     expect(second).toMatchObject({ fromHeight: tip, toHeight: tip, blocks: 0, credited: 0 });
     expect(await accountBalance(donorAccount(donorId))).toBe(3n * COIN);
   });
+});
 
+describe('npx kibble scan --once without configuration', () => {
   it('says what is missing when the database or node is not configured', async () => {
     const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent' };
     const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: { code: number; stderr: string }) => error);

@@ -6,13 +6,19 @@ import { creatorStats } from '../../../src/services/stats';
 import { subscribe } from '../../../src/services/subscriptions';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';
-import { MIN_CONFIRMATIONS, SETTLEMENT_CHAIN, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
+import { describeEachNode, missingAtPeer } from '../../support/regtest';
+import { MIN_CONFIRMATIONS, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 
 const PERIOD = '2026-10';
 const IN_OCTOBER = (day: number) => new Date(Date.UTC(2026, 9, day, 12));
 
-describe('a settled month on the real regtest node and database', () => {
-  const world = useSettlementWorld();
+// The same month on both nodes. On dogecoind v1.14.1 every output below 1 DOGE costs extra fee at
+// peers (its fixed soft-dust threshold; today's nodes use 0.01 DOGE, which kibble follows), so the
+// amounts are chosen to keep every output of the settlement transaction at 1 DOGE or more: the
+// creators get ~4.36 DOGE, the fee address ~1.3 DOGE, the change ~40 DOGE; the dusty creator's
+// 0.006 DOGE is carried, not paid.
+describeEachNode('a settled month on the real regtest node and database', (kind) => {
+  const world = useSettlementWorld(kind);
   let donors: { big: Donor; short: Donor; tiny: Donor };
   let creators: { one: Creator; two: Creator; unclaimed: Creator; dusty: Creator };
   let settlement: Settlement;
@@ -67,6 +73,8 @@ describe('a settled month on the real regtest node and database', () => {
     expect(settlement.state).toBe('broadcast');
     expect(settlement.transactions).toHaveLength(1);
     expect(await world.rpc.getRawMempool()).toContain(settlement.transactions[0]?.txid);
+    // dogecoind's own sendrawtransaction skips the relay-fee rules; its policy peer applies them.
+    if (kind === 'dogecoind') expect(await missingAtPeer(world.node, settlement.transactions.map((tx) => tx.txid))).toEqual([]);
     expect(settlement.summary).toMatchObject({
       donorsCharged: 3,
       clicks: 8,
@@ -91,7 +99,7 @@ describe('a settled month on the real regtest node and database', () => {
   });
 
   it('paid every creator exactly what they earned, read from the chain itself', async () => {
-    const audit = await auditChain(world.rpc, SETTLEMENT_CHAIN);
+    const audit = await auditChain(world.rpc, world.chain);
     const txids = new Set(settlement.transactions.map((tx) => tx.txid));
     const receivedBy = (address: string | null): bigint =>
       [...audit.transactions]

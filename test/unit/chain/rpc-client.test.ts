@@ -187,6 +187,9 @@ describe('JsonRpcChainClient.sendRawTransaction', () => {
     [-27, 'transaction already in block chain'],
     [-26, 'txn-already-known'],
     [-26, '258: txn-already-in-mempool'],
+    // Dogecoin Core 1.14.1 (validation.cpp, REJECT_ALREADY_KNOWN = 0x101)
+    [-26, '257: txn-already-in-mempool'],
+    [-26, '257: txn-already-known'],
     [-25, 'already have transaction'],
   ])('treats %i "%s" as sent, returning the caller\'s txid', async (code, message) => {
     node = await startFakeNode(() => rpcFailure(code, message));
@@ -197,6 +200,11 @@ describe('JsonRpcChainClient.sendRawTransaction', () => {
   it('computes the txid itself when the caller gave none', async () => {
     node = await startFakeNode(() => rpcFailure(-26, 'txn-already-in-mempool'));
     await expect(new JsonRpcChainClient(node.url, FAST).sendRawTransaction(rawHex)).resolves.toBe(tx.getId());
+  });
+
+  it('passes on "bad-txns-inputs-spent": Dogecoin Core 1.14.1 says it for a double spend and for a mined transaction whose outputs are all spent alike', async () => {
+    node = await startFakeNode(() => rpcFailure(-26, '18: bad-txns-inputs-spent'));
+    expect(await caught(new JsonRpcChainClient(node.url, FAST).sendRawTransaction(rawHex))).toMatchObject({ rpcCode: -26 });
   });
 
   it('passes other rejections on, and sends allowhighfees only when asked', async () => {
