@@ -8,7 +8,8 @@ import { createLogger } from '../../../src/log';
 import { flattr } from '../../../src/services/clicks';
 import { DepositScanner, type ScanReport } from '../../../src/services/deposits/scanner';
 import { doge } from '../../support/money';
-import { MIN_CONFIRMATIONS, SETTLEMENT_CHAIN, useSettlementWorld } from '../../support/settlement-world';
+import { describeEachNode } from '../../support/regtest';
+import { MIN_CONFIRMATIONS, useSettlementWorld } from '../../support/settlement-world';
 
 interface Instance {
   leased: LeasedScanner;
@@ -16,8 +17,8 @@ interface Instance {
   reloads: string[];
 }
 
-describe('scanner instances that take the lease in turns', () => {
-  const world = useSettlementWorld();
+describeEachNode('scanner instances that take the lease in turns', (kind) => {
+  const world = useSettlementWorld(kind);
   /** The lease's clock, moved by hand to let a lease lapse; the scanners keep real time. */
   let now = Date.now();
   const leaseClock = () => new Date(now);
@@ -29,7 +30,7 @@ describe('scanner instances that take the lease in turns', () => {
         if (entry.msg === 'scanner reloads its view of the wallet' && entry.reason !== undefined) reloads.push(entry.reason);
       },
     });
-    return new DepositScanner({ rpc: world.rpc, chain: SETTLEMENT_CHAIN, minConfirmations: MIN_CONFIRMATIONS, log, clock: () => new Date() });
+    return new DepositScanner({ rpc: world.rpc, chain: world.chain, minConfirmations: MIN_CONFIRMATIONS, log, clock: () => new Date() });
   }
 
   function instance(holder: string): Instance {

@@ -9,12 +9,13 @@ import { flattr } from '../../../src/services/clicks';
 import { accountBalance, unbalancedJournals } from '../../../src/services/ledger';
 import type { SettlementService } from '../../../src/services/settlement/service';
 import { doge } from '../../support/money';
+import { describeEachNode } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, type Creator, type Donor, useSettlementWorld } from '../../support/settlement-world';
 
 const inMonth = (period: string) => new Date(`${period}-10T12:00:00Z`);
 
-describe('the settlement follower repairs spends the scanner missed', () => {
-  const world = useSettlementWorld();
+describeEachNode('the settlement follower repairs spends the scanner missed', (kind) => {
+  const world = useSettlementWorld(kind);
   let metrics: KibbleMetrics;
   let service: SettlementService;
   let donor: Donor;
