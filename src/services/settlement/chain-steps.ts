@@ -88,15 +88,24 @@ const SIGHTING_PAUSE_MS = 500;
  * Sends a stored signed transaction. The node may already have it ("already known" counts as
  * sent); bcoin answers with the txid even when it drops a transaction, so success is only believed
  * once the transaction shows up in the mempool, in a block the scanner saw, or as an unspent output.
+ * A refusal is checked the same way before it is believed: re-sent after a crash, a transaction
+ * already mined answers like a double spend on Dogecoin Core once its outputs are spent
+ * ("bad-txns-inputs-spent"), and it is in the chain all the same.
  */
 export async function sendStoredTransaction(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'inputs' | 'raw'>): Promise<TransactionSighting> {
-  await rpc.sendRawTransaction(tx.raw, { txid: tx.txid });
+  try {
+    await rpc.sendRawTransaction(tx.raw, { txid: tx.txid });
+  } catch (error) {
+    const sighting = await sightTransaction(rpc, tx);
+    if (sighting.where === 'block' || sighting.where === 'mempool') return sighting;
+    if (await changeOutputOnChain(rpc, tx)) return { where: 'chain' };
+    throw error;
+  }
   let sighting: TransactionSighting = { where: 'nowhere' };
   for (let attempt = 1; attempt <= SIGHTING_ATTEMPTS; attempt++) {
     sighting = await sightTransaction(rpc, tx);
     if (sighting.where === 'block' || sighting.where === 'mempool' || sighting.where === 'conflict') break;
-    // Mined in a block the scanner has not read yet: its first output is on chain.
-    if ((await rpc.getTxOut(tx.txid, 0, false)) !== null) return { where: 'chain' };
+    if (await changeOutputOnChain(rpc, tx)) return { where: 'chain' };
     await new Promise((resolve) => setTimeout(resolve, SIGHTING_PAUSE_MS));
   }
   if (sighting.where === 'conflict') {
@@ -107,4 +116,15 @@ export async function sendStoredTransaction(rpc: ChainRpc, tx: Pick<SettlementTr
     throw new KibbleError('broadcast-rejected', `the node did not take transaction ${tx.txid}: after ${waited} s it is neither in its mempool nor in a block (see the node's log for why)`, { txid: tx.txid });
   }
   return sighting;
+}
+
+/**
+ * Mined in a block the scanner has not read yet: the node knows its last output, the change when
+ * it has one, which stays unspent until this month is confirmed (the next month waits for it);
+ * creators may spend theirs at once.
+ */
+async function changeOutputOnChain(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'raw'>): Promise<boolean> {
+  const outputs = parseTransaction(Buffer.from(tx.raw, 'hex')).outputs.length;
+  const out = await rpc.getTxOut(tx.txid, outputs - 1, false);
+  return out !== null && out.confirmations > 0;
 }
