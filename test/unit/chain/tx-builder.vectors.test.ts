@@ -1,4 +1,4 @@
-import { buildSettlementTransactions, type BuildRequest, type BuildResult, type ChangeSlot } from '../../../src/chain/tx-builder';
+import { buildSettlementTransactions, type BuildRequest, type BuildResult, type ChangeSlot, type PaymentRequest } from '../../../src/chain/tx-builder';
 import { chainProfile, type ChainName, type ChainProfile } from '../../../src/config/chains';
 import { kibbleErrorFrom } from '../../support/errors';
 import { plainJson, readVectors, units } from '../vector-files';
@@ -9,7 +9,6 @@ interface UtxoJson { txid: string; vout: number; amount: string; address: string
 interface RequestJson {
   chain: ChainName;
   maxStandardTxBytes?: number;
-  perByte?: string;
   payments: PaymentJson[];
   feePayingPayment?: PaymentJson;
   /** `repeat: n` stands for n utxos with consecutive vouts and key indexes. */
@@ -26,11 +25,7 @@ const vectors = readVectors<Vectors>('chain/tx-builder.json');
 
 function chainOf(json: RequestJson): ChainProfile {
   const profile = chainProfile(json.chain);
-  return {
-    ...profile,
-    maxStandardTxBytes: json.maxStandardTxBytes ?? profile.maxStandardTxBytes,
-    fee: { ...profile.fee, perByte: json.perByte === undefined ? profile.fee.perByte : units(json.perByte) },
-  };
+  return { ...profile, maxStandardTxBytes: json.maxStandardTxBytes ?? profile.maxStandardTxBytes };
 }
 
 function expandRepeat({ repeat, ...utxo }: UtxoJson & { repeat?: number }): UtxoJson[] {
@@ -39,7 +34,7 @@ function expandRepeat({ repeat, ...utxo }: UtxoJson & { repeat?: number }): Utxo
 
 function buildRequest(overrides: Partial<RequestJson>): BuildRequest {
   const json: RequestJson = { ...vectors.defaults, ...overrides };
-  const payment = (p: PaymentJson) => ({ id: p.id, address: p.address, amount: units(p.amount) });
+  const payment = (p: PaymentJson): PaymentRequest => ({ id: p.id, address: p.address, amount: units(p.amount) });
   return {
     chain: chainOf(json),
     payments: json.payments.map(payment),
