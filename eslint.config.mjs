@@ -59,7 +59,8 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ['bin/**/*.js'],
+    // CommonJS run by node itself: the launcher and the build script.
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' },
