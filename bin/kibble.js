@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the TypeScript sources directly (tsx's CommonJS hook), so `npx kibble` works right
-// after `npm ci` with no build step.
-require('tsx/cjs/api').register();
-const { runCli } = require('../src/cli/main.ts');
+// NODE_ENV=production runs the compiled build in dist/ (refused when missing or older than the
+// sources); otherwise the TypeScript sources run through tsx's CommonJS hook, so `npx kibble`
+// works right after `npm ci` with no build step. See bin/build-stamp.js.
+const { join } = require('node:path');
+const { chooseEntry } = require('./build-stamp');
 
-runCli(process.argv.slice(2)).then(
-  (exitCode) => {
-    process.exitCode = exitCode;
-  },
-  (error) => {
-    process.stderr.write(`kibble: ${error && error.stack ? error.stack : error}\n`);
-    process.exitCode = 70;
-  },
-);
+const entry = chooseEntry(join(__dirname, '..'), process.env.NODE_ENV);
+if (entry.kind === 'refuse') {
+  process.stderr.write(`kibble: ${entry.message}\n`);
+  process.exitCode = 2;
+} else {
+  if (entry.kind === 'compiled') process.setSourceMapsEnabled(true);
+  else require('tsx/cjs/api').register();
+  require(entry.path);
+}

@@ -102,6 +102,7 @@ interface Autocannon {
 
 async function generateLoad(job: LoadJob): Promise<LoadFigures> {
   // No @types/autocannon in the project: the few fields used here are typed above.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped package, typed above
   const autocannon = require('autocannon') as Autocannon;
   const { target } = job;
   let pair = job.firstPair;
@@ -268,8 +269,8 @@ function benchApp(config: Config, chain: ChainProfile, deriver: AddressDeriver, 
     clock: () => new Date(),
     // Request logs at 'info' as in production, written (asynchronously) to /dev/null.
     logger: createLogger(logLevel, pino.destination({ dest: '/dev/null', sync: false })),
-    readiness: async () => ({}),
-    chainTip: async () => 0,
+    readiness: () => Promise.resolve({}),
+    chainTip: () => Promise.resolve(0),
     rateLimits: generous,
   };
   return createApp(deps, [...ALL_ROUTES, baselineRoute()]);
@@ -424,7 +425,7 @@ async function profileSteps(seeded: Seeded, url: string, firstPair: number, conc
     ...(await queriesOf('GET /t/:thingId/button.svg', () => fetch(`${url}/t/${probe.thingId}/button.svg`))),
   ];
   const paramsSchema = z.strictObject({ id: objectId });
-  lines.push(await timeStep('validation (params schema, in process)', 1, async () => paramsSchema.parse({ id: any(thingIds) })));
+  lines.push(await timeStep('validation (params schema, in process)', 1, () => Promise.resolve(paramsSchema.parse({ id: any(thingIds) }))));
   lines.push(await timeStep('auth: accountIdForToken (signed token)', concurrency, () => accountIdForToken(seeded.sessionKey, any(tokens), new Date())));
   lines.push(await timeStep('thing lookup: findThing (by _id)', concurrency, () => findThing(any(thingIds))));
   lines.push(

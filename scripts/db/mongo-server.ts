@@ -46,7 +46,7 @@ export async function startMongoServer(options: StartMongoServerOptions = {}): P
       throw new Error(`MONGODB_URI is set but the server does not answer: ${errorMessage(error)}`);
     });
     log(`using the external MongoDB server from MONGODB_URI`);
-    return { uri: externalUri, kind: 'external', stop: async () => undefined };
+    return { uri: externalUri, kind: 'external', stop: () => Promise.resolve() };
   }
 
   const mongod = findOnPath('mongod');
@@ -174,6 +174,7 @@ function loadMemoryServer(): MemoryServerModule | undefined {
   const name = 'mongodb-memory-server';
   try {
     // a variable name keeps TypeScript from resolving it: optional package, not a dependency
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded only if installed
     return require(name) as MemoryServerModule;
   } catch {
     return undefined;

@@ -5,6 +5,7 @@
 // holds, 1 otherwise (or on any failure), 130 on Ctrl-C.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { inspect } from 'node:util';
 import { JsonRpcChainClient } from '../../src/chain/rpc-client';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/log';
@@ -68,8 +69,7 @@ async function playMonth(progress: Progress, dataDir: string, onStarted: (runnin
   prepareDataDir(dataDir, process.env['DATA_DIR'] !== undefined && process.env['DATA_DIR'] !== '');
 
   progress.step('starting kibble: embedded database, regtest node, development keys, HTTP API');
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of IGNORED_ENV) delete env[key];
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !(IGNORED_ENV as readonly string[]).includes(key)));
   const port = await freePort();
   const config = loadConfig({ ...env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), SCAN_INTERVAL_SECONDS: '1', MIN_CONFIRMATIONS: '1', LOG_LEVEL: 'warn' });
   // Service logs (warnings and errors only) go through the progress display, on stderr.
@@ -215,7 +215,7 @@ async function main(): Promise<number> {
     return 130;
   }
   if (failure !== undefined) {
-    process.stderr.write(`demo failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`);
+    process.stderr.write(`demo failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : inspect(failure)}\n`);
     return 1;
   }
   return ok ? 0 : 1;

@@ -58,8 +58,8 @@ export function spawnManaged(name: string, command: string, args: readonly strin
   const append = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
   };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
 
   let exitInfo: ProcessExit | undefined;
   live.add(child);

@@ -17,7 +17,8 @@ export interface DogecoinRpcEndpoint {
   readonly rpcPort: number;
   readonly p2pPort: number;
   /** A raw JSON-RPC call, throwing on an RPC error. */
-  rpc<T = unknown>(method: string, params?: readonly unknown[]): Promise<T>;
+  // A property, not a method: callers pass it around unbound.
+  rpc: <T = unknown>(method: string, params?: readonly unknown[]) => Promise<T>;
 }
 
 export interface DogecoinNode extends DogecoinRpcEndpoint {
@@ -189,7 +190,7 @@ async function stopDaemon(proc: ManagedProcess): Promise<void> {
   await proc.stop(5_000);
 }
 
-function rpcEndpoint(rpcPort: number, p2pPort: number, user: string, password: string): DogecoinRpcEndpoint & { probe(): Promise<boolean> } {
+function rpcEndpoint(rpcPort: number, p2pPort: number, user: string, password: string): DogecoinRpcEndpoint & { probe: () => Promise<boolean> } {
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const call = async <T>(method: string, params: readonly unknown[], signal?: AbortSignal): Promise<T> => {
     const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {

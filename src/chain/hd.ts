@@ -251,6 +251,8 @@ class HdSigner extends Redacted implements Signer {
   }
 
   keyPairFor(path: KeyPath): SigningKey {
+    // A runtime guard: key paths also come from stored documents, whatever their type says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (path.change !== RECEIVE_CHAIN && path.change !== CHANGE_CHAIN) {
       throw new KibbleError('derivation-index-invalid', `change must be 0 or 1, got ${String(path.change)}`);
     }

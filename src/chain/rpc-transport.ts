@@ -84,7 +84,7 @@ function parseJsonRpcAnswer(text: string): { result?: unknown; error?: unknown }
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed !== null && typeof parsed === 'object' && ('result' in parsed || 'error' in parsed)) {
-      return parsed as { result?: unknown; error?: unknown };
+      return parsed;
     }
   } catch {
     // Not JSON: a proxy page, a half-written answer; the caller decides by HTTP status.

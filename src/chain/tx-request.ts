@@ -112,6 +112,8 @@ export function sortedUtxos(chain: ChainProfile, utxos: readonly SpendableOutput
 }
 
 function checkKeyPath(path: KeyPath, what: string): void {
+  // A runtime guard: the request may come from outside the type system (a stored plan).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   const ok = (path.change === 0 || path.change === 1) &&
     Number.isInteger(path.index) && path.index >= 0 && path.index <= MAX_DERIVATION_INDEX;
   if (!ok) invalid(`${what} has an invalid key path`);

@@ -1,7 +1,8 @@
 /** Where a command writes; the real process streams, or buffers in tests. */
 export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+  // Properties, not methods: commander is handed them unbound.
+  out: (text: string) => void;
+  err: (text: string) => void;
 }
 
 export const processIo: CliIo = {

@@ -31,7 +31,7 @@ export function parseBody(schema: z.ZodType | undefined, body: unknown): unknown
     throw new KibbleError('validation-failed', 'body: this endpoint takes no request body');
   }
   if (!isPlainObject(body)) {
-    const what = body === undefined ? 'missing' : `${describeValue(body)}`;
+    const what = body === undefined ? 'missing' : describeValue(body);
     throw new KibbleError('validation-failed', `body: a JSON object is required (sent with Content-Type: application/json); got ${what}`);
   }
   return parseFields('body', schema, body);

@@ -9,6 +9,7 @@ export function stringifyWithBigints(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${TAG}${item}` : item));
 }
 
-export function parseWithBigints<T>(text: string): T {
-  return JSON.parse(text, (_key, item: unknown) => (typeof item === 'string' && TAGGED.test(item) ? BigInt(item.slice(TAG.length)) : item)) as T;
+/** The value as JSON.parse gives it, tagged strings turned back into bigints: the caller says what it is. */
+export function parseWithBigints(text: string): unknown {
+  return JSON.parse(text, (_key, item: unknown) => (typeof item === 'string' && TAGGED.test(item) ? BigInt(item.slice(TAG.length)) : item));
 }

@@ -35,6 +35,6 @@ export function kibbleErrorFrom(fn: () => unknown): KibbleError {
 
 /** Test names must show invisible characters, or "1\u200b" and "1" look like the same case. */
 export function showInvisible(input: unknown): string {
-  const json = JSON.stringify(input) ?? String(input);
+  const json = (JSON.stringify(input) as string | undefined) ?? String(input); // undefined for a function or undefined
   return json.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }

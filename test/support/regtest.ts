@@ -158,7 +158,7 @@ export async function missingAtPeer(node: TestRegtestNode, txids: readonly strin
     const missing: string[] = [];
     for (const txid of txids) {
       if (mempool.has(txid)) continue;
-      if ((await peer.rpc<unknown>('gettxout', [txid, 0, true])) !== null) continue;
+      if ((await peer.rpc('gettxout', [txid, 0, true])) !== null) continue;
       missing.push(txid);
     }
     if (missing.length === 0 || Date.now() >= deadline) return missing;

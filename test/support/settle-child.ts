@@ -2,7 +2,7 @@
 // itself with SIGKILL (no finally blocks, no cleanup, like a power cut) the moment the service
 // reaches that checkpoint. Run by test/integration/settlement/crash.test.ts through tsx.
 import { JsonRpcChainClient } from '../../src/chain/rpc-client';
-import { chainProfile, type ChainName } from '../../src/config/chains';
+import { chainProfile } from '../../src/config/chains';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
 import type { SettlementCheckpoint } from '../../src/services/settlement/service';
 import { testSettlementService } from './settlement-world';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     checkpoint: (name) => {
       if (name === crashAt) process.kill(process.pid, 'SIGKILL');
     },
-  }, chainProfile(env('SETTLE_CHAIN') as ChainName));
+  }, chainProfile(env('SETTLE_CHAIN')));
   const mode = env('SETTLE_MODE');
   const result = mode === 'follow' ? await service.followConfirmations() : [await service.execute(env('SETTLE_PERIOD'))];
   process.stdout.write(`${JSON.stringify(result.map((settlement) => ({ period: settlement._id, state: settlement.state })))}\n`);

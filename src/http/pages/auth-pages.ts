@@ -11,7 +11,7 @@ export const authPages: PageRoute[] = [
   {
     method: 'get',
     path: '/',
-    handler: async (ctx) => ({
+    handler: (ctx) => ({
       page: layout(
         ctx,
         'Flattr on Dogecoin',
@@ -20,7 +20,7 @@ export const authPages: PageRoute[] = [
       ),
     }),
   },
-  { method: 'get', path: '/signup', handler: async (ctx) => signUpPage(ctx, {}) },
+  { method: 'get', path: '/signup', handler: (ctx) => signUpPage(ctx, {}) },
   {
     method: 'post',
     path: '/signup',
@@ -30,7 +30,7 @@ export const authPages: PageRoute[] = [
       try {
         const { deps, now } = ctx;
         const account = await createAccount({ handle, password }, { deriver: deps.deriver, ...(deps.passwordHashing && { passwordHashing: deps.passwordHashing }) }, now);
-        return startSession(ctx, account.id);
+        return await startSession(ctx, account.id);
       } catch (error) {
         if (!isKibbleError(error)) throw error;
         const onPassword = error.message.startsWith('password');
@@ -38,7 +38,7 @@ export const authPages: PageRoute[] = [
       }
     },
   },
-  { method: 'get', path: '/signin', handler: async (ctx) => signInPage(ctx, {}) },
+  { method: 'get', path: '/signin', handler: (ctx) => signInPage(ctx, {}) },
   {
     method: 'post',
     path: '/signin',
@@ -46,7 +46,7 @@ export const authPages: PageRoute[] = [
     handler: async (ctx) => {
       const { handle = '', password = '' } = ctx.form;
       try {
-        return startSession(ctx, await checkCredentials(handle, password, ctx.deps.passwordHashing));
+        return await startSession(ctx, await checkCredentials(handle, password, ctx.deps.passwordHashing));
       } catch (error) {
         if (!isKibbleError(error, 'unauthorized')) throw error;
         return signInPage(ctx, { handle, error: error.message }, 401);

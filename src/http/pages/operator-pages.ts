@@ -203,7 +203,7 @@ export const operatorPages: PageRoute[] = [
   {
     method: 'get',
     path: SIGN_IN,
-    handler: async (ctx) => (ctx.operator ? { redirect: '/operator' } : { page: signInView(ctx, undefined) }),
+    handler: (ctx) => (ctx.operator ? { redirect: '/operator' } : { page: signInView(ctx, undefined) }),
   },
   {
     method: 'post',

@@ -30,7 +30,7 @@ export interface PageRoute {
   path: string;
   /** The bucket of the API route doing the same thing, whose counts this form shares (rate-limit.ts). */
   rateLimit?: RateLimitBucket;
-  handler(ctx: PageContext): Promise<PageResult>;
+  handler(ctx: PageContext): Promise<PageResult> | PageResult;
 }
 
 /** Where to send someone who must sign in first, coming back to `returnTo` afterwards. */

@@ -22,6 +22,8 @@ export function cookieOptions(config: Config, maxAgeMs?: number): CookieOptions 
 }
 
 export function sessionTokenOf(req: Request): string | undefined {
+  // undefined when cookie-parser did not run, whatever the type says
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   const value: unknown = req.cookies?.[SESSION_COOKIE];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -40,6 +42,8 @@ export function clearSessionCookie(res: Response, config: Config): void {
 }
 
 export function operatorTokenOf(req: Request): string | undefined {
+  // undefined when cookie-parser did not run, whatever the type says
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   const value: unknown = req.cookies?.[OPERATOR_COOKIE];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -31,7 +31,7 @@ export async function writePlanChunks(period: string, stored: StoredPlan, at: Da
 export async function readPlanChunks(period: string, attempt: string, chunks: number): Promise<StoredPlan> {
   const rows = await SettlementPlanChunkModel.find({ period, attempt }).sort({ index: 1 }).lean();
   if (rows.length !== chunks) throw new Error(`stored plan ${period}/${attempt} has ${rows.length} of ${chunks} chunks`);
-  return parseWithBigints<StoredPlan>(rows.map((row) => row.text).join(''));
+  return parseWithBigints(rows.map((row) => row.text).join('')) as StoredPlan;
 }
 
 /** Chunks of attempts that never became the plan (a crash between writing and committing). */

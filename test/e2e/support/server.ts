@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/http/app';
 import type { AppDeps } from '../../../src/http/deps';
-import { RATE_LIMIT_BUCKETS, type RateLimitSettings } from '../../../src/http/rate-limit';
+import { RATE_LIMIT_BUCKETS } from '../../../src/http/rate-limit';
 import { createReadiness, pingDatabase } from '../../../src/http/readiness';
 import { createLogger } from '../../../src/log';
 import { testConfig } from '../../support/http';
@@ -74,7 +74,7 @@ export function useE2eServer(world: SettlementWorld): E2eServer {
       settlement: world.service(),
       // Low scrypt cost, as in test/support/http.ts: sign-ups in a test need not take 100 ms each.
       passwordHashing: { ln: 10, r: 8, p: 1 },
-      rateLimits: Object.fromEntries(RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000, windowMs: 60_000 }])) as RateLimitSettings,
+      rateLimits: Object.fromEntries(RATE_LIMIT_BUCKETS.map((bucket) => [bucket, { limit: 1_000_000, windowMs: 60_000 }])),
       checkResponses: true,
     };
     http.on('request', createApp(deps));

@@ -61,7 +61,7 @@ describeEachNode('npx kibble scan --once', (kind) => {
 describe('npx kibble scan --once without configuration', () => {
   it('says what is missing when the database or node is not configured', async () => {
     const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent' };
-    const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: { code: number; stderr: string }) => error);
+    const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: unknown) => error as { code: number; stderr: string });
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toContain('needs MONGODB_URI and CHAIN_RPC_URL');
   });

@@ -64,7 +64,7 @@ describe('unique indexes make repeated writes fail with E11000', () => {
   it('a ledger journal written twice changes nothing', async () => {
     const journal = [
       { journalId: 'deposit:t:0', account: 'custody', amount: 100n, kind: 'deposit' },
-      { journalId: 'deposit:t:0', account: `donor:${donorId}`, amount: -100n, kind: 'deposit' },
+      { journalId: 'deposit:t:0', account: `donor:${donorId.toHexString()}`, amount: -100n, kind: 'deposit' },
     ];
     await LedgerEntryModel.insertMany(journal);
     await expectDuplicateKey(LedgerEntryModel.insertMany(journal, { ordered: false }));

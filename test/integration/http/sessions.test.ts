@@ -59,7 +59,7 @@ describe('sessions', () => {
       const limited = createTestApp({ rateLimits: { sessions: { limit: 3, windowMs: 60_000 } } });
       const carol = await limited.signUp();
       for (let i = 0; i < 3; i++) {
-        expect((await request(limited.app).post('/api/v1/sessions').send({ handle: carol.handle, password: 'guess number ' + i })).status).toBe(401);
+        expect((await request(limited.app).post('/api/v1/sessions').send({ handle: carol.handle, password: `guess number ${i}` })).status).toBe(401);
       }
       const res = await request(limited.app).post('/api/v1/sessions').send({ handle: carol.handle, password: TEST_PASSWORD });
       expect(expectError(res, 429, 'rate-limited').message).toMatch(/sessions/);

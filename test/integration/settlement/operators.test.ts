@@ -101,9 +101,9 @@ describe('operators: the admin API and `kibble settle`', () => {
     const status = await kibble('settlement-status', '2026-05');
     expect(status.stdout).toMatch(/^Settlement 2026-05: broadcast/);
 
-    const usage = await kibble('settle', '2026-05').catch((error: { code: number; stderr: string }) => error);
+    const usage = await kibble('settle', '2026-05').catch((error: unknown) => error as { code: number; stderr: string });
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringMatching(/choose exactly one of --plan, --execute, --rebroadcast/) });
-    const badPeriod = await kibble('settle', 'May', '--plan').catch((error: { code: number; stderr: string }) => error);
+    const badPeriod = await kibble('settle', 'May', '--plan').catch((error: unknown) => error as { code: number; stderr: string });
     expect(badPeriod).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a UTC month/) });
   });
 });

@@ -22,7 +22,7 @@ function toVector(entry: unknown): CoreVector {
   }
   const addrType = meta.addrType;
   if (addrType !== undefined && addrType !== 'pubkey' && addrType !== 'script') {
-    throw new Error(`unknown addrType ${String(addrType)}`);
+    throw new Error(`unknown addrType ${JSON.stringify(addrType)}`);
   }
   return { text, payloadHex, isPrivkey: meta.isPrivkey === true, isTestnet: meta.isTestnet === true, addrType };
 }

@@ -21,10 +21,6 @@ interface AddressFixture {
 
 const fixture: AddressFixture = vectors;
 
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
 function bytesOf(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }

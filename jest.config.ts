@@ -1,12 +1,12 @@
-// @ts-check
 // Type errors fail `npm test` through `tsc --noEmit`; jest only transpiles (fast, per file).
-/** @type {import('jest').Config['transform']} */
-const transform = {
+// jest 29 reads a TypeScript config through ts-node (a devDependency for that alone).
+import type { Config } from 'jest';
+
+const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 };
 
-/** @type {import('jest').Config} */
-module.exports = {
+const config: Config = {
   // Integration tests start servers and mine blocks; unit tests finish far below this.
   testTimeout: 60_000,
   projects: [
@@ -35,3 +35,5 @@ module.exports = {
     },
   ],
 };
+
+export default config;
