@@ -21,7 +21,7 @@ interface Vectors {
   invalid: { description: string; input: Partial<RequestJson>; code: string; details?: Record<string, string> }[];
 }
 
-const vectors = readVectors<Vectors>('chain/tx-builder.json');
+const vectors = readVectors('chain/tx-builder.json') as Vectors;
 
 function chainOf(json: RequestJson): ChainProfile {
   const profile = chainProfile(json.chain);

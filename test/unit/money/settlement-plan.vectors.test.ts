@@ -19,7 +19,7 @@ interface Vectors {
   invalid: { description: string; input: Partial<PlanJson>; code: string }[];
 }
 
-const vectors = readVectors<Vectors>('money/settlement-plan.json');
+const vectors = readVectors('money/settlement-plan.json') as Vectors;
 
 function planInput(overrides: Partial<PlanJson>): PlanInput {
   const json: PlanJson = { ...vectors.defaults, ...overrides };

@@ -12,7 +12,7 @@ interface Vectors {
   invalid: { description: string; input: SplitJson; throws: 'RangeError' }[];
 }
 
-const vectors = readVectors<Vectors>('money/split.json');
+const vectors = readVectors('money/split.json') as Vectors;
 
 function splitInput(json: SplitJson): DonorSplitInput {
   return { monthlyBudget: units(json.monthlyBudget), balance: units(json.balance), clickCount: json.clickCount, serviceFeeBps: json.serviceFeeBps };
