@@ -34,6 +34,12 @@ const urlWithProtocols = (protocols: readonly string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   );
 
+/**
+ * Shortest lease slot: a settlement step that closes a month early waits about 1.5 s for every
+ * instance to see the closure, and a slot must outlast the step that claimed it.
+ */
+const MIN_LEASE_SECONDS = 5;
+
 export const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -55,6 +61,8 @@ export const ENV_SCHEMA = z.object({
     .refine((value) => isValidCron(value), 'must be a cron expression such as "0 0 1 * *"'),
   UNCLAIMED_MONTHS: integer(1, 120, 6),
   SCAN_INTERVAL_SECONDS: integer(1, 3600, 10),
+  SCANNER_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 30),
+  SETTLEMENT_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 60),
   SCAN_START_HEIGHT: optionalText.pipe(
     z
       .string()
@@ -105,6 +113,10 @@ export interface Config {
   settlementCron: string;
   unclaimedMonths: number;
   scanIntervalSeconds: number;
+  /** Slot length of the scanner lease: a dead holder's lease passes on within two slots. */
+  scannerLeaseSeconds: number;
+  /** Slot length of the settlement lease, likewise. */
+  settlementLeaseSeconds: number;
   /** First block the deposit scanner reads on its very first run; default: the tip then. */
   scanStartHeight: number | undefined;
   operatorToken: Secret | undefined;
@@ -141,6 +153,8 @@ export function loadConfig(env: Env = process.env): Config {
     settlementCron: values.SETTLEMENT_CRON,
     unclaimedMonths: values.UNCLAIMED_MONTHS,
     scanIntervalSeconds: values.SCAN_INTERVAL_SECONDS,
+    scannerLeaseSeconds: values.SCANNER_LEASE_SECONDS,
+    settlementLeaseSeconds: values.SETTLEMENT_LEASE_SECONDS,
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
   };
@@ -160,6 +174,10 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
     if (token !== undefined && token.length < MIN_OPERATOR_TOKEN_LENGTH) {
       problems.push(`OPERATOR_TOKEN: must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters in production`);
     }
+  }
+  // The holder renews its lease in the last third of a slot, checking once per scan interval.
+  if (values.SCANNER_LEASE_SECONDS < 3 * values.SCAN_INTERVAL_SECONDS) {
+    problems.push(`SCANNER_LEASE_SECONDS: must be at least 3 x SCAN_INTERVAL_SECONDS (${3 * values.SCAN_INTERVAL_SECONDS}), or the scanner's lease passes between instances at every slot`);
   }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');

@@ -24,7 +24,6 @@ export interface RunningKibble {
   stop(): Promise<void>;
 }
 
-const SCANNER_LEASE_SLOT_MS = 30_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 /** What `kibble serve` starts, in order; later issues add their parts (settlement cron, pages). */
@@ -58,7 +57,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       startHeight: filled.scanStartHeight ?? (embedded.embeddedChain ? 0 : undefined),
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const lease = new SlotLease('scanner', instance, SCANNER_LEASE_SLOT_MS, clock);
+    const lease = new SlotLease('scanner', instance, filled.scannerLeaseSeconds * 1000, clock);
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
@@ -79,9 +78,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
       'housekeeping: expired sessions and revocations removed every hour',
-      `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
+      `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease (${filled.scannerLeaseSeconds} s slots), ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
-        ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
+        ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
