@@ -148,6 +148,8 @@ export class SettlementService {
   async settleDuePeriods(): Promise<Settlement[]> {
     const current = periodOf(this.deps.clock());
     const due = await duePeriods(current);
+    // A month closed early is the current one, never "past": finish it too once it was started.
+    if ((await SettlementModel.exists({ _id: current, state: { $ne: 'confirmed' } })) !== null) due.push(current);
     const done: Settlement[] = [];
     for (const period of due) {
       const settlement = await this.execute(period);
@@ -155,6 +157,14 @@ export class SettlementService {
       if (settlement.state !== 'confirmed') break;
     }
     return done;
+  }
+
+  /**
+   * True when a run stopped half-way (closed, planned or signed, not sent): its instance died or
+   * the step failed. Broadcast ones are the follower's; this tells the jobs to resume the rest.
+   */
+  async hasStoppedRun(): Promise<boolean> {
+    return (await SettlementModel.exists({ state: { $in: ['closed', 'planned', 'signed'] } })) !== null;
   }
 
   async #planStep(period: string): Promise<Settlement> {
