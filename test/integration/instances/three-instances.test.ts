@@ -15,7 +15,7 @@ import { WalletAddressModel } from '../../../src/db/wallet-address';
 import { creatorAccount, CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
 import { nextPeriod, periodOf } from '../../../src/money/period';
 import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../../src/services/ledger';
-import { auditChain, spentValueOf, unspentValueOf } from '../../support/chain-audit';
+import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../../support/chain-audit';
 import { streamClicks, type ClickAttempt } from '../../support/click-stream';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
@@ -86,6 +86,11 @@ describe('three kibble serve instances on one database and one node, under fault
   const donors: DonorAccount[] = [];
   let clicks: ClickAttempt[] = [];
   let settlement: Settlement;
+  let audit: ChainAudit | undefined;
+  /** The chain read once, after the month confirmed (some 1,300 blocks: seconds). */
+  const chainAudit = async (): Promise<ChainAudit> => (audit ??= await auditChain(rpc, SETTLEMENT_CHAIN));
+  /** What happened in this run, written to artifacts/three-instances/summary.json (the soak loop prints it). */
+  const facts: Record<string, unknown> = {};
 
   const live = (): KibbleInstance[] => cluster.filter((instance) => instance.alive());
   const via = (n: number): KibbleInstance => {
@@ -124,6 +129,7 @@ describe('three kibble serve instances on one database and one node, under fault
     const folder = join(__dirname, '../../../artifacts/three-instances');
     mkdirSync(folder, { recursive: true });
     for (const instance of cluster) writeFileSync(join(folder, `instance-${instance.index}.log`), instance.process.output());
+    writeFileSync(join(folder, 'summary.json'), `${JSON.stringify(facts)}\n`);
   }, 30_000);
 
   async function signUp(instance: KibbleInstance, handle: string): Promise<Account> {
@@ -187,6 +193,7 @@ describe('three kibble serve instances on one database and one node, under fault
       }),
     );
     // Instances re-read new revocations at most once a second; the rest is slack for a busy machine.
+    facts.signOutRefusedEverywhereMs = Math.max(...refusedAfter);
     expect(Math.max(...refusedAfter)).toBeLessThan(3_000);
     for (const instance of cluster) expect((await instance.api('GET', '/api/v1/me', { token })).status).toBe(401);
   }, 30_000);
@@ -216,11 +223,14 @@ describe('three kibble serve instances on one database and one node, under fault
       const now = await settlementNow();
       return now !== null && now.state !== 'open' ? now : undefined;
     }, 30_000, 20);
-    const holder = await waitFor('a settlement lease holder', () => currentHolder('settlement', LEASE_SECONDS.settlement), 5_000, 20);
+    // The claim of the slot the run started in (or of a later one, if it renewed ahead).
+    const startSlot = slotAt(started.closedAt ?? started.createdAt, LEASE_SECONDS.settlement);
+    const holder = await waitFor('a settlement lease holder', async () => (await leaseClaims('settlement')).find((claim) => claim.slot >= startSlot)?.holder, 5_000, 20);
     const victim = instanceOf(cluster, holder);
     await victim.kill();
     const killedAt = Date.now();
     const left = (await settlementNow()) as Settlement;
+    facts.settlementKilled = { instance: victim.index, state: left.state };
     expect({ victim: victim.index, state: started.state }).toEqual({ victim: target.index, state: 'closed' });
     expect(['closed', 'planned', 'signed']).toContain(left.state);
 
@@ -229,6 +239,7 @@ describe('three kibble serve instances on one database and one node, under fault
       const now = await settlementNow();
       return now && now.updatedAt.getTime() !== left.updatedAt.getTime() ? now : undefined;
     }, 3 * LEASE_SECONDS.settlement * 1000 + 10_000, 25);
+    facts.settlementResumedAfterSlots = slotAt(resumed.updatedAt, LEASE_SECONDS.settlement) - slotAt(killedAt, LEASE_SECONDS.settlement);
     expect(slotAt(resumed.updatedAt, LEASE_SECONDS.settlement)).toBeLessThanOrEqual(slotAt(killedAt, LEASE_SECONDS.settlement) + 2);
     settlement = await waitFor('the settlement to be broadcast', async () => {
       const now = await settlementNow();
@@ -244,6 +255,7 @@ describe('three kibble serve instances on one database and one node, under fault
     // Only requests in flight to the killed instance may go unanswered; every answer is a 201.
     expect(answered.map((click) => click.status).filter((status) => status !== 201)).toEqual([]);
     expect(clicks.filter((click) => click.error !== undefined && cluster[click.instance]?.alive())).toEqual([]);
+    facts.clicks = { [period]: answered.filter((click) => click.period === period).length, [next]: answered.filter((click) => click.period === next).length, unanswered: clicks.length - answered.length };
     expect(new Set(answered.map((click) => click.period))).toEqual(new Set([period, next]));
 
     const stored = await ClickModel.find({ donorId: { $in: donors.map((donor) => donor.id) } }).lean();
@@ -275,13 +287,16 @@ describe('three kibble serve instances on one database and one node, under fault
     const victim = instanceOf(cluster, holder);
     await victim.kill();
     const killedSlot = slotAt(Date.now(), LEASE_SECONDS.scanner);
+    const leftAt = (await ChainCursorModel.findById(SETTLEMENT_CHAIN.name).lean())?.height;
     await mining;
     const tip = await rpc.getBlockCount();
-    expect((await ChainCursorModel.findById(SETTLEMENT_CHAIN.name).lean())?.height).toBeLessThan(tip);
+    facts.scannerKilled = { instance: victim.index, cursor: leftAt, from, tip };
+    expect(leftAt).toBeLessThan(tip);
     expect(midPass.height).toBeGreaterThan(from);
 
     await waitFor('a survivor to scan to the tip', async () => ((await ChainCursorModel.findById(SETTLEMENT_CHAIN.name).lean())?.height === tip ? true : undefined), 90_000, 250);
     const takeover = (await leaseClaims('scanner')).find((claim) => claim.slot > killedSlot - 1 && claim.holder !== holder);
+    facts.scannerTakenOverAfterSlots = takeover === undefined ? null : takeover.slot - killedSlot;
     expect(takeover?.slot).toBeLessThanOrEqual(killedSlot + 2);
     expect(live()).toHaveLength(1);
 
@@ -302,7 +317,7 @@ describe('three kibble serve instances on one database and one node, under fault
     const closedMonth = await ClickModel.find({ period }).sort({ at: 1, _id: 1 }).lean();
     const expected = expectedPayouts(closedMonth, donors, FEE_BPS);
     expect([...expected.creators.keys()].sort()).toEqual(creators.map((creator) => creator.id).sort());
-    const audit = await auditChain(rpc, SETTLEMENT_CHAIN);
+    const audit = await chainAudit();
     const outputsTo = (address: string) => [...audit.transactions.values()].flatMap((tx) => tx.outputs).filter((output) => output.address === address);
     for (const creator of creators) {
       const outputs = outputsTo(creator.payoutAddress);
@@ -324,7 +339,7 @@ describe('three kibble serve instances on one database and one node, under fault
     }
     expect(await unbalancedJournals()).toEqual([]);
     const wallet = new Set((await WalletAddressModel.find({}, { _id: 1 }).lean()).map((row) => row._id));
-    const chainUnspent = unspentValueOf(await auditChain(rpc, SETTLEMENT_CHAIN), wallet);
+    const chainUnspent = unspentValueOf(await chainAudit(), wallet);
     const owed = [...(await balancesByPrefix('donor:')).values(), ...(await balancesByPrefix('creator:')).values(), ...(await balancesByPrefix('platform:')).values()];
     expect(chainUnspent).toBe(-(await accountBalance(CUSTODY_ACCOUNT)));
     expect(chainUnspent).toBe(owed.reduce((sum, amount) => sum + amount, 0n));
