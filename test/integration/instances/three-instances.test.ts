@@ -225,7 +225,7 @@ describe('three kibble serve instances on one database and one node, under fault
     }, 30_000, 20);
     // The claim of the slot the run started in (or of a later one, if it renewed ahead).
     const startSlot = slotAt(started.closedAt ?? started.createdAt, LEASE_SECONDS.settlement);
-    const holder = await waitFor('a settlement lease holder', async () => (await leaseClaims('settlement')).find((claim) => claim.slot >= startSlot)?.holder, 5_000, 20);
+    const holder = await waitFor('a settlement lease holder', async () => (await leaseClaims('settlement')).find((claim) => claim.slot >= startSlot - 1)?.holder, 5_000, 20);
     const victim = instanceOf(cluster, holder);
     await victim.kill();
     const killedAt = Date.now();
