@@ -19,6 +19,18 @@ const REDACTED_PATHS = [
   '*.xprv',
   'req.headers.authorization',
   'req.headers.cookie',
+  // Request bodies and query strings never belong in a log; body-parser puts the raw body on its
+  // errors (`err.body`), and express requests carry `body` and `query`.
+  'body',
+  'query',
+  'err.body',
+  'err.query',
+  'req.body',
+  'req.query',
+  '*.body',
+  '*.query',
+  '*.req.body',
+  '*.req.query',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -47,6 +47,7 @@ export const ENV_SCHEMA = z.object({
   HOST: optionalText.default('127.0.0.1'),
   PORT: integer(1, 65_535, 3000),
   PUBLIC_URL: urlWithProtocols(['http', 'https']),
+  ALLOW_HTTP_PUBLIC_URL: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
   MONGODB_URI: urlWithProtocols(['mongodb', 'mongodb+srv']),
   CHAIN: optionalText.pipe(z.enum(CHAIN_NAMES).optional()),
   CHAIN_RPC_URL: urlWithProtocols(['http', 'https']),
@@ -98,6 +99,11 @@ export interface Config {
   port: number;
   /** Origin that embedded buttons and links point to; default http://<HOST>:<PORT>. */
   publicUrl: string;
+  /**
+   * Production accepts a PUBLIC_URL that is not https (ALLOW_HTTP_PUBLIC_URL=true): cookies then
+   * lose Secure and the __Host- prefix. `kibble serve` logs a warning at every start.
+   */
+  allowHttpPublicUrl: boolean;
   /** Absent: the embedded local MongoDB-compatible server (development only). */
   mongodbUri: string | undefined;
   chain: ChainProfile;
@@ -141,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: values.HOST,
     port: values.PORT,
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
+    allowHttpPublicUrl: values.ALLOW_HTTP_PUBLIC_URL,
     mongodbUri: values.MONGODB_URI,
     chain,
     chainRpcUrl: secretOf(values.CHAIN_RPC_URL),
@@ -173,6 +180,13 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
     const token = values.OPERATOR_TOKEN;
     if (token !== undefined && token.length < MIN_OPERATOR_TOKEN_LENGTH) {
       problems.push(`OPERATOR_TOKEN: must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters in production`);
+    }
+    // Over http the session cookies travel in clear and lose Secure and the __Host- prefix.
+    if (!(values.PUBLIC_URL ?? '').startsWith('https://') && !values.ALLOW_HTTP_PUBLIC_URL) {
+      problems.push(
+        'PUBLIC_URL: must be an https:// origin when NODE_ENV=production (behind a TLS-ending proxy, give the public https origin; ' +
+          'to run without https anyway, set ALLOW_HTTP_PUBLIC_URL=true)',
+      );
     }
   }
   // The holder renews its lease in the last third of a slot, checking once per scan interval.

@@ -9,11 +9,11 @@ import type { Secret } from './secret';
  * Without an operator token (tests, tools) a random root made once per process stands in: what is
  * signed with it is valid in this process only.
  */
-export type SecretPurpose = 'csrf' | 'operator-cookie' | 'session-token';
+export type SecretPurpose = 'csrf' | 'operator-session-token' | 'session-token';
 
 const LABELS: Record<SecretPurpose, string> = {
   csrf: 'kibble csrf',
-  'operator-cookie': 'kibble operator web session',
+  'operator-session-token': 'kibble operator session token v1',
   'session-token': 'kibble session token v1',
 };
 
@@ -27,4 +27,12 @@ export function derivedSecret(operatorToken: Secret | undefined, purpose: Secret
 /** The key that signs and checks session tokens (src/services/session-token.ts). */
 export function sessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
   return derivedSecret(config.operatorToken, 'session-token');
+}
+
+/**
+ * The key of the operator's web sessions: a key apart, so that no donor's session token can ever
+ * pass for an operator's (both have the same format, src/services/session-token.ts).
+ */
+export function operatorSessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
+  return derivedSecret(config.operatorToken, 'operator-session-token');
 }

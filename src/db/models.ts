@@ -7,6 +7,7 @@ import { CounterModel } from './counter';
 import { DepositModel } from './deposit';
 import { LedgerEntryModel } from './ledger-entry';
 import { MempoolDepositModel } from './mempool-deposit';
+import { RateLimitHitModel } from './rate-limit-hit';
 import { ScannedBlockModel } from './scanned-block';
 import { SessionModel } from './session';
 import { SessionRevocationModel } from './session-revocation';
@@ -28,6 +29,7 @@ export * from './deposit';
 export * from './errors';
 export * from './ledger-entry';
 export * from './mempool-deposit';
+export * from './rate-limit-hit';
 export * from './scanned-block';
 export * from './session';
 export * from './session-revocation';
@@ -50,6 +52,7 @@ export const ALL_MODELS = [
   DepositModel,
   LedgerEntryModel,
   MempoolDepositModel,
+  RateLimitHitModel,
   ScannedBlockModel,
   SessionModel,
   SessionRevocationModel,

@@ -44,8 +44,10 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
   app.use(jsonBodyParser());
-  mountRoutes(app, routes, deps, createRateLimiters(deps.rateLimits));
-  if (pages) app.use(createPageRouter(deps));
+  // One set of limiters for the API and the pages: a form and its API route share the counts.
+  const limiters = createRateLimiters(deps.rateLimits, deps.clock);
+  mountRoutes(app, routes, deps, limiters);
+  if (pages) app.use(createPageRouter(deps, limiters));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
@@ -69,7 +71,8 @@ function requestLogger(deps: AppDeps) {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress: unknown }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        // The path only: a query string can carry what a client wrongly put there (a token).
+        url: pathOf(req.url),
         remoteAddress: req.remoteAddress,
         headers: pick(req.headers, LOGGED_REQUEST_HEADERS),
       }),
@@ -79,6 +82,12 @@ function requestLogger(deps: AppDeps) {
       }),
     },
   });
+}
+
+/** `/a/b?x=1` -> `/a/b`. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function pick(headers: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {

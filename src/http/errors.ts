@@ -1,12 +1,19 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ERROR_CATALOGUE, isKibbleError, KibbleError, type ErrorCode } from '../errors';
 import type { Logger } from '../log';
-import { JSON_BODY_LIMIT } from './body';
+import { BODY_LIMIT, FORM_FIELD_LIMIT } from './body';
+
+/** csrf-csrf's error code (pages/csrf.ts sets it), refused as 403 forbidden. */
+export const CSRF_ERROR_CODE = 'EBADCSRFTOKEN';
+const CSRF_MESSAGE = 'This form has expired or did not come from kibble. Go back, reload the page and try again.';
 
 /**
- * The one place where failures become HTTP: a KibbleError's code decides the status (from the
- * catalogue), every error body is `{ "error": { "code", "message", "details"? } }`, and anything
- * unexpected is a 500 with a generic message; its stack goes to the log, never to the client.
+ * The one place where failures become HTTP, for the API and the pages alike: a KibbleError's code
+ * decides the status (from the catalogue), the client's mistakes that express and its middleware
+ * report (bad bodies, bad percent-encoding, CSRF) are mapped to KibbleErrors first, every error
+ * body is `{ "error": { "code", "message", "details"? } }` (the pages render the same message as
+ * HTML), and anything unexpected is a 500 with a generic message; its stack goes to the log, never
+ * to the client. Log lines name the method and path only: never a query string or a body.
  */
 
 export interface ErrorBody {
@@ -27,7 +34,7 @@ const SERVER_ERROR_MESSAGES: Record<number, string> = {
 const INTERNAL_MESSAGE = 'internal error; it has been logged';
 
 export function errorResponse(error: unknown): ErrorResponse {
-  const known = isKibbleError(error) ? error : fromBodyParser(error);
+  const known = isKibbleError(error) ? error : fromMiddleware(error);
   if (known === undefined) return { status: 500, body: errorBody('internal', INTERNAL_MESSAGE), logged: error };
   const status = ERROR_CATALOGUE[known.code].httpStatus;
   if (status >= 500) {
@@ -49,19 +56,32 @@ function jsonSafe(details: Readonly<Record<string, unknown>>): Record<string, un
   >;
 }
 
-/** express.json() (body-parser) reports its failures as http-errors with a `type`. */
-function fromBodyParser(error: unknown): KibbleError | undefined {
+/**
+ * What express and its middleware throw for a client's mistake, as a KibbleError, so that the API
+ * and the pages answer it alike: body-parser's failures (JSON and forms), the router's failure to
+ * percent-decode a path parameter, and csrf-csrf's refusal. undefined for anything else.
+ */
+function fromMiddleware(error: unknown): KibbleError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { type, status, expose, message } = error as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
+  const { type, status, expose, message, code } = error as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
+  if (code === CSRF_ERROR_CODE) return new KibbleError('forbidden', CSRF_MESSAGE);
+  // router's decodeParam: a URIError with status 400 (`/things/%zz`, overlong or truncated UTF-8).
+  if (error instanceof URIError && status === 400) {
+    return new KibbleError('validation-failed', 'a path segment is not valid percent-encoded UTF-8');
+  }
   if (type === 'entity.too.large') {
-    return new KibbleError('payload-too-large', `the request body is larger than ${JSON_BODY_LIMIT}`);
+    return new KibbleError('payload-too-large', `the request body is larger than ${BODY_LIMIT}`);
+  }
+  if (type === 'parameters.too.many') {
+    return new KibbleError('payload-too-large', `the form has more than ${FORM_FIELD_LIMIT} fields`);
   }
   if (type === 'entity.parse.failed') {
     return new KibbleError('validation-failed', 'the request body is not valid JSON (a JSON object is expected)');
   }
-  // Unsupported charset or encoding, aborted upload...: the client's fault, described by it.
+  // Unsupported charset or encoding, corrupt compressed body, aborted upload...: the client's
+  // fault, described by it (these messages never quote the body).
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true && typeof message === 'string') {
-    return new KibbleError('validation-failed', `the request body cannot be read: ${message}`);
+    return new KibbleError('validation-failed', `the request body cannot be read: ${message.slice(0, 200)}`);
   }
   return undefined;
 }

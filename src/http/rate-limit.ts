@@ -1,16 +1,20 @@
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Store } from 'express-rate-limit';
 import { KibbleError } from '../errors';
+import { countHit, currentHits, resetWindow, uncountHit } from '../services/rate-limits';
 
 /**
  * Rate limits per bucket. A route names its bucket (`rateLimit: 'flattr'`); the limiter runs
  * after authentication, so signed-in routes count per account and anonymous ones per client IP.
  *
- * The store is express-rate-limit's in-memory one: correct for one instance. Behind several
- * API instances each keeps its own counts, so the effective limit is multiplied by the number
- * of instances; production with more than one instance needs a shared store (a MongoDB- or
- * Redis-backed `store` option here). Behind a proxy, set `trustProxy` in the deps, or every
- * client shares the proxy's IP.
+ * The API routes and the page forms that do the same thing share a bucket (and its counts): a
+ * sign-in is a sign-in, through the JSON API or the form.
+ *
+ * The counts live in the database (services/rate-limits.ts), so all instances behind a load
+ * balancer enforce one limit together. No kept MongoDB store for express-rate-limit fitted (the
+ * one maintained, rate-limit-mongo, brings its own mongodb 3.x driver and a TTL index that
+ * FerretDB 1.x rejects). Behind a proxy, set `trustProxy` in the deps, or every client shares the
+ * proxy's IP.
  */
 
 export const RATE_LIMIT_BUCKETS = ['account-creation', 'sessions', 'flattr'] as const;
@@ -38,15 +42,50 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 /** The local that auth.ts fills; read here to count per account. */
 export const ACCOUNT_ID_LOCAL = 'accountId';
 
+export type RateLimiters = Record<RateLimitBucket, RequestHandler>;
+
 /** One limiter per bucket, each with its own store (so one bucket never counts another's hits). */
-export function createRateLimiters(overrides: Partial<RateLimitSettings> = {}): Record<RateLimitBucket, RequestHandler> {
+export function createRateLimiters(overrides: Partial<RateLimitSettings> = {}, clock: () => Date = () => new Date()): RateLimiters {
   const settings: RateLimitSettings = { ...DEFAULT_RATE_LIMITS, ...overrides };
-  const entries = RATE_LIMIT_BUCKETS.map((bucket) => [bucket, limiterFor(bucket, settings[bucket])] as const);
-  return Object.fromEntries(entries) as Record<RateLimitBucket, RequestHandler>;
+  const entries = RATE_LIMIT_BUCKETS.map((bucket) => [bucket, limiterFor(bucket, settings[bucket], clock)] as const);
+  return Object.fromEntries(entries) as RateLimiters;
 }
 
-function limiterFor(bucket: RateLimitBucket, rule: RateLimitRule): RequestHandler {
+/** express-rate-limit's Store over the shared counts of one bucket, on kibble's clock. */
+export class DatabaseRateLimitStore implements Store {
+  readonly localKeys = false;
+  readonly prefix: string;
+
+  constructor(
+    private readonly bucket: RateLimitBucket,
+    private readonly rule: RateLimitRule,
+    private readonly clock: () => Date,
+  ) {
+    this.prefix = `${bucket}:`;
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const { hits, resetAt } = await countHit(this.bucket, this.rule, key, this.clock());
+    return { totalHits: hits, resetTime: resetAt };
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo> {
+    const { hits, resetAt } = await currentHits(this.bucket, this.rule, key, this.clock());
+    return { totalHits: hits, resetTime: resetAt };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await uncountHit(this.bucket, this.rule, key, this.clock());
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await resetWindow(this.bucket, this.rule, key, this.clock());
+  }
+}
+
+function limiterFor(bucket: RateLimitBucket, rule: RateLimitRule, clock: () => Date): RequestHandler {
   return rateLimit({
+    store: new DatabaseRateLimitStore(bucket, rule, clock),
     windowMs: rule.windowMs,
     limit: rule.limit,
     standardHeaders: 'draft-8',

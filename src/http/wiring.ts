@@ -15,6 +15,13 @@ export function productionAppDeps(options: { config: Config; logger: Logger; rpc
   if (config.walletXpub === undefined) {
     throw new KibbleError('config-invalid', 'WALLET_XPUB is not set: the API derives deposit addresses from it');
   }
+  if (config.nodeEnv === 'production' && !config.publicUrl.startsWith('https://')) {
+    // Only reachable with the explicit opt-out (config.ts refuses it otherwise): say so every start.
+    logger.warn(
+      { publicUrl: config.publicUrl },
+      'ALLOW_HTTP_PUBLIC_URL=true: PUBLIC_URL is not https, so session cookies are sent without Secure and the CSRF cookie without the __Host- prefix',
+    );
+  }
   return {
     config,
     chain: config.chain,

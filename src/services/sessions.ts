@@ -35,6 +35,22 @@ export async function accountIdForToken(key: Uint8Array, token: string, now: Dat
 }
 
 /**
+ * The subject of the operator's web sessions: tokens signed with the operator session key (a key
+ * of their own, config/derived-secrets.ts) for this id, which no account has (ObjectIds start
+ * with their creation time). Issued, checked and revoked like an account's session.
+ */
+export const OPERATOR_SUBJECT = '000000000000000000000000';
+
+export function issueOperatorSession(operatorKey: Uint8Array, now: Date, ttlMs: number): Promise<IssuedSession> {
+  return issueSession(operatorKey, OPERATOR_SUBJECT, now, ttlMs);
+}
+
+/** True for an operator session token that is neither expired nor revoked. */
+export async function isOperatorSession(operatorKey: Uint8Array, token: string, now: Date, revocations = processRevocations): Promise<boolean> {
+  return (await accountIdForToken(operatorKey, token, now, revocations)) === OPERATOR_SUBJECT;
+}
+
+/**
  * Revoking twice is not an error, and a token this key never signed needs no revocation: it is
  * refused anyway. The revocation is recorded before the session is deleted, so a crash between
  * the two leaves the token revoked.

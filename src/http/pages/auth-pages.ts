@@ -24,6 +24,7 @@ export const authPages: PageRoute[] = [
   {
     method: 'post',
     path: '/signup',
+    rateLimit: 'account-creation',
     handler: async (ctx) => {
       const { handle = '', password = '' } = ctx.form;
       try {
@@ -41,6 +42,7 @@ export const authPages: PageRoute[] = [
   {
     method: 'post',
     path: '/signin',
+    rateLimit: 'sessions',
     handler: async (ctx) => {
       const { handle = '', password = '' } = ctx.form;
       try {

@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../../config/config';
 import { derivedSecret } from '../../config/derived-secrets';
-import { cookieOptions, OPERATOR_COOKIE, sessionTokenOf } from './web-session';
+import { CSRF_ERROR_CODE } from '../errors';
+import { cookieOptions, operatorTokenOf, sessionTokenOf } from './web-session';
 
 export const CSRF_FIELD = '_csrf';
 
@@ -22,7 +23,7 @@ export function createCsrf(config: Config): Csrf {
   const secret = derivedSecret(config.operatorToken, 'csrf').toString('hex');
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => secret,
-    getSessionIdentifier: (req) => `${sessionTokenOf(req) ?? ''}|${typeof req.cookies?.[OPERATOR_COOKIE] === 'string' ? 'operator' : ''}`,
+    getSessionIdentifier: (req) => `${sessionTokenOf(req) ?? ''}|${operatorTokenOf(req) ?? ''}`,
     cookieName: config.publicUrl.startsWith('https://') ? '__Host-kibble.csrf' : 'kibble_csrf',
     cookieOptions: { ...cookieOptions(config), sameSite: 'strict' },
     getCsrfTokenFromRequest: (req) => {
@@ -30,7 +31,7 @@ export function createCsrf(config: Config): Csrf {
       const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
       return typeof value === 'string' ? value : undefined;
     },
-    errorConfig: { statusCode: 403, message: 'this form has expired or did not come from kibble: reload the page and try again', code: 'EBADCSRFTOKEN' },
+    errorConfig: { statusCode: 403, message: 'the CSRF token is missing or does not match', code: CSRF_ERROR_CODE },
   });
   return {
     protect: doubleCsrfProtection,

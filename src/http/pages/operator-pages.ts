@@ -10,7 +10,8 @@ import { operatorTokenMatches } from '../auth';
 import { tipOrUndefined } from '../chain-tip';
 import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
 import type { PageContext, PageResult, PageRoute } from './page';
-import { cookieOptions, OPERATOR_COOKIE, operatorCookieValue } from './web-session';
+import { issueOperatorSessionFor, revokeOperatorSessionFor } from '../session-issuing';
+import { cookieOptions, OPERATOR_COOKIE, operatorTokenOf } from './web-session';
 
 /**
  * The operator's pages (issue 6): sign in with OPERATOR_TOKEN, the dashboard (wallet, scanner,
@@ -19,7 +20,6 @@ import { cookieOptions, OPERATOR_COOKIE, operatorCookieValue } from './web-sessi
  * with it, kibble.js asks once more through data-confirm).
  */
 
-const OPERATOR_SESSION_MS = 12 * 60 * 60 * 1000;
 const SIGN_IN = '/operator/signin';
 
 function operatorCookieOptions(ctx: PageContext, maxAgeMs?: number) {
@@ -208,12 +208,13 @@ export const operatorPages: PageRoute[] = [
   {
     method: 'post',
     path: SIGN_IN,
+    rateLimit: 'sessions',
     handler: async (ctx) => {
-      const value = operatorCookieValue(ctx.deps.config);
-      if (value === undefined || !operatorTokenMatches(ctx.form.token ?? '', ctx.deps.config.operatorToken)) {
+      if (!operatorTokenMatches(ctx.form.token ?? '', ctx.deps.config.operatorToken)) {
         return { status: 401, page: signInView(ctx, 'This is not the operator token.') };
       }
-      ctx.res.cookie(OPERATOR_COOKIE, value, operatorCookieOptions(ctx, OPERATOR_SESSION_MS));
+      const session = await issueOperatorSessionFor(ctx.deps, ctx.now);
+      ctx.res.cookie(OPERATOR_COOKIE, session.token, operatorCookieOptions(ctx, session.expiresAt.getTime() - ctx.now.getTime()));
       return { redirect: '/operator' };
     },
   },
@@ -221,6 +222,9 @@ export const operatorPages: PageRoute[] = [
     method: 'post',
     path: '/operator/signout',
     handler: async (ctx) => {
+      // Revoked, not merely forgotten by this browser: a copy of the cookie stops working too.
+      const token = operatorTokenOf(ctx.req);
+      if (token !== undefined) await revokeOperatorSessionFor(ctx.deps, token);
       ctx.res.clearCookie(OPERATOR_COOKIE, operatorCookieOptions(ctx));
       return { redirect: SIGN_IN };
     },

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps';
 import type { TrustedHtml } from '../html';
+import type { RateLimitBucket } from '../rate-limit';
 
 /**
  * A web page route. Pages are server-rendered HTML with a little JavaScript (static/kibble.js);
@@ -13,7 +14,7 @@ export interface PageContext {
   now: Date;
   /** The signed-in donor/creator, from the session cookie. */
   accountId: string | undefined;
-  /** Signed in to the operator pages (OPERATOR_TOKEN presented once, an HMAC cookie since). */
+  /** Signed in to the operator pages (OPERATOR_TOKEN presented once, a revocable operator session cookie since). */
   operator: boolean;
   /** For every form of the page: `<input type="hidden" name="_csrf" value="...">`. */
   csrfToken: string;
@@ -27,6 +28,8 @@ export interface PageRoute {
   method: 'get' | 'post';
   /** Express path, e.g. '/t/:thingId'. */
   path: string;
+  /** The bucket of the API route doing the same thing, whose counts this form shares (rate-limit.ts). */
+  rateLimit?: RateLimitBucket;
   handler(ctx: PageContext): Promise<PageResult>;
 }
 

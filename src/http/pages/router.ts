@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Router } from 'express';
-import { sessionKeyOf } from '../../config/derived-secrets';
-import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import { operatorSessionKeyOf, sessionKeyOf } from '../../config/derived-secrets';
+import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
+import { errorResponse } from '../errors';
+import { ACCOUNT_ID_LOCAL, type RateLimiters } from '../rate-limit';
 import { html } from '../html';
 import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
@@ -17,30 +19,38 @@ import { isOperator, signedInAccount } from './web-session';
 
 export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
 
-const FORM_LIMIT = '16kb';
-
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, then the page handlers. Errors become
  * an HTML page with the right status (never a stack trace); the JSON API keeps its own errors.
  */
-export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = ALL_PAGES): Router {
+export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: readonly PageRoute[] = ALL_PAGES): Router {
   const router = express.Router();
   const csrf = createCsrf(deps.config);
   const sessionKey = sessionKeyOf(deps.config);
+  const operatorKey = operatorSessionKeyOf(deps.config);
+  // Who is signed in, before the rate limit: it counts a signed-in visitor per account, as the API does.
+  const identify: RequestHandler = async (req, res, next) => {
+    const now = deps.clock();
+    const accountId = await signedInAccount(req, sessionKey, now);
+    if (accountId !== undefined) res.locals[ACCOUNT_ID_LOCAL] = accountId;
+    res.locals[OPERATOR_LOCAL] = await isOperator(req, operatorKey, now);
+    next();
+  };
   router.use('/static', express.static(join(__dirname, 'static'), { maxAge: '1h', index: false }));
   router.use(cookieParser());
-  router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 50 }));
+  router.use(formBodyParser());
   for (const page of pages) {
-    const steps = page.method === 'post' ? [csrf.protect] : [];
+    const steps: RequestHandler[] = page.method === 'post' ? [csrf.protect, identify] : [identify];
+    if (page.rateLimit !== undefined) steps.push(limiters[page.rateLimit]);
     router[page.method](page.path, ...steps, async (req, res) => {
-      const now = deps.clock();
+      const accountId: unknown = res.locals[ACCOUNT_ID_LOCAL];
       const ctx: PageContext = {
         req,
         res,
         deps,
-        now,
-        accountId: await signedInAccount(req, sessionKey, now),
-        operator: isOperator(req, deps.config),
+        now: deps.clock(),
+        accountId: typeof accountId === 'string' ? accountId : undefined,
+        operator: res.locals[OPERATOR_LOCAL] === true,
         csrfToken: csrf.tokenFor(req, res),
         form: formOf(req.body),
       };
@@ -57,23 +67,23 @@ export function createPageRouter(deps: AppDeps, pages: readonly PageRoute[] = AL
   return router;
 }
 
+const OPERATOR_LOCAL = 'operator';
+
 function formOf(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/** The same decision as the API's (errors.ts errorResponse), rendered as a page. */
 function pageErrors(deps: AppDeps): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const csrfFailure = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EBADCSRFTOKEN';
-    const status = csrfFailure ? 403 : isKibbleError(error) ? ERROR_CATALOGUE[error.code].httpStatus : 500;
-    const message = csrfFailure
-      ? 'This form has expired or did not come from kibble. Go back, reload the page and try again.'
-      : isKibbleError(error)
-        ? error.message
-        : 'Something went wrong on our side; it has been logged.';
-    if (status >= 500) deps.logger.error({ err: error, url: req.originalUrl }, 'page failed');
+    // 5xx messages are generic ones from errorResponse: what failed stays in the log.
+    const { status, body, logged } = errorResponse(error);
+    // Method and path only: the query string and the body may carry what was typed into a form.
+    if (logged !== undefined) deps.logger.error({ err: logged, method: req.method, path: req.path }, 'page failed');
     const ctx = { accountId: undefined, operator: false, csrfToken: '' };
-    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
+    res.set('Cache-Control', 'no-store');
+    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${body.error.message}</p><p><a href="/">Back to the start</a></p>`).markup);
   };
 }

@@ -32,6 +32,7 @@ export const thingPages: PageRoute[] = [
   {
     method: 'post',
     path: '/t/:thingId/flattr',
+    rateLimit: 'flattr',
     handler: async (ctx) => {
       const thing = await thingOf(ctx);
       const id = thing._id.toHexString();

@@ -1,13 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import type { Config } from '../../config/config';
-import { derivedSecret } from '../../config/derived-secrets';
-import { accountIdForToken } from '../../services/sessions';
+import { accountIdForToken, isOperatorSession } from '../../services/sessions';
 
 /**
  * Who is signed in to the web pages. A donor's or creator's session is the same session token the
  * API hands out, kept in an HttpOnly, SameSite cookie instead of an Authorization header. The
- * operator's cookie holds an HMAC of OPERATOR_TOKEN, never the token itself.
+ * operator's cookie holds an operator session token (issued once OPERATOR_TOKEN was presented,
+ * revoked on sign-out), never OPERATOR_TOKEN itself.
  */
 export const SESSION_COOKIE = 'kibble_session';
 export const OPERATOR_COOKIE = 'kibble_operator';
@@ -40,14 +39,13 @@ export function clearSessionCookie(res: Response, config: Config): void {
   res.clearCookie(SESSION_COOKIE, cookieOptions(config));
 }
 
-/** The operator cookie's value: proves the token was presented without storing it in the browser. */
-export function operatorCookieValue(config: Config): string | undefined {
-  return config.operatorToken === undefined ? undefined : derivedSecret(config.operatorToken, 'operator-cookie').toString('base64url');
+export function operatorTokenOf(req: Request): string | undefined {
+  const value: unknown = req.cookies?.[OPERATOR_COOKIE];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function isOperator(req: Request, config: Config): boolean {
-  const expected = operatorCookieValue(config);
-  const value: unknown = req.cookies?.[OPERATOR_COOKIE];
-  if (expected === undefined || typeof value !== 'string' || value.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(value), Buffer.from(expected));
+/** The operator cookie holds a signed, revocable operator session token (services/sessions.ts). */
+export async function isOperator(req: Request, operatorKey: Uint8Array, now: Date): Promise<boolean> {
+  const token = operatorTokenOf(req);
+  return token !== undefined && (await isOperatorSession(operatorKey, token, now));
 }

@@ -120,6 +120,7 @@ describe('npm start (kibble serve) on the embedded default', () => {
           WALLET_XPUB: keys.walletXpub,
           FEE_ADDRESS: keys.feeAddress,
           OPERATOR_TOKEN: keys.operatorToken,
+          PUBLIC_URL: 'https://kibble.example',
         }),
         encoding: 'utf8',
         stdio: 'pipe',

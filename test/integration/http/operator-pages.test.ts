@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { operatorSessionKeyOf, sessionKeyOf } from '../../../src/config/derived-secrets';
 import { flattr } from '../../../src/services/clicks';
+import { SessionRevocations } from '../../../src/services/session-revocations';
+import { SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
+import { accountIdForToken, isOperatorSession } from '../../../src/services/sessions';
 import { createTestApp, TEST_OPERATOR_TOKEN, TEST_PASSWORD, uniqueHandle } from '../../support/http';
 import { doge } from '../../support/money';
 import { useSettlementWorld } from '../../support/settlement-world';
@@ -193,5 +197,28 @@ describe('operator pages', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/operator/signin');
     expect((await agent.get('/operator')).headers.location).toBe('/operator/signin');
+  });
+
+  it('ends the operator session on sign-out: a copy of the old cookie no longer opens the dashboard, here or on another instance', async () => {
+    const agent = request.agent(t.app);
+    const signIn = await postForm(agent, '/operator/signin', '/operator/signin', { token: TEST_OPERATOR_TOKEN });
+    const cookie = ([] as string[]).concat(signIn.headers['set-cookie'] ?? []).find((c) => c.startsWith('kibble_operator='));
+    const token = /^kibble_operator=([^;]+)/.exec(cookie ?? '')?.[1] ?? '';
+    // a signed, per-sign-in session token, not a value derived from OPERATOR_TOKEN alone
+    expect(token).toMatch(new RegExp(`^[A-Za-z0-9_-]{${SESSION_TOKEN_CHARS}}$`));
+    const second = await postForm(request.agent(t.app), '/operator/signin', '/operator/signin', { token: TEST_OPERATOR_TOKEN });
+    expect(second.headers['set-cookie']?.toString()).not.toContain(token);
+
+    const replay = () => request(t.app).get('/operator').set('Cookie', `kibble_operator=${token}`);
+    expect((await replay()).status).toBe(200);
+    expect((await postForm(agent, '/operator', '/operator/signout', {})).status).toBe(303);
+    const after = await replay();
+    expect({ status: after.status, location: after.headers.location }).toEqual({ status: 303, location: '/operator/signin' });
+
+    // Another instance: its own, freshly loaded view of the revocations in the database.
+    const otherInstance = new SessionRevocations({ refreshMs: 1000, overlapMs: 60_000 });
+    expect(await isOperatorSession(operatorSessionKeyOf(t.deps.config), token, t.clock(), otherInstance)).toBe(false);
+    // an operator token is no donor session, and a donor's key does not read it
+    expect(await accountIdForToken(sessionKeyOf(t.deps.config), token, t.clock(), otherInstance)).toBeUndefined();
   });
 });

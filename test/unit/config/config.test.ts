@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       WALLET_XPUB: dogecoinXpub,
       FEE_ADDRESS: DOGECOIN_ADDRESS,
       OPERATOR_TOKEN: STRONG_TOKEN,
+      PUBLIC_URL: 'https://kibble.example',
       SERVICE_FEE_BPS: '250',
       PORT: '8080',
     });
@@ -81,6 +82,29 @@ describe('loadConfig', () => {
       expect(problems).toContainEqual(`${key}: required when NODE_ENV=production`);
     }
     expect(problems.some((problem) => problem.startsWith('OPERATOR_TOKEN:'))).toBe(true);
+  });
+
+  it('refuses production without an https PUBLIC_URL, unless ALLOW_HTTP_PUBLIC_URL=true', () => {
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db1/kibble',
+      CHAIN: 'dogecoin',
+      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
+      WALLET_XPUB: dogecoinXpub,
+      FEE_ADDRESS: DOGECOIN_ADDRESS,
+      OPERATOR_TOKEN: STRONG_TOKEN,
+    };
+    for (const publicUrl of [undefined, 'http://kibble.example']) {
+      const problems = problemsOf({ ...production, ...(publicUrl === undefined ? {} : { PUBLIC_URL: publicUrl }) });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PUBLIC_URL: must be an https:\/\/ origin when NODE_ENV=production.*ALLOW_HTTP_PUBLIC_URL=true/);
+    }
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://kibble.example/' }).publicUrl).toBe('https://kibble.example');
+    const optedOut = loadConfig({ ...production, PUBLIC_URL: 'http://kibble.internal', ALLOW_HTTP_PUBLIC_URL: 'true' });
+    expect({ publicUrl: optedOut.publicUrl, allowHttpPublicUrl: optedOut.allowHttpPublicUrl }).toEqual({ publicUrl: 'http://kibble.internal', allowHttpPublicUrl: true });
+    expect(problemsOf({ ...production, ALLOW_HTTP_PUBLIC_URL: 'yes' }).map((p) => p.split(':')[0]).sort()).toEqual(['ALLOW_HTTP_PUBLIC_URL']);
+    // development and tests keep their http default
+    expect(loadConfig({}).allowHttpPublicUrl).toBe(false);
   });
 
   it('checks the fee address and xpub against the configured chain', () => {

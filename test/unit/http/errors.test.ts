@@ -57,4 +57,34 @@ describe('errorResponse', () => {
     // a 5xx from a library is not the client's business
     expect(errorResponse(Object.assign(new Error('boom'), { status: 500, expose: false })).status).toBe(500);
   });
+
+  it("maps the router's percent-decoding failure of a path parameter to 400, without echoing it", () => {
+    const decodeFailure = (raw: string): unknown => {
+      try {
+        decodeURIComponent(raw);
+      } catch (error) {
+        // what express's router (router/lib/layer.js decodeParam) does to it
+        return Object.assign(error as URIError, { message: `Failed to decode param '${raw}'`, status: 400, statusCode: 400 });
+      }
+      throw new Error(`${raw} decodes`);
+    };
+    for (const raw of ['%zz', '%E0%A4%A', '%C0%AF', '%FF%FE']) {
+      const response = errorResponse(decodeFailure(raw));
+      expect({ raw, status: response.status, code: response.body.error.code, logged: response.logged }).toEqual({ raw, status: 400, code: 'validation-failed', logged: undefined });
+      expect(response.body.error.message).not.toContain(raw);
+    }
+    // a URIError thrown by kibble's own code is still a bug
+    expect(errorResponse(new URIError('URI malformed')).status).toBe(500);
+  });
+
+  it('maps too many form fields to 413, a CSRF refusal to 403, a corrupt compressed body to 400', () => {
+    const tooMany = errorResponse(Object.assign(new Error('too many parameters'), { type: 'parameters.too.many', status: 413, expose: true, body: 'token=secret' }));
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error.code).toBe('payload-too-large');
+    expect(JSON.stringify(tooMany)).not.toContain('secret');
+    const csrf = errorResponse(Object.assign(new Error('invalid csrf token'), { code: 'EBADCSRFTOKEN', status: 403 }));
+    expect({ status: csrf.status, code: csrf.body.error.code }).toEqual({ status: 403, code: 'forbidden' });
+    const gzip = errorResponse(Object.assign(new Error('incorrect header check'), { status: 400, expose: true }));
+    expect({ status: gzip.status, code: gzip.body.error.code }).toEqual({ status: 400, code: 'validation-failed' });
+  });
 });
