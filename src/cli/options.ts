@@ -19,4 +19,13 @@ export function indexOption(value: string): number {
   return index;
 }
 
+/** A whole number of seconds, 0 to 3600 (an hour: a longer wait is a mistake, not a plan). */
+export function secondsOption(value: string): number {
+  const seconds = /^(0|[1-9][0-9]{0,3})$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= 3600)) {
+    throw new InvalidArgumentError(`"${value}" is not a number of seconds (a whole number from 0 to 3600)`);
+  }
+  return seconds;
+}
+
 export const CHAIN_HELP = `chain profile: ${CHAIN_NAMES.join(', ')}`;

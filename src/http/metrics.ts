@@ -16,6 +16,9 @@ import { walletHoldings } from '../services/settlement/wallet';
  * - Clicks: `kibble_clicks_total`, flattrs recorded through this instance's API.
  * - Deposits: counters and gauges set from each scan pass (`recordScan`, called by the scanner loop
  *   of the instance that holds the scanner lease; on the others they stay at 0 / absent).
+ * - Settlement repairs: `kibble_settlement_spend_repairs_total`, settlement transactions found
+ *   buried whose spends the scanner had not recorded, written by this instance's follower
+ *   (`recordSpendRepair`); anything above 0 deserves a look at the scanner's log.
  * - Settlement and wallet: read from the database at scrape time. When a read fails the scrape
  *   still answers: those gauges are left empty (not stale) and
  *   `kibble_metrics_collector_up{collector}` is 0.
@@ -27,6 +30,8 @@ export interface KibbleMetrics {
   clicks: Counter;
   /** Updates the deposit counters and the scanner gauges from one successful scan pass. */
   recordScan(report: ScanReport): void;
+  /** Counts one settlement transaction whose missed spend records the follower wrote. */
+  recordSpendRepair(): void;
 }
 
 /** res.locals key of the matched route's path template (set by mount.ts before auth). */
@@ -55,6 +60,11 @@ export function createMetrics(): KibbleMetrics {
   const depositsCredited = new Counter({
     name: 'kibble_deposits_credited_total',
     help: "Deposits credited to donors' ledger balances by this instance's scanner",
+    registers,
+  });
+  const spendRepairs = new Counter({
+    name: 'kibble_settlement_spend_repairs_total',
+    help: "Settlement transactions buried on chain whose spends the scanner had not recorded, recorded by this instance's confirmation follower",
     registers,
   });
   const scannerHeight = new Gauge({ name: 'kibble_scanner_height', help: 'Height of the last block the deposit scanner stored', registers });
@@ -139,6 +149,9 @@ export function createMetrics(): KibbleMetrics {
       scannerHeight.set(report.toHeight);
       nodeTipHeight.set(report.tip);
       scannerLag.set(Math.max(0, report.tip - report.toHeight));
+    },
+    recordSpendRepair() {
+      spendRepairs.inc();
     },
   };
 }

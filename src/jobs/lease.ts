@@ -15,7 +15,7 @@ export class SlotLease {
     readonly name: string,
     readonly holder: string,
     readonly slotMs: number,
-    private readonly clock: () => Date,
+    readonly clock: () => Date,
   ) {
     this.#renewAheadMs = Math.floor(slotMs / 3);
   }
@@ -28,6 +28,12 @@ export class SlotLease {
     if (current !== this.holder) return false;
     if (now >= (slot + 1) * this.slotMs - this.#renewAheadMs) await this.#holderOf(slot + 1);
     return true;
+  }
+
+  /** Who holds the current slot (undefined when nobody claimed it yet), for messages to operators. */
+  async holderNow(): Promise<string | undefined> {
+    const slot = Math.floor(this.clock().getTime() / this.slotMs);
+    return (await ClaimModel.findById(this.#key(slot)).lean())?.holder ?? undefined;
   }
 
   /** Gives the lease up (on shutdown), so another instance need not wait for the slot to end. */
@@ -44,5 +50,33 @@ export class SlotLease {
 
   #key(slot: number): string {
     return `lease:${this.name}:${slot}`;
+  }
+}
+
+export interface LeaseWait {
+  /** How long to keep trying, in ms; 0 tries once. */
+  waitMs: number;
+  /** Between tries; default 1 s. */
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** True gives up at once (a signal arrived). */
+  stopRequested?: () => boolean;
+  /** Called once, before the first pause, with the holder then (to tell an operator why nothing happens). */
+  onWaiting?: (heldBy: string | undefined) => void;
+}
+
+/**
+ * Takes the lease, waiting up to `waitMs` for its holder to give it up or let it lapse. Answers
+ * undefined when taken, else who held it at the last try, for the refusal message.
+ */
+export async function waitForLease(lease: SlotLease, wait: LeaseWait): Promise<{ heldBy: string | undefined } | undefined> {
+  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = lease.clock().getTime() + wait.waitMs;
+  for (let tries = 0; ; tries++) {
+    if (await lease.holds()) return undefined;
+    const left = deadline - lease.clock().getTime();
+    if (left <= 0 || wait.stopRequested?.() === true) return { heldBy: await lease.holderNow() };
+    if (tries === 0) wait.onWaiting?.(await lease.holderNow());
+    await sleep(Math.min(left, wait.pollMs ?? 1_000));
   }
 }

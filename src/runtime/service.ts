@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { JsonRpcChainClient } from '../chain/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
-import { SlotLease } from '../jobs/lease';
 import { startHousekeeping } from '../jobs/housekeeping';
 import type { RunningLoop } from '../jobs/repeat';
 import { startScannerLoop } from '../jobs/scanner-loop';
+import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/deposits/scanner';
@@ -57,11 +57,10 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       startHeight: filled.scanStartHeight ?? (embedded.embeddedChain ? 0 : undefined),
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const lease = new SlotLease('scanner', instance, filled.scannerLeaseSeconds * 1000, clock);
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
-    scannerLoop = startScannerLoop(scanner, lease, filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
-    const settlement = createSettlementService(filled, rpc, log, { instance, clock });
+    scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
+    const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
     if (canSign) {

@@ -4,13 +4,14 @@ import type { Config } from '../config/config';
 import { KibbleError } from '../errors';
 import { SlotLease } from '../jobs/lease';
 import type { Logger } from '../log';
-import { SettlementService, type SettlementCheckpoint } from '../services/settlement/service';
+import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/service';
 
 export interface SettlementWiring {
   /** Names this process in the lease, for operators. */
   instance: string;
   clock?: () => Date;
   checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
+  onSpendRepair?: (repair: SpendRepair) => void;
 }
 
 /** The settlement service as `kibble serve`, the CLI and the admin API run it. */
@@ -35,6 +36,7 @@ export function createSettlementService(config: Config, rpc: ChainRpc, log: Logg
     clock,
     log: log.child({ job: 'settlement' }),
     ...(wiring.checkpoint === undefined ? {} : { checkpoint: wiring.checkpoint }),
+    ...(wiring.onSpendRepair === undefined ? {} : { onSpendRepair: wiring.onSpendRepair }),
   });
 }
 

@@ -126,15 +126,7 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
     }
   }
 
-  if (spent.length > 0) {
-    // Inserts, keyed by the spent outpoint: a repeated block changes nothing (see wallet-spend.ts).
-    await insertOnce(() =>
-      WalletSpendModel.insertMany(
-        spent.map(({ block, output }) => ({ _id: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, spentHeight: block.height, blockHash: block.hash })),
-        { ordered: false },
-      ),
-    );
-  }
+  await recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block })));
 
   if (batch.length > 0) {
     await insertOnce(() =>
@@ -145,6 +137,27 @@ export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date
     );
   }
   return creditedAtFirstSight;
+}
+
+export interface SpendToRecord {
+  /** The wallet's spent output, `txid:vout`. */
+  outpoint: string;
+  spentByTxid: string;
+  block: Pick<BlockRef, 'height' | 'hash'>;
+}
+
+/**
+ * Inserts, keyed by the spent outpoint: a repeated block changes nothing (see wallet-spend.ts).
+ * The scanner's write, also used by the settlement follower to repair spends the scanner missed.
+ */
+export async function recordSpends(spends: readonly SpendToRecord[]): Promise<void> {
+  if (spends.length === 0) return;
+  await insertOnce(() =>
+    WalletSpendModel.insertMany(
+      spends.map(({ outpoint, spentByTxid, block }) => ({ _id: outpoint, spentByTxid, spentHeight: block.height, blockHash: block.hash })),
+      { ordered: false },
+    ),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ChainRpc } from '../../chain/rpc-client';
 import type { ChainProfile } from '../../config/chains';
 import { ChainCursorModel } from '../../db/chain-cursor';
 import { depositKey } from '../../db/deposit';
+import { KibbleError } from '../../errors';
 import { WalletOutputModel } from '../../db/wallet-output';
 import type { Logger } from '../../log';
 import { recordBlocks, type BlockToRecord } from './block-writes';
@@ -36,6 +37,25 @@ export interface ScanReport {
   reorgs: number;
   mempoolDeposits: number;
   seconds: number;
+  /** Lowest fork point a reorg in this pass rolled back to, else null. */
+  rolledBackTo: number | null;
+  /** Set when the pass stopped early on request; the next pass resumes from `toHeight`. */
+  interrupted?: true;
+}
+
+export interface ScanOptions {
+  /**
+   * Asked before each batch is written (the lease holder's check, see jobs/scanner-lease.ts);
+   * when it answers false the pass stops with a `lease-held` error, writing nothing more.
+   */
+  stillLeased?: () => Promise<boolean>;
+  /** Asked before each batch too: true ends the pass early (an operator's Ctrl-C), report marked `interrupted`. */
+  stopRequested?: () => boolean;
+}
+
+interface Cursor {
+  height: number;
+  hash: string;
 }
 
 const DEFAULT_PREFETCH = 16;
@@ -45,36 +65,81 @@ const PROGRESS_EVERY_MS = 5_000;
  * The deposit scanner. One instance keeps its in-memory indexes between passes; every pass
  * derives what is left to do from the database (the cursor), so a crash or a restart resumes
  * where the last stored block left off.
+ *
+ * The in-memory view (the wallet's unspent outpoints, the watched addresses) is only right while
+ * this instance is the only writer. Another process (another instance after a lease takeover, an
+ * operator's `kibble scan`) records outputs this view would not know, and their spends would go
+ * unmatched. So the view is dropped and reloaded whenever another writer may have been at work:
+ * when the stored cursor is not where this instance left it, when the lease is (re)taken
+ * (`forgetWalletView`, called by jobs/scanner-lease.ts), and when a pass fails. The cursor write
+ * itself is conditional on the cursor this pass read, so a writer racing it mid-pass is noticed.
+ * On the hot path (a pass every few seconds, nobody else writing) this costs nothing beyond the
+ * cursor read every pass does anyway; the reload, which reads every wallet output and spend, runs
+ * only on those events. Checking each transaction input of each block against the database for
+ * outpoints the set does not know would be the other way, but that is a lookup per input per
+ * block, unindexed on FerretDB, whose cost grows with the wallet's history.
  */
 export class DepositScanner {
   readonly #deps: ScannerDeps;
   readonly #watched: WatchedAddresses;
   /** Unspent outpoints of the service (`txid:vout`), to recognise its spends. */
   #unspent: Set<string> | undefined;
+  /** The cursor as this instance last stored or read it: if the stored one differs, someone else wrote. */
+  #leftAt: Cursor | undefined;
 
   constructor(deps: ScannerDeps) {
     this.#deps = deps;
     this.#watched = new WatchedAddresses(deps.chain);
   }
 
-  async scanOnce(): Promise<ScanReport> {
+  /** Drops the in-memory view; the next pass reloads it from the database. */
+  forgetWalletView(reason: string): void {
+    if (this.#unspent !== undefined) this.#deps.log.info({ reason }, 'scanner reloads its view of the wallet');
+    this.#unspent = undefined;
+    this.#leftAt = undefined;
+    this.#watched.forget();
+  }
+
+  async scanOnce(options: ScanOptions = {}): Promise<ScanReport> {
+    try {
+      return await this.#pass(options);
+    } catch (error) {
+      // Part of a batch may be stored and the set may run ahead of it: start afresh.
+      this.forgetWalletView('a scan pass failed');
+      throw error;
+    }
+  }
+
+  async #pass(options: ScanOptions): Promise<ScanReport> {
     const { rpc, log, clock } = this.#deps;
     const started = Date.now();
-    const watch = await this.#watched.refresh();
-    const unspent = await this.#loadUnspent();
     let cursor = await this.#loadCursor();
-    const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0 };
+    if (this.#leftAt !== undefined && !sameCursor(this.#leftAt, cursor)) {
+      this.forgetWalletView(`the stored cursor moved from ${this.#leftAt.height} to ${cursor.height}: another process scanned`);
+    }
+    const watch = await this.#watched.refresh();
+    let unspent = await this.#loadUnspent();
+    this.#leftAt = cursor;
+    const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     let lastProgress = Date.now();
 
     const prefetch = this.#deps.prefetch ?? DEFAULT_PREFETCH;
     /** The next batch, fetched while the current one is stored (the two are independent). */
     let ahead: { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } | undefined;
     for (;;) {
+      if (options.stillLeased !== undefined && !(await options.stillLeased())) {
+        throw new KibbleError('lease-held', `the scanner lease was lost during the pass at height ${cursor.height}; it stopped there and the next holder resumes from the stored cursor`);
+      }
+      if (options.stopRequested?.() === true) {
+        report.interrupted = true;
+        break;
+      }
       const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
       report.tip = tip;
       if (cursorHash !== cursor.hash) {
         ahead = undefined;
         cursor = await this.#rollBack(cursor.height, report);
+        unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
         continue;
       }
       if (cursor.height >= tip) break;
@@ -99,19 +164,14 @@ export class DepositScanner {
       if (batch.length === heights.length && batchEnd.height < tip) {
         ahead = this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
       }
-      try {
-        report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
-      } catch (error) {
-        this.#unspent = undefined;
-        throw error;
-      }
+      report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
       for (const { matches } of batch) {
         report.received += matches.received.length;
         report.spent += matches.spent.length;
       }
       report.blocks += batch.length;
+      await this.#storeCursor(cursor, batchEnd);
       cursor = batchEnd;
-      await ChainCursorModel.updateOne({ _id: this.#deps.chain.name }, { $set: { ...cursor, updatedAt: clock() } });
       report.toHeight = cursor.height;
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
@@ -146,13 +206,29 @@ export class DepositScanner {
     }
   }
 
-  async #rollBack(fromHeight: number, report: ScanReport): Promise<{ height: number; hash: string }> {
+  async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {
     const fork = await rollBackToForkPoint(this.#deps.chain.name, this.#deps.rpc, fromHeight, this.#deps.clock());
     report.reorgs += 1;
+    report.toHeight = fork.forkHeight;
+    report.rolledBackTo = Math.min(report.rolledBackTo ?? fork.forkHeight, fork.forkHeight);
     this.#deps.log.warn({ fromHeight, forkHeight: fork.forkHeight }, 'reorg: rolled back to the fork point');
     this.#unspent = undefined;
     await this.#loadUnspent();
-    return { height: fork.forkHeight, hash: fork.forkHash };
+    this.#leftAt = { height: fork.forkHeight, hash: fork.forkHash };
+    return this.#leftAt;
+  }
+
+  /**
+   * Moves the stored cursor from `from` to `to`, only if it is still at `from`: a cursor moved by
+   * another writer during this pass means two scanners ran at once (a lease lost unnoticed);
+   * this one stops and reloads its view, and the next pass resumes from wherever the cursor is.
+   */
+  async #storeCursor(from: Cursor, to: Cursor): Promise<void> {
+    const result = await ChainCursorModel.updateOne({ _id: this.#deps.chain.name, height: from.height, hash: from.hash }, { $set: { ...to, updatedAt: this.#deps.clock() } });
+    if (result.matchedCount !== 1) {
+      throw new KibbleError('lease-held', `another process moved the scanner cursor during this pass (expected height ${from.height}); this pass stopped`);
+    }
+    this.#leftAt = to;
   }
 
   async #loadUnspent(): Promise<Set<string>> {
@@ -174,6 +250,10 @@ export class DepositScanner {
     const created = await ChainCursorModel.findById(chain.name).lean();
     return { height: created?.height ?? height, hash: created?.hash ?? hash };
   }
+}
+
+function sameCursor(a: Cursor, b: Cursor): boolean {
+  return a.height === b.height && a.hash === b.hash;
 }
 
 function range(from: number, to: number): number[] {

@@ -53,6 +53,11 @@ export class WatchedAddresses {
     return this.#index;
   }
 
+  /** The next refresh reloads every address, whatever the version counter says. */
+  forget(): void {
+    this.#loaded = false;
+  }
+
   async refresh(): Promise<WatchIndex> {
     const version = (await CounterModel.findById(WALLET_ADDRESSES_VERSION).lean())?.next;
     if (this.#loaded && version === this.#loadedVersion) return this.#index;

@@ -1,4 +1,7 @@
+import { parseBlock, parseTransaction } from '../../chain/block-parser';
 import type { ChainRpc } from '../../chain/rpc-client';
+import type { ChainProfile } from '../../config/chains';
+import type { MinedBlock } from '../deposits/spend-repair';
 import { spendsOf } from '../deposits/wallet-view';
 import type { SettlementTransaction } from '../../db/settlement';
 import { KibbleError } from '../../errors';
@@ -24,6 +27,45 @@ export async function sightTransaction(rpc: ChainRpc, tx: Pick<SettlementTransac
   if (other !== undefined) return { where: 'conflict', outpoint: other._id, spentBy: other.spentByTxid };
   const pool = mempool ?? new Set(await rpc.getRawMempool());
   return pool.has(tx.txid) ? { where: 'mempool' } : { where: 'nowhere' };
+}
+
+/** How far back from the tip `findMinedBlock` looks when every output is spent: a day of Dogecoin blocks. */
+const MAX_BLOCKS_WALKED = 1_440;
+/** A block's timestamp may lag real time; well within two hours on every chain we run on. */
+const BLOCK_TIME_SLACK_SECONDS = 2 * 60 * 60;
+
+/**
+ * Where the node says a transaction was mined, for one the scanner has no record of; undefined
+ * when it is not in the best chain. The node keeps no transaction index: `gettxout` on one of its
+ * still-unspent outputs gives its depth; when all are spent, the blocks since it was broadcast
+ * (bounded) are read. The block found is checked to hold the transaction.
+ */
+export async function findMinedBlock(
+  rpc: ChainRpc,
+  chain: ChainProfile,
+  tx: Pick<SettlementTransaction, 'txid' | 'raw' | 'broadcastAt'>,
+  tip: number,
+): Promise<MinedBlock | undefined> {
+  const outputs = parseTransaction(Buffer.from(tx.raw, 'hex')).outputs.length;
+  for (let vout = 0; vout < outputs; vout++) {
+    const out = await rpc.getTxOut(tx.txid, vout, false);
+    if (out !== null && out.confirmations > 0) return blockHolding(rpc, chain, tx.txid, tip - out.confirmations + 1);
+  }
+  const since = tx.broadcastAt ? tx.broadcastAt.getTime() / 1000 - BLOCK_TIME_SLACK_SECONDS : undefined;
+  for (let height = tip; height >= Math.max(1, tip - MAX_BLOCKS_WALKED + 1); height--) {
+    const hash = await rpc.getBlockHash(height);
+    const block = parseBlock(await rpc.getRawBlock(hash), { auxpow: chain.auxpow });
+    if (block.transactions.some((candidate) => candidate.txid === tx.txid)) return { height, hash };
+    if (since !== undefined && block.time < since) break;
+  }
+  return undefined;
+}
+
+async function blockHolding(rpc: ChainRpc, chain: ChainProfile, txid: string, height: number): Promise<MinedBlock | undefined> {
+  const hash = await rpc.getBlockHash(height).catch(() => undefined);
+  if (hash === undefined) return undefined; // the chain moved between the two calls: the next pass looks again
+  const block = parseBlock(await rpc.getRawBlock(hash), { auxpow: chain.auxpow });
+  return block.transactions.some((candidate) => candidate.txid === txid) ? { height, hash } : undefined;
 }
 
 /** bcoin verifies a sent transaction after answering; a big one takes a while to show up. */

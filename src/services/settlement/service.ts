@@ -17,9 +17,10 @@ import { payoutJournal } from '../../money/settlement-journal';
 import { planSettlement } from '../../money/settlement-plan';
 import { confirmationsAt } from '../deposits/crediting';
 import { registerWalletAddress } from '../deposits/wallet-addresses';
+import { repairMissedSpends } from '../deposits/spend-repair';
 import { spendsOf } from '../deposits/wallet-view';
 import { accountBalance, recordJournal } from '../ledger';
-import { sendStoredTransaction, sightTransaction } from './chain-steps';
+import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
@@ -51,6 +52,16 @@ export interface SettlementDeps {
   log: Logger;
   sleep?: (ms: number) => Promise<void>;
   checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
+  /** Told of each transaction whose missed spend records the follower wrote (the metrics' counter). */
+  onSpendRepair?: (repair: SpendRepair) => void;
+}
+
+export interface SpendRepair {
+  period: string;
+  txid: string;
+  height: number;
+  /** Spend records written. */
+  spends: number;
 }
 
 /** A plan as the operator sees it: stored (the one that runs) or computed for a dry run. */
@@ -251,7 +262,7 @@ export class SettlementService {
     };
     for (const [index, tx] of transactions.entries()) {
       if (tx.state === 'confirmed') continue;
-      const sighting = await sightTransaction(this.deps.rpc, tx);
+      const sighting = await this.#sightOrRepair(period, tx, tip);
       if (sighting.where === 'conflict') {
         throw new KibbleError('settlement-refused', `transaction ${tx.txid} can never confirm: ${sighting.outpoint} was spent by ${sighting.spentBy}`);
       }
@@ -275,6 +286,30 @@ export class SettlementService {
     }
     if (unsaved) await save();
     return transactions.every((tx) => tx.state === 'confirmed') ? this.#markConfirmed(period) : this.#reload(period);
+  }
+
+  /**
+   * Where the transaction is, from the scanner's records; when they know nothing of it, the node
+   * is asked whether it was mined. Buried MIN_CONFIRMATIONS deep in a block the scanner stored,
+   * with its spends missing (the scanner read the block with a stale view), the spend records are
+   * written (the scanner's own keyed inserts), logged and counted, and it counts as seen in that
+   * block. Mined but not that deep, or in a block the scanner has not stored yet: it waits for the
+   * scanner (`chain`), and is never sent again.
+   */
+  async #sightOrRepair(period: string, tx: SettlementTransaction, tip: number): Promise<TransactionSighting> {
+    const { rpc, chain, settings, log } = this.deps;
+    const sighting = await sightTransaction(rpc, tx);
+    if (sighting.where !== 'nowhere') return sighting;
+    const mined = await findMinedBlock(rpc, chain, tx, tip);
+    if (mined === undefined) return sighting;
+    if (confirmationsAt(mined.height, tip) < settings.minConfirmations) return { where: 'chain' };
+    const written = await repairMissedSpends(mined, tx.txid, tx.inputs);
+    if (written === undefined) return { where: 'chain' };
+    if (written > 0) {
+      log.warn({ period, txid: tx.txid, height: mined.height, spends: written }, 'settlement transaction is buried but the scanner recorded none of its spends: recorded them now');
+      this.deps.onSpendRepair?.({ period, txid: tx.txid, height: mined.height, spends: written });
+    }
+    return { where: 'block', height: mined.height };
   }
 
   async #markConfirmed(period: string): Promise<Settlement> {

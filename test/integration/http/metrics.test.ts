@@ -7,6 +7,7 @@ import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { createMetrics } from '../../../src/http/metrics';
 import type { SlotLease } from '../../../src/jobs/lease';
 import { startScannerLoop } from '../../../src/jobs/scanner-loop';
+import { LeasedScanner } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
 import type { DepositScanner, ScanReport } from '../../../src/services/deposits/scanner';
 import { useTestDatabase } from '../../support/database';
@@ -48,7 +49,7 @@ function value(samples: readonly Sample[], name: string, labels: Record<string, 
 }
 
 function scanReport(fields: Partial<ScanReport>): ScanReport {
-  return { fromHeight: 0, toHeight: 0, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, ...fields };
+  return { fromHeight: 0, toHeight: 0, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null, ...fields };
 }
 
 describe('GET /metrics', () => {
@@ -233,9 +234,9 @@ describe('GET /metrics', () => {
   it("gets the scanner loop's reports through onReport (the production wiring)", async () => {
     const metrics = createMetrics();
     const reports = [scanReport({ toHeight: 300, tip: 310, received: 7, credited: 1 })];
-    const scanner = { scanOnce: async () => reports.shift() ?? Promise.reject(new Error('node unreachable')) } as unknown as DepositScanner;
-    const lease = { holds: async () => true, release: async () => undefined } as unknown as SlotLease;
-    const loop = startScannerLoop(scanner, lease, 10, createLogger('silent'), (report) => metrics.recordScan(report));
+    const scanner = { scanOnce: async () => reports.shift() ?? Promise.reject(new Error('node unreachable')), forgetWalletView: () => undefined } as unknown as DepositScanner;
+    const lease = { holds: async () => true, release: async () => undefined, clock: () => new Date(), slotMs: 30_000 } as unknown as SlotLease;
+    const loop = startScannerLoop(new LeasedScanner(scanner, lease), 10, createLogger('silent'), (report) => metrics.recordScan(report));
     await new Promise((resolve) => setTimeout(resolve, 60)); // the first pass and a few failing ones
     await loop.stop();
     const samples = parseSamples(await metrics.registry.metrics());

@@ -1,0 +1,66 @@
+import type { DepositScanner, ScanOptions, ScanReport } from '../services/deposits/scanner';
+import { SlotLease } from './lease';
+
+/** The one lease every scanning pass runs under: `kibble serve`'s loop and `kibble scan` alike. */
+export const SCANNER_LEASE_NAME = 'scanner';
+export const SCANNER_LEASE_SLOT_MS = 30_000;
+
+/** `slotMs`: SCANNER_LEASE_SECONDS; every process scanning one database must use the same. */
+export function scannerLease(holder: string, clock: () => Date, slotMs: number = SCANNER_LEASE_SLOT_MS): SlotLease {
+  return new SlotLease(SCANNER_LEASE_NAME, holder, slotMs, clock);
+}
+
+/**
+ * Runs scanner passes only while this process holds the scanner lease, and keeps the scanner's
+ * in-memory view honest across holders: whenever this instance (re)takes the lease after not
+ * holding it, another holder may have recorded outputs and spends in between, so the view is
+ * dropped and reloaded from the database. During a long pass (a catch-up) the lease is renewed
+ * between batches; a pass that finds it lost stops before writing anything more.
+ */
+export class LeasedScanner {
+  /** When this instance last saw itself holding the lease (ms), or undefined when it did not. */
+  #heldAt: number | undefined;
+
+  constructor(
+    readonly scanner: DepositScanner,
+    readonly lease: SlotLease,
+  ) {}
+
+  /** One pass; undefined when another instance holds the lease now. */
+  async pass(options: Pick<ScanOptions, 'stopRequested'> = {}): Promise<ScanReport | undefined> {
+    if (!(await this.lease.holds())) {
+      this.#heldAt = undefined;
+      return undefined;
+    }
+    const now = this.#now();
+    // Not held at the last look, or so long ago that a whole slot went by: another holder may
+    // have had it meanwhile (a stalled process sees only that it holds it again).
+    if (this.#heldAt === undefined || now - this.#heldAt > this.lease.slotMs) this.scanner.forgetWalletView('the scanner lease was (re)taken');
+    this.#heldAt = now;
+    try {
+      return await this.scanner.scanOnce({ ...options, stillLeased: () => this.#stillHolds() });
+    } catch (error) {
+      this.#heldAt = undefined;
+      throw error;
+    }
+  }
+
+  /** Gives the lease up (shutdown, end of a CLI pass); a later pass here counts as a retake. */
+  async release(): Promise<void> {
+    this.#heldAt = undefined;
+    await this.lease.release();
+  }
+
+  /** Between batches: asks the database at most a few times per slot (each ask renews ahead). */
+  async #stillHolds(): Promise<boolean> {
+    const now = this.#now();
+    if (this.#heldAt !== undefined && now - this.#heldAt < this.lease.slotMs / 6) return true;
+    if (!(await this.lease.holds())) return false;
+    this.#heldAt = now;
+    return true;
+  }
+
+  #now(): number {
+    return this.lease.clock().getTime();
+  }
+}
