@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/log';
 import { periodOf } from '../../../src/money/period';
 import { flattr } from '../../../src/services/clicks';
 import { doge } from '../../support/money';
-import { useSettlementWorld } from '../../support/settlement-world';
+import { MIN_CONFIRMATIONS, useSettlementWorld } from '../../support/settlement-world';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -19,7 +19,7 @@ async function waitForState(period: string, state: Settlement['state'], timeoutM
   return settlement;
 }
 
-describe('a run that stopped half-way is resumed by the settlement jobs', () => {
+describe('settlement runs across instances: a run stopped half-way is resumed, a live one is not joined', () => {
   const world = useSettlementWorld();
 
   it('finishes a month closed early whose run died after closing, although nothing was due at start-up', async () => {
@@ -51,5 +51,35 @@ describe('a run that stopped half-way is resumed by the settlement jobs', () => 
     } finally {
       await jobs.stop();
     }
+  });
+
+  it("keeps the lease of an operator's run while the same instance's follower comes and goes", async () => {
+    // The month the test above broadcast confirms first: signing checks the ledger against the chain.
+    await world.mineAndScan(MIN_CONFIRMATIONS);
+    await world.service().followConfirmations();
+    const donor = await world.donor(doge(2));
+    await world.fund(donor, doge(10));
+    await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-05-10T12:00:00Z'));
+    let resume = (): void => undefined;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    // One instance: the admin API's run (held at a checkpoint) and the jobs' follower share a service.
+    const instance = world.service({
+      leaseHolder: 'instance-one',
+      checkpoint: async (name) => {
+        if (name === 'closed') await paused;
+      },
+    });
+    const other = world.service({ leaseHolder: 'instance-two' });
+
+    const executing = instance.execute('2026-05');
+    expect((await waitForState('2026-05', 'closed'))?.state).toBe('closed');
+    const following = instance.followConfirmations();
+    await sleep(300); // a follower pass with nothing broadcast takes a few ms: it would be over by now
+    await expect(other.followConfirmations()).rejects.toMatchObject({ code: 'lease-held' });
+    await expect(other.execute('2026-05')).rejects.toMatchObject({ code: 'lease-held' });
+    resume();
+    expect((await executing).state).toBe('broadcast');
+    await following;
+    expect(await other.followConfirmations()).toHaveLength(1); // free again once both are over
   });
 });
