@@ -2,7 +2,8 @@
 // them, and during one month: the instance running the settlement is SIGKILLed mid-settlement while
 // clicks stream in, then the one running the scanner is SIGKILLed mid-pass. The survivors take
 // over within two lease slots, every creator is paid exactly once (read from the chain itself), the
-// ledger equals the chain, no click is lost or doubled, and a sign-out holds on every instance.
+// ledger equals the chain, no click is lost or doubled, a sign-out holds on every instance, and the
+// rate limits count once for all instances.
 // Run 20 times in a row by scripts/soak/three-instances.sh (npm run soak:instances).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +12,13 @@ import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
 import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ClickModel } from '../../../src/db/click';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { RateLimitHitModel } from '../../../src/db/rate-limit-hit';
 import { WalletAddressModel } from '../../../src/db/wallet-address';
+import { DEFAULT_RATE_LIMITS } from '../../../src/http/rate-limit';
 import { creatorAccount, CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
 import { nextPeriod, periodOf } from '../../../src/money/period';
 import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../../src/services/ledger';
+import { windowOf } from '../../../src/services/rate-limits';
 import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../../support/chain-audit';
 import { streamClicks, type ClickAttempt } from '../../support/click-stream';
 import { useTestDatabase } from '../../support/database';
@@ -198,6 +202,22 @@ describe('three kibble serve instances on one database and one node, under fault
     for (const instance of cluster) expect((await instance.api('GET', '/api/v1/me', { token })).status).toBe(401);
   }, 30_000);
 
+  it('counts rate limits once for all instances: sign-in attempts spread over three still stop at one limit', async () => {
+    const rule = DEFAULT_RATE_LIMITS.sessions;
+    const windowNow = () => windowOf('sessions', rule, 'ip:127.0.0.1', new Date());
+    // The windows are fixed: start the burst well inside one, so that none of it counts in the next.
+    const untilEnd = windowNow().endsAt.getTime() - Date.now();
+    if (untilEnd < 20_000) await sleep(untilEnd + 100);
+    const window = windowNow();
+    const left = rule.limit - (await RateLimitHitModel.countDocuments({ window: window.id }));
+    expect(left).toBeGreaterThan(3); // this file signed in once so far
+    const statuses: number[] = [];
+    for (let i = 0; i < left + 3; i++) statuses.push((await via(i).api('POST', '/api/v1/sessions', { body: { handle: 'donor2', password: 'not the password' } })).status);
+    // In-memory counts would allow `limit` attempts per instance, three times as many.
+    expect(statuses).toEqual([...Array<number>(left).fill(401), 429, 429, 429]);
+    expect(windowNow().id).toBe(window.id);
+  }, 60_000);
+
   it('closes the month now while clicks stream in; its settlement holder is killed mid-run and a survivor finishes it within two slots', async () => {
     const scannerHolder = await currentHolder('scanner', LEASE_SECONDS.scanner);
     // The settlement runs where the operator's request lands: not on the scanner's instance, which dies next.
@@ -239,8 +259,13 @@ describe('three kibble serve instances on one database and one node, under fault
       const now = await settlementNow();
       return now && now.updatedAt.getTime() !== left.updatedAt.getTime() ? now : undefined;
     }, 3 * LEASE_SECONDS.settlement * 1000 + 10_000, 25);
-    facts.settlementResumedAfterSlots = slotAt(resumed.updatedAt, LEASE_SECONDS.settlement) - slotAt(killedAt, LEASE_SECONDS.settlement);
-    expect(slotAt(resumed.updatedAt, LEASE_SECONDS.settlement)).toBeLessThanOrEqual(slotAt(killedAt, LEASE_SECONDS.settlement) + 2);
+    const resumedSlot = slotAt(resumed.updatedAt, LEASE_SECONDS.settlement);
+    facts.settlementResumedAfterSlots = resumedSlot - slotAt(killedAt, LEASE_SECONDS.settlement);
+    // Not while the dead holder's slots last (its claims stay: nobody released them), and within two slots.
+    const victimSlots = (await leaseClaims('settlement')).filter((claim) => claim.holder === holder).map((claim) => claim.slot);
+    expect(victimSlots).not.toEqual([]);
+    expect(resumedSlot).toBeGreaterThan(Math.max(...victimSlots));
+    expect(resumedSlot).toBeLessThanOrEqual(slotAt(killedAt, LEASE_SECONDS.settlement) + 2);
     settlement = await waitFor('the settlement to be broadcast', async () => {
       const now = await settlementNow();
       return now?.state === 'broadcast' ? now : undefined;
