@@ -37,8 +37,15 @@ function instanceEnv(shared: Record<string, string>, port: number): NodeJS.Proce
   return { ...inherited, ...shared, HOST: '127.0.0.1', PORT: String(port) };
 }
 
+/** Starts them side by side; if one fails to come up, the others are stopped again. */
 export async function startInstances(count: number, sharedEnv: Record<string, string>): Promise<KibbleInstance[]> {
-  const started = await Promise.all(Array.from({ length: count }, async (_, index) => startInstance(index, sharedEnv)));
+  const results = await Promise.allSettled(Array.from({ length: count }, async (_, index) => startInstance(index, sharedEnv)));
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await stopInstances(started);
+    throw failed.reason;
+  }
   return started;
 }
 
