@@ -45,16 +45,32 @@ export class LeasedScanner {
     }
   }
 
+  /**
+   * Keeps the lease between passes when they are further apart than a third of a slot (a long
+   * SCAN_INTERVAL_SECONDS): held without a gap, it is not retaken, and the view is not reloaded.
+   */
+  async renew(): Promise<void> {
+    const held = await this.lease.holds();
+    const now = this.#now();
+    // Taken afresh by this call (not held before, or a gap): left unmarked, so the next pass
+    // counts it as a retake and reloads the view.
+    this.#heldAt = held && this.#heldAt !== undefined && now - this.#heldAt <= this.lease.slotMs ? now : undefined;
+  }
+
   /** Gives the lease up (shutdown, end of a CLI pass); a later pass here counts as a retake. */
   async release(): Promise<void> {
     this.#heldAt = undefined;
     await this.lease.release();
   }
 
-  /** Between batches: asks the database at most a few times per slot (each ask renews ahead). */
+  /**
+   * Between batches: asks the database at most a few times per slot (each ask renews ahead). A
+   * pass stalled for more than a slot counts as having lost it: another holder may have written.
+   */
   async #stillHolds(): Promise<boolean> {
     const now = this.#now();
-    if (this.#heldAt !== undefined && now - this.#heldAt < this.lease.slotMs / 6) return true;
+    if (this.#heldAt === undefined || now - this.#heldAt > this.lease.slotMs) return false;
+    if (now - this.#heldAt < this.lease.slotMs / 6) return true;
     if (!(await this.lease.holds())) return false;
     this.#heldAt = now;
     return true;

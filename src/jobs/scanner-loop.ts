@@ -11,8 +11,18 @@ import type { LeasedScanner } from './scanner-lease';
  * `recordScan`); if it throws, that is logged and the loop goes on.
  */
 export function startScannerLoop(scanner: LeasedScanner, intervalMs: number, log: Logger, onReport?: (report: ScanReport) => void): RunningLoop {
+  // The lease is renewed only when asked in the last third of its slot: with passes further apart
+  // than that, ticks in between just renew it (see LeasedScanner.renew).
+  const tickMs = Math.min(intervalMs, Math.floor(scanner.lease.slotMs / 3));
+  const now = (): number => scanner.lease.clock().getTime();
+  let lastPassAt = Number.NEGATIVE_INFINITY;
   const tick = async (): Promise<void> => {
     try {
+      if (now() - lastPassAt < intervalMs) {
+        await scanner.renew();
+        return;
+      }
+      lastPassAt = now();
       const report = await scanner.pass();
       if (report === undefined) return; // another instance holds the lease
       try {
@@ -25,7 +35,7 @@ export function startScannerLoop(scanner: LeasedScanner, intervalMs: number, log
       else log.error({ err: error }, 'deposit scan pass failed; retrying at the next interval');
     }
   };
-  const loop = repeatEvery(intervalMs, tick);
+  const loop = repeatEvery(tickMs, tick);
 
   return {
     async stop() {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isKibbleError, KibbleError } from '../../errors';
-import { waitForLease } from '../../jobs/lease';
+import { waitForLease, type SlotLease } from '../../jobs/lease';
 import { LeasedScanner, SCANNER_LEASE_SLOT_MS, scannerLease } from '../../jobs/scanner-lease';
 import { createLogger } from '../../log';
 import { DepositScanner, type ScanReport } from '../../services/deposits/scanner';
@@ -44,36 +44,40 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
             clock,
             ...(config.scanStartHeight === undefined ? {} : { startHeight: config.scanStartHeight }),
           });
-          const lease = scannerLease(instance, clock, config.scannerLeaseSeconds * 1000);
-          return withStopSignals(io, lease.release.bind(lease), async (stopRequested) => {
-            try {
-              const refused = await waitForLease(lease, {
-                waitMs: options.wait * 1000,
-                stopRequested,
-                onWaiting: (heldBy) => io.err(`kibble: the "scanner" lease is held by ${holderName(heldBy)}; waiting up to ${options.wait} s for it (Ctrl-C to give up)\n`),
-              });
-              if (refused !== undefined) {
-                if (stopRequested()) return EXIT.interrupted;
-                io.err(refusal(refused.heldBy, options.wait, config.scannerLeaseSeconds));
-                return EXIT.busy;
-              }
-              const report = await new LeasedScanner(scanner, lease).pass({ stopRequested });
-              if (report === undefined) throw new KibbleError('lease-held', 'the scanner lease was taken by another process just now');
-              io.out(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-              return report.interrupted ? EXIT.interrupted : EXIT.ok;
-            } catch (error) {
-              if (!isKibbleError(error, 'lease-held')) throw error;
-              io.err(`kibble: ${error.message}; run it again later [lease-held]\n`);
-              return EXIT.busy;
-            } finally {
-              await lease.release();
-            }
-          });
+          return scanUnderLease(scanner, scannerLease(instance, clock, config.scannerLeaseSeconds * 1000), options, io);
         },
         'the embedded default runs its scanner inside `kibble serve`',
       );
       setExit(code);
     });
+}
+
+/** One pass under the scanner lease: waits for it as asked, releases it however the pass ends. */
+async function scanUnderLease(scanner: DepositScanner, lease: SlotLease, options: ScanOptions, io: CliIo): Promise<number> {
+  return withStopSignals(io, lease.release.bind(lease), async (stopRequested) => {
+    try {
+      const refused = await waitForLease(lease, {
+        waitMs: options.wait * 1000,
+        stopRequested,
+        onWaiting: (heldBy) => io.err(`kibble: the "scanner" lease is held by ${holderName(heldBy)}; waiting up to ${options.wait} s for it (Ctrl-C to give up)\n`),
+      });
+      if (refused !== undefined) {
+        if (stopRequested()) return EXIT.interrupted;
+        io.err(refusal(refused.heldBy, options.wait, lease.slotMs / 1000));
+        return EXIT.busy;
+      }
+      const report = await new LeasedScanner(scanner, lease).pass({ stopRequested });
+      if (report === undefined) throw new KibbleError('lease-held', 'the scanner lease was taken by another process just now');
+      io.out(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      return report.interrupted ? EXIT.interrupted : EXIT.ok;
+    } catch (error) {
+      if (!isKibbleError(error, 'lease-held')) throw error;
+      io.err(`kibble: ${error.message}; run it again later [lease-held]\n`);
+      return EXIT.busy;
+    } finally {
+      await lease.release();
+    }
+  });
 }
 
 /**

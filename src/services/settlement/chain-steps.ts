@@ -29,6 +29,8 @@ export async function sightTransaction(rpc: ChainRpc, tx: Pick<SettlementTransac
   return pool.has(tx.txid) ? { where: 'mempool' } : { where: 'nowhere' };
 }
 
+/** `gettxout` calls before reading blocks instead. */
+const MAX_OUTPUTS_PROBED = 8;
 /** How far back from the tip `findMinedBlock` looks when every output is spent: a day of Dogecoin blocks. */
 const MAX_BLOCKS_WALKED = 1_440;
 /** A block's timestamp may lag real time; well within two hours on every chain we run on. */
@@ -47,9 +49,19 @@ export async function findMinedBlock(
   tip: number,
 ): Promise<MinedBlock | undefined> {
   const outputs = parseTransaction(Buffer.from(tx.raw, 'hex')).outputs.length;
-  for (let vout = 0; vout < outputs; vout++) {
+  // Last first: the change output comes last and stays unspent until this month is confirmed (the
+  // next month waits for it), so the first probe nearly always decides. Bounded: a big month
+  // has thousands of outputs.
+  for (let vout = outputs - 1; vout >= Math.max(0, outputs - MAX_OUTPUTS_PROBED); vout--) {
     const out = await rpc.getTxOut(tx.txid, vout, false);
-    if (out !== null && out.confirmations > 0) return blockHolding(rpc, chain, tx.txid, tip - out.confirmations + 1);
+    if (out === null || out.confirmations <= 0) continue;
+    // A block may have come since `tip` was read: try the height from the tip now, then the other.
+    const now = await rpc.getBlockCount();
+    const heights = [...new Set([now - out.confirmations + 1, tip - out.confirmations + 1])];
+    for (const height of heights) {
+      const found = await blockHolding(rpc, chain, tx.txid, height);
+      if (found !== undefined) return found;
+    }
   }
   const since = tx.broadcastAt ? tx.broadcastAt.getTime() / 1000 - BLOCK_TIME_SLACK_SECONDS : undefined;
   for (let height = tip; height >= Math.max(1, tip - MAX_BLOCKS_WALKED + 1); height--) {

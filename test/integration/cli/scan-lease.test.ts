@@ -22,12 +22,16 @@ interface Run {
   stderr: string;
 }
 
-describe('kibble scan --once under the scanner lease', () => {
+describe('kibble scan --once: the scanner lease, and the report after a rollback', () => {
   const db = useTestDatabase();
   const node = useRegtestNode();
 
+  let rpc: JsonRpcChainClient;
+  let faucet: RegtestFaucet;
+
   beforeAll(async () => {
-    const faucet = new RegtestFaucet(new JsonRpcChainClient(node.rpcUrl), chain);
+    rpc = new JsonRpcChainClient(node.rpcUrl);
+    faucet = new RegtestFaucet(rpc, chain);
     await faucet.prepare();
     await faucet.mine(3);
   });
@@ -114,6 +118,25 @@ describe('kibble scan --once under the scanner lease', () => {
     expect(run.code).toBe(130);
     expect(run.stderr).toContain('SIGINT received');
     expect(await cliClaims()).toEqual([]);
+  });
+
+  it('reports the heights it ends at after a rollback, and the fork point', async () => {
+    const mined = await faucet.mine(3);
+    const before = JSON.parse((await kibbleScan(['--json'])).stdout) as ScanReport;
+    const top = before.tip;
+    expect(before.toHeight).toBe(top);
+
+    // The last two blocks leave the best chain, and nothing replaces them yet.
+    await rpc.invalidateBlock(mined[1] as string);
+    const run = await kibbleScan([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`scanned 0 block(s): height ${top} -> ${top - 2}, node tip ${top - 2}`);
+    expect(run.stdout).toContain(`reorg: rolled back to the fork point at height ${top - 2}`);
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: top - 2 });
+
+    // A new branch, longer than the old one: rescanned from the fork point.
+    await faucet.mine(3);
+    expect(JSON.parse((await kibbleScan(['--json'])).stdout)).toMatchObject({ fromHeight: top - 2, toHeight: top + 1, blocks: 3, reorgs: 0, rolledBackTo: null });
   });
 
   it('rejects a --wait that is not a number of seconds', async () => {
