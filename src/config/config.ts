@@ -40,6 +40,9 @@ const urlWithProtocols = (protocols: readonly string[]) =>
  */
 const MIN_LEASE_SECONDS = 5;
 
+/** An IP address or subnet, or one of express's names for a range. */
+const PROXY_ADDRESS = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/[0-9]{1,3})?)$/;
+
 export const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -47,6 +50,10 @@ export const ENV_SCHEMA = z.object({
   HOST: optionalText.default('127.0.0.1'),
   PORT: integer(1, 65_535, 3000),
   PUBLIC_URL: urlWithProtocols(['http', 'https']),
+  TRUST_PROXY: optionalText.refine(
+    (value) => value === undefined || /^(true|false|[0-9]{1,2})$/.test(value) || value.split(',').every((item) => PROXY_ADDRESS.test(item.trim())),
+    "must be false, true, a number of proxies (1), or the proxies' addresses, comma-separated (10.0.0.0/8, loopback)",
+  ),
   ALLOW_HTTP_PUBLIC_URL: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
   MONGODB_URI: urlWithProtocols(['mongodb', 'mongodb+srv']),
   CHAIN: optionalText.pipe(z.enum(CHAIN_NAMES).optional()),
@@ -104,6 +111,11 @@ export interface Config {
    * lose Secure and the __Host- prefix. `kibble serve` logs a warning at every start.
    */
   allowHttpPublicUrl: boolean;
+  /**
+   * express's `trust proxy`: which proxies in front may name the client's IP (X-Forwarded-For),
+   * which rate limits count by. false: none (the default; every client is the socket's peer).
+   */
+  trustProxy: boolean | number | string;
   /** Absent: the embedded local MongoDB-compatible server (development only). */
   mongodbUri: string | undefined;
   chain: ChainProfile;
@@ -148,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: values.PORT,
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
     allowHttpPublicUrl: values.ALLOW_HTTP_PUBLIC_URL,
+    trustProxy: trustProxyOf(values.TRUST_PROXY),
     mongodbUri: values.MONGODB_URI,
     chain,
     chainRpcUrl: secretOf(values.CHAIN_RPC_URL),
@@ -221,6 +234,12 @@ function configError(problems: string[]): KibbleError {
 
 function issueKey(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(environment)';
+}
+
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^[0-9]+$/.test(value) ? Number(value) : value;
 }
 
 function secretOf(value: string | undefined): Secret | undefined {

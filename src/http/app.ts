@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { jsonBodyParser } from './body';
 import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { httpMetricsMiddleware } from './metrics';
@@ -15,8 +14,8 @@ import { ALL_ROUTES } from './routes';
 /**
  * The express app, built but not listening: `kibble serve` calls `listen`, tests hand it to
  * supertest. Order matters: request timing (deps.metrics) first, so every answer is counted, then
- * headers and request logs (so even a rejected body is logged), the body parser, the routes, then
- * the 404 and the one error middleware.
+ * headers and request logs (so even a rejected body is logged), the routes (each parsing its JSON
+ * body), the pages (parsing forms), then the 404 and the one error middleware.
  */
 /**
  * Strict: the pages load one script and one stylesheet from kibble itself, no inline script or
@@ -43,7 +42,6 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   if (deps.metrics !== undefined) app.use(httpMetricsMiddleware(deps.metrics));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
-  app.use(jsonBodyParser());
   // One set of limiters for the API and the pages: a form and its API route share the counts.
   const limiters = createRateLimiters(deps.rateLimits, deps.clock);
   mountRoutes(app, routes, deps, limiters);

@@ -1,6 +1,7 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { sessionKeyOf } from '../config/derived-secrets';
 import { authenticate, SESSION_TOKEN_LOCAL } from './auth';
+import { jsonBodyParser } from './body';
 import type { AppDeps } from './deps';
 import { ROUTE_TEMPLATE_LOCAL } from './metrics';
 import type { RateLimitBucket } from './rate-limit';
@@ -10,13 +11,15 @@ import type { Reply, Route } from './route';
 /**
  * Registers routes directly on the app (not on sub-routers), so that the OpenAPI test can list
  * every registered path from `app.router.stack`. Per route: the path template for the metrics
- * (first, so that a 401 or a 429 is labelled with its route too), auth, then the rate limit (which
- * can then count per account), then validation and the handler.
+ * (first, so that a 401 or a 429 is labelled with its route too), the JSON body parser, auth, then
+ * the rate limit (which can then count per account), then validation and the handler.
  */
 export function mountRoutes(app: Express, routes: readonly Route[], deps: AppDeps, limiters: Record<RateLimitBucket, RequestHandler>): void {
   const auth = { operatorToken: deps.config.operatorToken, sessionKey: sessionKeyOf(deps.config), clock: deps.clock };
+  // JSON bodies on the API routes only: the pages parse forms, and answer a bad body with a page.
+  const json = jsonBodyParser();
   for (const route of routes) {
-    const steps: RequestHandler[] = [recordTemplate(route.path), authenticate(route.auth, auth)];
+    const steps: RequestHandler[] = [recordTemplate(route.path), json, authenticate(route.auth, auth)];
     if (route.rateLimit !== undefined) steps.push(limiters[route.rateLimit]);
     steps.push(handlerFor(route, deps));
     app[route.method](route.path, ...steps);

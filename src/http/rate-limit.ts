@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Store } from 'express-rate-limit';
 import { KibbleError } from '../errors';
-import { countHit, currentHits, resetWindow, uncountHit } from '../services/rate-limits';
+import { countHit, currentHits, resetWindow, SlotHints, uncountHit } from '../services/rate-limits';
 
 /**
  * Rate limits per bucket. A route names its bucket (`rateLimit: 'flattr'`); the limiter runs
@@ -13,8 +13,8 @@ import { countHit, currentHits, resetWindow, uncountHit } from '../services/rate
  * The counts live in the database (services/rate-limits.ts), so all instances behind a load
  * balancer enforce one limit together. No kept MongoDB store for express-rate-limit fitted (the
  * one maintained, rate-limit-mongo, brings its own mongodb 3.x driver and a TTL index that
- * FerretDB 1.x rejects). Behind a proxy, set `trustProxy` in the deps, or every client shares the
- * proxy's IP.
+ * FerretDB 1.x rejects). Behind a proxy, set TRUST_PROXY (deps.trustProxy), or every client shares
+ * the proxy's IP.
  */
 
 export const RATE_LIMIT_BUCKETS = ['account-creation', 'sessions', 'flattr'] as const;
@@ -55,6 +55,7 @@ export function createRateLimiters(overrides: Partial<RateLimitSettings> = {}, c
 export class DatabaseRateLimitStore implements Store {
   readonly localKeys = false;
   readonly prefix: string;
+  private readonly hints = new SlotHints();
 
   constructor(
     private readonly bucket: RateLimitBucket,
@@ -65,7 +66,7 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const { hits, resetAt } = await countHit(this.bucket, this.rule, key, this.clock());
+    const { hits, resetAt } = await countHit(this.bucket, this.rule, key, this.clock(), this.hints);
     return { totalHits: hits, resetTime: resetAt };
   }
 
@@ -75,11 +76,11 @@ export class DatabaseRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await uncountHit(this.bucket, this.rule, key, this.clock());
+    await uncountHit(this.bucket, this.rule, key, this.clock(), this.hints);
   }
 
   async resetKey(key: string): Promise<void> {
-    await resetWindow(this.bucket, this.rule, key, this.clock());
+    await resetWindow(this.bucket, this.rule, key, this.clock(), this.hints);
   }
 }
 

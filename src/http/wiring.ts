@@ -28,6 +28,7 @@ export function productionAppDeps(options: { config: Config; logger: Logger; rpc
     deriver: new AddressDeriver(config.chain, config.walletXpub),
     clock: () => new Date(),
     logger,
+    trustProxy: config.trustProxy,
     chainTip: cachedForMs(() => rpc.getBlockCount(), TIP_CACHE_MS),
     readiness: createReadiness({ probes: { database: pingDatabase, node: () => rpc.getBlockCount() }, logger }),
   };

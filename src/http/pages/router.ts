@@ -20,8 +20,10 @@ import { isOperator, signedInAccount } from './web-session';
 export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
 
 /**
- * The web pages: cookies, form bodies, CSRF on every POST, then the page handlers. Errors become
- * an HTML page with the right status (never a stack trace); the JSON API keeps its own errors.
+ * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of
+ * the API route doing the same thing (shared with it), then the page handlers. Errors are decided
+ * by errors.ts as for the API and rendered as an HTML page with that status and message (never a
+ * stack trace).
  */
 export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: readonly PageRoute[] = ALL_PAGES): Router {
   const router = express.Router();

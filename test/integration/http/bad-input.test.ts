@@ -2,8 +2,11 @@
 // a clear message (JSON on the API, HTML on the pages), and no secret sent reaches the log.
 import { gzipSync } from 'node:zlib';
 import { Writable } from 'node:stream';
+import express from 'express';
 import request from 'supertest';
-import { ALL_PAGES } from '../../../src/http/pages/router';
+import type { PageRoute } from '../../../src/http/pages/page';
+import { ALL_PAGES, createPageRouter } from '../../../src/http/pages/router';
+import { createRateLimiters } from '../../../src/http/rate-limit';
 import { ALL_ROUTES } from '../../../src/http/routes';
 import { createLogger } from '../../../src/log';
 import { useTestDatabase } from '../../support/database';
@@ -112,6 +115,12 @@ describe('bad input: a 4xx with a clear message, and nothing secret in the log',
       expectPage(res, 400, /unsupported charset &quot;UTF-16&quot;|unsupported charset "UTF-16"/);
     });
 
+    it('malformed JSON sent to a page: the page answers (HTML), not the API', async () => {
+      const { agent } = await formSession('/signin');
+      const res = await agent.post('/signin').set('Content-Type', 'application/json').send(`{"password": "${SECRET}",`);
+      expectPage(res, 403, /This form has expired or did not come from kibble/);
+    });
+
     it('a corrupt gzip body: 400', async () => {
       const { agent } = await formSession('/signin');
       const gzipped = gzipSync(Buffer.from(`handle=x&password=${SECRET}`));
@@ -128,6 +137,27 @@ describe('bad input: a 4xx with a clear message, and nothing secret in the log',
       const gzip = await request(t.app).post('/api/v1/sessions').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(Buffer.from('garbage, not gzip'));
       expectError(gzip, 400, 'validation-failed');
     });
+  });
+
+  it("a page's own failure is a generic 500 page, logged with method and path only", async () => {
+    const failing: PageRoute = {
+      method: 'get',
+      path: '/failing-page',
+      handler: async () => {
+        throw new Error('a bug in a page');
+      },
+    };
+    const app = express();
+    app.use(createPageRouter(t.deps, createRateLimiters(t.deps.rateLimits, t.clock), [failing]));
+    const from = logLines.length;
+    const res = await request(app).get(`/failing-page?token=${SECRET}`);
+    expect(res.status).toBe(500);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('internal error; it has been logged');
+    expect(res.text).not.toContain('a bug in a page');
+    const logged = logLines.slice(from).map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(logged).toEqual([expect.objectContaining({ msg: 'page failed', method: 'GET', path: '/failing-page' })]);
+    expect(logLines.slice(from).join('')).not.toContain(SECRET);
   });
 
   it('logs the path of a request, never its query string', async () => {

@@ -38,6 +38,18 @@ describe('rate limits shared through the database', () => {
     expect((await request(instances[1].app).post('/api/v1/sessions').send({ handle: victim.handle, password: TEST_PASSWORD })).status).toBe(200);
   });
 
+  it('holds one limit across two instances taking turns (each remembers only its own last slot)', async () => {
+    const rules: Partial<RateLimitSettings> = { sessions: { limit: 5, windowMs: 60_000 } };
+    const instances = [createTestApp({ rateLimits: rules }), createTestApp({ rateLimits: rules })] as const;
+    for (const instance of instances) instance.clock.advance(10 * 60_000); // a window no other test used
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const res = await request(instances[i % 2 === 0 ? 0 : 1].app).post('/api/v1/sessions').send({ handle: 'nobody', password: `guess number ${i}` });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429]);
+  });
+
   it('counts a page form in the bucket of its API route, on any instance', async () => {
     const rules: Partial<RateLimitSettings> = { 'account-creation': { limit: 3, windowMs: 60_000 } };
     const [api, pages] = [createTestApp({ rateLimits: rules }), createTestApp({ rateLimits: rules })];

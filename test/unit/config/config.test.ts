@@ -107,6 +107,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).allowHttpPublicUrl).toBe(false);
   });
 
+  it('reads TRUST_PROXY as express reads `trust proxy`', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toBe('10.0.0.0/8, loopback');
+    expect(problemsOf({ TRUST_PROXY: 'everyone' }).map((p) => p.split(':')[0])).toEqual(['TRUST_PROXY']);
+  });
+
   it('checks the fee address and xpub against the configured chain', () => {
     const problems = problemsOf({
       CHAIN: 'litecoin',
