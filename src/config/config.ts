@@ -202,10 +202,6 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
       );
     }
   }
-  // The holder renews its lease in the last third of a slot, checking once per scan interval.
-  if (values.SCANNER_LEASE_SECONDS < 3 * values.SCAN_INTERVAL_SECONDS) {
-    problems.push(`SCANNER_LEASE_SECONDS: must be at least 3 x SCAN_INTERVAL_SECONDS (${3 * values.SCAN_INTERVAL_SECONDS}), or the scanner's lease passes between instances at every slot`);
-  }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');
   }

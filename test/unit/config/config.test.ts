@@ -124,13 +124,10 @@ describe('loadConfig', () => {
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['FEE_ADDRESS', 'WALLET_XPUB']);
   });
 
-  it('takes lease slots of 30 s and 60 s by default, and refuses a scanner slot the holder cannot renew in time', () => {
+  it('takes lease slots of 30 s and 60 s by default, and from 5 s to an hour', () => {
     expect(loadConfig({})).toMatchObject({ scannerLeaseSeconds: 30, settlementLeaseSeconds: 60 });
     expect(loadConfig({ SCAN_INTERVAL_SECONDS: '1', SCANNER_LEASE_SECONDS: '5', SETTLEMENT_LEASE_SECONDS: '8' })).toMatchObject({ scannerLeaseSeconds: 5, settlementLeaseSeconds: 8 });
     expect(problemsOf({ SCANNER_LEASE_SECONDS: '4', SETTLEMENT_LEASE_SECONDS: '3601' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['SCANNER_LEASE_SECONDS', 'SETTLEMENT_LEASE_SECONDS']);
-    expect(problemsOf({ SCAN_INTERVAL_SECONDS: '10', SCANNER_LEASE_SECONDS: '29' })).toEqual([
-      'SCANNER_LEASE_SECONDS: must be at least 3 x SCAN_INTERVAL_SECONDS (30), or the scanner\'s lease passes between instances at every slot',
-    ]);
   });
 
   it('refuses both an extended private key and a mnemonic', () => {
