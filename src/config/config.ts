@@ -34,6 +34,12 @@ const urlWithProtocols = (protocols: readonly string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   );
 
+/**
+ * Shortest lease slot: a settlement step that closes a month early waits about 1.5 s for every
+ * instance to see the closure, and a slot must outlast the step that claimed it.
+ */
+const MIN_LEASE_SECONDS = 5;
+
 /** An IP address or subnet, or one of express's names for a range. */
 const PROXY_ADDRESS = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/[0-9]{1,3})?)$/;
 
@@ -63,6 +69,8 @@ export const ENV_SCHEMA = z.object({
     .refine((value) => isValidCron(value), 'must be a cron expression such as "0 0 1 * *"'),
   UNCLAIMED_MONTHS: integer(1, 120, 6),
   SCAN_INTERVAL_SECONDS: integer(1, 3600, 10),
+  SCANNER_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 30),
+  SETTLEMENT_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 60),
   SCAN_START_HEIGHT: optionalText.pipe(
     z
       .string()
@@ -123,6 +131,10 @@ export interface Config {
   settlementCron: string;
   unclaimedMonths: number;
   scanIntervalSeconds: number;
+  /** Slot length of the scanner lease: a dead holder's lease passes on within two slots. */
+  scannerLeaseSeconds: number;
+  /** Slot length of the settlement lease, likewise. */
+  settlementLeaseSeconds: number;
   /** First block the deposit scanner reads on its very first run; default: the tip then. */
   scanStartHeight: number | undefined;
   operatorToken: Secret | undefined;
@@ -161,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     settlementCron: values.SETTLEMENT_CRON,
     unclaimedMonths: values.UNCLAIMED_MONTHS,
     scanIntervalSeconds: values.SCAN_INTERVAL_SECONDS,
+    scannerLeaseSeconds: values.SCANNER_LEASE_SECONDS,
+    settlementLeaseSeconds: values.SETTLEMENT_LEASE_SECONDS,
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
   };

@@ -5,8 +5,9 @@ import { SlotLease } from './lease';
 export const SCANNER_LEASE_NAME = 'scanner';
 export const SCANNER_LEASE_SLOT_MS = 30_000;
 
-export function scannerLease(holder: string, clock: () => Date): SlotLease {
-  return new SlotLease(SCANNER_LEASE_NAME, holder, SCANNER_LEASE_SLOT_MS, clock);
+/** `slotMs`: SCANNER_LEASE_SECONDS; every process scanning one database must use the same. */
+export function scannerLease(holder: string, clock: () => Date, slotMs: number = SCANNER_LEASE_SLOT_MS): SlotLease {
+  return new SlotLease(SCANNER_LEASE_NAME, holder, slotMs, clock);
 }
 
 /**

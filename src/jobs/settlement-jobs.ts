@@ -15,7 +15,8 @@ export interface SettlementJobOptions {
 /**
  * The settlement's schedule. The cron tick (and start-up) arms a catch-up that settles every past
  * month due, oldest first; the follower, every `followIntervalMs`, moves broadcast months to
- * confirmed and continues the catch-up once the month before is confirmed. Both run only while
+ * confirmed, continues the catch-up once the month before is confirmed, and resumes a run that
+ * stopped half-way (a month closed early whose instance died, say). They run only while
  * this instance holds the settlement lease (node-cron's own overlap guard is per process).
  */
 export function startSettlementJobs(service: SettlementService, options: SettlementJobOptions): RunningLoop {
@@ -28,7 +29,8 @@ export function startSettlementJobs(service: SettlementService, options: Settlem
   const tick = async (): Promise<void> => {
     try {
       await service.followConfirmations();
-      if (catchUpArmed) {
+      // A run that stopped half-way (its instance died) is resumed here, by whoever holds the lease.
+      if (catchUpArmed || (await service.hasStoppedRun())) {
         const settled = await service.settleDuePeriods();
         if (settled.every((settlement) => settlement.state === 'confirmed')) catchUpArmed = false;
         for (const settlement of settled) log.info({ period: settlement._id, state: settlement.state }, 'settlement catch-up');

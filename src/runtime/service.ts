@@ -59,7 +59,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
-    scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
+    scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
@@ -77,9 +77,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
       'housekeeping: expired sessions and revocations removed every hour',
-      `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease, ${filled.minConfirmations} confirmation(s) to credit`,
+      `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease (${filled.scannerLeaseSeconds} s slots), ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
-        ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease; past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
+        ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];

@@ -6,9 +6,6 @@ import { SlotLease } from '../jobs/lease';
 import type { Logger } from '../log';
 import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/service';
 
-/** A settlement run holds the lease for slots of this length, renewing it between steps. */
-export const SETTLEMENT_LEASE_SLOT_MS = 60_000;
-
 export interface SettlementWiring {
   /** Names this process in the lease, for operators. */
   instance: string;
@@ -34,7 +31,8 @@ export function createSettlementService(config: Config, rpc: ChainRpc, log: Logg
     },
     deriver: new AddressDeriver(config.chain, walletXpub),
     signer: () => signerFromConfig(config),
-    lease: new SlotLease('settlement', wiring.instance, SETTLEMENT_LEASE_SLOT_MS, clock),
+    // A run holds the lease for slots of SETTLEMENT_LEASE_SECONDS, renewing it between steps.
+    lease: new SlotLease('settlement', wiring.instance, config.settlementLeaseSeconds * 1000, clock),
     clock,
     log: log.child({ job: 'settlement' }),
     ...(wiring.checkpoint === undefined ? {} : { checkpoint: wiring.checkpoint }),

@@ -44,7 +44,7 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
             clock,
             ...(config.scanStartHeight === undefined ? {} : { startHeight: config.scanStartHeight }),
           });
-          return scanUnderLease(scanner, scannerLease(instance, clock), options, io);
+          return scanUnderLease(scanner, scannerLease(instance, clock, config.scannerLeaseSeconds * 1000), options, io);
         },
         'the embedded default runs its scanner inside `kibble serve`',
       );
@@ -63,7 +63,7 @@ async function scanUnderLease(scanner: DepositScanner, lease: SlotLease, options
       });
       if (refused !== undefined) {
         if (stopRequested()) return EXIT.interrupted;
-        io.err(refusal(refused.heldBy, options.wait));
+        io.err(refusal(refused.heldBy, options.wait, lease.slotMs / 1000));
         return EXIT.busy;
       }
       const report = await new LeasedScanner(scanner, lease).pass({ stopRequested });
@@ -103,11 +103,11 @@ async function withStopSignals<T>(io: CliIo, release: () => Promise<void>, work:
   }
 }
 
-function refusal(heldBy: string | undefined, waitedSeconds: number): string {
+function refusal(heldBy: string | undefined, waitedSeconds: number, slotSeconds: number): string {
   return [
     `kibble: the "scanner" lease is held by ${holderName(heldBy)}${waitedSeconds > 0 ? ` (waited ${waitedSeconds} s)` : ''}; nothing was scanned [lease-held]`,
     '  A running `kibble serve` scans on its own every SCAN_INTERVAL_SECONDS: while it runs, there is nothing to do.',
-    `  If that process has stopped, its lease lapses within ${(2 * SCANNER_LEASE_SLOT_MS) / 1000} s: run this again, or wait longer with --wait <seconds>.`,
+    `  If that process has stopped, its lease lapses within ${2 * slotSeconds} s: run this again, or wait longer with --wait <seconds>.`,
     '',
   ].join('\n');
 }

@@ -83,6 +83,9 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * and moves the state forward, so running it again after a crash resumes where it stopped.
  */
 export class SettlementService {
+  /** Settles when the operation queued last in this process is over (see #withLease). */
+  #queue: Promise<void> = Promise.resolve();
+
   constructor(private readonly deps: SettlementDeps) {}
 
   /** Dry run: the stored plan once there is one, else what settling now would do (nothing stored). */
@@ -159,6 +162,8 @@ export class SettlementService {
   async settleDuePeriods(): Promise<Settlement[]> {
     const current = periodOf(this.deps.clock());
     const due = await duePeriods(current);
+    // A month closed early is the current one, never "past": finish it too once it was started.
+    if ((await SettlementModel.exists({ _id: current, state: { $ne: 'confirmed' } })) !== null) due.push(current);
     const done: Settlement[] = [];
     for (const period of due) {
       const settlement = await this.execute(period);
@@ -166,6 +171,14 @@ export class SettlementService {
       if (settlement.state !== 'confirmed') break;
     }
     return done;
+  }
+
+  /**
+   * True when a run stopped half-way (closed, planned or signed, not sent): its instance died or
+   * the step failed. Broadcast ones are the follower's; this tells the jobs to resume the rest.
+   */
+  async hasStoppedRun(): Promise<boolean> {
+    return (await SettlementModel.exists({ state: { $in: ['closed', 'planned', 'signed'] } })) !== null;
   }
 
   async #planStep(period: string): Promise<Settlement> {
@@ -363,12 +376,26 @@ export class SettlementService {
     }
   }
 
+  /**
+   * One operation at a time in this process, each under the lease. They share the lease's holder
+   * name, so without the queue the follower's release at the end of its pass would end the hold of
+   * an execute still running here (an operator's, through the admin API), and another instance
+   * would start the same steps alongside it.
+   */
   async #withLease<T>(run: () => Promise<T>): Promise<T> {
-    await this.#lease();
+    const before = this.#queue;
+    let done = (): void => undefined;
+    this.#queue = new Promise<void>((resolve) => (done = resolve));
     try {
-      return await run();
+      await before;
+      await this.#lease();
+      try {
+        return await run();
+      } finally {
+        await this.deps.lease.release().catch(() => undefined);
+      }
     } finally {
-      await this.deps.lease.release().catch(() => undefined);
+      done();
     }
   }
 

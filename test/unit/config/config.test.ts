@@ -124,6 +124,12 @@ describe('loadConfig', () => {
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['FEE_ADDRESS', 'WALLET_XPUB']);
   });
 
+  it('takes lease slots of 30 s and 60 s by default, and from 5 s to an hour', () => {
+    expect(loadConfig({})).toMatchObject({ scannerLeaseSeconds: 30, settlementLeaseSeconds: 60 });
+    expect(loadConfig({ SCAN_INTERVAL_SECONDS: '1', SCANNER_LEASE_SECONDS: '5', SETTLEMENT_LEASE_SECONDS: '8' })).toMatchObject({ scannerLeaseSeconds: 5, settlementLeaseSeconds: 8 });
+    expect(problemsOf({ SCANNER_LEASE_SECONDS: '4', SETTLEMENT_LEASE_SECONDS: '3601' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['SCANNER_LEASE_SECONDS', 'SETTLEMENT_LEASE_SECONDS']);
+  });
+
   it('refuses both an extended private key and a mnemonic', () => {
     expect(problemsOf({ WALLET_XPRV: 'a', WALLET_MNEMONIC: 'b' })).toHaveLength(1);
   });
