@@ -1,17 +1,16 @@
 // Regression tests of issue 12 section 4: every bad input found by the fuzzing run is a 4xx with
 // a clear message (JSON on the API, HTML on the pages), and no secret sent reaches the log.
 import { gzipSync } from 'node:zlib';
-import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import type { PageRoute } from '../../../src/http/pages/page';
 import { ALL_PAGES, createPageRouter } from '../../../src/http/pages/router';
 import { createRateLimiters } from '../../../src/http/rate-limit';
 import { ALL_ROUTES } from '../../../src/http/routes';
-import { createLogger } from '../../../src/log';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN, TEST_PASSWORD, uniqueHandle } from '../../support/http';
 import { csrfOf } from '../../support/web';
+import { capturedLog } from '../../support/captured-log';
 
 /** Percent-encodings that are not UTF-8: bad hex, truncated, overlong, not UTF-8 at all. */
 const BAD_ENCODINGS = ['%zz', '%E0%A4%A', '%C0%AF', '%FF%FE'];
@@ -23,16 +22,7 @@ function withParams(path: string, value: string): string {
 
 describe('bad input: a 4xx with a clear message, and nothing secret in the log', () => {
   useTestDatabase();
-  const logLines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { lines: logLines, logger } = capturedLog();
   const t = createTestApp({ logger });
   let donorToken = '';
 

@@ -4,16 +4,15 @@
 // (content type and charset, encoding, authorization, cookies) and a body (JSON, form, bytes,
 // oversized). Every answer must be below 500, and no log line may contain a secret sent.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import request from 'supertest';
 import { createMetrics } from '../../../src/http/metrics';
 import { ALL_PAGES } from '../../../src/http/pages/router';
 import { ALL_ROUTES } from '../../../src/http/routes';
-import { createLogger } from '../../../src/log';
 import { bearer, createTestApp, TEST_OPERATOR_TOKEN, TEST_PASSWORD } from '../../support/http';
 import { useSettlementWorld } from '../../support/settlement-world';
 import { csrfOf } from '../../support/web';
+import { capturedLog } from '../../support/captured-log';
 
 /** How many requests one run sends: 300 take about 3-6 s here; FUZZ_RUNS=3000 for a longer hunt. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -43,16 +42,7 @@ function paramValue(thingId: string) {
 
 describe('fuzzing every route and page: no 5xx, no secret in a log', () => {
   const world = useSettlementWorld(); // calls useTestDatabase() itself
-  const logLines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { lines: logLines, logger } = capturedLog();
   const t = createTestApp({ logger, metrics: createMetrics() });
   let donorToken = '';
   let thingId = '';

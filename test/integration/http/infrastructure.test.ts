@@ -1,13 +1,12 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { z } from 'zod';
 import { KibbleError } from '../../../src/errors';
 import { createApp } from '../../../src/http/app';
 import { defineRoute, type Route } from '../../../src/http/route';
 import { ALL_ROUTES } from '../../../src/http/routes';
-import { createLogger } from '../../../src/log';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN, TEST_PASSWORD } from '../../support/http';
+import { capturedLog } from '../../support/captured-log';
 
 /** Routes that exist only here, to drive each infrastructure path (auth modes, failures, limits). */
 const probeRoutes: Route[] = [
@@ -75,16 +74,7 @@ const probeRoutes: Route[] = [
 
 describe('HTTP infrastructure', () => {
   useTestDatabase();
-  const logLines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { lines: logLines, logger } = capturedLog();
   const t = createTestApp({ logger, rateLimits: { flattr: { limit: 2, windowMs: 60_000 } } });
   const app = createApp(t.deps, [...ALL_ROUTES, ...probeRoutes]);
 

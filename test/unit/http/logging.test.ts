@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
 import { pathOf } from '../../../src/http/app';
-import { createLogger } from '../../../src/log';
+import { capturedLog, type CapturedLog } from '../../support/captured-log';
 
 const SECRET = 'hunter2-must-not-be-logged';
 
-function capture(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
-  return { lines, logger };
-}
+const capture = (): CapturedLog => capturedLog();
 
 describe('logs never carry a request body or query value', () => {
   it('redacts the raw body body-parser puts on its errors', () => {
