@@ -20,3 +20,20 @@ export async function runKibble(...args: string[]): Promise<CliResult> {
   });
   return { exitCode, stdout, stderr };
 }
+
+/** The environment of a kibble child process on this test file's database and regtest node. */
+export function deploymentEnv(
+  db: { uri: string; name: string },
+  chain: { name: string },
+  rpcUrl: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
+    CHAIN: chain.name,
+    CHAIN_RPC_URL: rpcUrl,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}

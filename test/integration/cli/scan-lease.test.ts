@@ -8,6 +8,7 @@ import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ClaimModel } from '../../../src/db/claim';
 import { SCANNER_LEASE_SLOT_MS, scannerLease } from '../../../src/jobs/scanner-lease';
 import type { ScanReport } from '../../../src/services/deposits/scanner';
+import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
 import { useRegtestNode } from '../../support/regtest';
@@ -42,15 +43,7 @@ describe('kibble scan --once: the scanner lease, and the report after a rollback
 
   /** The real CLI in a child process; `whileRunning` gets it to send signals. */
   function kibbleScan(args: string[], whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-    const env = {
-      ...process.env,
-      MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
-      CHAIN: chain.name,
-      CHAIN_RPC_URL: node.rpcUrl,
-      MIN_CONFIRMATIONS: '2',
-      SCAN_START_HEIGHT: '0',
-      LOG_LEVEL: 'silent',
-    };
+    const env = deploymentEnv(db, chain, node.rpcUrl, { MIN_CONFIRMATIONS: '2', SCAN_START_HEIGHT: '0' });
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(ROOT, 'bin/kibble.js'), 'scan', '--once', ...args], { cwd: ROOT, env });
       let stdout = '';

@@ -9,6 +9,7 @@ import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import type { ScanReport } from '../../../src/services/deposits/scanner';
 import { accountBalance } from '../../../src/services/ledger';
+import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
 import { describeEachNode, useRegtestNode } from '../../support/regtest';
@@ -23,15 +24,7 @@ describeEachNode('npx kibble scan --once', (kind) => {
   const chain = node.chain;
 
   async function scanOnce(): Promise<ScanReport> {
-    const env = {
-      ...process.env,
-      MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
-      CHAIN: chain.name,
-      CHAIN_RPC_URL: node.rpcUrl,
-      MIN_CONFIRMATIONS: '2',
-      SCAN_START_HEIGHT: '0',
-      LOG_LEVEL: 'silent',
-    };
+    const env = deploymentEnv(db, chain, node.rpcUrl, { MIN_CONFIRMATIONS: '2', SCAN_START_HEIGHT: '0' });
     const { stdout } = await run('npx', ['--no-install', 'kibble', 'scan', '--once', '--json'], { cwd: ROOT, env, timeout: 60_000 });
     return JSON.parse(stdout) as ScanReport;
   }

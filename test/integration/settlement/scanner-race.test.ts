@@ -13,6 +13,7 @@ import { LeasedScanner, scannerLease } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
 import { flattr } from '../../../src/services/clicks';
 import type { ScanReport } from '../../../src/services/deposits/scanner';
+import { deploymentEnv } from '../../support/cli';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, useSettlementWorld } from '../../support/settlement-world';
@@ -26,14 +27,7 @@ describeEachNode('the CLI records the deposits, the server scanner sees the sett
   const world = useSettlementWorld(kind);
 
   async function cliScanOnce(): Promise<ScanReport> {
-    const env = {
-      ...process.env,
-      MONGODB_URI: `${world.db.uri.replace(/\/?$/, '/')}${world.db.name}`,
-      CHAIN: world.chain.name,
-      CHAIN_RPC_URL: world.node.rpcUrl,
-      MIN_CONFIRMATIONS: String(MIN_CONFIRMATIONS),
-      LOG_LEVEL: 'silent',
-    };
+    const env = deploymentEnv(world.db, world.chain, world.node.rpcUrl, { MIN_CONFIRMATIONS: String(MIN_CONFIRMATIONS) });
     const { stdout } = await run('npx', ['--no-install', 'kibble', 'scan', '--once', '--json'], { cwd: ROOT, env, timeout: 60_000 });
     return JSON.parse(stdout) as ScanReport;
   }
