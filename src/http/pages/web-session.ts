@@ -21,11 +21,16 @@ export function cookieOptions(config: Config, maxAgeMs?: number): CookieOptions 
   };
 }
 
-export function sessionTokenOf(req: Request): string | undefined {
+/** A cookie's non-empty string value. */
+function cookieOf(req: Request, name: string): string | undefined {
   // undefined when cookie-parser did not run, whatever the type says
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  const value: unknown = req.cookies?.[SESSION_COOKIE];
+  const value: unknown = req.cookies?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function sessionTokenOf(req: Request): string | undefined {
+  return cookieOf(req, SESSION_COOKIE);
 }
 
 export async function signedInAccount(req: Request, sessionKey: Uint8Array, now: Date): Promise<string | undefined> {
@@ -42,10 +47,7 @@ export function clearSessionCookie(res: Response, config: Config): void {
 }
 
 export function operatorTokenOf(req: Request): string | undefined {
-  // undefined when cookie-parser did not run, whatever the type says
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  const value: unknown = req.cookies?.[OPERATOR_COOKIE];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return cookieOf(req, OPERATOR_COOKIE);
 }
 
 /** The operator cookie holds a signed, revocable operator session token (services/sessions.ts). */
