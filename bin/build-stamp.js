@@ -8,7 +8,7 @@ const { join, relative } = require('node:path');
 
 const STAMP_FILE = 'build-info.json';
 /** What the build reads: a change to any of these makes an earlier build stale. */
-const SOURCE_ROOTS = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCE_ROOTS = ['src', 'scripts/build', 'tsconfig.json', 'tsconfig.build.json'];
 
 function filesUnder(path) {
   if (!existsSync(path)) return [];

@@ -8,8 +8,9 @@ import type { Express } from 'express';
 import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
 import { z } from 'zod';
-import { AddressDeriver, createSigner } from '../../src/chain/hd';
-import { chainProfile, type ChainProfile } from '../../src/config/chains';
+import { AddressDeriver } from '../../src/keys/hd';
+import { createSigner } from '../../src/signer/hd-signer';
+import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { loadConfig, type Config } from '../../src/config/config';
 import { sessionKeyOf } from '../../src/config/derived-secrets';
 import { AccountModel } from '../../src/db/account';
@@ -25,10 +26,10 @@ import { objectId } from '../../src/http/schemas';
 import { createLogger } from '../../src/log';
 import { periodOf } from '../../src/money/period';
 import { flattr } from '../../src/services/clicks';
-import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword } from '../../src/services/passwords';
-import { accountIdForToken, issueSession } from '../../src/services/sessions';
+import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword } from '../../src/services/accounts/passwords';
+import { accountIdForToken, issueSession } from '../../src/services/accounts/sessions';
 import { findThing } from '../../src/services/things';
-import { startMongoServer, type MongoServer } from '../db/mongo-server';
+import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 
 /**
  * Load on the flattr endpoint (issue 4): many donors with real sessions and many things on a real

@@ -1,8 +1,8 @@
 import { p2pkhAddress } from '../../src/chain/address';
-import { parseBlock } from '../../src/chain/block-parser';
-import { matchBlock, type BlockMatches } from '../../src/chain/block-matcher';
-import { WatchIndex, type WatchOwner } from '../../src/chain/watch-index';
-import { CHAIN_PROFILES } from '../../src/config/chains';
+import { parseBlock } from '../../src/chain/block/block-parser';
+import { matchBlock, type BlockMatches } from '../../src/chain/block/block-matcher';
+import { WatchIndex, type WatchOwner } from '../../src/chain/block/watch-index';
+import { CHAIN_PROFILES } from '../../src/chain/profiles';
 import { generateSyntheticChain, randomHashes, type PlantedCounts } from './synthetic-blocks';
 
 /**

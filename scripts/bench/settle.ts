@@ -1,7 +1,8 @@
-import { AddressDeriver, createSigner } from '../../src/chain/hd';
-import { buildSettlementTransactions, type SpendableOutput } from '../../src/chain/tx-builder';
-import { signSettlementTransaction } from '../../src/chain/tx-signer';
-import { chainProfile } from '../../src/config/chains';
+import { AddressDeriver } from '../../src/keys/hd';
+import { createSigner } from '../../src/signer/hd-signer';
+import { buildSettlementTransactions, type SpendableOutput } from '../../src/chain/tx/tx-builder';
+import { signSettlementTransaction } from '../../src/signer/tx-signer';
+import { chainProfile } from '../../src/chain/profiles';
 import { COIN, formatCoins } from '../../src/money/amount';
 import { planSettlement, type PlanCreator, type PlanDonor } from '../../src/money/settlement-plan';
 

@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { computeMerkleRoot } from '../../src/chain/block-parser';
+import { computeMerkleRoot } from '../../src/chain/block/block-parser';
 
 /**
  * Deterministic synthetic chains for benchmarks: raw blocks shaped like a busy Dogecoin chain

@@ -2,8 +2,8 @@
 // that do not share code paths: the chain itself (read block by block, nothing from kibble's
 // database), the ledger (summed here from its entries) and the stored settlement plan. Results
 // are data; the caller prints them and picks the exit code.
-import type { ChainRpc } from '../../src/chain/rpc-client';
-import type { ChainProfile } from '../../src/config/chains';
+import type { ChainRpc } from '../../src/node/rpc-client';
+import type { ChainProfile } from '../../src/chain/profiles';
 import { LedgerEntryModel } from '../../src/db/ledger-entry';
 import { WalletAddressModel } from '../../src/db/wallet-address';
 import { formatCoins, parseCoins } from '../../src/money/amount';

@@ -6,13 +6,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
-import { JsonRpcChainClient } from '../../src/chain/rpc-client';
+import { JsonRpcChainClient } from '../../src/node/rpc-client';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/log';
 import { formatCoins, parseCoins } from '../../src/money/amount';
 import { startKibble, type RunningKibble } from '../../src/runtime/service';
 import type { PlanReportView, SettlementStatusView } from '../../src/services/settlement/views';
-import { freePort } from '../lib/managed-process';
+import { freePort } from '../../src/runtime/embedded/managed-process';
 import { RegtestFaucet } from '../regtest/faucet';
 import { checkInvariants, type CheckResult } from './checks';
 import { Api, createCreators, createDonors, fundDonors, playClicks, settleMonth, storedPlan, type DemoCreator, type DemoDonor } from './month';
@@ -173,7 +173,7 @@ async function main(): Promise<number> {
   let failure: unknown;
 
   // Ctrl-C (or a kill) stops the service before exiting; a second one exits at once. `on`, not
-  // `once`: the helpers' safety net (scripts/lib/managed-process.ts) re-raises the signal, ending
+  // `once`: the helpers' safety net (src/runtime/embedded/managed-process.ts) re-raises the signal, ending
   // the process on the spot, when no other listener is left.
   let signals = 0;
   const interrupted = new Promise<never>((_, reject) => {

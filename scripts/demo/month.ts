@@ -1,7 +1,7 @@
 // One month of kibble played through the HTTP API of a running service, as real users and an
 // operator would: sign-ups, budgets, payout addresses, deposits paid on the regtest chain,
 // clicks, subscriptions, then the settlement closed early and followed to confirmed.
-import type { ChainProfile } from '../../src/config/chains';
+import type { ChainProfile } from '../../src/chain/profiles';
 import { parseCoins } from '../../src/money/amount';
 import type { PlanReportView, SettlementStatusView } from '../../src/services/settlement/views';
 import { randomP2pkhKey, type RegtestFaucet } from '../regtest/faucet';

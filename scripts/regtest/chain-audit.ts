@@ -2,9 +2,9 @@
 // transaction paid to which address, and which outputs are unspent. The settlement tests compare
 // kibble's ledger and plan against this.
 import { addressFromOutputScript } from '../../src/chain/address';
-import { parseBlock } from '../../src/chain/block-parser';
-import type { ChainRpc } from '../../src/chain/rpc-client';
-import type { ChainProfile } from '../../src/config/chains';
+import { parseBlock } from '../../src/chain/block/block-parser';
+import type { ChainRpc } from '../../src/node/rpc-client';
+import type { ChainProfile } from '../../src/chain/profiles';
 
 export interface ChainOutput {
   txid: string;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { freePort, onExitCleanup, spawnManaged, waitUntilReady, type ManagedProcess } from '../lib/managed-process';
+import { freePort, onExitCleanup, spawnManaged, waitUntilReady, type ManagedProcess } from '../../src/runtime/embedded/managed-process';
 
 export interface DogecoinRpcEndpoint {
   /** `http://<user>:<password>@127.0.0.1:<port>/`, for JsonRpcChainClient. */

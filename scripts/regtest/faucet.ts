@@ -10,10 +10,10 @@ import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import * as ecc from 'tiny-secp256k1';
 import { outputScriptFor, p2pkhAddress } from '../../src/chain/address';
-import { parseBlock, parseTransaction, type ParsedTx } from '../../src/chain/block-parser';
-import type { SigningKey } from '../../src/chain/hd';
-import { RpcError, type JsonRpcChainClient } from '../../src/chain/rpc-client';
-import { chainProfile, type ChainProfile } from '../../src/config/chains';
+import { parseBlock, parseTransaction, type ParsedTx } from '../../src/chain/block/block-parser';
+import type { SigningKey } from '../../src/signer/hd-signer';
+import { RpcError, type JsonRpcChainClient } from '../../src/node/rpc-client';
+import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 
 /** Random keys for test wallets. ecpair's declarations reach the linter as an unresolved type
  * (tsc's skipLibCheck hides the error inside them), so the one call used is typed here. */

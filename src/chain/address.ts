@@ -1,5 +1,5 @@
 import { crypto as bitcoinCrypto, payments } from 'bitcoinjs-lib';
-import { CHAIN_NAMES, CHAIN_PROFILES, type ChainName, type ChainProfile } from '../config/chains';
+import { CHAIN_NAMES, CHAIN_PROFILES, type ChainName, type ChainProfile } from './profiles';
 import { KibbleError } from '../errors';
 import {
   ADDRESS_HASH_BYTES,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { JsonRpcChainClient } from '../chain/rpc-client';
+import { JsonRpcChainClient } from '../node/rpc-client';
 import { loadConfig, type Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { KibbleError } from '../errors';

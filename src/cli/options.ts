@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { CHAIN_NAMES, chainProfile, type ChainProfile } from '../config/chains';
+import { CHAIN_NAMES, chainProfile, type ChainProfile } from '../chain/profiles';
 
 /** commander argument parsers: each turns bad input into a usage error that names the problem. */
 

@@ -2,8 +2,8 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { KibbleError } from '../errors';
 import { checkAddress } from '../chain/address';
-import { parseAccountXpub } from '../chain/hd';
-import { CHAIN_NAMES, CHAIN_PROFILES, type ChainProfile } from './chains';
+import { parseAccountXpub } from '../keys/hd';
+import { CHAIN_NAMES, CHAIN_PROFILES, type ChainProfile } from '../chain/profiles';
 import { Secret } from './secret';
 
 /**

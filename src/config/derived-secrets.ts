@@ -24,14 +24,14 @@ export function derivedSecret(operatorToken: Secret | undefined, purpose: Secret
   return createHmac('sha256', root).update(LABELS[purpose]).digest();
 }
 
-/** The key that signs and checks session tokens (src/services/session-token.ts). */
+/** The key that signs and checks session tokens (src/services/accounts/session-token.ts). */
 export function sessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
   return derivedSecret(config.operatorToken, 'session-token');
 }
 
 /**
  * The key of the operator's web sessions: a key apart, so that no donor's session token can ever
- * pass for an operator's (both have the same format, src/services/session-token.ts).
+ * pass for an operator's (both have the same format, src/services/accounts/session-token.ts).
  */
 export function operatorSessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
   return derivedSecret(config.operatorToken, 'operator-session-token');

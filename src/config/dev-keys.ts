@@ -3,9 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { generateMnemonic } from 'bip39';
 import { z } from 'zod';
-import { AddressDeriver, createSigner } from '../chain/hd';
+import { AddressDeriver } from '../keys/hd';
+import { createSigner } from '../signer/hd-signer';
 import { KibbleError } from '../errors';
-import type { ChainProfile } from './chains';
+import type { ChainProfile } from '../chain/profiles';
 
 /**
  * Development keys for the embedded default: generated once, kept beside the embedded data

@@ -3,8 +3,8 @@ import { baseSchemaOptions } from './fields';
 
 /**
  * Revoked session tokens, by the token's SHA-256 (the session's `_id`). Session tokens are signed
- * and checked without a database read (src/services/session-token.ts), so a sign-out is written
- * here and every instance follows this collection (src/services/session-revocations.ts).
+ * and checked without a database read (src/services/accounts/session-token.ts), so a sign-out is written
+ * here and every instance follows this collection (src/services/accounts/session-revocations.ts).
  * Insert-only; a revocation can be deleted once its token has expired.
  */
 const sessionRevocationSchema = new Schema(

@@ -5,7 +5,7 @@ const sessionSchema = new Schema(
   {
     /**
      * SHA-256 (hex) of the session token; the token itself is only ever with the client. Requests
-     * do not read this collection (tokens are signed, see src/services/session-token.ts); it is
+     * do not read this collection (tokens are signed, see src/services/accounts/session-token.ts); it is
      * the record of the sessions issued, and revocations use the same key.
      */
     _id: { type: String, required: true },

@@ -5,7 +5,7 @@ import { WALLET_ADDRESS_KINDS } from './wallet-address';
 /**
  * 'unspent': in the best chain and not spent by a block the scanner recorded in wallet_spends
  * (spends are kept apart: see wallet-spend.ts); 'orphaned': its block left the best chain.
- * Read the wallet's holdings through services/deposits/wallet-view.ts, which subtracts the spends.
+ * Read the wallet's holdings through services/wallet-watch/wallet-view.ts, which subtracts the spends.
  */
 export const WALLET_OUTPUT_STATUSES = ['unspent', 'orphaned'] as const;
 export type WalletOutputStatus = (typeof WALLET_OUTPUT_STATUSES)[number];

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Secret } from '../config/secret';
 import { KibbleError } from '../errors';
-import { accountIdForToken } from '../services/sessions';
+import { accountIdForToken } from '../services/accounts/sessions';
 import { ACCOUNT_ID_LOCAL } from './rate-limit';
 
 /**

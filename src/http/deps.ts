@@ -1,9 +1,9 @@
-import type { AddressDeriver } from '../chain/hd';
-import type { ChainProfile } from '../config/chains';
+import type { AddressDeriver } from '../keys/hd';
+import type { ChainProfile } from '../chain/profiles';
 import type { Config } from '../config/config';
 import type { Logger } from '../log';
-import type { PasswordHashParams } from '../services/passwords';
-import type { SettlementService } from '../services/settlement/service';
+import type { PasswordHashParams } from '../services/accounts/passwords';
+import type { SettlementService } from '../services/settlement/state-machine';
 import type { KibbleMetrics } from './metrics';
 import type { RateLimitSettings } from './rate-limit';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SettlementModel } from '../db/settlement';
-import type { ScanReport } from '../services/deposits/scanner';
+import type { ScanReport } from '../services/wallet-watch/scanner';
 import { walletHoldings } from '../services/settlement/wallet';
 
 /**

@@ -1,5 +1,5 @@
 import { operatorSessionKeyOf, sessionKeyOf } from '../config/derived-secrets';
-import { issueOperatorSession, issueSession, revokeSession, type IssuedSession } from '../services/sessions';
+import { issueOperatorSession, issueSession, revokeSession, type IssuedSession } from '../services/accounts/sessions';
 import { DEFAULT_SESSION_TTL_MS, type AppDeps } from './deps';
 
 /** Sign-in for the API and the pages alike: this deployment's key, deps.sessionTtlMs (default 30 days). */

@@ -1,5 +1,5 @@
-import type { ChainRpc } from '../chain/rpc-client';
-import { AddressDeriver } from '../chain/hd';
+import type { ChainRpc } from '../node/rpc-client';
+import { AddressDeriver } from '../keys/hd';
 import type { Config } from '../config/config';
 import { KibbleError } from '../errors';
 import type { Logger } from '../log';

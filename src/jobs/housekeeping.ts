@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import { removeExpiredRateLimitHits } from '../services/rate-limits';
-import { removeExpiredSessions } from '../services/sessions';
+import { removeExpiredSessions } from '../services/accounts/sessions';
 import { repeatEvery, type RunningLoop } from './repeat';
 
 /**

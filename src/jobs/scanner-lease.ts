@@ -1,5 +1,5 @@
-import type { DepositScanner, ScanOptions, ScanReport } from '../services/deposits/scanner';
-import { SlotLease } from './lease';
+import type { DepositScanner, ScanOptions, ScanReport } from '../services/wallet-watch/scanner';
+import { SlotLease } from '../db/lease';
 
 /** The one lease every scanning pass runs under: `kibble serve`'s loop and `kibble scan` alike. */
 export const SCANNER_LEASE_NAME = 'scanner';

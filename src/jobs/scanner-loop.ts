@@ -1,6 +1,6 @@
 import { isKibbleError } from '../errors';
 import type { Logger } from '../log';
-import type { ScanReport } from '../services/deposits/scanner';
+import type { ScanReport } from '../services/wallet-watch/scanner';
 import { repeatEvery, type RunningLoop } from './repeat';
 import type { LeasedScanner } from './scanner-lease';
 

@@ -1,7 +1,7 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import { isKibbleError } from '../errors';
 import type { Logger } from '../log';
-import type { SettlementService } from '../services/settlement/service';
+import type { SettlementService } from '../services/settlement/state-machine';
 import type { RunningLoop } from './repeat';
 
 export interface SettlementJobOptions {

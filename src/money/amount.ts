@@ -1,4 +1,3 @@
-import type { ChainProfile } from '../config/chains';
 import { KibbleError } from '../errors';
 
 /**
@@ -91,7 +90,7 @@ export function formatCoins(units: bigint): string {
 /** "12.5 DOGE". */
 export function formatCoinsWithTicker(
   units: bigint,
-  profile: Pick<ChainProfile, 'ticker'>,
+  profile: { readonly ticker: string },
 ): string {
   return `${formatCoins(units)} ${profile.ticker}`;
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { JsonRpcChainClient } from '../chain/rpc-client';
+import { JsonRpcChainClient } from '../node/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { startHousekeeping } from '../jobs/housekeeping';
@@ -9,11 +9,11 @@ import { startScannerLoop } from '../jobs/scanner-loop';
 import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
-import { DepositScanner } from '../services/deposits/scanner';
+import { DepositScanner } from '../services/wallet-watch/scanner';
 import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
-import { fillWithEmbeddedDefaults } from './embedded';
+import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { listen, type RunningServer } from './listen';
 import { createSettlementService } from './settlement';
 

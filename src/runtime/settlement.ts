@@ -1,10 +1,11 @@
-import { AddressDeriver, createSigner, type Signer } from '../chain/hd';
-import type { ChainRpc } from '../chain/rpc-client';
+import { AddressDeriver } from '../keys/hd';
+import { createSigner, type Signer } from '../signer/hd-signer';
+import type { ChainRpc } from '../node/rpc-client';
 import type { Config } from '../config/config';
 import { KibbleError } from '../errors';
-import { SlotLease } from '../jobs/lease';
+import { SlotLease } from '../db/lease';
 import type { Logger } from '../log';
-import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/service';
+import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/state-machine';
 
 export interface SettlementWiring {
   /** Names this process in the lease, for operators. */

@@ -4,7 +4,7 @@
 // It also looks for dogecoind once (test/support/regtest.ts) and says in one line when its
 // variants are skipped; with CI=true (or KIBBLE_REQUIRE_DOGECOIND=1, which .ci/run sets) a missing
 // or broken dogecoind fails the run instead.
-import { startMongoServer, type MongoServer } from '../../scripts/db/mongo-server';
+import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { findDogecoind } from '../../scripts/regtest/dogecoin-node';
 import { TEST_MONGODB_URI_ENV } from './env';
 import { dogecoindProblem, TEST_DOGECOIND_ENV } from './regtest';

@@ -16,8 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request, { type Response } from 'supertest';
-import { AddressDeriver, createSigner } from '../../src/chain/hd';
-import { chainProfile } from '../../src/config/chains';
+import { AddressDeriver } from '../../src/keys/hd';
+import { createSigner } from '../../src/signer/hd-signer';
+import { chainProfile } from '../../src/chain/profiles';
 import { loadConfig } from '../../src/config/config';
 import type { ErrorCode } from '../../src/errors';
 import { createApp } from '../../src/http/app';

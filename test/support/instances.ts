@@ -6,7 +6,7 @@
 //   await cluster[0].api('POST', '/api/v1/accounts', { body: {...} });
 //   await instanceOf(cluster, holder).kill();
 import { join } from 'node:path';
-import { freePort, spawnManaged, tail, waitUntilReady, type ManagedProcess } from '../../scripts/lib/managed-process';
+import { freePort, spawnManaged, tail, waitUntilReady, type ManagedProcess } from '../../src/runtime/embedded/managed-process';
 
 const ROOT = join(__dirname, '../..');
 /** tsx compiles kibble's sources on start: slow on a busy machine, hence generous. */

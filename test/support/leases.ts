@@ -1,4 +1,4 @@
-// Reads the slot leases (src/jobs/lease.ts) as stored: claims `lease:<name>:<slot>`, one per slot,
+// Reads the slot leases (src/db/lease.ts) as stored: claims `lease:<name>:<slot>`, one per slot,
 // holder `<host>:<pid>:<random>`. For tests that need to know who runs the scanner or the settlement.
 import { ClaimModel } from '../../src/db/claim';
 

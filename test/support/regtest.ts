@@ -11,9 +11,9 @@
 // The node starts in beforeAll and is stopped in afterAll; each file gets a fresh, empty chain.
 // Where no dogecoind can be found (or it cannot load its libraries) the dogecoind blocks are
 // skipped, and global-setup.ts says so once; with CI=true that is a failure instead.
-import { startRegtestNode, type RegtestNode } from '../../scripts/regtest/bcoin-node';
+import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/bcoin-node';
 import { dogecoindLoadProblem, findDogecoind, startDogecoinNode, type DogecoinNode } from '../../scripts/regtest/dogecoin-node';
-import { chainProfile, type ChainProfile } from '../../src/config/chains';
+import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 
 export const NODE_KINDS = ['bcoin', 'dogecoind'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];

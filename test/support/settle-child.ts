@@ -1,10 +1,10 @@
 // One settlement run in a process of its own, for the crash tests: with SETTLE_CRASH_AT it kills
 // itself with SIGKILL (no finally blocks, no cleanup, like a power cut) the moment the service
 // reaches that checkpoint. Run by test/integration/settlement/crash.test.ts through tsx.
-import { JsonRpcChainClient } from '../../src/chain/rpc-client';
-import { chainProfile } from '../../src/config/chains';
+import { JsonRpcChainClient } from '../../src/node/rpc-client';
+import { chainProfile } from '../../src/chain/profiles';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
-import type { SettlementCheckpoint } from '../../src/services/settlement/service';
+import type { SettlementCheckpoint } from '../../src/services/settlement/state-machine';
 import { testSettlementService } from './settlement-world';
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ChainProfile } from '../../config/chains';
+import type { ChainProfile } from '../../chain/profiles';
 import { checkAddress } from '../../chain/address';
 import { EXIT, type CliIo } from '../io';
 import { CHAIN_HELP, chainOption } from '../options';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseBlock } from '../../chain/block-parser';
-import type { ChainProfile } from '../../config/chains';
+import { parseBlock } from '../../chain/block/block-parser';
+import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError } from '../../errors';
 import { EXIT, type CliIo } from '../io';
 import { CHAIN_HELP, chainOption } from '../options';

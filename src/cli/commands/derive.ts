@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { ChainProfile } from '../../config/chains';
-import { changeAddress, depositAddress, parseAccountXpub } from '../../chain/hd';
+import type { ChainProfile } from '../../chain/profiles';
+import { changeAddress, depositAddress, parseAccountXpub } from '../../keys/hd';
 import { EXIT, type CliIo } from '../io';
 import { CHAIN_HELP, chainOption, indexOption } from '../options';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { isKibbleError, KibbleError } from '../../errors';
-import { waitForLease, type SlotLease } from '../../jobs/lease';
+import { waitForLease, type SlotLease } from '../../db/lease';
 import { LeasedScanner, SCANNER_LEASE_SLOT_MS, scannerLease } from '../../jobs/scanner-lease';
 import { createLogger } from '../../log';
-import { DepositScanner, type ScanReport } from '../../services/deposits/scanner';
+import { DepositScanner, type ScanReport } from '../../services/wallet-watch/scanner';
 import { withDeployment } from '../connect';
 import { EXIT, type CliIo } from '../io';
 import { secondsOption } from '../options';

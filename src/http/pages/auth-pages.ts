@@ -1,5 +1,5 @@
 import { isKibbleError } from '../../errors';
-import { checkCredentials, createAccount } from '../../services/accounts';
+import { checkCredentials, createAccount } from '../../services/accounts/accounts';
 import { html } from '../html';
 import { issueSessionFor, revokeSessionFor } from '../session-issuing';
 import { csrfInput, field, layout, notice } from './layout';

@@ -2,7 +2,7 @@ import { AccountModel } from '../../db/account';
 import { ERROR_CATALOGUE, isKibbleError, type KibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
 import { nextPeriod, previousPeriod } from '../../money/period';
-import { setPayoutAddress } from '../../services/accounts';
+import { setPayoutAddress } from '../../services/accounts/accounts';
 import { creatorStats, type CreatorStats } from '../../services/stats';
 import { listThingsOf, objectIdOf, registerThing, type ThingView } from '../../services/things';
 import { html, type TrustedHtml } from '../html';

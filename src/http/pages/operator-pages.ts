@@ -3,7 +3,7 @@ import { SettlementModel, type Settlement } from '../../db/settlement';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
 import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/period';
-import { duePeriods } from '../../services/settlement/service';
+import { duePeriods } from '../../services/settlement/state-machine';
 import { planReportView, settlementStatusView, type PlanReportView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
 import { operatorTokenMatches } from '../auth';

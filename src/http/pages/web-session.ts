@@ -1,6 +1,6 @@
 import type { CookieOptions, Request, Response } from 'express';
 import type { Config } from '../../config/config';
-import { accountIdForToken, isOperatorSession } from '../../services/sessions';
+import { accountIdForToken, isOperatorSession } from '../../services/accounts/sessions';
 
 /**
  * Who is signed in to the web pages. A donor's or creator's session is the same session token the
@@ -50,7 +50,7 @@ export function operatorTokenOf(req: Request): string | undefined {
   return cookieOf(req, OPERATOR_COOKIE);
 }
 
-/** The operator cookie holds a signed, revocable operator session token (services/sessions.ts). */
+/** The operator cookie holds a signed, revocable operator session token (services/accounts/sessions.ts). */
 export async function isOperator(req: Request, operatorKey: Uint8Array, now: Date): Promise<boolean> {
   const token = operatorTokenOf(req);
   return token !== undefined && (await isOperatorSession(operatorKey, token, now));

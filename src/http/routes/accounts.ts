@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createAccount, HANDLE_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../services/accounts';
+import { createAccount, HANDLE_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../services/accounts/accounts';
 import { defineRoute, type Route } from '../route';
 import { issueSessionFor } from '../session-issuing';
 import { objectId } from '../schemas';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
 import { periodOf } from '../../money/period';
-import { accountOverview, setMonthlyBudget, setPayoutAddress, type AccountOverview } from '../../services/accounts';
+import { accountOverview, setMonthlyBudget, setPayoutAddress, type AccountOverview } from '../../services/accounts/accounts';
 import { tipOrUndefined } from '../chain-tip';
 import { defineRoute, type Route } from '../route';
 import { coinAmount, objectId, period } from '../schemas';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkCredentials, PASSWORD_MAX_LENGTH } from '../../services/accounts';
+import { checkCredentials, PASSWORD_MAX_LENGTH } from '../../services/accounts/accounts';
 import { defineRoute, type Route } from '../route';
 import { issueSessionFor, revokeSessionFor } from '../session-issuing';
 import { isoTimestamp } from '../schemas';

@@ -1,6 +1,6 @@
-import type { AddressDeriver } from '../../chain/hd';
+import type { AddressDeriver } from '../../keys/hd';
 import { allocateCounterValue, COUNTER_DEPOSIT_INDEX } from '../../db/counter';
-import { registerWalletAddress } from '../deposits/wallet-addresses';
+import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 
 /**
  * Gives an account its own deposit address `.../0/<index>`: the index comes from the atomic

@@ -1,8 +1,8 @@
-import { parseBlock, parseTransaction } from '../../chain/block-parser';
-import type { ChainRpc } from '../../chain/rpc-client';
-import type { ChainProfile } from '../../config/chains';
-import type { MinedBlock } from '../deposits/spend-repair';
-import { spendsOf } from '../deposits/wallet-view';
+import { parseBlock, parseTransaction } from '../../chain/block/block-parser';
+import type { ChainRpc } from '../../node/rpc-client';
+import type { ChainProfile } from '../../chain/profiles';
+import type { MinedBlock } from '../wallet-watch/spend-repair';
+import { spendsOf } from '../wallet-watch/wallet-view';
 import type { SettlementTransaction } from '../../db/settlement';
 import { KibbleError } from '../../errors';
 

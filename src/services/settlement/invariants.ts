@@ -1,5 +1,5 @@
-import type { BuildResult } from '../../chain/tx-builder';
-import type { ChainProfile } from '../../config/chains';
+import type { BuildResult } from '../../chain/tx/tx-builder';
+import type { ChainProfile } from '../../chain/profiles';
 import { formatCoins } from '../../money/amount';
 import { assertBalancedJournal } from '../../money/ledger';
 import type { SettlementPlan } from '../../money/settlement-plan';

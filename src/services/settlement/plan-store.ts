@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BuildResult } from '../../chain/tx-builder';
+import type { BuildResult } from '../../chain/tx/tx-builder';
 import { SettlementPlanChunkModel } from '../../db/settlement-plan-chunk';
 import { parseWithBigints, stringifyWithBigints } from '../../money/bigint-json';
 import type { SettlementPlan } from '../../money/settlement-plan';

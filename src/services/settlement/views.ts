@@ -1,7 +1,7 @@
 import type { Settlement } from '../../db/settlement';
 import { formatCoins } from '../../money/amount';
-import { confirmationsAt } from '../deposits/crediting';
-import type { PlanView } from './service';
+import { confirmationsAt } from '../wallet-watch/crediting';
+import type { PlanView } from './state-machine';
 
 /**
  * The settlement as operators read it (CLI --json, the admin API, the dashboard): plain JSON with

@@ -1,10 +1,10 @@
-import type { AddressDeriver } from '../../chain/hd';
-import type { ChangeSlot, SpendableOutput } from '../../chain/tx-builder';
-import type { ChainProfile } from '../../config/chains';
+import type { AddressDeriver } from '../../keys/hd';
+import type { ChangeSlot, SpendableOutput } from '../../chain/tx/tx-builder';
+import type { ChainProfile } from '../../chain/profiles';
 import { DepositModel } from '../../db/deposit';
 import { WalletAddressModel } from '../../db/wallet-address';
-import { confirmationsAt, requiredConfirmations } from '../deposits/crediting';
-import { unspentWalletOutputs } from '../deposits/wallet-view';
+import { confirmationsAt, requiredConfirmations } from '../wallet-watch/crediting';
+import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
 
 /**
  * The outputs a settlement may spend: unspent as the scanner saw them, buried under enough blocks

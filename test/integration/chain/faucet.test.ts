@@ -1,6 +1,6 @@
 import { outputScriptFor } from '../../../src/chain/address';
-import { parseBlock, type ParsedBlock } from '../../../src/chain/block-parser';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { parseBlock, type ParsedBlock } from '../../../src/chain/block/block-parser';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { RegtestFaucet, TransactionNotAcceptedError, randomP2pkhKey } from '../../support/faucet';
 import { describeEachNode, useRegtestNode } from '../../support/regtest';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { p2pkhAddress } from '../../../src/chain/address';
-import { parseBlock } from '../../../src/chain/block-parser';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { parseBlock } from '../../../src/chain/block/block-parser';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { RegtestFaucet, TransactionNotAcceptedError, randomP2pkhKey } from '../../support/faucet';
 import { describeEachNode, describeOnDogecoind, missingAtPeer, useRegtestNode, type NodeKind } from '../../support/regtest';
 

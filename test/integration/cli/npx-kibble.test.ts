@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createSigner } from '../../../src/chain/hd';
-import { CHAIN_PROFILES } from '../../../src/config/chains';
+import { createSigner } from '../../../src/signer/hd-signer';
+import { CHAIN_PROFILES } from '../../../src/chain/profiles';
 
 // The real command a user types, `npx kibble ...`, through bin/kibble.js and tsx.
 const run = promisify(execFile);

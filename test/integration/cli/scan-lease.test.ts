@@ -2,12 +2,12 @@
 // while another process holds it, and gives it up when done or stopped.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
-import { chainProfile } from '../../../src/config/chains';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
+import { chainProfile } from '../../../src/chain/profiles';
 import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ClaimModel } from '../../../src/db/claim';
 import { SCANNER_LEASE_SLOT_MS, scannerLease } from '../../../src/jobs/scanner-lease';
-import type { ScanReport } from '../../../src/services/deposits/scanner';
+import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AddressDeriver, createSigner } from '../../../src/chain/hd';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { AddressDeriver } from '../../../src/keys/hd';
+import { createSigner } from '../../../src/signer/hd-signer';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { DepositModel } from '../../../src/db/deposit';
 import { COIN } from '../../../src/money/amount';
 import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
-import type { ScanReport } from '../../../src/services/deposits/scanner';
+import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { accountBalance } from '../../../src/services/ledger';
 import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';

@@ -2,8 +2,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../scripts/lib/managed-process';
-import { chainProfile } from '../../../src/config/chains';
+import { freePort } from '../../../src/runtime/embedded/managed-process';
+import { chainProfile } from '../../../src/chain/profiles';
 import { loadOrCreateDevKeys } from '../../../src/config/dev-keys';
 
 const ROOT = join(__dirname, '../../..');

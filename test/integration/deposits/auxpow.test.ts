@@ -2,16 +2,17 @@
 // dogecoind's consensus rules (submitblock), parsed by kibble's block parser, and its deposit
 // recorded and credited by the real deposit scanner.
 import { outputScriptFor } from '../../../src/chain/address';
-import { parseBlock } from '../../../src/chain/block-parser';
-import { AddressDeriver, createSigner } from '../../../src/chain/hd';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { parseBlock } from '../../../src/chain/block/block-parser';
+import { AddressDeriver } from '../../../src/keys/hd';
+import { createSigner } from '../../../src/signer/hd-signer';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { AccountModel } from '../../../src/db/account';
 import { DepositModel, depositKey } from '../../../src/db/deposit';
 import { createLogger } from '../../../src/log';
 import { COIN } from '../../../src/money/amount';
 import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
-import { DepositScanner } from '../../../src/services/deposits/scanner';
+import { DepositScanner } from '../../../src/services/wallet-watch/scanner';
 import { accountBalance } from '../../../src/services/ledger';
 import { AUXPOW_VERSION_FLAG, buildAuxPowBlock, DOGECOIN_CHAIN_ID, type AuxPowBlockSpec } from '../../support/auxpow-block';
 import { auditChain } from '../../support/chain-audit';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AccountModel } from '../../../src/db/account';
 import { WalletAddressModel } from '../../../src/db/wallet-address';
-import { SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
+import { SESSION_TOKEN_CHARS } from '../../../src/services/accounts/session-token';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_PASSWORD, uniqueHandle } from '../../support/http';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { p2pkhAddress, p2shAddress } from '../../../src/chain/address';
-import { chainProfile } from '../../../src/config/chains';
+import { chainProfile } from '../../../src/chain/profiles';
 import { AccountModel } from '../../../src/db/account';
 import { depositKey, DepositModel } from '../../../src/db/deposit';
 import { MempoolDepositModel } from '../../../src/db/mempool-deposit';

@@ -5,11 +5,11 @@ import { SettlementModel } from '../../../src/db/settlement';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { createMetrics } from '../../../src/http/metrics';
-import type { SlotLease } from '../../../src/jobs/lease';
+import type { SlotLease } from '../../../src/db/lease';
 import { startScannerLoop } from '../../../src/jobs/scanner-loop';
 import { LeasedScanner } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
-import type { DepositScanner, ScanReport } from '../../../src/services/deposits/scanner';
+import type { DepositScanner, ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN, type SignedUp } from '../../support/http';
 

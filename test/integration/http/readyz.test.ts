@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { KibbleError } from '../../../src/errors';
 import { createReadiness, pingDatabase } from '../../../src/http/readiness';
 import { createLogger } from '../../../src/log';

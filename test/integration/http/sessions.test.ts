@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { SessionModel } from '../../../src/db/session';
 import { DEFAULT_SESSION_TTL_MS } from '../../../src/http/deps';
-import { hashToken } from '../../../src/services/sessions';
-import { SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
+import { hashToken } from '../../../src/services/accounts/sessions';
+import { SESSION_TOKEN_CHARS } from '../../../src/services/accounts/session-token';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_PASSWORD, testConfig, uniqueHandle } from '../../support/http';
 

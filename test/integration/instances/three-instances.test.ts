@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { JsonRpcChainClient } from '../../../src/chain/rpc-client';
+import { JsonRpcChainClient } from '../../../src/node/rpc-client';
 import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ClickModel } from '../../../src/db/click';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';

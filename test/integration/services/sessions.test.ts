@@ -4,8 +4,8 @@ import { SessionModel } from '../../../src/db/session';
 import { SessionRevocationModel } from '../../../src/db/session-revocation';
 import { startHousekeeping } from '../../../src/jobs/housekeeping';
 import { createLogger } from '../../../src/log';
-import { SessionRevocations } from '../../../src/services/session-revocations';
-import { accountIdForToken, hashToken, issueSession, removeExpiredSessions, revokeSession } from '../../../src/services/sessions';
+import { SessionRevocations } from '../../../src/services/accounts/session-revocations';
+import { accountIdForToken, hashToken, issueSession, removeExpiredSessions, revokeSession } from '../../../src/services/accounts/sessions';
 import { useTestDatabase } from '../../support/database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -12,7 +12,7 @@ import { startScannerLoop } from '../../../src/jobs/scanner-loop';
 import { LeasedScanner, scannerLease } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
 import { flattr } from '../../../src/services/clicks';
-import type { ScanReport } from '../../../src/services/deposits/scanner';
+import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { deploymentEnv } from '../../support/cli';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';

@@ -7,7 +7,7 @@ import { createMetrics, type KibbleMetrics } from '../../../src/http/metrics';
 import { creatorAccount } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks';
 import { accountBalance, unbalancedJournals } from '../../../src/services/ledger';
-import type { SettlementService } from '../../../src/services/settlement/service';
+import type { SettlementService } from '../../../src/services/settlement/state-machine';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, type Creator, type Donor, useSettlementWorld } from '../../support/settlement-world';

@@ -1,7 +1,7 @@
 import validJson from '../../fixtures/dogecoin/base58_keys_valid.json';
 import invalidJson from '../../fixtures/dogecoin/base58_keys_invalid.json';
 import { checkAddress, type AddressCheck } from '../../../src/chain/address';
-import { chainProfile } from '../../../src/config/chains';
+import { chainProfile } from '../../../src/chain/profiles';
 
 /** Dogecoin Core 1.14.7's base58 vectors (see test/fixtures/dogecoin/README.md). */
 

@@ -11,7 +11,7 @@ import {
   parseAddress,
   type AddressInvalidReason,
 } from '../../../src/chain/address';
-import { CHAIN_NAMES, chainProfile } from '../../../src/config/chains';
+import { CHAIN_NAMES, chainProfile } from '../../../src/chain/profiles';
 import { KibbleError } from '../../../src/errors';
 
 interface AddressFixture {

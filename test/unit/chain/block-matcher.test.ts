@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Block, Transaction, payments, script as bscript } from 'bitcoinjs-lib';
 import { addressFromOutputScript, p2pkhAddress, p2shAddress } from '../../../src/chain/address';
-import { parseBlock, type ParsedBlock } from '../../../src/chain/block-parser';
-import { matchBlock, type BlockMatches } from '../../../src/chain/block-matcher';
-import { WatchIndex, type WatchOwner } from '../../../src/chain/watch-index';
-import { CHAIN_PROFILES } from '../../../src/config/chains';
+import { parseBlock, type ParsedBlock } from '../../../src/chain/block/block-parser';
+import { matchBlock, type BlockMatches } from '../../../src/chain/block/block-matcher';
+import { WatchIndex, type WatchOwner } from '../../../src/chain/block/watch-index';
+import { CHAIN_PROFILES } from '../../../src/chain/profiles';
 
 const profile = CHAIN_PROFILES['bcoin-regtest'];
 const NULL_HASH = new Uint8Array(32);

@@ -9,7 +9,7 @@ import {
   parseBlock,
   parseBlockHeader,
   parseTransaction,
-} from '../../../src/chain/block-parser';
+} from '../../../src/chain/block/block-parser';
 import { thrownCode } from '../../support/errors';
 
 interface ValidVector {

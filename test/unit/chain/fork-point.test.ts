@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findForkHeight } from '../../../src/chain/fork-point';
+import { findForkHeight } from '../../../src/chain/block/fork-point';
 import { rejectedCode } from '../../support/errors';
 
 /**

@@ -6,9 +6,9 @@ import {
   type BuildResult,
   type PaymentRequest,
   type SpendableOutput,
-} from '../../../src/chain/tx-builder';
-import { P2PKH_INPUT_WORST_BYTES, feeFor, outputBytes, worstCaseTxBytes } from '../../../src/chain/tx-size';
-import { chainProfile, type ChainProfile } from '../../../src/config/chains';
+} from '../../../src/chain/tx/tx-builder';
+import { P2PKH_INPUT_WORST_BYTES, feeFor, outputBytes, worstCaseTxBytes } from '../../../src/chain/tx/tx-size';
+import { chainProfile, type ChainProfile } from '../../../src/chain/profiles';
 import { isKibbleError } from '../../../src/errors';
 import { COIN } from '../../../src/money/amount';
 

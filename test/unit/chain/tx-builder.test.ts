@@ -5,9 +5,9 @@ import {
   type ChangeSlot,
   type PaymentRequest,
   type SpendableOutput,
-} from '../../../src/chain/tx-builder';
-import { feeFor } from '../../../src/chain/tx-size';
-import { chainProfile, type ChainProfile } from '../../../src/config/chains';
+} from '../../../src/chain/tx/tx-builder';
+import { feeFor } from '../../../src/chain/tx/tx-size';
+import { chainProfile, type ChainProfile } from '../../../src/chain/profiles';
 import { COIN } from '../../../src/money/amount';
 import { kibbleErrorFrom, thrownCode } from '../../support/errors';
 

@@ -1,5 +1,5 @@
-import { buildSettlementTransactions, type BuildRequest, type BuildResult, type ChangeSlot, type PaymentRequest } from '../../../src/chain/tx-builder';
-import { chainProfile, type ChainName, type ChainProfile } from '../../../src/config/chains';
+import { buildSettlementTransactions, type BuildRequest, type BuildResult, type ChangeSlot, type PaymentRequest } from '../../../src/chain/tx/tx-builder';
+import { chainProfile, type ChainName, type ChainProfile } from '../../../src/chain/profiles';
 import { kibbleErrorFrom } from '../../support/errors';
 import { plainJson, readVectors, units } from '../vector-files';
 

@@ -8,8 +8,8 @@ import {
   txOverheadBytes,
   varIntBytes,
   worstCaseTxBytes,
-} from '../../../src/chain/tx-size';
-import { chainProfile } from '../../../src/config/chains';
+} from '../../../src/chain/tx/tx-size';
+import { chainProfile } from '../../../src/chain/profiles';
 
 const dogecoin = chainProfile('dogecoin');
 const hash = new Uint8Array(20).fill(7);

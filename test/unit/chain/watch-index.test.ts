@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { payments, script as bscript } from 'bitcoinjs-lib';
 import vectors from '../../fixtures/addresses.json';
 import { outputScriptFor, p2pkhAddress, p2shAddress } from '../../../src/chain/address';
-import { WatchIndex, type WatchOwner, type WatchedScriptType } from '../../../src/chain/watch-index';
-import { CHAIN_NAMES, CHAIN_PROFILES, chainProfile } from '../../../src/config/chains';
+import { WatchIndex, type WatchOwner, type WatchedScriptType } from '../../../src/chain/block/watch-index';
+import { CHAIN_NAMES, CHAIN_PROFILES, chainProfile } from '../../../src/chain/profiles';
 import { thrownCode } from '../../support/errors';
 
 const profile = CHAIN_PROFILES['bcoin-regtest'];

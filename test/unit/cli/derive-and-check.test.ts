@@ -1,5 +1,5 @@
-import { CHAIN_NAMES, CHAIN_PROFILES } from '../../../src/config/chains';
-import { createSigner } from '../../../src/chain/hd';
+import { CHAIN_NAMES, CHAIN_PROFILES } from '../../../src/chain/profiles';
+import { createSigner } from '../../../src/signer/hd-signer';
 import { runKibble } from '../../support/cli';
 
 const MNEMONIC =

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ENV_KEYS, loadConfig } from '../../../src/config/config';
-import { CHAIN_PROFILES } from '../../../src/config/chains';
-import { createSigner } from '../../../src/chain/hd';
+import { CHAIN_PROFILES } from '../../../src/chain/profiles';
+import { createSigner } from '../../../src/signer/hd-signer';
 import { isKibbleError } from '../../../src/errors';
 
 const MNEMONIC =

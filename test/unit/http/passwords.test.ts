@@ -1,4 +1,4 @@
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../../src/services/passwords';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../../src/services/accounts/passwords';
 
 const cheap = { ln: 10, r: 8, p: 1 };
 

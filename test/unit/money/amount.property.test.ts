@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CHAIN_PROFILES } from '../../../src/config/chains';
+import { CHAIN_PROFILES } from '../../../src/chain/profiles';
 import { KibbleError } from '../../../src/errors';
 import { COIN, formatCoins, parseCoins } from '../../../src/money/amount';
 

@@ -1,5 +1,5 @@
 import vectors from '../../fixtures/amounts.json';
-import { CHAIN_PROFILES } from '../../../src/config/chains';
+import { CHAIN_PROFILES } from '../../../src/chain/profiles';
 import {
   COIN,
   formatCoins,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { hashToken, mintSessionToken, readSessionToken, SESSION_TOKEN_CHARS } from '../../../src/services/session-token';
+import { hashToken, mintSessionToken, readSessionToken, SESSION_TOKEN_CHARS } from '../../../src/services/accounts/session-token';
 
 const key = randomBytes(32);
 const accountIdArb = fc.uint8Array({ minLength: 12, maxLength: 12 }).map((bytes) => Buffer.from(bytes).toString('hex'));

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { AddressDeriver, createSigner } from '../../../src/chain/hd';
-import { buildSettlementTransactions, type BuildResult, type SpendableOutput } from '../../../src/chain/tx-builder';
-import { chainProfile } from '../../../src/config/chains';
+import { AddressDeriver } from '../../../src/keys/hd';
+import { createSigner } from '../../../src/signer/hd-signer';
+import { buildSettlementTransactions, type BuildResult, type SpendableOutput } from '../../../src/chain/tx/tx-builder';
+import { chainProfile } from '../../../src/chain/profiles';
 import { isKibbleError } from '../../../src/errors';
 import { planSettlement, type PlanInput, type SettlementPlan } from '../../../src/money/settlement-plan';
 import { settlementProblems } from '../../../src/services/settlement/invariants';

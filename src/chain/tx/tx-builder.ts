@@ -1,0 +1,97 @@
+import type { ChainProfile } from '../profiles';
+import { KibbleError } from '../../errors';
+import { lowerBoundBytes } from './tx-lower-bound';
+import { planTransactions, type Plan } from './tx-packing';
+import { checkChangeSlot, checkChangeSlots, checkFeePayment, mergePayments, outputScriptLength, sortedUtxos, type Payout } from './tx-request';
+import { P2PKH_SCRIPT_BYTES, feeFor, outputBytes, worstCaseTxBytes } from './tx-size';
+import type { BuildRequest, BuildResult, BuiltOutput, SpendableOutput, UnsignedTransaction } from './tx-types';
+
+export type {
+  BuildRequest, BuildResult, BuiltOutput, ChangeSlot, KeyPath, PaymentRequest, SpendableOutput, UnsignedTransaction,
+} from './tx-types';
+
+/**
+ * The monthly settlement's unsigned transactions (DESIGN sections 4 and 9), as a pure function of
+ * the request. Determinism does not depend on the order of `payments` or `utxos`: utxos are taken
+ * largest first (ties by txid, then vout); merged payment outputs are ordered by address, and the
+ * ids inside one output are sorted.
+ *
+ * The entry point: the request is checked in tx-request.ts, the transactions are filled in
+ * tx-packing.ts (in numbers only), then materialized here with their change addresses and
+ * re-checked rule by rule.
+ */
+export function buildSettlementTransactions(request: BuildRequest): BuildResult {
+  const { chain } = request;
+  const ids = new Set<string>();
+  const payouts = mergePayments(chain, request.payments, ids);
+  const feePayment = request.feePayingPayment === undefined ? undefined : checkFeePayment(chain, request.feePayingPayment, ids);
+  const utxos = sortedUtxos(chain, request.utxos);
+  const { plans, feePaymentPaid, capped } = planTransactions(chain, utxos, payouts, feePayment);
+  const transactions = plans.map((plan, txIndex) => materialize(request, utxos, payouts, plan, txIndex));
+  let networkFee = 0n;
+  let totalWorstCaseBytes = 0;
+  for (const tx of transactions) {
+    networkFee += tx.fee;
+    totalWorstCaseBytes += tx.worstCaseBytes;
+  }
+  if (feePaymentPaid > 0n && feePayment !== undefined) {
+    const expected = feePayment.amount - networkFee;
+    if (capped ? feePaymentPaid > expected : feePaymentPaid !== expected) {
+      fail('the fee-paying payment is not its request minus the network fee');
+    }
+  }
+  checkChangeSlots(transactions, request);
+  const paidFeeBytes = feePaymentPaid > 0n && feePayment !== undefined ? outputBytes(feePayment.scriptLength) : 0;
+  const lowerBound = transactions.length === 0 ? 0
+    : lowerBoundBytes(chain, utxos, payouts, paidFeeBytes, feePaymentPaid > 0n ? feePaymentPaid + networkFee : undefined);
+  return { transactions, networkFee, feePaymentPaid, totalWorstCaseBytes, lowerBoundBytes: lowerBound };
+}
+
+function materialize(
+  request: BuildRequest, utxos: readonly SpendableOutput[], payouts: readonly Payout[], plan: Plan, txIndex: number,
+): UnsignedTransaction {
+  const { chain } = request;
+  const inputs = utxos.slice(plan.inputStart, plan.inputStart + plan.inputCount).map(copyUtxo);
+  const outputs: BuiltOutput[] = [];
+  const scriptLengths: number[] = [];
+  for (const payout of payouts.slice(plan.outputStart, plan.outputEnd)) {
+    outputs.push({ address: payout.address, amount: payout.amount, paymentIds: [...payout.paymentIds] });
+    scriptLengths.push(payout.scriptLength);
+  }
+  const feePayment = request.feePayingPayment;
+  if (plan.feePayment > 0n && feePayment !== undefined) {
+    outputs.push({ address: feePayment.address, amount: plan.feePayment, paymentIds: [feePayment.id] });
+    scriptLengths.push(outputScriptLength(chain, feePayment.address, 'the fee-paying payment'));
+  }
+  if (plan.change > 0n) {
+    const slot = checkChangeSlot(chain, request.changeSlot(txIndex), txIndex);
+    outputs.push({ address: slot.address, amount: plan.change, paymentIds: [], change: slot });
+    scriptLengths.push(P2PKH_SCRIPT_BYTES);
+  }
+  const tx: UnsignedTransaction = { inputs, outputs, fee: plan.fee, worstCaseBytes: plan.bytes };
+  selfCheck(chain, tx, worstCaseTxBytes(inputs.length, scriptLengths), txIndex);
+  return tx;
+}
+
+/** Re-derives every rule from the finished transaction, apart from the running totals. */
+function selfCheck(chain: ChainProfile, tx: UnsignedTransaction, bytes: number, txIndex: number): void {
+  let balance = 0n;
+  for (const input of tx.inputs) balance += input.amount;
+  for (const output of tx.outputs) {
+    balance -= output.amount;
+    if (output.amount < chain.dustThreshold) fail(`an output of transaction ${txIndex} is below the dust threshold`);
+  }
+  if (balance !== tx.fee) fail(`transaction ${txIndex}: inputs - outputs != fee`);
+  if (bytes !== tx.worstCaseBytes) fail(`transaction ${txIndex}: size bookkeeping is off (${tx.worstCaseBytes} != ${bytes})`);
+  if (bytes >= chain.maxStandardTxBytes) fail(`transaction ${txIndex} is not standard (${bytes} bytes)`);
+  if (tx.fee < feeFor(bytes, chain.fee.perByte)) fail(`transaction ${txIndex} pays less than the fee rate`);
+}
+
+function fail(message: string): never {
+  throw new KibbleError('internal', `settlement builder self-check failed: ${message}`);
+}
+
+function copyUtxo(utxo: SpendableOutput): SpendableOutput {
+  const { txid, vout, amount, address, keyPath } = utxo;
+  return { txid, vout, amount, address, keyPath: { change: keyPath.change, index: keyPath.index } };
+}

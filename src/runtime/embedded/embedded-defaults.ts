@@ -1,0 +1,90 @@
+import { join, resolve } from 'node:path';
+import { startMongoServer } from './mongo-server';
+import { startRegtestNode } from './bcoin-node';
+import type { Config } from '../../config/config';
+import { DEV_KEYS_WARNING, developmentKeysInUse, loadOrCreateDevKeys } from '../../config/dev-keys';
+import { Secret } from '../../config/secret';
+import { createSigner } from '../../signer/hd-signer';
+import { KibbleError } from '../../errors';
+
+/**
+ * The embedded default (DESIGN.md section 7): whatever the configuration leaves unset in
+ * development is started or generated here, under DATA_DIR, and reused on the next start.
+ */
+export interface EmbeddedParts {
+  config: Config;
+  /** One line per thing that was started or generated, for the start banner. */
+  started: string[];
+  warnings: string[];
+  /** True when the chain is the embedded regtest node, kibble's own from block 0. */
+  embeddedChain: boolean;
+  stop(): Promise<void>;
+}
+
+export async function fillWithEmbeddedDefaults(config: Config, log: (message: string) => void): Promise<EmbeddedParts> {
+  const needsEmbedded = config.mongodbUri === undefined || config.chainRpcUrl === undefined || config.walletXpub === undefined;
+  if (needsEmbedded && config.nodeEnv === 'production') {
+    throw new KibbleError('config-invalid', 'NODE_ENV=production refuses the embedded defaults: set MONGODB_URI, CHAIN_RPC_URL and WALLET_XPUB');
+  }
+  const dataDir = resolve(config.dataDir);
+  if (config.nodeEnv === 'production') {
+    const problems = developmentKeysInUse(join(dataDir, 'dev-keys.json'), {
+      chain: config.chain,
+      walletXpub: config.walletXpub,
+      feeAddress: config.feeAddress,
+      operatorToken: config.operatorToken?.reveal(),
+    });
+    if (problems.length > 0) {
+      throw new KibbleError('config-invalid', `NODE_ENV=production refuses development keys:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
+    }
+  }
+  const stops: Array<() => Promise<void>> = [];
+  const started: string[] = [];
+  const warnings: string[] = [];
+  let filled = config;
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+  };
+
+  try {
+    if (filled.mongodbUri === undefined) {
+      const server = await startMongoServer({ dataDir: join(dataDir, 'db'), externalUri: '', log });
+      stops.push(() => server.stop());
+      filled = { ...filled, mongodbUri: `${server.uri.replace(/\/?$/, '/')}kibble` };
+      started.push(`database: embedded ${server.kind} at ${server.uri} (data in ${join(dataDir, 'db')})`);
+    }
+    if (filled.chainRpcUrl === undefined) {
+      if (filled.chain.name !== 'bcoin-regtest') {
+        throw new KibbleError('config-invalid', `CHAIN_RPC_URL: required for CHAIN=${filled.chain.name}; the embedded node runs bcoin-regtest only`);
+      }
+      const node = await startRegtestNode({ log, dataDir: join(dataDir, 'chain') });
+      stops.push(() => node.stop());
+      filled = { ...filled, chainRpcUrl: new Secret(node.rpcUrl) };
+      started.push(`chain: embedded bcoin regtest node, JSON-RPC on 127.0.0.1:${node.port} (chain in ${join(dataDir, 'chain')})`);
+    }
+    if (filled.walletXpub === undefined) {
+      const signerSecret = filled.walletXprv ?? filled.walletMnemonic;
+      if (signerSecret !== undefined) {
+        // A signer key alone is enough to know the xpub; no development keys then.
+        const secret = filled.walletXprv ? { xprv: signerSecret.reveal() } : { mnemonic: signerSecret.reveal() };
+        filled = { ...filled, walletXpub: createSigner(filled.chain, secret).accountXpub() };
+      } else {
+        const keysFile = join(dataDir, 'dev-keys.json');
+        const keys = loadOrCreateDevKeys(keysFile, filled.chain);
+        filled = {
+          ...filled,
+          walletXpub: keys.walletXpub,
+          walletMnemonic: new Secret(keys.walletMnemonic),
+          feeAddress: filled.feeAddress ?? keys.feeAddress,
+          operatorToken: filled.operatorToken ?? new Secret(keys.operatorToken),
+        };
+        started.push(`wallet: development keys ${keys.created ? 'generated in' : 'reused from'} ${keysFile}`);
+        warnings.push(`${DEV_KEYS_WARNING} The operator token is in ${keysFile}.`);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, stop };
+}

@@ -1,0 +1,199 @@
+import { Types } from 'mongoose';
+import { checkAddress } from '../../chain/address';
+import type { AddressDeriver } from '../../keys/hd';
+import type { ChainProfile } from '../../chain/profiles';
+import { AccountModel, handleKeyOf } from '../../db/account';
+import { DepositModel } from '../../db/deposit';
+import { isDuplicateKeyError } from '../../db/errors';
+import { MempoolDepositModel } from '../../db/mempool-deposit';
+import { WalletAddressModel } from '../../db/wallet-address';
+import { KibbleError } from '../../errors';
+import { parseCoins } from '../../money/amount';
+import { donorAccount } from '../../money/ledger';
+import { accountBalance } from '../ledger';
+import { allocateDepositAddress } from './deposit-address';
+import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';
+
+/**
+ * Accounts: sign-up, sign-in, and what a donor sees and changes about themselves. Plain data in,
+ * plain data out (amounts as bigint); the HTTP layer formats. Every function takes the account
+ * id it acts on from the caller's session, never from the request, so nobody reaches another's.
+ */
+
+/** Case-insensitive: "Alice" is accepted, and collides with "alice" through `handleKeyOf`. */
+export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+
+const WRONG_CREDENTIALS = 'wrong handle or password';
+
+export interface NewAccount {
+  handle: string;
+  password: string;
+}
+
+export interface AccountCreationDeps {
+  deriver: AddressDeriver;
+  passwordHashing?: PasswordHashParams;
+}
+
+export async function createAccount(input: NewAccount, deps: AccountCreationDeps, now: Date): Promise<{ id: string; handle: string }> {
+  assertHandle(input.handle);
+  assertPassword(input.password);
+  const handleKey = handleKeyOf(input.handle);
+  // A cheap early answer for the common case; the unique index below is what decides a race,
+  // at the cost of one unused deposit index (harmless: nobody is ever shown that address).
+  if (await AccountModel.exists({ handleKey })) throw handleTaken(input.handle);
+  const passwordHash = await hashPassword(input.password, deps.passwordHashing ?? DEFAULT_PASSWORD_HASH_PARAMS);
+  const id = new Types.ObjectId();
+  const deposit = await allocateDepositAddress(deps.deriver, id.toString(), now);
+  try {
+    await AccountModel.create({
+      _id: id,
+      handle: input.handle,
+      passwordHash,
+      depositIndex: deposit.index,
+      depositAddress: deposit.address,
+      createdAt: now,
+    });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw handleTaken(input.handle);
+    throw error;
+  }
+  return { id: id.toString(), handle: input.handle };
+}
+
+/** The account id for a handle and password; one message for every failure, so handles stay private. */
+export async function checkCredentials(handle: string, password: string, params?: PasswordHashParams): Promise<string> {
+  const account = HANDLE_PATTERN.test(handle)
+    ? await AccountModel.findOne({ handleKey: handleKeyOf(handle) }, { passwordHash: 1 }).lean()
+    : null;
+  if (account === null) {
+    await verifyAgainstDummy(password, params);
+    throw new KibbleError('unauthorized', WRONG_CREDENTIALS);
+  }
+  if (!(await verifyPassword(password, account.passwordHash))) throw new KibbleError('unauthorized', WRONG_CREDENTIALS);
+  return account._id.toString();
+}
+
+export interface PendingDeposit {
+  txid: string;
+  vout: number;
+  amount: bigint;
+  /** 0 in the mempool; undefined when the node's tip is unknown right now. */
+  confirmations: number | undefined;
+}
+
+export interface AccountOverview {
+  id: string;
+  handle: string;
+  depositAddress: string;
+  monthlyBudget: bigint;
+  balance: bigint;
+  pendingDeposits: PendingDeposit[];
+  payoutAddress: string | undefined;
+}
+
+export interface OverviewDeps {
+  deriver: AddressDeriver;
+  /** Undefined when the node does not answer: the page still shows, without confirmations. */
+  chainTip: () => Promise<number | undefined>;
+}
+
+export async function accountOverview(accountId: string, deps: OverviewDeps): Promise<AccountOverview> {
+  const account = await AccountModel.findById(accountId).lean();
+  if (account === null) throw new KibbleError('not-found', 'this account no longer exists');
+  const [balance, pendingDeposits] = await Promise.all([accountBalance(donorAccount(accountId)), pendingDepositsOf(accountId, deps.chainTip)]);
+  return {
+    id: accountId,
+    handle: account.handle,
+    depositAddress: account.depositAddress ?? deps.deriver.depositAddress(account.depositIndex),
+    monthlyBudget: BigInt(account.monthlyBudget),
+    balance,
+    pendingDeposits,
+    payoutAddress: account.payoutAddress ?? undefined,
+  };
+}
+
+/** Deposits in a block but not yet credited, then those still in the node's mempool. */
+async function pendingDepositsOf(accountId: string, chainTip: () => Promise<number | undefined>): Promise<PendingDeposit[]> {
+  const [inBlocks, inMempool, tip] = await Promise.all([
+    DepositModel.find({ accountId: new Types.ObjectId(accountId), status: 'pending' }, { txid: 1, vout: 1, amount: 1, blockHeight: 1 })
+      .sort({ blockHeight: 1 })
+      .lean(),
+    MempoolDepositModel.find({ accountId }).sort({ seenAt: 1 }).lean(),
+    chainTip(),
+  ]);
+  // The scanner may record a block before it refreshes the mempool: count such an output once.
+  const recorded = inMempool.length === 0 ? new Set<string>() : await recordedDepositIds(inMempool.map((row) => row._id));
+  return [
+    ...inBlocks.map((row) => ({
+      txid: row.txid,
+      vout: row.vout,
+      amount: BigInt(row.amount),
+      confirmations: tip === undefined ? undefined : Math.max(0, tip - row.blockHeight + 1),
+    })),
+    ...inMempool
+      .filter((row) => !recorded.has(row._id))
+      .map((row) => ({ txid: row.txid, vout: voutOf(row._id), amount: BigInt(row.amount), confirmations: 0 })),
+  ];
+}
+
+async function recordedDepositIds(ids: string[]): Promise<Set<string>> {
+  const rows = await DepositModel.find({ _id: { $in: ids }, status: { $ne: 'orphaned' } }, { _id: 1 }).lean();
+  return new Set(rows.map((row) => row._id));
+}
+
+/** Mempool deposits are keyed `txid:vout`. */
+function voutOf(key: string): number {
+  return Number(key.slice(key.lastIndexOf(':') + 1));
+}
+
+/** "0" pauses giving: no click is charged while the budget is zero. */
+export async function setMonthlyBudget(accountId: string, text: string, chain: ChainProfile): Promise<bigint> {
+  const budget = parseCoins(text, { maxMoney: chain.maxMoney, ticker: chain.ticker });
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { monthlyBudget: budget } });
+  if (result.matchedCount === 0) throw new KibbleError('not-found', 'this account no longer exists');
+  return budget;
+}
+
+export interface PayoutAddressDeps {
+  chain: ChainProfile;
+  /** The service's fee address, refused like the wallet's own addresses. */
+  feeAddress: string | undefined;
+}
+
+/**
+ * Validated for the configured chain. The service's own addresses are refused: paying a creator
+ * into the custody wallet would look like a deposit and move nothing (DESIGN.md section 3).
+ */
+export async function setPayoutAddress(accountId: string, address: string, deps: PayoutAddressDeps): Promise<string> {
+  const check = checkAddress(deps.chain, address);
+  if (!check.valid) {
+    throw new KibbleError('address-invalid', `invalid ${deps.chain.name} address: ${check.message}`, { reason: check.reason });
+  }
+  if (address === deps.feeAddress || (await WalletAddressModel.exists({ _id: address })) !== null) {
+    throw new KibbleError('address-invalid', 'this is one of the service\'s own addresses; give an address of your own wallet', {
+      reason: 'own-address',
+    });
+  }
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
+  if (result.matchedCount === 0) throw new KibbleError('not-found', 'this account no longer exists');
+  return address;
+}
+
+function assertHandle(handle: string): void {
+  if (!HANDLE_PATTERN.test(handle)) {
+    throw new KibbleError('validation-failed', 'handle: 3 to 32 characters of a-z, 0-9, "_" and "-"');
+  }
+}
+
+function assertPassword(password: string): void {
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    throw new KibbleError('validation-failed', `password: ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
+  }
+}
+
+function handleTaken(handle: string): KibbleError {
+  return new KibbleError('handle-taken', `the handle "${handle}" is taken (handles are case-insensitive)`);
+}

@@ -1,0 +1,476 @@
+import type { AddressDeriver } from '../../keys/hd';
+import type { Signer } from '../../signer/hd-signer';
+import type { ChainRpc } from '../../node/rpc-client';
+import { buildSettlementTransactions, type BuildResult } from '../../chain/tx/tx-builder';
+import { signSettlementTransaction } from '../../signer/tx-signer';
+import type { ChainProfile } from '../../chain/profiles';
+import { ClickModel } from '../../db/click';
+import { isDuplicateKeyError } from '../../db/errors';
+import { SettlementModel, type Settlement, type SettlementTransaction } from '../../db/settlement';
+import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
+import { WalletOutputModel } from '../../db/wallet-output';
+import { KibbleError, isKibbleError } from '../../errors';
+import type { SlotLease } from '../../db/lease';
+import type { Logger } from '../../log';
+import { CUSTODY_ACCOUNT } from '../../money/ledger';
+import { parsePeriod, periodBounds, periodOf } from '../../money/period';
+import { payoutJournal } from '../../money/settlement-journal';
+import { planSettlement } from '../../money/settlement-plan';
+import { confirmationsAt } from '../wallet-watch/crediting';
+import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
+import { repairMissedSpends } from '../wallet-watch/spend-repair';
+import { spendsOf } from '../wallet-watch/wallet-view';
+import { accountBalance, recordJournal } from '../ledger';
+import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
+import { closePeriod } from './closing';
+import { settlementProblems } from './invariants';
+import { loadPlanInput } from './plan-input';
+import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
+import { estimateCutoff, subscriptionClicksOf } from '../subscription-clicks';
+import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
+
+/** Where the crash tests stop the process (after the named step is stored, before the next). */
+export type SettlementCheckpoint = 'closed' | 'planned' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
+
+export interface SettlementSettings {
+  serviceFeeBps: number;
+  minConfirmations: number;
+  unclaimedMonths: number;
+  feeAddress: string | null;
+}
+
+export interface SettlementDeps {
+  rpc: ChainRpc;
+  chain: ChainProfile;
+  settings: SettlementSettings;
+  /** Derives change addresses from the xpub. */
+  deriver: AddressDeriver;
+  /** Called by the signing step only: the one place the service reads a private key. */
+  signer: () => Signer;
+  /** One runner across all instances; every operation holds it. */
+  lease: SlotLease;
+  clock: () => Date;
+  log: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
+  /** Told of each transaction whose missed spend records the follower wrote (the metrics' counter). */
+  onSpendRepair?: (repair: SpendRepair) => void;
+}
+
+export interface SpendRepair {
+  period: string;
+  txid: string;
+  height: number;
+  /** Spend records written. */
+  spends: number;
+}
+
+/** A plan as the operator sees it: stored (the one that runs) or computed for a dry run. */
+export interface PlanView {
+  period: string;
+  state: Settlement['state'];
+  stored: boolean;
+  plan: StoredPlan['plan'];
+  build: BuildResult | null;
+  /** Why no transactions could be built (dry run only), e.g. not enough confirmed coins yet. */
+  buildError: string | null;
+}
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The monthly settlement's state machine (DESIGN.md section 5): open -> closed -> planned ->
+ * signed -> broadcast -> confirmed. Each step reads the stored state, does its work idempotently
+ * and moves the state forward, so running it again after a crash resumes where it stopped.
+ */
+export class SettlementService {
+  /** Settles when the operation queued last in this process is over (see #withLease). */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SettlementDeps) {}
+
+  /** Dry run: the stored plan once there is one, else what settling now would do (nothing stored). */
+  async plan(periodText: string): Promise<PlanView> {
+    const period = parsePeriod(periodText);
+    const settlement = await SettlementModel.findById(period).lean<Settlement>();
+    if (settlement?.planAttempt && settlement.planChunks) {
+      const stored = await readPlanChunks(period, settlement.planAttempt, settlement.planChunks);
+      return { period, state: settlement.state, stored: true, plan: stored.plan, build: stored.build, buildError: null };
+    }
+    const now = this.deps.clock();
+    const implied = settlement?.subscriptionClicksAdded ? [] : await subscriptionClicksOf(period, estimateCutoff(period, now));
+    const input = await loadPlanInput(period, this.#planSettings(), implied.map(({ click }) => click));
+    const plan = planSettlement(input);
+    try {
+      const { build } = await this.#buildTransactions(plan);
+      return { period, state: settlement?.state ?? 'open', stored: false, plan, build, buildError: null };
+    } catch (error) {
+      if (!isKibbleError(error, 'insufficient-funds')) throw error;
+      return { period, state: settlement?.state ?? 'open', stored: false, plan, build: null, buildError: error.message };
+    }
+  }
+
+  /** Runs the period's settlement as far as it can go now: up to broadcast, and confirmed if it is. */
+  async execute(periodText: string, options: { closeNow?: boolean } = {}): Promise<Settlement> {
+    const period = parsePeriod(periodText);
+    return this.#withLease(async () => {
+      const now = this.deps.clock();
+      if (options.closeNow && period !== periodOf(now)) {
+        throw new KibbleError('validation-failed', `--close-now closes the current month (${periodOf(now)}) only, not ${period}`);
+      }
+      if (!options.closeNow && now < periodBounds(period).end && (await SettlementModel.findById(period, { _id: 1 }).lean()) === null) {
+        throw new KibbleError('settlement-refused', `${period} has not ended yet; to settle it now, close it early with --close-now (later clicks then go to the next month)`);
+      }
+      await this.#requireEarlierPeriodsSettled(period);
+      let settlement = await this.#recordingErrors(period, () =>
+        closePeriod(period, { now, early: options.closeNow === true, sleep: this.deps.sleep ?? sleepFor }),
+      );
+      await this.#checkpoint('closed');
+      if (settlement.state === 'closed') settlement = await this.#recordingErrors(period, () => this.#planStep(period));
+      if (settlement.state === 'planned') settlement = await this.#recordingErrors(period, () => this.#signStep(settlement));
+      if (settlement.state === 'signed') settlement = await this.#recordingErrors(period, () => this.#broadcastStep(settlement, false));
+      if (settlement.state === 'broadcast') settlement = await this.#recordingErrors(period, () => this.#confirmStep(settlement));
+      return settlement;
+    });
+  }
+
+  /** Sends the stored signed transactions again (never new ones); for a stuck broadcast. */
+  async rebroadcast(periodText: string): Promise<Settlement> {
+    const period = parsePeriod(periodText);
+    return this.#withLease(async () => {
+      const settlement = await SettlementModel.findById(period).lean<Settlement>();
+      if (settlement === null || !['signed', 'broadcast'].includes(settlement.state)) {
+        throw new KibbleError('settlement-refused', `${period} has no signed transactions waiting to confirm (state: ${settlement?.state ?? 'open'})`);
+      }
+      return this.#recordingErrors(period, () => this.#broadcastStep(settlement, true));
+    });
+  }
+
+  /** Moves every broadcast period towards confirmed; the service calls it after scanner passes. */
+  async followConfirmations(): Promise<Settlement[]> {
+    return this.#withLease(async () => {
+      const waiting = await SettlementModel.find({ state: 'broadcast' }).sort({ _id: 1 }).lean<Settlement[]>();
+      const results: Settlement[] = [];
+      for (const settlement of waiting) results.push(await this.#recordingErrors(settlement._id, () => this.#confirmStep(settlement)));
+      return results;
+    });
+  }
+
+  /**
+   * Settles, oldest first, every past period that needs it (one with clicks or subscriptions, or a
+   * settlement not confirmed yet). Stops at the first period still waiting for confirmations.
+   */
+  async settleDuePeriods(): Promise<Settlement[]> {
+    const current = periodOf(this.deps.clock());
+    const due = await duePeriods(current);
+    // A month closed early is the current one, never "past": finish it too once it was started.
+    if ((await SettlementModel.exists({ _id: current, state: { $ne: 'confirmed' } })) !== null) due.push(current);
+    const done: Settlement[] = [];
+    for (const period of due) {
+      const settlement = await this.execute(period);
+      done.push(settlement);
+      if (settlement.state !== 'confirmed') break;
+    }
+    return done;
+  }
+
+  /**
+   * True when a run stopped half-way (closed, planned or signed, not sent): its instance died or
+   * the step failed. Broadcast ones are the follower's; this tells the jobs to resume the rest.
+   */
+  async hasStoppedRun(): Promise<boolean> {
+    return (await SettlementModel.exists({ state: { $in: ['closed', 'planned', 'signed'] } })) !== null;
+  }
+
+  async #planStep(period: string): Promise<Settlement> {
+    await deleteOtherPlanAttempts(period, undefined);
+    const input = await loadPlanInput(period, this.#planSettings());
+    const plan = planSettlement(input);
+    const { build, tip } = await this.#buildTransactions(plan);
+    const now = this.deps.clock();
+    // Registered before anything is sent, so the scanner records the change coming back.
+    for (const tx of build.transactions) {
+      for (const output of tx.outputs) {
+        if (output.change) await registerWalletAddress({ address: output.address, kind: 'change', index: output.change.keyPath.index }, now);
+      }
+    }
+    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip }, now);
+    await SettlementModel.updateOne(
+      { _id: period, state: 'closed' },
+      { $set: { state: 'planned', planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build), updatedAt: now }, $unset: { lastError: 1 } },
+    );
+    this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
+    await this.#checkpoint('planned');
+    return this.#reload(period);
+  }
+
+  async #signStep(settlement: Settlement): Promise<Settlement> {
+    const period = settlement._id;
+    const stored = await this.#storedPlan(settlement);
+    const now = this.deps.clock();
+    if (!settlement.allocationWritten) {
+      if (stored.plan.journal !== null) await recordJournal(stored.plan.journal, now);
+      await writeUnclaimedAllocations(period, stored);
+      await SettlementModel.updateOne({ _id: period }, { $set: { allocationWritten: true, updatedAt: now } });
+    }
+    const problems = await this.#problemsBeforeSigning(stored);
+    if (problems.length > 0) {
+      throw new KibbleError('settlement-refused', `${period} is not signed: ${problems.join('; ')}`, { problems });
+    }
+    const signer = this.deps.signer();
+    const transactions = stored.build.transactions.map((tx) => {
+      const signed = signSettlementTransaction(this.deps.chain, tx, signer);
+      return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
+    });
+    // Stored before anything is sent: a resume re-sends exactly these bytes.
+    await SettlementModel.updateOne({ _id: period, state: 'planned' }, { $set: { state: 'signed', transactions, updatedAt: now }, $unset: { lastError: 1 } });
+    this.deps.log.info({ period, txids: transactions.map((tx) => tx.txid) }, 'settlement signed');
+    await this.#checkpoint('signed');
+    return this.#reload(period);
+  }
+
+  async #broadcastStep(settlement: Settlement, again: boolean): Promise<Settlement> {
+    const period = settlement._id;
+    const transactions = [...settlement.transactions];
+    for (const [index, tx] of transactions.entries()) {
+      if (tx.state === 'confirmed' || (tx.state === 'broadcast' && !again)) continue;
+      await this.#lease();
+      const sighting = await sendStoredTransaction(this.deps.rpc, tx);
+      await this.#checkpoint('sent');
+      transactions[index] = { ...tx, state: tx.state === 'signed' ? 'broadcast' : tx.state, broadcastAt: tx.broadcastAt ?? this.deps.clock() };
+      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      this.deps.log.info({ period, txid: tx.txid, seen: sighting.where }, again ? 'settlement transaction re-sent' : 'settlement transaction broadcast');
+      await this.#checkpoint('recorded-broadcast');
+    }
+    await SettlementModel.updateOne({ _id: period, state: 'signed' }, { $set: { state: 'broadcast', updatedAt: this.deps.clock() }, $unset: { lastError: 1 } });
+    return this.#reload(period);
+  }
+
+  /**
+   * A transaction is confirmed once the scanner saw it spend the wallet's outputs in a block buried
+   * under MIN_CONFIRMATIONS; its payout journal is written then. One that vanished (dropped from
+   * the mempool, or its block orphaned) is sent again, the same bytes.
+   */
+  async #confirmStep(settlement: Settlement): Promise<Settlement> {
+    const period = settlement._id;
+    if (settlement.transactions.every((tx) => tx.state === 'confirmed')) return this.#markConfirmed(period);
+    const tip = await this.deps.rpc.getBlockCount();
+    // Read only once a payout journal is due: the follower runs every scanner interval.
+    let stored: StoredPlan | undefined;
+    const transactions = [...settlement.transactions];
+    /** Block heights seen since the last write. */
+    let unsaved = false;
+    const save = async (): Promise<void> => {
+      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      unsaved = false;
+    };
+    for (const [index, tx] of transactions.entries()) {
+      if (tx.state === 'confirmed') continue;
+      const sighting = await this.#sightOrRepair(period, tx, tip);
+      if (sighting.where === 'conflict') {
+        throw new KibbleError('settlement-refused', `transaction ${tx.txid} can never confirm: ${sighting.outpoint} was spent by ${sighting.spentBy}`);
+      }
+      if (sighting.where === 'nowhere') {
+        await sendStoredTransaction(this.deps.rpc, tx);
+        continue;
+      }
+      if (sighting.where !== 'block') continue;
+      if (confirmationsAt(sighting.height, tip) < this.deps.settings.minConfirmations) {
+        if (tx.blockHeight !== sighting.height) {
+          transactions[index] = { ...tx, blockHeight: sighting.height };
+          unsaved = true;
+        }
+        continue;
+      }
+      stored ??= await this.#storedPlan(settlement);
+      await recordJournal(payoutJournal(payoutsOf(period, stored, index, tx)), this.deps.clock());
+      await this.#checkpoint('payout-journal');
+      transactions[index] = { ...tx, state: 'confirmed', blockHeight: sighting.height, confirmedAt: this.deps.clock() };
+      await save();
+    }
+    if (unsaved) await save();
+    return transactions.every((tx) => tx.state === 'confirmed') ? this.#markConfirmed(period) : this.#reload(period);
+  }
+
+  /**
+   * Where the transaction is, from the scanner's records; when they know nothing of it, the node
+   * is asked whether it was mined. Buried MIN_CONFIRMATIONS deep in a block the scanner stored,
+   * with its spends missing (the scanner read the block with a stale view), the spend records are
+   * written (the scanner's own keyed inserts), logged and counted, and it counts as seen in that
+   * block. Mined but not that deep, or in a block the scanner has not stored yet: it waits for the
+   * scanner (`chain`), and is never sent again.
+   */
+  async #sightOrRepair(period: string, tx: SettlementTransaction, tip: number): Promise<TransactionSighting> {
+    const { rpc, chain, settings, log } = this.deps;
+    const sighting = await sightTransaction(rpc, tx);
+    if (sighting.where !== 'nowhere') return sighting;
+    const mined = await findMinedBlock(rpc, chain, tx, tip);
+    if (mined === undefined) return sighting;
+    if (confirmationsAt(mined.height, tip) < settings.minConfirmations) return { where: 'chain' };
+    const written = await repairMissedSpends(mined, tx.txid, tx.inputs);
+    if (written === undefined) return { where: 'chain' };
+    if (written > 0) {
+      log.warn({ period, txid: tx.txid, height: mined.height, spends: written }, 'settlement transaction is buried but the scanner recorded none of its spends: recorded them now');
+      this.deps.onSpendRepair?.({ period, txid: tx.txid, height: mined.height, spends: written });
+    }
+    return { where: 'block', height: mined.height };
+  }
+
+  async #markConfirmed(period: string): Promise<Settlement> {
+    await SettlementModel.updateOne({ _id: period, state: 'broadcast' }, { $set: { state: 'confirmed', updatedAt: this.deps.clock() }, $unset: { lastError: 1 } });
+    this.deps.log.info({ period }, 'settlement confirmed');
+    return this.#reload(period);
+  }
+
+  async #problemsBeforeSigning(stored: StoredPlan): Promise<string[]> {
+    const [holdings, custody] = await Promise.all([walletHoldings(), accountBalance(CUSTODY_ACCOUNT)]);
+    const problems = settlementProblems(stored.plan, stored.build, this.deps.chain, { custodyHeld: -custody, walletUnspent: holdings.unspent, uncreditedDeposits: holdings.uncreditedDeposits });
+    const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
+    if (inputs.length > 0) {
+      const [inChain, spends] = await Promise.all([WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean(), spendsOf(inputs)]);
+      const unspent = new Set(inChain.map((row) => row._id).filter((key) => !spends.has(key)));
+      const gone = inputs.filter((key) => !unspent.has(key));
+      if (gone.length > 0) problems.push(`${gone.length} of the planned inputs are no longer unspent (first: ${gone[0]}); a reorg or another spend changed the wallet`);
+    }
+    return problems;
+  }
+
+  async #buildTransactions(plan: StoredPlan['plan']): Promise<{ build: BuildResult; tip: number }> {
+    const { rpc, chain, deriver, settings } = this.deps;
+    const tip = await rpc.getBlockCount();
+    const utxos = await spendableOutputs(tip, settings.minConfirmations, chain, await reservedOutpoints());
+    const build = buildSettlementTransactions({
+      chain,
+      payments: plan.payments,
+      ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }),
+      utxos,
+      changeSlot: changeSlots(deriver, await nextChangeIndex()),
+    });
+    return { build, tip };
+  }
+
+  #planSettings() {
+    const { settings, chain } = this.deps;
+    return { serviceFeeBps: settings.serviceFeeBps, dustThreshold: chain.dustThreshold, unclaimedMonths: settings.unclaimedMonths, feeAddress: settings.feeAddress };
+  }
+
+  async #storedPlan(settlement: Settlement): Promise<StoredPlan> {
+    if (!settlement.planAttempt || !settlement.planChunks) throw new KibbleError('internal', `${settlement._id} is ${settlement.state} but names no stored plan`);
+    return readPlanChunks(settlement._id, settlement.planAttempt, settlement.planChunks);
+  }
+
+  async #requireEarlierPeriodsSettled(period: string): Promise<void> {
+    const unsettled = (await duePeriods(period)).filter((earlier) => earlier < period);
+    if (unsettled.length > 0) {
+      throw new KibbleError('settlement-refused', `settle ${unsettled[0]} first: periods are settled in order (${unsettled.join(', ')} not confirmed yet)`, { unsettled });
+    }
+  }
+
+  /** Runs `step`; its failure is stored on the settlement for operators, then thrown. */
+  async #recordingErrors<T>(period: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await SettlementModel.updateOne({ _id: period }, { $set: { lastError: message, updatedAt: this.deps.clock() } }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * One operation at a time in this process, each under the lease. They share the lease's holder
+   * name, so without the queue the follower's release at the end of its pass would end the hold of
+   * an execute still running here (an operator's, through the admin API), and another instance
+   * would start the same steps alongside it.
+   */
+  async #withLease<T>(run: () => Promise<T>): Promise<T> {
+    const before = this.#queue;
+    let done = (): void => undefined;
+    this.#queue = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      await this.#lease();
+      try {
+        return await run();
+      } finally {
+        await this.deps.lease.release().catch(() => undefined);
+      }
+    } finally {
+      done();
+    }
+  }
+
+  async #lease(): Promise<void> {
+    if (!(await this.deps.lease.holds())) {
+      throw new KibbleError('lease-held', 'another kibble instance is running the settlement right now; try again in a minute');
+    }
+  }
+
+  async #checkpoint(name: SettlementCheckpoint): Promise<void> {
+    await this.deps.checkpoint?.(name);
+  }
+
+  async #reload(period: string): Promise<Settlement> {
+    return SettlementModel.findById(period).orFail().lean<Settlement>();
+  }
+}
+
+/** Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed. */
+export async function duePeriods(before: string): Promise<string[]> {
+  const [clickPeriods, settlements] = await Promise.all([
+    ClickModel.distinct('period', { period: { $lt: before } }) as Promise<string[]>,
+    SettlementModel.find({}, { state: 1 }).lean(),
+  ]);
+  const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s._id));
+  const open = settlements.filter((s) => s.state !== 'confirmed' && s._id < before).map((s) => s._id);
+  return [...new Set([...clickPeriods, ...open])].filter((period) => !confirmed.has(period)).sort();
+}
+
+async function reservedOutpoints(): Promise<Set<string>> {
+  const pending = await SettlementModel.find({ state: { $in: ['signed', 'broadcast'] } }, { transactions: 1 }).lean<Settlement[]>();
+  return new Set(pending.flatMap((settlement) => settlement.transactions.flatMap((tx) => tx.inputs)));
+}
+
+async function writeUnclaimedAllocations(period: string, stored: StoredPlan): Promise<void> {
+  const rows = stored.plan.unclaimedAllocations.map((row) => ({ _id: `${period}:${row.donorId}:${row.creatorId}`, period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount }));
+  if (rows.length === 0) return;
+  try {
+    await UnclaimedAllocationModel.insertMany(rows, { ordered: false });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
+function payoutsOf(period: string, stored: StoredPlan, index: number, tx: SettlementTransaction) {
+  const built = stored.build.transactions[index];
+  if (built === undefined) throw new KibbleError('internal', `stored plan of ${period} has no transaction ${index}`);
+  const amounts = new Map(stored.plan.payments.map((payment) => [payment.id, payment.amount]));
+  const feeId = stored.plan.feePayment?.id;
+  const ids = built.outputs.flatMap((output) => output.paymentIds);
+  return {
+    period,
+    txid: tx.txid,
+    creatorPayments: ids.filter((id) => id !== feeId).map((id) => ({ account: id, amount: amounts.get(id) ?? 0n })),
+    feePaymentPaid: feeId !== undefined && ids.includes(feeId) ? stored.build.feePaymentPaid : 0n,
+    networkFee: built.fee,
+  };
+}
+
+function summaryOf(plan: StoredPlan['plan'], build: BuildResult) {
+  return {
+    donorsCharged: plan.totals.donorsCharged,
+    clicks: plan.totals.clicks,
+    creatorsPaid: plan.totals.creatorsPaid,
+    charged: plan.totals.charged,
+    serviceFee: plan.totals.serviceFee,
+    creditedToCreators: plan.totals.creditedToCreators,
+    refunded: plan.totals.refunded,
+    paidToCreators: plan.totals.paidToCreators,
+    feePaymentPaid: build.feePaymentPaid,
+    networkFee: build.networkFee,
+    carried: plan.totals.carried,
+    transactionCount: build.transactions.length,
+    totalBytes: build.totalWorstCaseBytes,
+  };
+}
+

@@ -1,0 +1,93 @@
+import type { ChainProfile } from '../../chain/profiles';
+import { DepositModel, type Deposit } from '../../db/deposit';
+import { depositCreditJournal, depositReversalJournal } from '../../money/ledger';
+import { LedgerEntryModel } from '../../db/ledger-entry';
+import { recordJournals } from '../ledger';
+
+/** Confirmations of a block at `height` when the node's tip is `tip`; computed, never stored. */
+export function confirmationsAt(height: number, tip: number): number {
+  return height > tip ? 0 : tip - height + 1;
+}
+
+/** Confirmations a deposit needs before it is credited: coinbase outputs must also be mature. */
+export function requiredConfirmations(deposit: Pick<Deposit, 'coinbase'>, minConfirmations: number, chain: ChainProfile): number {
+  return deposit.coinbase ? Math.max(minConfirmations, chain.coinbaseMaturity + 1) : minConfirmations;
+}
+
+/**
+ * Credits every pending deposit that has enough confirmations. All journals of the pass are
+ * written first, in one round trip (their ids carry the credit number), then the statuses flip,
+ * one updateMany per previous credit number (almost always a single one). A crash between the two
+ * leaves journals that the next pass writes again as a no-op before flipping, so nothing is
+ * doubled; a crash part-way through the flips leaves the rest pending, with the same credit number.
+ */
+export async function creditConfirmedDeposits(tip: number, minConfirmations: number, chain: ChainProfile, at: Date): Promise<number> {
+  const lowestNeeded = Math.min(minConfirmations, chain.coinbaseMaturity + 1);
+  const candidates = await DepositModel.find({ status: 'pending', blockHeight: { $lte: tip - lowestNeeded + 1 } }).lean();
+  const due = candidates.filter((deposit) => confirmationsAt(deposit.blockHeight, tip) >= requiredConfirmations(deposit, minConfirmations, chain));
+  if (due.length === 0) return 0;
+  await recordJournals(
+    due.map((deposit) => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount)),
+    at,
+  );
+  // Grouped by the credit number read, which is set explicitly (not $inc), so a repeated flip
+  // changes nothing. On FerretDB any filter but a bare `{_id}` reads the whole collection once,
+  // which one updateMany does for all the keys, rather than once per updated document; being a
+  // full read anyway, the filter also requires the state just read (pending, same credit number).
+  const byPreviousSeq = new Map<number, string[]>();
+  for (const deposit of due) {
+    const keys = byPreviousSeq.get(deposit.creditSeq) ?? [];
+    keys.push(deposit._id);
+    byPreviousSeq.set(deposit.creditSeq, keys);
+  }
+  let credited = 0;
+  for (const [previousSeq, keys] of byPreviousSeq) {
+    const result = await DepositModel.updateMany(
+      { _id: { $in: keys }, status: 'pending', creditSeq: previousSeq },
+      { $set: { status: 'credited', creditSeq: previousSeq + 1, creditedAt: at } },
+    );
+    credited += result.modifiedCount;
+  }
+  return credited;
+}
+
+/**
+ * Reverses the credits of deposits whose block left the best chain and marks them orphaned (a
+ * reorg): every reversal journal in one round trip first, then one
+ * updateMany per status read (each one full read on FerretDB, rather than one per deposit). The
+ * filter requires the status read; a crash part-way is finished by the
+ * next pass, whose reversal ids are the same. A pending deposit whose next credit journal exists
+ * already (a crash between a journal and its status flip, or a block written again after a crash)
+ * has that credit reversed too, and its credit number moved to it.
+ */
+export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Promise<void> {
+  if (deposits.length === 0) return;
+  const pending = deposits.filter((deposit) => deposit.status === 'pending');
+  const nextCreditId = (deposit: Deposit): string => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount).id;
+  const written = new Set(
+    pending.length === 0
+      ? []
+      : (await LedgerEntryModel.find({ journalId: { $in: pending.map(nextCreditId) } }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId),
+  );
+  const dangling = pending.filter((deposit) => written.has(nextCreditId(deposit)));
+  await recordJournals(
+    [
+      ...deposits
+        .filter((deposit) => deposit.status === 'credited')
+        .map((deposit) => depositReversalJournal(deposit._id, deposit.creditSeq, String(deposit.accountId), deposit.amount)),
+      ...dangling.map((deposit) => depositReversalJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount)),
+    ],
+    at,
+  );
+  for (const deposit of dangling) {
+    await DepositModel.updateOne(
+      { _id: deposit._id, status: 'pending', creditSeq: deposit.creditSeq },
+      { $set: { status: 'orphaned', creditSeq: deposit.creditSeq + 1 }, $unset: { creditedAt: 1 } },
+    );
+  }
+  for (const status of ['credited', 'pending'] as const) {
+    const keys = deposits.filter((deposit) => deposit.status === status).map((deposit) => deposit._id);
+    if (keys.length === 0) continue;
+    await DepositModel.updateMany({ _id: { $in: keys }, status }, { $set: { status: 'orphaned' }, $unset: { creditedAt: 1 } });
+  }
+}

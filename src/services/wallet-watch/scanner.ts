@@ -1,0 +1,266 @@
+import { matchBlock } from '../../chain/block/block-matcher';
+import { parseBlock, type ParsedBlock } from '../../chain/block/block-parser';
+import type { ChainRpc } from '../../node/rpc-client';
+import type { ChainProfile } from '../../chain/profiles';
+import { ChainCursorModel } from '../../db/chain-cursor';
+import { depositKey } from '../../db/deposit';
+import { KibbleError } from '../../errors';
+import { WalletOutputModel } from '../../db/wallet-output';
+import type { Logger } from '../../log';
+import { recordBlocks, type BlockToRecord } from './block-writes';
+import { creditConfirmedDeposits } from './crediting';
+import { refreshMempoolDeposits } from './mempool';
+import { rollBackToForkPoint } from './reorg';
+import { WatchedAddresses } from './wallet-addresses';
+import { spentOutpoints } from './wallet-view';
+
+export interface ScannerDeps {
+  rpc: ChainRpc;
+  chain: ChainProfile;
+  minConfirmations: number;
+  log: Logger;
+  clock: () => Date;
+  /** Height to start from on the very first run; default: the node's tip then. */
+  startHeight?: number;
+  /** Blocks fetched ahead concurrently (RPC round trips dominate the scan time). */
+  prefetch?: number;
+}
+
+export interface ScanReport {
+  fromHeight: number;
+  toHeight: number;
+  tip: number;
+  blocks: number;
+  received: number;
+  spent: number;
+  credited: number;
+  reorgs: number;
+  mempoolDeposits: number;
+  seconds: number;
+  /** Lowest fork point a reorg in this pass rolled back to, else null. */
+  rolledBackTo: number | null;
+  /** Set when the pass stopped early on request; the next pass resumes from `toHeight`. */
+  interrupted?: true;
+}
+
+export interface ScanOptions {
+  /**
+   * Asked before each batch is written (the lease holder's check, see jobs/scanner-lease.ts);
+   * when it answers false the pass stops with a `lease-held` error, writing nothing more.
+   */
+  stillLeased?: () => Promise<boolean>;
+  /** Asked before each batch too: true ends the pass early (an operator's Ctrl-C), report marked `interrupted`. */
+  stopRequested?: () => boolean;
+}
+
+interface Cursor {
+  height: number;
+  hash: string;
+}
+
+const DEFAULT_PREFETCH = 16;
+const PROGRESS_EVERY_MS = 5_000;
+
+/**
+ * The deposit scanner. One instance keeps its in-memory indexes between passes; every pass
+ * derives what is left to do from the database (the cursor), so a crash or a restart resumes
+ * where the last stored block left off.
+ *
+ * The in-memory view (the wallet's unspent outpoints, the watched addresses) is only right while
+ * this instance is the only writer. Another process (another instance after a lease takeover, an
+ * operator's `kibble scan`) records outputs this view would not know, and their spends would go
+ * unmatched. So the view is dropped and reloaded whenever another writer may have been at work:
+ * when the stored cursor is not where this instance left it, when the lease is (re)taken
+ * (`forgetWalletView`, called by jobs/scanner-lease.ts), and when a pass fails. The cursor write
+ * itself is conditional on the cursor this pass read, so a writer racing it mid-pass is noticed.
+ * On the hot path (a pass every few seconds, nobody else writing) this costs nothing beyond the
+ * cursor read every pass does anyway; the reload, which reads every wallet output and spend, runs
+ * only on those events. Checking each transaction input of each block against the database for
+ * outpoints the set does not know would be the other way, but that is a lookup per input per
+ * block, unindexed on FerretDB, whose cost grows with the wallet's history.
+ */
+export class DepositScanner {
+  readonly #deps: ScannerDeps;
+  readonly #watched: WatchedAddresses;
+  /** Unspent outpoints of the service (`txid:vout`), to recognise its spends. */
+  #unspent: Set<string> | undefined;
+  /** The cursor as this instance last stored or read it: if the stored one differs, someone else wrote. */
+  #leftAt: Cursor | undefined;
+
+  constructor(deps: ScannerDeps) {
+    this.#deps = deps;
+    this.#watched = new WatchedAddresses(deps.chain);
+  }
+
+  /** Drops the in-memory view; the next pass reloads it from the database. */
+  forgetWalletView(reason: string): void {
+    if (this.#unspent !== undefined) this.#deps.log.info({ reason }, 'scanner reloads its view of the wallet');
+    this.#unspent = undefined;
+    this.#leftAt = undefined;
+    this.#watched.forget();
+  }
+
+  async scanOnce(options: ScanOptions = {}): Promise<ScanReport> {
+    try {
+      return await this.#pass(options);
+    } catch (error) {
+      // Part of a batch may be stored and the set may run ahead of it: start afresh.
+      this.forgetWalletView('a scan pass failed');
+      throw error;
+    }
+  }
+
+  async #pass(options: ScanOptions): Promise<ScanReport> {
+    const { rpc, log, clock } = this.#deps;
+    const started = Date.now();
+    let cursor = await this.#loadCursor();
+    if (this.#leftAt !== undefined && !sameCursor(this.#leftAt, cursor)) {
+      this.forgetWalletView(`the stored cursor moved from ${this.#leftAt.height} to ${cursor.height}: another process scanned`);
+    }
+    const watch = await this.#watched.refresh();
+    let unspent = await this.#loadUnspent();
+    this.#leftAt = cursor;
+    const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
+    let lastProgress = Date.now();
+
+    const prefetch = this.#deps.prefetch ?? DEFAULT_PREFETCH;
+    /** The next batch, fetched while the current one is stored (the two are independent). */
+    let ahead: { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } | undefined;
+    for (;;) {
+      if (options.stillLeased !== undefined && !(await options.stillLeased())) {
+        throw new KibbleError('lease-held', `the scanner lease was lost during the pass at height ${cursor.height}; it stopped there and the next holder resumes from the stored cursor`);
+      }
+      if (options.stopRequested?.() === true) {
+        report.interrupted = true;
+        break;
+      }
+      const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
+      report.tip = tip;
+      if (cursorHash !== cursor.hash) {
+        ahead = undefined;
+        cursor = await this.#rollBack(cursor.height, report);
+        unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
+        continue;
+      }
+      if (cursor.height >= tip) break;
+      // Blocks fetched ahead are checked like any others: each must link to the one before it.
+      const fetched = ahead?.from === cursor.height + 1 ? ahead : this.#fetchBatch(range(cursor.height + 1, Math.min(tip, cursor.height + prefetch)));
+      ahead = undefined;
+      const heights = fetched.heights;
+      const blocks = await fetched.blocks;
+      const batch: BlockToRecord[] = [];
+      let batchEnd = cursor;
+      for (const [i, block] of blocks.entries()) {
+        const height = heights[i] as number;
+        if (block === undefined || block.prevHash !== batchEnd.hash) break; // a reorg: checked at the top
+        const matches = matchBlock(block, watch, (txid, vout) => unspent.has(depositKey(txid, vout)));
+        // The set runs ahead of the database until the batch is stored (later blocks of the
+        // batch may spend what earlier ones received); it is reloaded if storing fails.
+        for (const r of matches.received) unspent.add(depositKey(r.txid, r.vout));
+        for (const s of matches.spent) unspent.delete(depositKey(s.txid, s.vout));
+        batch.push({ block: { hash: block.hash, prevHash: block.prevHash, height }, matches });
+        batchEnd = { height, hash: block.hash };
+      }
+      if (batch.length === heights.length && batchEnd.height < tip) {
+        ahead = this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
+      }
+      report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
+      for (const { matches } of batch) {
+        report.received += matches.received.length;
+        report.spent += matches.spent.length;
+      }
+      report.blocks += batch.length;
+      await this.#storeCursor(cursor, batchEnd);
+      cursor = batchEnd;
+      report.toHeight = cursor.height;
+      if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        log.info({ height: cursor.height, tip, blocksPerSecond: rate(report.blocks, started) }, 'scanning blocks');
+      }
+    }
+
+    report.credited += await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
+    report.mempoolDeposits = await refreshMempoolDeposits(rpc, watch, clock());
+    report.seconds = (Date.now() - started) / 1000;
+    if (report.blocks > 0 || report.credited > 0 || report.reorgs > 0) {
+      log.info({ ...report, blocksPerSecond: rate(report.blocks, started) }, 'scan pass done');
+    }
+    return report;
+  }
+
+  #fetchBatch(heights: number[]): { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } {
+    const blocks = Promise.all(heights.map((height) => this.#fetchBlock(height)));
+    blocks.catch(() => undefined); // awaited later, or dropped (a reorg, a failed store): never unhandled
+    return { from: heights[0] as number, heights, blocks };
+  }
+
+  async #fetchBlock(height: number): Promise<ParsedBlock | undefined> {
+    const { rpc, chain } = this.#deps;
+    try {
+      const hash = await rpc.getBlockHash(height);
+      return parseBlock(await rpc.getRawBlock(hash), { auxpow: chain.auxpow });
+    } catch (error) {
+      // The chain got shorter under us (a reorg): the next round finds out and rolls back.
+      if (height > (await rpc.getBlockCount())) return undefined;
+      throw error;
+    }
+  }
+
+  async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {
+    const fork = await rollBackToForkPoint(this.#deps.chain.name, this.#deps.rpc, fromHeight, this.#deps.clock());
+    report.reorgs += 1;
+    report.toHeight = fork.forkHeight;
+    report.rolledBackTo = Math.min(report.rolledBackTo ?? fork.forkHeight, fork.forkHeight);
+    this.#deps.log.warn({ fromHeight, forkHeight: fork.forkHeight }, 'reorg: rolled back to the fork point');
+    this.#unspent = undefined;
+    await this.#loadUnspent();
+    this.#leftAt = { height: fork.forkHeight, hash: fork.forkHash };
+    return this.#leftAt;
+  }
+
+  /**
+   * Moves the stored cursor from `from` to `to`, only if it is still at `from`: a cursor moved by
+   * another writer during this pass means two scanners ran at once (a lease lost unnoticed);
+   * this one stops and reloads its view, and the next pass resumes from wherever the cursor is.
+   */
+  async #storeCursor(from: Cursor, to: Cursor): Promise<void> {
+    const result = await ChainCursorModel.updateOne({ _id: this.#deps.chain.name, height: from.height, hash: from.hash }, { $set: { ...to, updatedAt: this.#deps.clock() } });
+    if (result.matchedCount !== 1) {
+      throw new KibbleError('lease-held', `another process moved the scanner cursor during this pass (expected height ${from.height}); this pass stopped`);
+    }
+    this.#leftAt = to;
+  }
+
+  async #loadUnspent(): Promise<Set<string>> {
+    if (this.#unspent === undefined) {
+      const [rows, spent] = await Promise.all([WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean(), spentOutpoints()]);
+      this.#unspent = new Set(rows.map((row) => row._id).filter((key) => !spent.has(key)));
+    }
+    return this.#unspent;
+  }
+
+  async #loadCursor(): Promise<{ height: number; hash: string }> {
+    const { chain, rpc, clock } = this.#deps;
+    const stored = await ChainCursorModel.findById(chain.name).lean();
+    if (stored) return { height: stored.height, hash: stored.hash };
+    const height = this.#deps.startHeight ?? (await rpc.getBlockCount());
+    const hash = await rpc.getBlockHash(height);
+    await ChainCursorModel.updateOne({ _id: chain.name }, { $setOnInsert: { height, hash, updatedAt: clock() } }, { upsert: true });
+    this.#deps.log.info({ height, hash }, 'scanner starts at this block (its own outputs are not scanned)');
+    const created = await ChainCursorModel.findById(chain.name).lean();
+    return { height: created?.height ?? height, hash: created?.hash ?? hash };
+  }
+}
+
+function sameCursor(a: Cursor, b: Cursor): boolean {
+  return a.height === b.height && a.hash === b.hash;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+function rate(blocks: number, startedMs: number): number {
+  const seconds = (Date.now() - startedMs) / 1000;
+  return seconds > 0 ? Math.round((blocks / seconds) * 10) / 10 : 0;
+}
