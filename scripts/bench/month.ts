@@ -187,7 +187,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
       ...(isCreator ? { payoutAddress: randomAddress(deriver, 1_000_000 + i) } : {}),
     };
   });
-  for (const chunk of chunks(accounts, 5_000)) await AccountModel.insertMany(chunk, { lean: true });
+  for (const chunk of chunks(accounts, 1_000)) await AccountModel.insertMany(chunk, { lean: true });
   const things = creatorIds.map((ownerId, i) => {
     const _id = new Types.ObjectId();
     thingIds.push(_id);
@@ -195,8 +195,10 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
   });
   await ThingModel.insertMany(things, { lean: true });
 
+  // One funding transaction per block, as deposits arrive over time.
   for (const chunk of chunks(donors, FUNDING_OUTPUTS_PER_TX)) {
     await faucet.pay(chunk.map((donor) => ({ address: donor.address, amount: deposit })));
+    await faucet.mine(1);
   }
   await faucet.mine(MIN_CONFIRMATIONS);
   const funded = await scanner.scanOnce();
@@ -288,7 +290,7 @@ async function writeClicks(
       clicks.push({ _id: new Types.ObjectId(), period, donorId: donor.id, thingId: thingIds[t], creatorId: creatorIds[t], at, source: 'button' });
     }
   });
-  for (const chunk of chunks(clicks, 5_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });
+  for (const chunk of chunks(clicks, 1_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });
 }
 
 function randomAddress(deriver: AddressDeriver, index: number): string {
