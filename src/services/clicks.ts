@@ -114,7 +114,7 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
   }
 
   const split = splitDonorBudget({
-    monthlyBudget: BigInt(account.monthlyBudget),
+    monthlyBudget: account.monthlyBudget,
     balance: await accountBalance(donorAccount(donor.toHexString())),
     clickCount: counted.length,
     serviceFeeBps,

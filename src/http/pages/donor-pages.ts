@@ -241,7 +241,7 @@ async function pastMonths(accountId: string, currentPeriod: string, serviceFeeBp
       const status = settlement === null || settlement.state === 'open' ? 'not settled yet' : settlement.state === 'confirmed' ? 'settled' : `being settled (${settlement.state})`;
       if (settlement?.allocationWritten !== true) return { ...clicks, status, final: false };
       const line = await LedgerEntryModel.findOne({ journalId: allocationJournalId(period), account: donorAccount(accountId) }, { amount: 1 }).lean();
-      const taken = line === null ? 0n : -BigInt(line.amount);
+      const taken = line === null ? 0n : -line.amount;
       const charge = taken > 0n ? taken : 0n;
       const split = splitDonorBudget({ monthlyBudget: charge, balance: charge, clickCount: clicks.clicks.length, serviceFeeBps });
       return {

@@ -48,7 +48,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
 
   const donors: PlanDonor[] = [...clicksByDonor].map(([id, clicks]) => ({
     id,
-    monthlyBudget: BigInt(accountById.get(id)?.monthlyBudget ?? 0n),
+    monthlyBudget: accountById.get(id)?.monthlyBudget ?? 0n,
     balance: donorBalances.get(donorAccount(id)) ?? 0n,
     clickCreators: orderForSettlement(clicks).map((click) => click.creatorId.toHexString()),
   }));
@@ -57,7 +57,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     payoutAddress: accountById.get(id)?.payoutAddress ?? null,
     owedBefore: creatorBalances.get(creatorAccount(id)) ?? 0n,
   }));
-  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: BigInt(row.amount) }));
+  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount }));
   return {
     period,
     serviceFeeBps: settings.serviceFeeBps,

@@ -108,7 +108,7 @@ describe('the donor page', () => {
       const res = await postForm(carol.agent, '/donor', '/donor/budget', { monthlyBudget: '12.5' });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/donor?saved=budget');
-      expect(BigInt((await AccountModel.findById(carol.id).lean())?.monthlyBudget ?? -1n)).toBe(doge('12.5'));
+      expect((await AccountModel.findById(carol.id).lean())?.monthlyBudget ?? -1n).toBe(doge('12.5'));
 
       const after = await donorPage(carol, '?saved=budget');
       expect(after).toContain('<p class="notice ok" role="status">Your monthly budget is saved.</p>');
@@ -136,7 +136,7 @@ describe('the donor page', () => {
       // The rest of the page is still there, and the budget is unchanged.
       expect(res.text).toContain(`<code id="deposit-address">${dave.depositAddress}</code>`);
       expect(res.text).toContain('<strong id="monthly-budget">3 DOGE</strong>');
-      expect(BigInt((await AccountModel.findById(dave.id).lean())?.monthlyBudget ?? -1n)).toBe(doge('3'));
+      expect((await AccountModel.findById(dave.id).lean())?.monthlyBudget ?? -1n).toBe(doge('3'));
     });
   });
 
@@ -291,7 +291,7 @@ describe('the donor page', () => {
       await ivy.agent.get('/donor');
       const foreign = await ivy.agent.post('/donor/budget').type('form').send({ monthlyBudget: '7', _csrf: jacksToken });
       expect(foreign.status).toBe(403);
-      expect(BigInt((await AccountModel.findById(ivy.id).lean())?.monthlyBudget ?? -1n)).toBe(0n);
+      expect((await AccountModel.findById(ivy.id).lean())?.monthlyBudget ?? -1n).toBe(0n);
     });
 
     it('sends a signed-out POST to the sign-in page', async () => {
