@@ -1,7 +1,7 @@
 import { AccountModel } from '../../db/account';
 import { ERROR_CATALOGUE, isKibbleError, type KibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
-import { nextPeriod, previousPeriod } from '../../money/period';
+import { nextPeriod, PERIOD_PATTERN, previousPeriod } from '../../money/period';
 import { setPayoutAddress } from '../../services/accounts/accounts';
 import { creatorStats, type CreatorStats } from '../../services/stats';
 import { listThingsOf, objectIdOf, registerThing, type ThingView } from '../../services/things';
@@ -163,14 +163,12 @@ ${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month
 </section>`;
 }
 
-const PERIOD_TEXT = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
-
 /**
  * The chart's months: consecutive (a month without flattrs shows as an empty slot), from the first
  * month with data to this month (or a later month with data), at most the last CHART_MONTHS.
  */
 export function chartRows(stats: Pick<CreatorStats, 'period' | 'perPeriod'>): ChartRow[] {
-  const known = stats.perPeriod.filter((row) => PERIOD_TEXT.test(row.period));
+  const known = stats.perPeriod.filter((row) => PERIOD_PATTERN.test(row.period));
   const first = known[0]?.period;
   if (first === undefined) return [];
   const last = known.reduce((latest, row) => (row.period > latest ? row.period : latest), stats.period);
