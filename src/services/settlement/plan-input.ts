@@ -1,11 +1,10 @@
-import { Types } from 'mongoose';
-import { AccountModel } from '../../db/account';
 import { ClickModel, type Click } from '../../db/click';
 import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
 import { orderForSettlement } from '../clicks';
+import { planAccounts } from '../accounts/account-store';
 import { accountBalance, balancesByPrefix } from '../ledger';
 
 export interface PlanSettings {
@@ -42,9 +41,8 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
   for (const [account, owed] of creatorBalances) if (owed !== 0n) creatorIds.add(account.slice(creatorAccount('').length));
   for (const row of expiringRows) creatorIds.add(row.creatorId);
 
-  const accountIds = [...new Set([...clicksByDonor.keys(), ...creatorIds])].filter((id) => Types.ObjectId.isValid(id));
-  const accounts = await AccountModel.find({ _id: { $in: accountIds } }, { monthlyBudget: 1, payoutAddress: 1 }).lean();
-  const accountById = new Map(accounts.map((account) => [account._id.toHexString(), account]));
+  const accounts = await planAccounts([...new Set([...clicksByDonor.keys(), ...creatorIds])]);
+  const accountById = new Map(accounts.map((account) => [account.id, account]));
 
   const donors: PlanDonor[] = [...clicksByDonor].map(([id, clicks]) => ({
     id,
