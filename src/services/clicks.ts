@@ -11,7 +11,7 @@ import { monthlyBudgetOf } from './accounts/account-store';
 import { accountBalance } from './ledger';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from './period-closure';
-import { findThingOwner, objectIdOf } from './things';
+import { findThingOwner, objectIdOf } from './things/things';
 
 export type ClickSource = 'button' | 'subscription';
 
@@ -154,4 +154,10 @@ export function clickView(click: Click): ClickView {
     at: click.at,
     source: click.source === 'subscription' ? 'subscription' : 'button',
   };
+}
+
+/** Whether the donor flattred the thing in the period (the thing page shows its button or "done"). */
+export async function hasFlattred(donorId: string, thingId: string, period: string): Promise<boolean> {
+  const found = await ClickModel.exists({ period: parsePeriod(period), donorId: objectIdOf(donorId, 'account'), thingId: objectIdOf(thingId, 'thing') });
+  return found !== null;
 }

@@ -5,7 +5,7 @@ import { creatorAccount } from '../money/ledger';
 import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
 import { parsePeriod, periodOf } from '../money/period';
 import { accountBalance } from './ledger';
-import { objectIdOf } from './things';
+import { objectIdOf } from './things/things';
 
 /**
  * Payout entries (kind CREATOR_PAYOUT_KIND) move a creator's owed amount out to their payout

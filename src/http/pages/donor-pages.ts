@@ -12,7 +12,7 @@ import { splitDonorBudget } from '../../money/split';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
-import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
+import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions/subscriptions';
 import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';

@@ -3,7 +3,7 @@ import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../sr
 import { flattr } from '../../../src/services/clicks';
 import { accountBalance } from '../../../src/services/ledger';
 import { creatorStats } from '../../../src/services/stats';
-import { subscribe } from '../../../src/services/subscriptions';
+import { subscribe } from '../../../src/services/subscriptions/subscriptions';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';
 import { describeEachNode, missingAtPeer } from '../../support/regtest';
