@@ -161,3 +161,9 @@ export async function hasFlattred(donorId: string, thingId: string, period: stri
   const found = await ClickModel.exists({ period: parsePeriod(period), donorId: objectIdOf(donorId, 'account'), thingId: objectIdOf(thingId, 'thing') });
   return found !== null;
 }
+
+/** The periods in which the donor has clicks (stored ones: button clicks, and subscription clicks once closed), oldest first. */
+export async function periodsWithClicksOf(donorId: string): Promise<string[]> {
+  const periods: unknown[] = await ClickModel.distinct('period', { donorId: objectIdOf(donorId, 'account') });
+  return periods.filter((period): period is string => typeof period === 'string').sort();
+}

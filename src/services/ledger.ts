@@ -59,3 +59,9 @@ export async function unbalancedJournals(): Promise<string[]> {
   for (const entry of entries) totals.set(entry.journalId, (totals.get(entry.journalId) ?? 0n) + entry.amount);
   return [...totals].filter(([, total]) => total !== 0n).map(([journalId]) => journalId);
 }
+
+/** The amount of one account's line in one journal, or null when the journal has no such line. */
+export async function journalLineAmount(journalId: string, account: string): Promise<bigint | null> {
+  const line = await LedgerEntryModel.findOne({ journalId, account }, { amount: 1, _id: 0 }).lean();
+  return line === null ? null : line.amount;
+}
