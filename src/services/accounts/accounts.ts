@@ -76,6 +76,8 @@ export interface AccountOverview {
   monthlyBudget: bigint;
   balance: bigint;
   pendingDeposits: PendingDeposit[];
+  /** The sum of `pendingDeposits`, in koinu. */
+  pendingTotal: bigint;
   payoutAddress: string | undefined;
 }
 
@@ -96,6 +98,7 @@ export async function accountOverview(accountId: string, deps: OverviewDeps): Pr
     monthlyBudget: account.monthlyBudget,
     balance,
     pendingDeposits,
+    pendingTotal: pendingDeposits.reduce((sum, deposit) => sum + deposit.amount, 0n),
     payoutAddress: account.payoutAddress ?? undefined,
   };
 }
