@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { ClickModel, type Click } from '../db/click';
 import { periodBounds } from '../money/period';
 import { findActiveSubscriptions } from './subscriptions/subscription-store';
-import { findThingsByIds } from './things/thing-store';
+import { findOwnersOfThings } from './things/thing-store';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
@@ -36,8 +36,7 @@ export async function subscriptionClicksOf(period: string, cutoff: Date, donor?:
       ? new Set((await ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean()).map((click) => pairKey(click.donorId, click.thingId)))
       : new Set([...donor.clickedThingIds].map((thingId) => `${donor.donorId.toHexString()}:${thingId}`));
   const thingIds = [...new Set(subscriptions.map((s) => s.thingId.toHexString()))].map((id) => new Types.ObjectId(id));
-  const things = await findThingsByIds(thingIds);
-  const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId]));
+  const ownerOf = await findOwnersOfThings(thingIds);
   const clicks: SubscriptionClick[] = [];
   for (const subscription of subscriptions) {
     const owner = ownerOf.get(subscription.thingId.toHexString());

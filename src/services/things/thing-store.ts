@@ -43,6 +43,13 @@ export async function findThingsByIds(ids: readonly Types.ObjectId[]): Promise<T
   return ThingModel.find({ _id: { $in: ids } }).lean();
 }
 
+/** The owners of the things of these ids that exist, by thing id (hex); only owners are read (the settlement's path). */
+export async function findOwnersOfThings(ids: readonly Types.ObjectId[]): Promise<Map<string, Types.ObjectId>> {
+  if (ids.length === 0) return new Map();
+  const things = await ThingModel.find({ _id: { $in: ids } }, { ownerId: 1 }).lean();
+  return new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId]));
+}
+
 /** An owner's things, oldest first. */
 export async function findThingsOfOwner(ownerId: Types.ObjectId): Promise<Thing[]> {
   return ThingModel.find({ ownerId }).sort({ createdAt: 1, _id: 1 }).lean();
