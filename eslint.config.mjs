@@ -27,9 +27,6 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // Noise here: `(resolve) => server.close(resolve)` style shorthands are the idiom of the code.
       '@typescript-eslint/no-confusing-void-expression': 'off',
-      // Values read with lean() are normalized with BigInt()/Number() at the database edge; the
-      // collection owners of issue 14 item 1 remove them where the driver's type is certain.
-      '@typescript-eslint/no-unnecessary-type-conversion': 'off',
       // The validators reject control characters by regular expression on purpose.
       'no-control-regex': 'off',
       // Strings are spread into code points on purpose (base58 text, title length in characters).

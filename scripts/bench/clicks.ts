@@ -28,7 +28,7 @@ import { periodOf } from '../../src/money/period';
 import { flattr } from '../../src/services/clicks';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword } from '../../src/services/accounts/passwords';
 import { accountIdForToken, issueSession } from '../../src/services/accounts/sessions';
-import { findThing } from '../../src/services/things';
+import { findThing } from '../../src/services/things/things';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 
 /**

@@ -121,7 +121,7 @@ async function settlementAddsUp(facts: Facts, input: CheckInput, audit: ChainAud
 
   // The ledger's allocation journal must move the same amounts the plan shows.
   const entries = await LedgerEntryModel.find({ journalId: allocationJournalId(input.period) }, { account: 1, amount: 1, _id: 0 }).lean();
-  const byPrefix = (prefix: string) => sum(entries.filter((e) => e.account.startsWith(prefix)).map((e) => BigInt(e.amount)));
+  const byPrefix = (prefix: string) => sum(entries.filter((e) => e.account.startsWith(prefix)).map((e) => e.amount));
   facts.expect(
     -byPrefix('donor:') === charged && byPrefix('creator:') === credited && byPrefix('platform:') === fee,
     `ledger: the allocation journal takes ${formatCoins(-byPrefix('donor:'))} from donors, credits ${formatCoins(byPrefix('creator:'))} to creators and ${formatCoins(byPrefix('platform:'))} to platform fees`,

@@ -17,7 +17,7 @@ export class Progress {
     private readonly total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
-    this.tty = Boolean(stream.isTTY); // undefined when not a terminal, whatever the type says
+    this.tty = (stream.isTTY as boolean | undefined) === true; // undefined when not a terminal, whatever the type says
   }
 
   /** Seconds since the demo started, one decimal. */

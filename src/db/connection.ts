@@ -35,3 +35,12 @@ export async function syncAllIndexes(): Promise<void> {
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
+
+/** A round trip to the database server on the connection the models use (for /readyz). */
+export async function pingDatabase(): Promise<void> {
+  const db = mongoose.connection.db;
+  if (db === undefined || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) {
+    throw new Error('not connected');
+  }
+  await db.command({ ping: 1 });
+}

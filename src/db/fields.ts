@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { PERIOD_PATTERN } from '../money/period';
 
 // Field definitions shared by the models. `as const` keeps the literal types that
 // InferSchemaType needs (a `required: true` field is not optional in the inferred type).
@@ -6,8 +7,8 @@ import { Schema } from 'mongoose';
 /** Whole koinu (or the chain's smallest unit), stored as BSON Long (int64), read as `bigint`. */
 export const requiredAmount = { type: Schema.Types.BigInt, required: true } as const;
 
-/** A period `YYYY-MM` (calendar month, UTC). */
-export const PERIOD_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+/** A period `YYYY-MM` (calendar month, UTC); the pattern lives with the other period rules. */
+export { PERIOD_PATTERN };
 export const requiredPeriod = { type: String, required: true, match: PERIOD_PATTERN } as const;
 
 export const requiredObjectId = { type: Schema.Types.ObjectId, required: true } as const;

@@ -1,4 +1,3 @@
-import mongoose from 'mongoose';
 import { isKibbleError } from '../errors';
 import type { Logger } from '../log';
 import type { ReadinessCheck, ReadinessReport } from './deps';
@@ -12,14 +11,8 @@ export type Probe = () => Promise<unknown>;
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
-/** A round trip to the database server on the connection the models use. */
-export async function pingDatabase(): Promise<void> {
-  const db = mongoose.connection.db;
-  if (db === undefined || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) {
-    throw new Error('not connected');
-  }
-  await db.command({ ping: 1 });
-}
+/** The database probe lives with the connection it pings (db/connection.ts). */
+export { pingDatabase } from '../db/connection';
 
 export interface ReadinessOptions {
   /** Named probes, e.g. { database: pingDatabase, node: () => rpc.getBlockCount() }. */

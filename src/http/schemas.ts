@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors';
+import { PERIOD_PATTERN } from '../money/period';
 
 /**
  * Schemas that many routes share. Request schemas check types and shapes; the domain rules
@@ -12,7 +13,7 @@ export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an id of 24 
 /** An amount in whole coins as a decimal string; parse it with parseCoins, never Number(). */
 export const coinAmount = z.string().meta({ description: 'decimal whole coins, e.g. "12.5"', example: '12.5' });
 
-export const period = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "must be a UTC month 'YYYY-MM'");
+export const period = z.string().regex(PERIOD_PATTERN, "must be a UTC month 'YYYY-MM'");
 
 export const isoTimestamp = z.string().meta({ description: 'ISO 8601 timestamp (UTC)', example: '2026-03-15T12:00:00.000Z' });
 

@@ -11,7 +11,12 @@ import { KibbleError } from '../errors';
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 9999;
-const PERIOD_PATTERN = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
+/**
+ * The text of a period, 'YYYY-MM' with a month 01..12: the one definition, used by the database
+ * schemas, the HTTP schemas and the pages. It checks the shape only; `parsePeriod` also checks the
+ * year's range. No `g` flag, so `test` keeps no state between calls.
+ */
+export const PERIOD_PATTERN = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
 
 interface YearMonth {
   year: number;

@@ -350,7 +350,7 @@ function creditShares(donor: PlanDonor, distributable: bigint, creators: Creator
 
 function creatorIndex(donor: PlanDonor, creatorId: string, creators: CreatorTable): number {
   const index = creators.indexOf.get(creatorId);
-  if (index === undefined) throw invalid(`donor ${donor.id} clicked creator ${String(creatorId)}, who is missing from the creators`);
+  if (index === undefined) throw invalid(`donor ${donor.id} clicked creator ${creatorId}, who is missing from the creators`);
   if (creatorId === donor.id) throw invalid(`donor ${donor.id} clicked their own thing`);
   return index;
 }

@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { AccountModel } from '../db/account';
 import { ClickModel, type Click } from '../db/click';
 import { isDuplicateKeyError } from '../db/errors';
 import { PERIOD_PATTERN } from '../db/fields';
@@ -8,10 +7,11 @@ import { KibbleError } from '../errors';
 import { donorAccount } from '../money/ledger';
 import { parsePeriod } from '../money/period';
 import { splitDonorBudget } from '../money/split';
+import { monthlyBudgetOf } from './accounts/account-store';
 import { accountBalance } from './ledger';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from './period-closure';
-import { findThingOwner, objectIdOf } from './things';
+import { findThingOwner, objectIdOf } from './things/things';
 
 export type ClickSource = 'button' | 'subscription';
 
@@ -98,8 +98,8 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
 export async function clicksOf(donorId: string, period: string, serviceFeeBps: number, now: Date = new Date()): Promise<DonorPeriodClicks> {
   const donor = objectIdOf(donorId, 'account');
   const month = parsePeriod(period);
-  const account = await AccountModel.findById(donor, { monthlyBudget: 1 }).lean();
-  if (account === null) throw new KibbleError('not-found', 'no account with this id');
+  const monthlyBudget = await monthlyBudgetOf(donor.toHexString());
+  if (monthlyBudget === null) throw new KibbleError('not-found', 'no account with this id');
 
   const stored = orderForSettlement(await ClickModel.find({ period: month, donorId: donor }).sort({ at: 1, _id: 1 }).lean());
   const counted: Omit<ClickValue, 'value'>[] = stored.map((click) => {
@@ -114,7 +114,7 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
   }
 
   const split = splitDonorBudget({
-    monthlyBudget: BigInt(account.monthlyBudget),
+    monthlyBudget,
     balance: await accountBalance(donorAccount(donor.toHexString())),
     clickCount: counted.length,
     serviceFeeBps,
@@ -154,4 +154,16 @@ export function clickView(click: Click): ClickView {
     at: click.at,
     source: click.source === 'subscription' ? 'subscription' : 'button',
   };
+}
+
+/** Whether the donor flattred the thing in the period (the thing page shows its button or "done"). */
+export async function hasFlattred(donorId: string, thingId: string, period: string): Promise<boolean> {
+  const found = await ClickModel.exists({ period: parsePeriod(period), donorId: objectIdOf(donorId, 'account'), thingId: objectIdOf(thingId, 'thing') });
+  return found !== null;
+}
+
+/** The periods in which the donor has clicks (stored ones: button clicks, and subscription clicks once closed), oldest first. */
+export async function periodsWithClicksOf(donorId: string): Promise<string[]> {
+  const periods: unknown[] = await ClickModel.distinct('period', { donorId: objectIdOf(donorId, 'account') });
+  return periods.filter((period): period is string => typeof period === 'string').sort();
 }

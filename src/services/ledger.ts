@@ -38,7 +38,7 @@ export async function recordJournals(journals: readonly Journal[], at: Date): Pr
 /** Sum of the entries of one ledger account. */
 export async function accountBalance(account: string): Promise<bigint> {
   const entries = await LedgerEntryModel.find({ account }, { amount: 1, _id: 0 }).lean();
-  return entries.reduce((sum, entry) => sum + BigInt(entry.amount), 0n);
+  return entries.reduce((sum, entry) => sum + entry.amount, 0n);
 }
 
 /** Balances of every account whose name starts with `prefix` (e.g. `donor:`), in one read. */
@@ -48,7 +48,7 @@ export async function balancesByPrefix(prefix: string): Promise<Map<string, bigi
     { account: 1, amount: 1, _id: 0 },
   ).lean();
   const balances = new Map<string, bigint>();
-  for (const entry of entries) balances.set(entry.account, (balances.get(entry.account) ?? 0n) + BigInt(entry.amount));
+  for (const entry of entries) balances.set(entry.account, (balances.get(entry.account) ?? 0n) + entry.amount);
   return balances;
 }
 
@@ -56,6 +56,12 @@ export async function balancesByPrefix(prefix: string): Promise<Map<string, bigi
 export async function unbalancedJournals(): Promise<string[]> {
   const entries = await LedgerEntryModel.find({}, { journalId: 1, amount: 1, _id: 0 }).lean();
   const totals = new Map<string, bigint>();
-  for (const entry of entries) totals.set(entry.journalId, (totals.get(entry.journalId) ?? 0n) + BigInt(entry.amount));
+  for (const entry of entries) totals.set(entry.journalId, (totals.get(entry.journalId) ?? 0n) + entry.amount);
   return [...totals].filter(([, total]) => total !== 0n).map(([journalId]) => journalId);
+}
+
+/** The amount of one account's line in one journal, or null when the journal has no such line. */
+export async function journalLineAmount(journalId: string, account: string): Promise<bigint | null> {
+  const line = await LedgerEntryModel.findOne({ journalId, account }, { amount: 1, _id: 0 }).lean();
+  return line === null ? null : line.amount;
 }

@@ -1,4 +1,4 @@
-import { SettlementModel } from '../db/settlement';
+import { SettlementModel, type SettlementState } from '../db/settlement';
 import { nextPeriod, periodOf } from '../money/period';
 
 /**
@@ -34,4 +34,13 @@ export async function clickPeriodAt(now: Date): Promise<string> {
   const period = periodOf(now);
   // The wall clock, not `now`: the cache lifetime is real time even when a test fakes the click time.
   return (await isPeriodClosed(period)) ? nextPeriod(period) : period;
+}
+
+/**
+ * How far the settlement of a period got: its state ('open' when it has no document yet) and
+ * whether its allocation journal is in the ledger (what the donor months read as final).
+ */
+export async function settlementProgressOf(period: string): Promise<{ state: SettlementState; allocationWritten: boolean }> {
+  const settlement = await SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean();
+  return { state: settlement?.state ?? 'open', allocationWritten: settlement?.allocationWritten === true };
 }

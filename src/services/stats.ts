@@ -5,7 +5,7 @@ import { creatorAccount } from '../money/ledger';
 import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
 import { parsePeriod, periodOf } from '../money/period';
 import { accountBalance } from './ledger';
-import { objectIdOf } from './things';
+import { objectIdOf } from './things/things';
 
 /**
  * Payout entries (kind CREATOR_PAYOUT_KIND) move a creator's owed amount out to their payout
@@ -74,7 +74,7 @@ export async function thingClickCount(thingId: string, period: string): Promise<
 }
 
 async function flattrsPerPeriod(creator: Types.ObjectId): Promise<Map<string, number>> {
-  const rows = await ClickModel.aggregate<{ _id: string; flattrs: number }>([
+  const rows = await ClickModel.aggregate<{ _id: string; flattrs: number | bigint }>([
     { $match: { creatorId: creator } },
     { $group: { _id: '$period', flattrs: { $sum: 1 } } },
   ]);
@@ -93,7 +93,7 @@ async function payouts(creator: Types.ObjectId): Promise<{ total: bigint; byPeri
   const byPeriod = new Map<string, bigint>();
   let total = 0n;
   for (const entry of entries) {
-    const paid = -BigInt(entry.amount);
+    const paid = -entry.amount;
     total += paid;
     if (entry.period) byPeriod.set(entry.period, (byPeriod.get(entry.period) ?? 0n) + paid);
   }

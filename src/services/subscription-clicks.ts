@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { ClickModel, type Click } from '../db/click';
-import { SubscriptionModel } from '../db/subscription';
-import { ThingModel } from '../db/thing';
 import { periodBounds } from '../money/period';
+import { findActiveSubscriptions } from './subscriptions/subscription-store';
+import { findOwnersOfThings } from './things/thing-store';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
@@ -29,19 +29,14 @@ export function estimateCutoff(period: string, now: Date): Date {
 }
 
 export async function subscriptionClicksOf(period: string, cutoff: Date, donor?: DonorScope): Promise<SubscriptionClick[]> {
-  const subscriptions = await SubscriptionModel.find(
-    { active: true, createdAt: { $lt: cutoff }, ...(donor === undefined ? {} : { donorId: donor.donorId }) },
-    { donorId: 1, thingId: 1, createdAt: 1 },
-  )
-    .sort({ createdAt: 1, _id: 1 })
-    .lean();
+  const subscriptions = await findActiveSubscriptions({ createdBefore: cutoff, ...(donor === undefined ? {} : { donorId: donor.donorId }) });
   if (subscriptions.length === 0) return [];
   const clicked =
     donor === undefined
       ? new Set((await ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean()).map((click) => pairKey(click.donorId, click.thingId)))
       : new Set([...donor.clickedThingIds].map((thingId) => `${donor.donorId.toHexString()}:${thingId}`));
-  const things = await ThingModel.find({ _id: { $in: [...new Set(subscriptions.map((s) => s.thingId.toHexString()))] } }, { ownerId: 1 }).lean();
-  const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId]));
+  const thingIds = [...new Set(subscriptions.map((s) => s.thingId.toHexString()))].map((id) => new Types.ObjectId(id));
+  const ownerOf = await findOwnersOfThings(thingIds);
   const clicks: SubscriptionClick[] = [];
   for (const subscription of subscriptions) {
     const owner = ownerOf.get(subscription.thingId.toHexString());

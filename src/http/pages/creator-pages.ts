@@ -1,10 +1,9 @@
-import { AccountModel } from '../../db/account';
 import { ERROR_CATALOGUE, isKibbleError, type KibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
-import { nextPeriod, previousPeriod } from '../../money/period';
-import { setPayoutAddress } from '../../services/accounts/accounts';
+import { nextPeriod, PERIOD_PATTERN, previousPeriod } from '../../money/period';
+import { currentPayoutAddress, setPayoutAddress } from '../../services/accounts/accounts';
 import { creatorStats, type CreatorStats } from '../../services/stats';
-import { listThingsOf, objectIdOf, registerThing, type ThingView } from '../../services/things';
+import { listThingsOf, registerThing, type ThingView } from '../../services/things/things';
 import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
@@ -82,11 +81,7 @@ function thingErrorField(error: KibbleError): 'url' | 'title' | undefined {
 }
 
 async function creatorPage(ctx: PageContext, accountId: string, state: CreatorPageState, status = 200): Promise<PageResult> {
-  const [things, stats, account] = await Promise.all([
-    listThingsOf(accountId),
-    creatorStats(accountId, ctx.now),
-    AccountModel.findById(objectIdOf(accountId, 'account'), { payoutAddress: 1 }).lean(),
-  ]);
+  const [things, stats, payoutAddress] = await Promise.all([listThingsOf(accountId), creatorStats(accountId, ctx.now), currentPayoutAddress(accountId)]);
   const saved = status === 200 && typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
   const formError = state.thingForm?.error;
   return {
@@ -106,9 +101,9 @@ ${field({ name: 'title', label: 'Title (up to 200 characters)', value: state.thi
 </section>
 <section id="payout" aria-labelledby="payout-heading">
 <h2 id="payout-heading">Payout address</h2>
-<p>${account?.payoutAddress ? html`Your earnings are paid to <span class="mono" id="current-payout-address">${account.payoutAddress}</span>.` : html`You have no payout address yet: what you earn stays owed to you until you give one.`}</p>
+<p>${payoutAddress ? html`Your earnings are paid to <span class="mono" id="current-payout-address">${payoutAddress}</span>.` : html`You have no payout address yet: what you earn stays owed to you until you give one.`}</p>
 <form id="payout-form" method="post" action="/creator/payout-address" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? account?.payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
+${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
 <p><button type="submit">Save the payout address</button></p></form>
 </section>
 ${statsSection(ctx, stats)}`,
@@ -163,14 +158,12 @@ ${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month
 </section>`;
 }
 
-const PERIOD_TEXT = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
-
 /**
  * The chart's months: consecutive (a month without flattrs shows as an empty slot), from the first
  * month with data to this month (or a later month with data), at most the last CHART_MONTHS.
  */
 export function chartRows(stats: Pick<CreatorStats, 'period' | 'perPeriod'>): ChartRow[] {
-  const known = stats.perPeriod.filter((row) => PERIOD_TEXT.test(row.period));
+  const known = stats.perPeriod.filter((row) => PERIOD_PATTERN.test(row.period));
   const first = known[0]?.period;
   if (first === undefined) return [];
   const last = known.reduce((latest, row) => (row.period > latest ? row.period : latest), stats.period);

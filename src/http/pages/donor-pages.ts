@@ -1,18 +1,12 @@
 import QRCode from 'qrcode';
-import { Types } from 'mongoose';
-import { ClickModel } from '../../db/click';
-import { LedgerEntryModel } from '../../db/ledger-entry';
-import { SettlementModel } from '../../db/settlement';
-import { ThingModel } from '../../db/thing';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
-import { donorAccount } from '../../money/ledger';
-import { allocationJournalId } from '../../money/settlement-plan';
-import { splitDonorBudget } from '../../money/split';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
+import { DONOR_MONTHS_DEFAULT, donorMonths, type DonorMonth } from '../../services/donor-months';
 import { clickPeriodAt } from '../../services/period-closure';
-import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
+import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions/subscriptions';
+import { thingsByIds } from '../../services/things/things';
 import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
@@ -24,9 +18,6 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
  * month ended now, the subscriptions, and what earlier months gave to whom. Everything shown is the
  * session's own account: no route here takes an account id from the request.
  */
-
-/** Earlier months shown on the page, most recent first; older ones stay in the API. */
-const PAST_MONTHS_SHOWN = 12;
 
 const SAVED_NOTICES: Readonly<Record<string, string>> = {
   budget: 'Your monthly budget is saved.',
@@ -87,7 +78,7 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
     accountOverview(accountId, { deriver: deps.deriver, chainTip: () => tipOrUndefined(deps, 'the donor page') }),
     clicksOf(accountId, period, deps.config.serviceFeeBps, now),
     subscriptionsOf(accountId),
-    pastMonths(accountId, period, deps.config.serviceFeeBps, now),
+    donorMonths(accountId, { before: period, limit: DONOR_MONTHS_DEFAULT, serviceFeeBps: deps.config.serviceFeeBps, now }),
   ]);
   const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
   const saved = typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
@@ -215,47 +206,7 @@ function subscriptionsSection(ctx: PageContext, subscriptions: readonly Subscrip
 // ---------------------------------------------------------------------------------------------
 // Past months
 
-interface PastMonth extends DonorPeriodClicks {
-  /** 'settled' (confirmed), another settlement state, or 'not settled yet'. */
-  status: string;
-  /** The charge comes from the settlement's ledger (true) or is the estimate if it were settled now. */
-  final: boolean;
-}
-
-/**
- * Each earlier period with clicks of this donor. Before the settlement wrote its allocation the
- * values are clicksOf's estimate; after it, what the settlement took from the balance (its
- * allocation line for this donor) split over the stored clicks in the settlement's order, since
- * the estimate would use today's budget and balance. An unclaimed earlier gift returned by the same
- * settlement is netted in that line (one line per account).
- */
-async function pastMonths(accountId: string, currentPeriod: string, serviceFeeBps: number, now: Date): Promise<PastMonth[]> {
-  const periods = (await ClickModel.distinct('period', { donorId: new Types.ObjectId(accountId) }))
-    .filter((period): period is string => typeof period === 'string' && period < currentPeriod)
-    .sort()
-    .reverse()
-    .slice(0, PAST_MONTHS_SHOWN);
-  return Promise.all(
-    periods.map(async (period) => {
-      const [clicks, settlement] = await Promise.all([clicksOf(accountId, period, serviceFeeBps, now), SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean()]);
-      const status = settlement === null || settlement.state === 'open' ? 'not settled yet' : settlement.state === 'confirmed' ? 'settled' : `being settled (${settlement.state})`;
-      if (settlement?.allocationWritten !== true) return { ...clicks, status, final: false };
-      const line = await LedgerEntryModel.findOne({ journalId: allocationJournalId(period), account: donorAccount(accountId) }, { amount: 1 }).lean();
-      const taken = line === null ? 0n : -BigInt(line.amount);
-      const charge = taken > 0n ? taken : 0n;
-      const split = splitDonorBudget({ monthlyBudget: charge, balance: charge, clickCount: clicks.clicks.length, serviceFeeBps });
-      return {
-        period,
-        clicks: clicks.clicks.map((click, index) => ({ ...click, value: split.shares[index] ?? 0n })),
-        totals: { charge: split.charge, fee: split.fee, clickCount: clicks.clicks.length },
-        status,
-        final: true,
-      };
-    }),
-  );
-}
-
-function pastMonthsSection(months: readonly PastMonth[], view: View): TrustedHtml {
+function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHtml {
   const body =
     months.length === 0
       ? html`<p>No earlier months with flattrs yet.</p>`
@@ -268,7 +219,7 @@ function pastMonthsSection(months: readonly PastMonth[], view: View): TrustedHtm
             ? html`Charged <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`
             : html`If it were settled now: <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`;
           return html`<article class="past-month" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${month.period}: ${month.status}</h3>
+<h3 id="${headingId}">${month.period}: ${statusText(month)}</h3>
 <p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.</p>
 <div class="table-wrap"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>
@@ -284,10 +235,14 @@ ${body}
 // ---------------------------------------------------------------------------------------------
 
 async function thingTitles(ids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const things = await ThingModel.find({ _id: { $in: unique.map((id) => new Types.ObjectId(id)) } }, { title: 1 }).lean();
-  return new Map(things.map((thing) => [thing._id.toHexString(), thing.title]));
+  const things = await thingsByIds(ids);
+  return new Map([...things].map(([id, thing]) => [id, thing.title]));
+}
+
+/** 'settled' once confirmed; before, the settlement's progress. */
+function statusText(month: DonorMonth): string {
+  if (month.settlementState === 'open') return 'not settled yet';
+  return month.settlementState === 'confirmed' ? 'settled' : `being settled (${month.settlementState})`;
 }
 
 function thingLink(thingId: string, view: View): TrustedHtml {

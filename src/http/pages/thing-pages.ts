@@ -1,13 +1,9 @@
-import { AccountModel } from '../../db/account';
-import { ClickModel } from '../../db/click';
-import { SubscriptionModel } from '../../db/subscription';
-import type { Thing } from '../../db/thing';
 import { isKibbleError } from '../../errors';
-import { flattr } from '../../services/clicks';
+import { flattr, hasFlattred } from '../../services/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
-import { subscribe } from '../../services/subscriptions';
-import { findThing } from '../../services/things';
+import { isSubscribed, subscribe } from '../../services/subscriptions/subscriptions';
+import { getThing, ownerHandleOf, type ThingView } from '../../services/things/things';
 import { escapeHtml, html, type TrustedHtml } from '../html';
 import { csrfInput, layout, notice } from './layout';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
@@ -15,7 +11,7 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
 /**
  * A thing's public page (/t/:thingId): its title, link, creator and this period's flattrs, the
  * button creators embed, and for a signed-in donor the flattr and subscribe forms. An unknown or
- * malformed id is a 404 (findThing), rendered as a page by the router.
+ * malformed id is a 404 (getThing), rendered as a page by the router.
  */
 
 const DONE_NOTICES: Readonly<Record<string, (period: string) => string>> = {
@@ -35,7 +31,7 @@ export const thingPages: PageRoute[] = [
     rateLimit: 'flattr',
     handler: async (ctx) => {
       const thing = await thingOf(ctx);
-      const id = thing._id.toHexString();
+      const id = thing.id;
       if (ctx.accountId === undefined) return signInFirst(`/t/${id}`);
       try {
         await flattr(ctx.accountId, id, ctx.now);
@@ -54,7 +50,7 @@ export const thingPages: PageRoute[] = [
     path: '/t/:thingId/subscribe',
     handler: async (ctx) => {
       const thing = await thingOf(ctx);
-      const id = thing._id.toHexString();
+      const id = thing.id;
       if (ctx.accountId === undefined) return signInFirst(`/t/${id}`);
       try {
         await subscribe(ctx.accountId, id, ctx.now);
@@ -68,20 +64,20 @@ export const thingPages: PageRoute[] = [
   },
 ];
 
-async function thingOf(ctx: PageContext): Promise<Thing> {
-  return findThing(String(ctx.req.params.thingId));
+async function thingOf(ctx: PageContext): Promise<ThingView> {
+  return getThing(String(ctx.req.params.thingId));
 }
 
-async function thingPage(ctx: PageContext, thing: Thing, state: { error?: string }, status = 200): Promise<PageResult> {
-  const id = thing._id.toHexString();
+async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: string }, status = 200): Promise<PageResult> {
+  const id = thing.id;
   const period = await clickPeriodAt(ctx.now);
   const donorId = ctx.accountId;
-  const own = donorId !== undefined && thing.ownerId.toHexString() === donorId;
-  const [owner, count, flattred, subscribed] = await Promise.all([
-    AccountModel.findById(thing.ownerId, { handle: 1 }).lean(),
+  const own = donorId !== undefined && thing.ownerId === donorId;
+  const [ownerHandle, count, flattred, subscribed] = await Promise.all([
+    ownerHandleOf(thing),
     thingClickCount(id, period),
-    donorId === undefined || own ? null : ClickModel.exists({ period, donorId, thingId: thing._id }),
-    donorId === undefined || own ? null : SubscriptionModel.exists({ donorId, thingId: thing._id, active: true }),
+    donorId === undefined || own ? false : hasFlattred(donorId, id, period),
+    donorId === undefined || own ? false : isSubscribed(donorId, id),
   ]);
   const done = Object.keys(DONE_NOTICES).find((key) => ctx.req.query[key] === '1');
   const flattrs = `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
@@ -94,11 +90,11 @@ async function thingPage(ctx: PageContext, thing: Thing, state: { error?: string
     action = html`<p id="own-thing">This is your own thing: you cannot flattr it. Put its button on your site so that others can.</p>`;
   } else {
     const flattrPart =
-      flattred !== null
+      flattred
         ? html`<p id="flattred">You flattred this in ${period}.</p>`
         : html`<form id="flattr-form" class="inline" method="post" action="/t/${id}/flattr">${csrfInput(ctx.csrfToken)}<button type="submit">Flattr</button></form>`;
     const subscribePart =
-      subscribed !== null
+      subscribed
         ? html`<p id="subscribed">You are subscribed: this thing gets a flattr from you every month. <a href="/donor">Your subscriptions</a></p>`
         : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">Subscribe (flattr every month)</button></form>`;
     action = html`<div class="actions">${flattrPart} ${subscribePart}</div>`;
@@ -106,7 +102,7 @@ async function thingPage(ctx: PageContext, thing: Thing, state: { error?: string
 
   const main = html`${notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period))}${notice(state.error, 'error')}
 <p>${thingLink(thing.url)}</p>
-<p>By <strong id="thing-owner">${owner?.handle ?? 'a former kibble user'}</strong></p>
+<p>By <strong id="thing-owner">${ownerHandle ?? 'a former kibble user'}</strong></p>
 <p><strong id="flattr-count">${flattrs}</strong> in ${period} (months are UTC).</p>
 <section aria-labelledby="flattr-heading">
 <h2 id="flattr-heading">Flattr it</h2>
@@ -126,8 +122,8 @@ function thingLink(url: string): TrustedHtml {
 }
 
 /** The markup a creator pastes into their site, shown as text (escaped once for the snippet, once for the page). */
-function embedCode(ctx: PageContext, thing: Thing): TrustedHtml {
-  const base = `${ctx.deps.config.publicUrl}/t/${thing._id.toHexString()}`;
+function embedCode(ctx: PageContext, thing: ThingView): TrustedHtml {
+  const base = `${ctx.deps.config.publicUrl}/t/${thing.id}`;
   const snippet = `<a href="${escapeHtml(base)}"><img src="${escapeHtml(`${base}/button.svg`)}" alt="${escapeHtml(`Flattr ${thing.title} with kibble`)}" height="20"></a>`;
   return html`<p>To show it on your site, paste this where the button should be:</p>
 <p><code id="embed-code">${snippet}</code></p>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { periodOf } from '../../money/period';
 import { thingClickCount } from '../../services/stats';
-import { getThing, type ThingView } from '../../services/things';
+import { getThing, type ThingView } from '../../services/things/things';
 import { html } from '../html';
 import { defineRoute, type Route } from '../route';
 import { objectId } from '../schemas';

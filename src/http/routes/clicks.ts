@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
 import { periodOf } from '../../money/period';
-import { clicksOf, flattr } from '../../services/clicks';
+import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks';
+import { clickPeriodAt } from '../../services/period-closure';
+import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
 import { defineRoute, type Route } from '../route';
 import { coinAmount, isoTimestamp, objectId, period } from '../schemas';
 
@@ -29,6 +31,12 @@ const periodClicksSchema = z.strictObject({
   fee: coinAmount,
   clickCount: z.number().int(),
   clicks: z.array(clickValueSchema),
+});
+
+const donorMonthSchema = periodClicksSchema.extend({
+  settlementState: z.string().meta({ description: "the month's settlement: open, closed, planned, signed, broadcast or confirmed" }),
+  /** true: what the settlement charged; false: the estimate as if it were settled now. */
+  final: z.boolean(),
 });
 
 export const clickRoutes: Route[] = [
@@ -64,16 +72,47 @@ export const clickRoutes: Route[] = [
     responses: { 200: { description: 'the clicks and the period totals', schema: periodClicksSchema } },
     handler: async ({ query, accountId, deps, now }) => {
       const result = await clicksOf(accountId, query.period ?? periodOf(now), deps.config.serviceFeeBps, now);
-      const clicks = result.clicks.map((click) => ({
-        id: click.id,
-        thingId: click.thingId,
-        source: click.source,
-        at: click.at === null ? null : click.at.toISOString(),
-        ...(click.subscriptionId === undefined ? {} : { subscriptionId: click.subscriptionId }),
-        value: formatCoins(click.value),
-      }));
-      const { charge, fee, clickCount } = result.totals;
-      return { status: 200, body: { period: result.period, charge: formatCoins(charge), fee: formatCoins(fee), clickCount, clicks } };
+      return { status: 200, body: periodClicksBody(result) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/me/months',
+    summary: 'My earlier months with flattrs, the most recent first, with what each click gave',
+    description:
+      "Once a month's settlement wrote its allocation (`final: true`), its charge is what the settlement took from the balance, split over that month's clicks in the settlement's order; before, the values are the estimate as if it were settled now (as in /me/clicks). The donor page shows the same figures. Months before the current one unless `before` is given; at most `limit` (default 12, at most 120).",
+    tags: ['clicks'],
+    auth: 'account',
+    query: z.object({
+      before: period.optional(),
+      limit: z
+        .string()
+        .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${DONOR_MONTHS_MAX}`)
+        .refine((text) => Number(text) <= DONOR_MONTHS_MAX, `must be a whole number from 1 to ${DONOR_MONTHS_MAX}`)
+        .optional(),
+    }),
+    responses: { 200: { description: 'the months', schema: z.strictObject({ months: z.array(donorMonthSchema) }) } },
+    handler: async ({ query, accountId, deps, now }) => {
+      const months = await donorMonths(accountId, {
+        before: query.before ?? (await clickPeriodAt(now)),
+        limit: query.limit === undefined ? DONOR_MONTHS_DEFAULT : Number(query.limit),
+        serviceFeeBps: deps.config.serviceFeeBps,
+        now,
+      });
+      return { status: 200, body: { months: months.map((month) => ({ ...periodClicksBody(month), settlementState: month.settlementState, final: month.final })) } };
     },
   }),
 ];
+
+function periodClicksBody(result: DonorPeriodClicks): z.input<typeof periodClicksSchema> {
+  const clicks = result.clicks.map((click) => ({
+    id: click.id,
+    thingId: click.thingId,
+    source: click.source,
+    at: click.at === null ? null : click.at.toISOString(),
+    ...(click.subscriptionId === undefined ? {} : { subscriptionId: click.subscriptionId }),
+    value: formatCoins(click.value),
+  }));
+  const { charge, fee, clickCount } = result.totals;
+  return { period: result.period, charge: formatCoins(charge), fee: formatCoins(fee), clickCount, clicks };
+}

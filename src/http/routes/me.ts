@@ -85,7 +85,6 @@ export const meRoutes: Route[] = [
 ];
 
 function meView(overview: AccountOverview, uriScheme: string, requiredConfirmations: number, currentPeriod: string): z.input<typeof meSchema> {
-  const total = overview.pendingDeposits.reduce((sum, deposit) => sum + deposit.amount, 0n);
   return {
     id: overview.id,
     handle: overview.handle,
@@ -94,7 +93,7 @@ function meView(overview: AccountOverview, uriScheme: string, requiredConfirmati
     monthlyBudget: formatCoins(overview.monthlyBudget),
     balance: formatCoins(overview.balance),
     pendingDeposits: {
-      total: formatCoins(total),
+      total: formatCoins(overview.pendingTotal),
       requiredConfirmations,
       deposits: overview.pendingDeposits.map((deposit) => ({
         txid: deposit.txid,

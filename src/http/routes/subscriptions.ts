@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { subscribe, subscriptionsOf, unsubscribe } from '../../services/subscriptions';
+import { subscribe, subscriptionsOf, unsubscribe } from '../../services/subscriptions/subscriptions';
 import { defineRoute, type Route } from '../route';
 import { isoTimestamp, objectId } from '../schemas';
 

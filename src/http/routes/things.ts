@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getThing, listThingsOf, registerThing, type ThingView } from '../../services/things';
+import { getThing, listThingsOf, registerThing, type ThingView } from '../../services/things/things';
 import { escapeHtml } from '../html';
 import { defineRoute, type Route } from '../route';
 import { isoTimestamp, objectId } from '../schemas';

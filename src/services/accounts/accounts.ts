@@ -2,15 +2,14 @@ import { Types } from 'mongoose';
 import { checkAddress } from '../../chain/address';
 import type { AddressDeriver } from '../../keys/hd';
 import type { ChainProfile } from '../../chain/profiles';
-import { AccountModel, handleKeyOf } from '../../db/account';
 import { DepositModel } from '../../db/deposit';
-import { isDuplicateKeyError } from '../../db/errors';
 import { MempoolDepositModel } from '../../db/mempool-deposit';
 import { WalletAddressModel } from '../../db/wallet-address';
 import { KibbleError } from '../../errors';
 import { parseCoins } from '../../money/amount';
 import { donorAccount } from '../../money/ledger';
 import { accountBalance } from '../ledger';
+import { credentialsOf, findAccount, handleTaken as isHandleTaken, insertAccount, payoutAddressOf, storeMonthlyBudget, storePayoutAddress } from './account-store';
 import { allocateDepositAddress } from './deposit-address';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';
 
@@ -40,40 +39,26 @@ export interface AccountCreationDeps {
 export async function createAccount(input: NewAccount, deps: AccountCreationDeps, now: Date): Promise<{ id: string; handle: string }> {
   assertHandle(input.handle);
   assertPassword(input.password);
-  const handleKey = handleKeyOf(input.handle);
   // A cheap early answer for the common case; the unique index below is what decides a race,
   // at the cost of one unused deposit index (harmless: nobody is ever shown that address).
-  if (await AccountModel.exists({ handleKey })) throw handleTaken(input.handle);
+  if (await isHandleTaken(input.handle)) throw handleTaken(input.handle);
   const passwordHash = await hashPassword(input.password, deps.passwordHashing ?? DEFAULT_PASSWORD_HASH_PARAMS);
   const id = new Types.ObjectId();
   const deposit = await allocateDepositAddress(deps.deriver, id.toString(), now);
-  try {
-    await AccountModel.create({
-      _id: id,
-      handle: input.handle,
-      passwordHash,
-      depositIndex: deposit.index,
-      depositAddress: deposit.address,
-      createdAt: now,
-    });
-  } catch (error) {
-    if (isDuplicateKeyError(error)) throw handleTaken(input.handle);
-    throw error;
-  }
+  const outcome = await insertAccount({ id, handle: input.handle, passwordHash, depositIndex: deposit.index, depositAddress: deposit.address, createdAt: now });
+  if (outcome === 'handle-taken') throw handleTaken(input.handle);
   return { id: id.toString(), handle: input.handle };
 }
 
 /** The account id for a handle and password; one message for every failure, so handles stay private. */
 export async function checkCredentials(handle: string, password: string, params?: PasswordHashParams): Promise<string> {
-  const account = HANDLE_PATTERN.test(handle)
-    ? await AccountModel.findOne({ handleKey: handleKeyOf(handle) }, { passwordHash: 1 }).lean()
-    : null;
+  const account = HANDLE_PATTERN.test(handle) ? await credentialsOf(handle) : null;
   if (account === null) {
     await verifyAgainstDummy(password, params);
     throw new KibbleError('unauthorized', WRONG_CREDENTIALS);
   }
   if (!(await verifyPassword(password, account.passwordHash))) throw new KibbleError('unauthorized', WRONG_CREDENTIALS);
-  return account._id.toString();
+  return account.id;
 }
 
 export interface PendingDeposit {
@@ -91,6 +76,8 @@ export interface AccountOverview {
   monthlyBudget: bigint;
   balance: bigint;
   pendingDeposits: PendingDeposit[];
+  /** The sum of `pendingDeposits`, in koinu. */
+  pendingTotal: bigint;
   payoutAddress: string | undefined;
 }
 
@@ -101,16 +88,17 @@ export interface OverviewDeps {
 }
 
 export async function accountOverview(accountId: string, deps: OverviewDeps): Promise<AccountOverview> {
-  const account = await AccountModel.findById(accountId).lean();
-  if (account === null) throw new KibbleError('not-found', 'this account no longer exists');
+  const account = await findAccount(accountId);
+  if (account === null) throw noSuchAccount();
   const [balance, pendingDeposits] = await Promise.all([accountBalance(donorAccount(accountId)), pendingDepositsOf(accountId, deps.chainTip)]);
   return {
     id: accountId,
     handle: account.handle,
     depositAddress: account.depositAddress ?? deps.deriver.depositAddress(account.depositIndex),
-    monthlyBudget: BigInt(account.monthlyBudget),
+    monthlyBudget: account.monthlyBudget,
     balance,
     pendingDeposits,
+    pendingTotal: pendingDeposits.reduce((sum, deposit) => sum + deposit.amount, 0n),
     payoutAddress: account.payoutAddress ?? undefined,
   };
 }
@@ -130,12 +118,12 @@ async function pendingDepositsOf(accountId: string, chainTip: () => Promise<numb
     ...inBlocks.map((row) => ({
       txid: row.txid,
       vout: row.vout,
-      amount: BigInt(row.amount),
+      amount: row.amount,
       confirmations: tip === undefined ? undefined : Math.max(0, tip - row.blockHeight + 1),
     })),
     ...inMempool
       .filter((row) => !recorded.has(row._id))
-      .map((row) => ({ txid: row.txid, vout: voutOf(row._id), amount: BigInt(row.amount), confirmations: 0 })),
+      .map((row) => ({ txid: row.txid, vout: voutOf(row._id), amount: row.amount, confirmations: 0 })),
   ];
 }
 
@@ -152,8 +140,7 @@ function voutOf(key: string): number {
 /** "0" pauses giving: no click is charged while the budget is zero. */
 export async function setMonthlyBudget(accountId: string, text: string, chain: ChainProfile): Promise<bigint> {
   const budget = parseCoins(text, { maxMoney: chain.maxMoney, ticker: chain.ticker });
-  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { monthlyBudget: budget } });
-  if (result.matchedCount === 0) throw new KibbleError('not-found', 'this account no longer exists');
+  if (!(await storeMonthlyBudget(accountId, budget))) throw noSuchAccount();
   return budget;
 }
 
@@ -177,8 +164,14 @@ export async function setPayoutAddress(accountId: string, address: string, deps:
       reason: 'own-address',
     });
   }
-  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
-  if (result.matchedCount === 0) throw new KibbleError('not-found', 'this account no longer exists');
+  if (!(await storePayoutAddress(accountId, address))) throw noSuchAccount();
+  return address;
+}
+
+/** The account's payout address, undefined while it has none (the creator page shows it). */
+export async function currentPayoutAddress(accountId: string): Promise<string | undefined> {
+  const address = await payoutAddressOf(accountId);
+  if (address === null) throw noSuchAccount();
   return address;
 }
 
@@ -192,6 +185,10 @@ function assertPassword(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
     throw new KibbleError('validation-failed', `password: ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
   }
+}
+
+function noSuchAccount(): KibbleError {
+  return new KibbleError('not-found', 'this account no longer exists');
 }
 
 function handleTaken(handle: string): KibbleError {

@@ -1,11 +1,10 @@
-import { Types } from 'mongoose';
-import { AccountModel } from '../../db/account';
 import { ClickModel, type Click } from '../../db/click';
 import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
 import { orderForSettlement } from '../clicks';
+import { planAccounts } from '../accounts/account-store';
 import { accountBalance, balancesByPrefix } from '../ledger';
 
 export interface PlanSettings {
@@ -42,13 +41,12 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
   for (const [account, owed] of creatorBalances) if (owed !== 0n) creatorIds.add(account.slice(creatorAccount('').length));
   for (const row of expiringRows) creatorIds.add(row.creatorId);
 
-  const accountIds = [...new Set([...clicksByDonor.keys(), ...creatorIds])].filter((id) => Types.ObjectId.isValid(id));
-  const accounts = await AccountModel.find({ _id: { $in: accountIds } }, { monthlyBudget: 1, payoutAddress: 1 }).lean();
-  const accountById = new Map(accounts.map((account) => [account._id.toHexString(), account]));
+  const accounts = await planAccounts([...new Set([...clicksByDonor.keys(), ...creatorIds])]);
+  const accountById = new Map(accounts.map((account) => [account.id, account]));
 
   const donors: PlanDonor[] = [...clicksByDonor].map(([id, clicks]) => ({
     id,
-    monthlyBudget: BigInt(accountById.get(id)?.monthlyBudget ?? 0n),
+    monthlyBudget: accountById.get(id)?.monthlyBudget ?? 0n,
     balance: donorBalances.get(donorAccount(id)) ?? 0n,
     clickCreators: orderForSettlement(clicks).map((click) => click.creatorId.toHexString()),
   }));
@@ -57,7 +55,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     payoutAddress: accountById.get(id)?.payoutAddress ?? null,
     owedBefore: creatorBalances.get(creatorAccount(id)) ?? 0n,
   }));
-  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: BigInt(row.amount) }));
+  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount }));
   return {
     period,
     serviceFeeBps: settings.serviceFeeBps,

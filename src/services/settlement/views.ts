@@ -20,7 +20,7 @@ export interface SettlementStatusView {
 export function settlementStatusView(period: string, settlement: Settlement | null, tip: number | undefined): SettlementStatusView {
   if (settlement === null) return { period, state: 'open', closedAt: null, closedEarly: false, lastError: null, summary: null, transactions: [] };
   const summary = settlement.summary
-    ? Object.fromEntries(Object.entries(settlement.summary).map(([key, value]) => [key, typeof value === 'bigint' ? formatCoins(value) : Number(value)]))
+    ? Object.fromEntries(Object.entries(settlement.summary).map(([key, value]) => [key, typeof value === 'bigint' ? formatCoins(value) : value]))
     : null;
   return {
     period,
@@ -33,7 +33,7 @@ export function settlementStatusView(period: string, settlement: Settlement | nu
       txid: tx.txid,
       state: tx.state,
       bytes: tx.bytes,
-      fee: formatCoins(BigInt(tx.fee)),
+      fee: formatCoins(tx.fee),
       blockHeight: tx.blockHeight ?? null,
       confirmations: tx.blockHeight !== null && tx.blockHeight !== undefined && tip !== undefined ? confirmationsAt(tx.blockHeight, tip) : 0,
     })),

@@ -25,7 +25,7 @@ export async function spendableOutputs(tip: number, minConfirmations: number, ch
     .map((output) => ({
       txid: output.txid,
       vout: output.vout,
-      amount: BigInt(output.amount),
+      amount: output.amount,
       address: output.address,
       keyPath: { change: output.kind === 'change' ? 1 : 0, index: output.addressIndex },
     }));
@@ -51,7 +51,7 @@ export async function walletHoldings(): Promise<{ unspent: bigint; uncreditedDep
     DepositModel.find({ status: 'pending' }, { amount: 1, _id: 0 }).lean(),
   ]);
   return {
-    unspent: outputs.reduce((sum, output) => sum + BigInt(output.amount), 0n),
-    uncreditedDeposits: pending.reduce((sum, deposit) => sum + BigInt(deposit.amount), 0n),
+    unspent: outputs.reduce((sum, output) => sum + output.amount, 0n),
+    uncreditedDeposits: pending.reduce((sum, deposit) => sum + deposit.amount, 0n),
   };
 }

@@ -264,3 +264,9 @@ function rate(blocks: number, startedMs: number): number {
   const seconds = (Date.now() - startedMs) / 1000;
   return seconds > 0 ? Math.round((blocks / seconds) * 10) / 10 : 0;
 }
+
+/** The height the scanner has read up to on this chain (its stored cursor), undefined before its first pass. */
+export async function scannedHeight(chainName: string): Promise<number | undefined> {
+  const cursor = await ChainCursorModel.findById(chainName, { height: 1 }).lean();
+  return cursor?.height;
+}

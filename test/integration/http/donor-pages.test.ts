@@ -31,6 +31,28 @@ const table = (page: string, id: string): string => part(page, new RegExp(`<tabl
 const rows = (markup: string, className: string): string[] => markup.match(new RegExp(`<tr class="${className}">[\\s\\S]*?</tr>`, 'g')) ?? [];
 const txid = (): string => randomBytes(32).toString('hex');
 
+interface ApiMonth {
+  period: string;
+  settlementState: string;
+  final: boolean;
+  charge: string;
+  fee: string;
+  clickCount: number;
+  clicks: Array<{ thingId: string; source: string; value: string }>;
+}
+
+/** A past month's figures as the page shows them: the charge, the fee, the count and each share. */
+function pageFigures(article: string): { charge: string; fee: string; clickCount: number; values: string[] } {
+  const summary = /<strong>([0-9.]+) DOGE<\/strong> \(of which ([0-9.]+) DOGE service fee\) for ([0-9]+) flattrs?\./.exec(article);
+  if (summary === null) throw new Error(`no summary in ${article}`);
+  const values = rows(article, 'past-row').map((row) => /<td class="num">([0-9.]+) DOGE<\/td>/.exec(row)?.[1] ?? 'missing');
+  return { charge: summary[1] ?? '', fee: summary[2] ?? '', clickCount: Number(summary[3]), values };
+}
+
+function pageFiguresOfApi(month: ApiMonth): ReturnType<typeof pageFigures> {
+  return { charge: month.charge, fee: month.fee, clickCount: month.clickCount, values: month.clicks.map((click) => click.value) };
+}
+
 describe('the donor page', () => {
   useTestDatabase();
   const t = createTestApp();
@@ -108,7 +130,7 @@ describe('the donor page', () => {
       const res = await postForm(carol.agent, '/donor', '/donor/budget', { monthlyBudget: '12.5' });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/donor?saved=budget');
-      expect(BigInt((await AccountModel.findById(carol.id).lean())?.monthlyBudget ?? -1n)).toBe(doge('12.5'));
+      expect((await AccountModel.findById(carol.id).lean())?.monthlyBudget ?? -1n).toBe(doge('12.5'));
 
       const after = await donorPage(carol, '?saved=budget');
       expect(after).toContain('<p class="notice ok" role="status">Your monthly budget is saved.</p>');
@@ -136,7 +158,7 @@ describe('the donor page', () => {
       // The rest of the page is still there, and the budget is unchanged.
       expect(res.text).toContain(`<code id="deposit-address">${dave.depositAddress}</code>`);
       expect(res.text).toContain('<strong id="monthly-budget">3 DOGE</strong>');
-      expect(BigInt((await AccountModel.findById(dave.id).lean())?.monthlyBudget ?? -1n)).toBe(doge('3'));
+      expect((await AccountModel.findById(dave.id).lean())?.monthlyBudget ?? -1n).toBe(doge('3'));
     });
   });
 
@@ -246,6 +268,26 @@ describe('the donor page', () => {
       const [share] = rows(january ?? '', 'past-row');
       expect(share).toContain(`<a href="/t/${post}">A post &lt;about&gt; dogs</a>`);
       expect(share).toContain('4.5 DOGE');
+
+      // GET /api/v1/me/months gives the same figures as the page, the settled month included.
+      const api = await request(t.app).get('/api/v1/me/months').set('Authorization', bearer(frank.token));
+      expect(api.status).toBe(200);
+      const months = (api.body as { months: ApiMonth[] }).months;
+      expect(months.map((month) => [month.period, month.settlementState, month.final])).toEqual([
+        ['2026-02', 'open', false],
+        ['2026-01', 'confirmed', true],
+      ]);
+      expect(months.map(pageFiguresOfApi)).toEqual([pageFigures(february ?? ''), pageFigures(january ?? '')]);
+      expect(months[1]).toMatchObject({ charge: '5', fee: '0.5', clickCount: 1, clicks: [{ thingId: post, source: 'button', value: '4.5' }] });
+
+      // A limit and an earlier end: only January; bad values are a 400 in the one error format.
+      const earlier = await request(t.app).get('/api/v1/me/months?before=2026-02&limit=1').set('Authorization', bearer(frank.token));
+      expect((earlier.body as { months: ApiMonth[] }).months.map((month) => month.period)).toEqual(['2026-01']);
+      for (const query of ['limit=0', 'limit=121', 'limit=x', 'before=2026-13', 'other=1']) {
+        const bad = await request(t.app).get(`/api/v1/me/months?${query}`).set('Authorization', bearer(frank.token));
+        expect([bad.status, (bad.body as { error?: { code?: string } }).error?.code]).toEqual([400, 'validation-failed']);
+      }
+      expect((await request(t.app).get('/api/v1/me/months')).status).toBe(401);
     });
   });
 
@@ -291,7 +333,7 @@ describe('the donor page', () => {
       await ivy.agent.get('/donor');
       const foreign = await ivy.agent.post('/donor/budget').type('form').send({ monthlyBudget: '7', _csrf: jacksToken });
       expect(foreign.status).toBe(403);
-      expect(BigInt((await AccountModel.findById(ivy.id).lean())?.monthlyBudget ?? -1n)).toBe(0n);
+      expect((await AccountModel.findById(ivy.id).lean())?.monthlyBudget ?? -1n).toBe(0n);
     });
 
     it('sends a signed-out POST to the sign-in page', async () => {

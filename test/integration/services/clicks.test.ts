@@ -2,8 +2,8 @@ import { Types } from 'mongoose';
 import { ClickModel } from '../../../src/db/click';
 import { SettlementModel } from '../../../src/db/settlement';
 import { clicksOf, flattr } from '../../../src/services/clicks';
-import { subscribe, unsubscribe } from '../../../src/services/subscriptions';
-import { registerThing } from '../../../src/services/things';
+import { subscribe, unsubscribe } from '../../../src/services/subscriptions/subscriptions';
+import { registerThing } from '../../../src/services/things/things';
 import { useTestDatabase } from '../../support/database';
 import { codeOf, createAccount, credit, doge } from './seed';
 

@@ -3,7 +3,7 @@ import { CUSTODY_ACCOUNT, creatorAccount, donorAccount } from '../../../src/mone
 import { flattr } from '../../../src/services/clicks';
 import { recordJournal } from '../../../src/services/ledger';
 import { CREATOR_PAYOUT_KIND, creatorStats, thingClickCount } from '../../../src/services/stats';
-import { registerThing } from '../../../src/services/things';
+import { registerThing } from '../../../src/services/things/things';
 import { useTestDatabase } from '../../support/database';
 import { codeOf, createAccount, doge } from './seed';
 

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { SubscriptionModel } from '../../../src/db/subscription';
-import { subscribe, subscriptionsOf, unsubscribe } from '../../../src/services/subscriptions';
-import { registerThing } from '../../../src/services/things';
+import { subscribe, subscriptionsOf, unsubscribe } from '../../../src/services/subscriptions/subscriptions';
+import { registerThing } from '../../../src/services/things/things';
 import { useTestDatabase } from '../../support/database';
 import { codeOf, createAccount } from './seed';
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { ThingModel } from '../../../src/db/thing';
-import { getThing, listThingsOf, registerThing } from '../../../src/services/things';
+import { getThing, listThingsOf, registerThing } from '../../../src/services/things/things';
 import { useTestDatabase } from '../../support/database';
 import { codeOf, createAccount } from './seed';
 

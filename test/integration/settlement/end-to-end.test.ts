@@ -1,9 +1,11 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
+import { setMonthlyBudget } from '../../../src/services/accounts/accounts';
 import { flattr } from '../../../src/services/clicks';
+import { donorMonths } from '../../../src/services/donor-months';
 import { accountBalance } from '../../../src/services/ledger';
 import { creatorStats } from '../../../src/services/stats';
-import { subscribe } from '../../../src/services/subscriptions';
+import { subscribe } from '../../../src/services/subscriptions/subscriptions';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';
 import { describeEachNode, missingAtPeer } from '../../support/regtest';
@@ -141,6 +143,27 @@ describeEachNode('a settled month on the real regtest node and database', (kind)
     const stats = await creatorStats(creators.one.id, new Date());
     expect(stats.earned).toBe(expected.one);
     expect(stats.perPeriod.find((row) => row.period === PERIOD)?.earned).toBe(expected.one);
+  });
+
+  it("shows each donor the month as it was settled (donor-months, which the donor page and /me/months render)", async () => {
+    const monthOf = async (donor: Donor) => {
+      const [month, ...others] = await donorMonths(donor.id, { before: '2026-11', limit: 12, serviceFeeBps: 1000, now: new Date() });
+      expect(others).toEqual([]);
+      return { period: month?.period, state: month?.settlementState, final: month?.final, totals: month?.totals, values: month?.clicks.map((click) => [click.source, click.value]) };
+    };
+    const shortMonth = {
+      period: PERIOD,
+      state: 'confirmed',
+      final: true,
+      totals: { charge: 300_000_001n, fee: 30_000_000n, clickCount: 2 },
+      // The button click first, then the subscription's; the odd koinu to the earliest.
+      values: [['button', 135_000_001n], ['subscription', 135_000_000n]],
+    };
+    expect(await monthOf(donors.short)).toEqual(shortMonth);
+    expect(await monthOf(donors.big)).toMatchObject({ final: true, totals: { charge: doge(10), fee: doge(1), clickCount: 3 }, values: [['button', doge(3)], ['button', doge(3)], ['subscription', doge(3)]] });
+    // What was charged stays what it was: today's budget and balance no longer move it.
+    await setMonthlyBudget(donors.short.id, '1', world.chain);
+    expect(await monthOf(donors.short)).toEqual(shortMonth);
   });
 
   it('changes nothing when the settled month is executed again', async () => {

@@ -1,5 +1,5 @@
 import vectors from '../../fixtures/thing-urls.json';
-import { normalizeThingUrl, objectIdOf, parseThingTitle, THING_URL_MAX_CHARS } from '../../../src/services/things';
+import { normalizeThingUrl, objectIdOf, parseThingTitle, THING_URL_MAX_CHARS } from '../../../src/services/things/things';
 import { kibbleErrorFrom, showInvisible } from '../../support/errors';
 
 interface ThingUrlFixture {

@@ -1,8 +1,13 @@
-import { isDuplicateKeyError } from '../db/errors';
-import { SubscriptionModel, type Subscription } from '../db/subscription';
-import { ThingModel } from '../db/thing';
-import { KibbleError } from '../errors';
-import { findThing, objectIdOf } from './things';
+import { KibbleError } from '../../errors';
+import { findThing, objectIdOf, thingsByIds } from '../things/things';
+import {
+  deleteInactiveSubscription,
+  deleteSubscriptionOf,
+  findActiveSubscriptions,
+  hasActiveSubscription,
+  insertSubscription,
+  type Subscription,
+} from './subscription-store';
 
 /**
  * A subscription adds one click for its thing to every period at settlement, unless the donor
@@ -28,22 +33,15 @@ export async function subscribe(donorId: string, thingId: string, at: Date): Pro
   if (thing.ownerId.equals(donor)) {
     throw new KibbleError('own-thing', 'you cannot subscribe to your own thing');
   }
-  const doc = { donorId: donor, thingId: thing._id, active: true, createdAt: at, updatedAt: at };
-  try {
-    return subscriptionView((await SubscriptionModel.create(doc)).toObject());
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
+  const record = { donorId: donor, thingId: thing._id, at };
+  const created = await insertSubscription(record);
+  if (created !== null) return subscriptionView(created);
   // The pair is taken. kibble never leaves an inactive document behind, but if one exists (written
   // by an older version or by hand) it must not block re-subscribing: delete it and insert once
   // more, still under the unique index, so racing callers get exactly one winner.
-  const stale = await SubscriptionModel.deleteOne({ donorId: donor, thingId: thing._id, active: false });
-  if (stale.deletedCount > 0) {
-    try {
-      return subscriptionView((await SubscriptionModel.create(doc)).toObject());
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  if (await deleteInactiveSubscription(donor, thing._id)) {
+    const again = await insertSubscription(record);
+    if (again !== null) return subscriptionView(again);
   }
   throw new KibbleError('already-subscribed', 'you are already subscribed to this thing', { thingId: thing._id.toHexString() });
 }
@@ -55,19 +53,17 @@ export async function subscribe(donorId: string, thingId: string, at: Date): Pro
 export async function unsubscribe(donorId: string, subscriptionId: string): Promise<void> {
   const donor = objectIdOf(donorId, 'account');
   const id = objectIdOf(subscriptionId, 'subscription');
-  const deleted = await SubscriptionModel.deleteOne({ _id: id, donorId: donor });
-  if (deleted.deletedCount === 0) throw new KibbleError('not-found', 'no subscription with this id');
+  if (!(await deleteSubscriptionOf(donor, id))) throw new KibbleError('not-found', 'no subscription with this id');
 }
 
 /** The donor's active subscriptions, oldest first, each with its thing's URL and title. */
 export async function subscriptionsOf(donorId: string): Promise<SubscriptionWithThing[]> {
   const subscriptions = await activeSubscriptionsOf(donorId);
-  const thingIds = subscriptions.map((subscription) => subscription.thingId);
-  const things = thingIds.length === 0 ? [] : await ThingModel.find({ _id: { $in: thingIds } }, { url: 1, title: 1 }).lean();
-  const byId = new Map(things.map((thing) => [thing._id.toHexString(), { url: thing.url, title: thing.title }]));
+  const things = await thingsByIds(subscriptions.map((subscription) => subscription.thingId.toHexString()));
   return subscriptions.map((subscription) => {
     const view = subscriptionView(subscription);
-    return { ...view, thing: byId.get(view.thingId) ?? null };
+    const thing = things.get(view.thingId);
+    return { ...view, thing: thing === undefined ? null : { url: thing.url, title: thing.title } };
   });
 }
 
@@ -76,12 +72,12 @@ export async function subscriptionsOf(donorId: string): Promise<SubscriptionWith
  * with `createdBefore`, only those that existed before that instant.
  */
 export async function activeSubscriptionsOf(donorId: string, createdBefore?: Date): Promise<Subscription[]> {
-  const filter = {
-    donorId: objectIdOf(donorId, 'account'),
-    active: true,
-    ...(createdBefore === undefined ? {} : { createdAt: { $lt: createdBefore } }),
-  };
-  return SubscriptionModel.find(filter).sort({ createdAt: 1, _id: 1 }).lean();
+  return findActiveSubscriptions({ donorId: objectIdOf(donorId, 'account'), ...(createdBefore === undefined ? {} : { createdBefore }) });
+}
+
+/** Whether the donor has an active subscription to the thing (ids as hex; malformed ones: 404). */
+export async function isSubscribed(donorId: string, thingId: string): Promise<boolean> {
+  return hasActiveSubscription(objectIdOf(donorId, 'account'), objectIdOf(thingId, 'thing'));
 }
 
 export function subscriptionView(subscription: Subscription): SubscriptionView {

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../db/errors';
-import { ThingModel, type Thing } from '../db/thing';
-import { KibbleError } from '../errors';
+import { KibbleError } from '../../errors';
+import { handleOf } from '../accounts/account-store';
+import { findOwnerIdOfThing, findThingById, findThingsByIds, findThingsOfOwner, insertThing, type Thing } from './thing-store';
 
 /**
  * Things are what donors flattr: a URL (normalized, one thing per URL) and a title, owned by the
@@ -90,18 +90,12 @@ export async function registerThing(ownerId: string, input: { url: unknown; titl
   const url = normalizeThingUrl(input.url);
   const title = parseThingTitle(input.title);
   const owner = objectIdOf(ownerId, 'account');
-  try {
-    // Insert and let the unique index decide: a check-then-insert would let two racing
-    // registrations of the same URL both succeed.
-    const created = await ThingModel.create({ url, title, ownerId: owner, createdAt: at });
-    rememberThingOwner(created._id.toHexString(), owner);
-    return thingView(created.toObject());
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
-      throw new KibbleError('thing-exists', `${url} is already registered as a thing`, { url });
-    }
-    throw error;
-  }
+  // Insert and let the unique index decide: a check-then-insert would let two racing
+  // registrations of the same URL both succeed.
+  const created = await insertThing({ url, title, ownerId: owner, createdAt: at });
+  if (created === null) throw new KibbleError('thing-exists', `${url} is already registered as a thing`, { url });
+  rememberThingOwner(created._id.toHexString(), owner);
+  return thingView(created);
 }
 
 export async function getThing(id: string): Promise<ThingView> {
@@ -110,7 +104,7 @@ export async function getThing(id: string): Promise<ThingView> {
 
 /** The stored thing, for other services that need its owner; 404 when unknown or malformed. */
 export async function findThing(id: string): Promise<Thing> {
-  const thing = await ThingModel.findById(objectIdOf(id, 'thing')).lean();
+  const thing = await findThingById(objectIdOf(id, 'thing'));
   if (thing === null) throw new KibbleError('not-found', 'no thing with this id');
   return thing;
 }
@@ -151,17 +145,27 @@ export async function findThingOwner(id: string): Promise<{ thingId: Types.Objec
     rememberThingOwner(key, cached);
     return { thingId, ownerId: cached };
   }
-  const thing = await ThingModel.findById(thingId, { ownerId: 1 }).lean();
-  if (thing === null) throw new KibbleError('not-found', 'no thing with this id');
-  rememberThingOwner(key, thing.ownerId);
-  return { thingId, ownerId: thing.ownerId };
+  const ownerId = await findOwnerIdOfThing(thingId);
+  if (ownerId === null) throw new KibbleError('not-found', 'no thing with this id');
+  rememberThingOwner(key, ownerId);
+  return { thingId, ownerId };
 }
 
 export async function listThingsOf(ownerId: string): Promise<ThingView[]> {
-  const things = await ThingModel.find({ ownerId: objectIdOf(ownerId, 'account') })
-    .sort({ createdAt: 1, _id: 1 })
-    .lean();
+  const things = await findThingsOfOwner(objectIdOf(ownerId, 'account'));
   return things.map(thingView);
+}
+
+/** The things of these ids (hex) that exist, by id; a malformed or unknown id is simply absent. */
+export async function thingsByIds(ids: readonly string[]): Promise<Map<string, ThingView>> {
+  const unique = [...new Set(ids)].filter((id) => OBJECT_ID_TEXT.test(id)).map((id) => new Types.ObjectId(id));
+  const things = await findThingsByIds(unique);
+  return new Map(things.map((thing) => [thing._id.toHexString(), thingView(thing)]));
+}
+
+/** The handle of the thing's creator; null if their account is gone. */
+export async function ownerHandleOf(thing: ThingView): Promise<string | null> {
+  return handleOf(thing.ownerId);
 }
 
 export function thingView(thing: Thing): ThingView {

@@ -1,0 +1,96 @@
+import { Types } from 'mongoose';
+import { AccountModel, handleKeyOf, type Account } from '../../db/account';
+import { isDuplicateKeyError } from '../../db/errors';
+
+/**
+ * The accounts collection's owner: the only module that reads or writes it. Everything else in
+ * src asks these functions, which speak in string ids and return plain data.
+ */
+
+export type { Account };
+
+export interface NewAccountRecord {
+  id: Types.ObjectId;
+  handle: string;
+  passwordHash: string;
+  depositIndex: number;
+  depositAddress: string;
+  createdAt: Date;
+}
+
+/** What the settlement's planner needs of an account. */
+export interface PlanAccount {
+  id: string;
+  monthlyBudget: bigint;
+  payoutAddress: string | null;
+}
+
+/** Whether a handle is taken, case-insensitively (an early answer; the unique index decides). */
+export async function handleTaken(handle: string): Promise<boolean> {
+  return (await AccountModel.exists({ handleKey: handleKeyOf(handle) })) !== null;
+}
+
+/** Inserts a new account; 'handle-taken' when the unique handle index refuses it. */
+export async function insertAccount(record: NewAccountRecord): Promise<'inserted' | 'handle-taken'> {
+  try {
+    const { id, ...fields } = record;
+    await AccountModel.create({ _id: id, ...fields });
+    return 'inserted';
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return 'handle-taken';
+    throw error;
+  }
+}
+
+/** The id and password hash of the account with this handle (case-insensitive), or null. */
+export async function credentialsOf(handle: string): Promise<{ id: string; passwordHash: string } | null> {
+  const account = await AccountModel.findOne({ handleKey: handleKeyOf(handle) }, { passwordHash: 1 }).lean();
+  return account === null ? null : { id: account._id.toHexString(), passwordHash: account.passwordHash };
+}
+
+/** The stored account, or null (also for an id that is not an ObjectId: it names no account). */
+export async function findAccount(accountId: string): Promise<Account | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  return AccountModel.findById(accountId).lean();
+}
+
+/** The account's monthly budget, or null when there is no such account. */
+export async function monthlyBudgetOf(accountId: string): Promise<bigint | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { monthlyBudget: 1 }).lean();
+  return account === null ? null : account.monthlyBudget;
+}
+
+/** The account's payout address: undefined when it has none, null when there is no such account. */
+export async function payoutAddressOf(accountId: string): Promise<string | undefined | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { payoutAddress: 1 }).lean();
+  return account === null ? null : (account.payoutAddress ?? undefined);
+}
+
+/** The handle of an account, or null when there is no such account. */
+export async function handleOf(accountId: string): Promise<string | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { handle: 1 }).lean();
+  return account?.handle ?? null;
+}
+
+/** Budgets and payout addresses of the given accounts (unknown or malformed ids are left out). */
+export async function planAccounts(accountIds: readonly string[]): Promise<PlanAccount[]> {
+  const ids = accountIds.filter((id) => Types.ObjectId.isValid(id));
+  if (ids.length === 0) return [];
+  const accounts = await AccountModel.find({ _id: { $in: ids } }, { monthlyBudget: 1, payoutAddress: 1 }).lean();
+  return accounts.map((account) => ({ id: account._id.toHexString(), monthlyBudget: account.monthlyBudget, payoutAddress: account.payoutAddress ?? null }));
+}
+
+/** Sets the monthly budget; false when there is no such account. */
+export async function storeMonthlyBudget(accountId: string, budget: bigint): Promise<boolean> {
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { monthlyBudget: budget } });
+  return result.matchedCount > 0;
+}
+
+/** Sets the payout address; false when there is no such account. */
+export async function storePayoutAddress(accountId: string, address: string): Promise<boolean> {
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
+  return result.matchedCount > 0;
+}
