@@ -7,8 +7,8 @@ import { parseAllocationProof } from '../../proofs/proof-format';
 import { verifyAllocationProof, type AllocationVerdict, type ProvenAllocations } from '../../proofs/verify-allocation-proof';
 import { EXIT, type CliIo } from '../io';
 
-/** Dogecoin Core / bcoin: "No such mempool or blockchain transaction". */
-const RPC_INVALID_ADDRESS_OR_KEY = -5;
+/** Dogecoin Core: -5 "No such mempool [or blockchain] transaction..."; bcoin: -1 "Transaction not found.". */
+const TX_NOT_FOUND = /no such mempool|transaction not found/i;
 
 interface VerifyProofOptions {
   rpc?: string;
@@ -63,8 +63,8 @@ async function fetchRawTx(url: string, txid: string): Promise<string> {
   try {
     return Buffer.from(await client.getRawTransaction(txid)).toString('hex');
   } catch (error) {
-    if (error instanceof RpcError && error.rpcCode === RPC_INVALID_ADDRESS_OR_KEY) {
-      throw new KibbleError('not-found', `the node at ${client.redactedUrl} does not know transaction ${txid} (a node without -txindex finds only mempool transactions): ask one with -txindex, or pass the raw transaction with --tx`);
+    if (error instanceof RpcError && TX_NOT_FOUND.test(error.rpcMessage)) {
+      throw new KibbleError('not-found', `the node at ${client.redactedUrl} does not know transaction ${txid} (without -txindex a node finds only mempool transactions, and Dogecoin Core also those with unspent outputs): ask one with -txindex, or pass the raw transaction with --tx`);
     }
     throw error;
   }
