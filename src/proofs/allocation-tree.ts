@@ -1,5 +1,5 @@
 import { KibbleError } from '../errors';
-import { bytesEqual, compareBytes, identifierBytes, periodBytes, taggedHash, toHex, uint32le, uintLe } from './encoding';
+import { identifierBytes, periodBytes, sortByHash, taggedHash, toHex, uint32le, uintLe } from './encoding';
 import { buildLevels, foldPath, siblingsOf } from './tree-shape';
 
 /**
@@ -81,12 +81,8 @@ export function allocationRoot(period: string, leafCount: number, top: Uint8Arra
 
 export function buildAllocationTree(period: string, inputs: readonly AllocationInput[]): AllocationTree {
   if (inputs.length === 0) throw new KibbleError('tree-invalid', `the allocation tree of ${period} has no leaves: a month without allocations commits nothing`);
-  const leaves = inputs.map((input) => allocationLeaf(period, input)).sort((a, b) => compareBytes(a.hash, b.hash));
-  leaves.forEach((leaf, i) => {
-    const previous = leaves[i - 1];
-    if (previous !== undefined && bytesEqual(previous.hash, leaf.hash)) {
-      throw new KibbleError('tree-invalid', `two allocations of ${period} have the same leaf (creator ${leaf.creator}, amount ${leaf.amount}): one (donor, creator) pair is one leaf`, { leaf: toHex(leaf.hash) });
-    }
+  const leaves = sortByHash(inputs.map((input) => allocationLeaf(period, input)), (leaf) => {
+    throw new KibbleError('tree-invalid', `two allocations of ${period} have the same leaf (creator ${leaf.creator}, amount ${leaf.amount}): one (donor, creator) pair is one leaf`, { reason: 'duplicate-leaf', leaf: toHex(leaf.hash) });
   });
   const levels = buildLevels(leaves.map((leaf) => leaf.hash), allocationNode);
   const top = levels[levels.length - 1]?.[0] as Uint8Array;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { KibbleError } from '../errors';
 import { parsePeriod } from '../money/period';
 
@@ -14,13 +14,13 @@ export const UINT32_MAX = 0xffff_ffff;
 export const UINT64_MAX = (1n << 64n) - 1n;
 export const UINT128_MAX = (1n << 128n) - 1n;
 
+/** One-shot hashing (crypto.hash): a month has a million leaves, and a Hash object per call costs more than the hashing. */
 export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
+  const message = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+  return new Uint8Array(hash('sha256', message, 'buffer'));
 }
 
-const tagPrefixes = new Map<string, Uint8Array>();
+const tagPrefixes = new Map<string, Buffer>();
 
 /**
  * BIP-340's tagged hash: SHA256(SHA256(tag) || SHA256(tag) || message). Each kind of hash (leaf,
@@ -31,7 +31,7 @@ export function taggedHash(tag: string, ...parts: readonly Uint8Array[]): Uint8A
   let prefix = tagPrefixes.get(tag);
   if (prefix === undefined) {
     const tagHash = sha256(Buffer.from(tag, 'utf8'));
-    prefix = new Uint8Array([...tagHash, ...tagHash]);
+    prefix = Buffer.concat([tagHash, tagHash]);
     tagPrefixes.set(tag, prefix);
   }
   return sha256(prefix, ...parts);
@@ -52,12 +52,9 @@ export function uintLe(value: bigint, width: 8 | 16): Uint8Array {
   if (value < 0n || value > max) {
     throw new KibbleError('tree-invalid', `${value} does not fit an unsigned ${width * 8}-bit integer`);
   }
-  const bytes = new Uint8Array(width);
-  let rest = value;
-  for (let i = 0; i < width; i++) {
-    bytes[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
+  const bytes = Buffer.alloc(width);
+  bytes.writeBigUInt64LE(value & UINT64_MAX, 0);
+  if (width === 16) bytes.writeBigUInt64LE(value >> 64n, 8);
   return bytes;
 }
 
@@ -66,12 +63,15 @@ export function identifierBytes(what: string, value: string): Uint8Array {
   if (!IDENTIFIER.test(value)) {
     throw new KibbleError('tree-invalid', `${what} must be 1 to 64 printable ASCII characters without spaces, got ${JSON.stringify(value.slice(0, 80))}`);
   }
-  return new Uint8Array([value.length, ...Buffer.from(value, 'ascii')]);
+  const bytes = Buffer.allocUnsafe(1 + value.length);
+  bytes[0] = value.length;
+  bytes.write(value, 1, 'ascii');
+  return bytes;
 }
 
 /** The 7 ASCII bytes of a period 'YYYY-MM' (fixed length). */
 export function periodBytes(period: string): Uint8Array {
-  return new Uint8Array(Buffer.from(parsePeriod(period), 'ascii'));
+  return Buffer.from(parsePeriod(period), 'ascii');
 }
 
 export function toHex(bytes: Uint8Array): string {
@@ -90,7 +90,16 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** Byte-wise (lexicographic) order, the leaf order of every tree. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
+/**
+ * The leaf order of every tree: by hash, byte-wise ascending (compared as hex text, which orders
+ * the same and is far cheaper than a native call per comparison). `onDuplicate` is called with
+ * the second of two equal leaves and must throw.
+ */
+export function sortByHash<T extends { hash: Uint8Array }>(items: readonly T[], onDuplicate: (item: T) => never): T[] {
+  const keyed = items.map((item) => ({ item, key: toHex(item.hash) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 1; i < keyed.length; i++) {
+    if ((keyed[i] as { key: string }).key === (keyed[i - 1] as { key: string }).key) onDuplicate((keyed[i] as { item: T }).item);
+  }
+  return keyed.map(({ item }) => item);
 }

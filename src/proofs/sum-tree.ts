@@ -1,5 +1,5 @@
 import { KibbleError } from '../errors';
-import { bytesEqual, compareBytes, identifierBytes, taggedHash, toHex, uint32le, uintLe, UINT128_MAX } from './encoding';
+import { bytesEqual, identifierBytes, sortByHash, taggedHash, toHex, uint32le, uintLe, UINT128_MAX } from './encoding';
 import { SALT_BYTES } from './allocation-tree';
 import { buildLevels, foldPath, siblingsOf } from './tree-shape';
 
@@ -76,12 +76,8 @@ export function sumRoot(snapshot: string, leafCount: number, top: SumNode): SumN
 const EMPTY_TOP: SumNode = { hash: new Uint8Array(32), sum: 0n };
 
 export function buildSumTree(snapshot: string, inputs: readonly LiabilityInput[]): SumTree {
-  const leaves = inputs.map((input) => ({ ...input, ...sumLeaf(input) })).sort((a, b) => compareBytes(a.hash, b.hash));
-  leaves.forEach((leaf, i) => {
-    const previous = leaves[i - 1];
-    if (previous !== undefined && bytesEqual(previous.hash, leaf.hash)) {
-      throw new KibbleError('tree-invalid', 'two liabilities have the same leaf: each account is one leaf', { reason: 'duplicate-leaf', leaf: toHex(leaf.hash) });
-    }
+  const leaves = sortByHash(inputs.map((input) => ({ ...input, ...sumLeaf(input) })), (leaf) => {
+    throw new KibbleError('tree-invalid', 'two liabilities have the same leaf: each account is one leaf', { reason: 'duplicate-leaf', leaf: toHex(leaf.hash) });
   });
   const levels = buildLevels<SumNode>(leaves.map(({ hash, sum }) => ({ hash, sum })), sumNode);
   const top = levels[levels.length - 1]?.[0] ?? EMPTY_TOP;
