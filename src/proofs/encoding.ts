@@ -14,10 +14,29 @@ export const UINT32_MAX = 0xffff_ffff;
 export const UINT64_MAX = (1n << 64n) - 1n;
 export const UINT128_MAX = (1n << 128n) - 1n;
 
-/** One-shot hashing (crypto.hash): a month has a million leaves, and a Hash object per call costs more than the hashing. */
+/**
+ * Digests are kept in shared 64 KiB slabs: a month's tree holds millions of 32-byte hashes, and
+ * one ArrayBuffer each made the garbage collector, not the hashing, the cost of a large tree.
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let slabUsed = 0;
+
+function kept(digest: Uint8Array): Uint8Array {
+  if (slabUsed + digest.length > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + digest.length);
+  out.set(digest);
+  slabUsed += digest.length;
+  return out;
+}
+
+/** One-shot hashing (crypto.hash): cheaper than a Hash object per call, at a million leaves a month. */
 export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
   const message = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-  return new Uint8Array(hash('sha256', message, 'buffer'));
+  return kept(hash('sha256', message, 'buffer'));
 }
 
 const tagPrefixes = new Map<string, Buffer>();
@@ -52,7 +71,7 @@ export function uintLe(value: bigint, width: 8 | 16): Uint8Array {
   if (value < 0n || value > max) {
     throw new KibbleError('tree-invalid', `${value} does not fit an unsigned ${width * 8}-bit integer`);
   }
-  const bytes = Buffer.alloc(width);
+  const bytes = Buffer.allocUnsafe(width); // every byte is written below
   bytes.writeBigUInt64LE(value & UINT64_MAX, 0);
   if (width === 16) bytes.writeBigUInt64LE(value >> 64n, 8);
   return bytes;
