@@ -38,6 +38,18 @@ export const ERROR_CATALOGUE = {
   'broadcast-rejected': { httpStatus: 502 },
   /** The settlement lease is held by another instance. */
   'lease-held': { httpStatus: 409 },
+  /** Data that cannot go into a proof tree: a negative amount, a duplicate leaf, an inconsistent node. */
+  'tree-invalid': { httpStatus: 400 },
+  /** A proof document that does not follow docs/proofs.md (not JSON, a missing field, bad hex...). */
+  'proof-invalid': { httpStatus: 400 },
+  /** A well-formed proof that does not lead to what it claims (details.reason says where it breaks). */
+  'proof-mismatch': { httpStatus: 400 },
+  /** Bytes that are not one whole serialized transaction. */
+  'transaction-invalid': { httpStatus: 400 },
+  /** The transaction carries no kibble commitment (no OP_RETURN output with the kibble tag). */
+  'commitment-missing': { httpStatus: 400 },
+  /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
+  'commitment-invalid': { httpStatus: 400 },
   internal: { httpStatus: 500 },
 } as const;
 

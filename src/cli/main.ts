@@ -6,6 +6,7 @@ import { registerDerive } from './commands/derive';
 import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
 import { registerSettle } from './commands/settle';
+import { registerVerifyProof } from './commands/verify-proof';
 import { EXIT, processIo, type CliIo } from './io';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -21,6 +22,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerDecodeBlock(program, io, setExit);
   registerScan(program, io, setExit);
   registerSettle(program, io, setExit);
+  registerVerifyProof(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);
