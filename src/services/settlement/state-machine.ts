@@ -469,6 +469,8 @@ function summaryOf(plan: StoredPlan['plan'], build: BuildResult) {
     refunded: plan.totals.refunded,
     paidToCreators: plan.totals.paidToCreators,
     feePaymentPaid: build.feePaymentPaid,
+    // What of the platform's balance waits for a later month (0n when the fee was paid in full).
+    feePaymentCarried: build.feePayment?.carried ?? 0n,
     networkFee: build.networkFee,
     carried: plan.totals.carried,
     transactionCount: build.transactions.length,
