@@ -222,6 +222,14 @@ describe('buildSettlementTransactions: examples', () => {
       expect(result.feePayment).toMatchObject({ carried: DUST - DUST / 10n, status: 'wallet-short' });
     });
 
+    it('says when the wallet\'s outputs are worth less than spending them costs', () => {
+      // 0.0015 DOGE each, 0.00148 to spend: six of them in a transaction pay less than its fee.
+      const crumbs = Array.from({ length: 50 }, (_, i) => utxo(smallTxs, i, 150_000n));
+      const result = buildSettlementTransactions(request(smallTxs, [], crumbs, { feePayingPayment: feePayment(COIN) }));
+      expect(result.transactions).toEqual([]);
+      expect(result.feePayment).toEqual({ requested: COIN, paid: 0n, outputs: 0, carried: COIN, status: 'inputs-too-small' });
+    });
+
     it('still refuses payouts the wallet cannot pay: the fee payment never takes from the creators', () => {
       const error = kibbleErrorFrom(() => buildSettlementTransactions(request(smallTxs, payments.slice(0, 3), twos(1), { feePayingPayment: feePayment(COIN) })));
       expect(error.code).toBe('insufficient-funds');
