@@ -142,7 +142,7 @@ function report(outcome: Outcome, dataDir: string): string {
   }
   lines.push('');
   lines.push(`service fee      ${coins(String(plan.totals['serviceFee'] ?? '?'))} (${config.serviceFeeBps / 100}%)`);
-  if (plan.feePayment !== null) lines.push(`fee address      ${coins(plan.feePayment.paid)} to ${plan.feePayment.address} (the service fee less the network fee)`);
+  if (plan.feePayment !== null) lines.push(`fee address      ${plan.feePayment.address}: ${plan.feePayment.note}`);
   lines.push(`network fee      ${coins(plan.networkFee)}`);
   for (const tx of status.transactions) {
     lines.push(`transaction      ${tx.txid}  ${tx.state}, ${tx.confirmations} confirmation(s), block ${tx.blockHeight ?? '-'}, ${tx.bytes} bytes`);

@@ -42,6 +42,8 @@ const settlementSummarySchema = new Schema(
     refunded: { type: Schema.Types.BigInt, required: true },
     paidToCreators: { type: Schema.Types.BigInt, required: true },
     feePaymentPaid: { type: Schema.Types.BigInt, required: true },
+    /** Left in platform:fees for a later month; absent on settlements planned before it was recorded. */
+    feePaymentCarried: { type: Schema.Types.BigInt },
     networkFee: { type: Schema.Types.BigInt, required: true },
     carried: { type: Schema.Types.BigInt, required: true },
     transactionCount: { type: Number, required: true },

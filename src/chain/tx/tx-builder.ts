@@ -1,13 +1,14 @@
 import type { ChainProfile } from '../profiles';
 import { KibbleError } from '../../errors';
 import { lowerBoundBytes } from './tx-lower-bound';
-import { planTransactions, type Plan } from './tx-packing';
+import { planTransactions, type FeePlacement, type Plan } from './tx-packing';
 import { checkChangeSlot, checkChangeSlots, checkFeePayment, mergePayments, outputScriptLength, sortedUtxos, type Payout } from './tx-request';
 import { P2PKH_SCRIPT_BYTES, feeFor, outputBytes, worstCaseTxBytes } from './tx-size';
-import type { BuildRequest, BuildResult, BuiltOutput, SpendableOutput, UnsignedTransaction } from './tx-types';
+import type { BuildRequest, BuildResult, BuiltOutput, FeePaymentOutcome, PaymentRequest, SpendableOutput, UnsignedTransaction } from './tx-types';
 
 export type {
-  BuildRequest, BuildResult, BuiltOutput, ChangeSlot, KeyPath, PaymentRequest, SpendableOutput, UnsignedTransaction,
+  BuildRequest, BuildResult, BuiltOutput, ChangeSlot, FeePaymentOutcome, FeePaymentStatus, KeyPath, PaymentRequest, SpendableOutput,
+  UnsignedTransaction,
 } from './tx-types';
 
 /**
@@ -26,7 +27,7 @@ export function buildSettlementTransactions(request: BuildRequest): BuildResult 
   const payouts = mergePayments(chain, request.payments, ids);
   const feePayment = request.feePayingPayment === undefined ? undefined : checkFeePayment(chain, request.feePayingPayment, ids);
   const utxos = sortedUtxos(chain, request.utxos);
-  const { plans, feePaymentPaid, capped } = planTransactions(chain, utxos, payouts, feePayment);
+  const { plans, feePayment: placed } = planTransactions(chain, utxos, payouts, feePayment);
   const transactions = plans.map((plan, txIndex) => materialize(request, utxos, payouts, plan, txIndex));
   let networkFee = 0n;
   let totalWorstCaseBytes = 0;
@@ -34,17 +35,38 @@ export function buildSettlementTransactions(request: BuildRequest): BuildResult 
     networkFee += tx.fee;
     totalWorstCaseBytes += tx.worstCaseBytes;
   }
-  if (feePaymentPaid > 0n && feePayment !== undefined) {
-    const expected = feePayment.amount - networkFee;
-    if (capped ? feePaymentPaid > expected : feePaymentPaid !== expected) {
-      fail('the fee-paying payment is not its request minus the network fee');
-    }
-  }
+  const feeRequest = request.feePayingPayment;
+  const outcome = feeRequest === undefined || placed === null ? undefined : feePaymentOutcome(feeRequest, placed, networkFee, transactions);
+  const feePaymentPaid = outcome?.paid ?? 0n;
   checkChangeSlots(transactions, request);
   const paidFeeBytes = feePaymentPaid > 0n && feePayment !== undefined ? outputBytes(feePayment.scriptLength) : 0;
   const lowerBound = transactions.length === 0 ? 0
     : lowerBoundBytes(chain, utxos, payouts, paidFeeBytes, feePaymentPaid > 0n ? feePaymentPaid + networkFee : undefined);
-  return { transactions, networkFee, feePaymentPaid, totalWorstCaseBytes, lowerBoundBytes: lowerBound };
+  return { transactions, networkFee, feePaymentPaid, ...(outcome === undefined ? {} : { feePayment: outcome }), totalWorstCaseBytes, lowerBoundBytes: lowerBound };
+}
+
+/**
+ * The fee-paying payment's account, re-derived from the finished transactions: its outputs add up
+ * to what the packing says it paid; paid in full, they are its request minus the network fee to
+ * the koinu, and otherwise less (the platform never receives more than its balance).
+ */
+function feePaymentOutcome(request: PaymentRequest, placed: FeePlacement, networkFee: bigint, transactions: readonly UnsignedTransaction[]): FeePaymentOutcome {
+  const requested = request.amount;
+  let paid = 0n;
+  let outputs = 0;
+  for (const tx of transactions) {
+    for (const output of tx.outputs) {
+      if (!output.paymentIds.includes(request.id)) continue;
+      paid += output.amount;
+      outputs += 1;
+    }
+  }
+  if (paid !== placed.paid || outputs !== placed.outputs) fail('the fee-paying payment\'s outputs do not add up to what was placed');
+  const carried = requested - paid - networkFee;
+  if (placed.status === 'paid-in-full' ? carried !== 0n : paid > 0n && carried <= 0n) {
+    fail('the fee-paying payment is not its request minus the network fee');
+  }
+  return { requested, paid, outputs, carried, status: placed.status };
 }
 
 function materialize(

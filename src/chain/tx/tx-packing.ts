@@ -5,8 +5,8 @@ import type { ChainProfile } from '../profiles';
 import { KibbleError } from '../../errors';
 import { formatCoinsWithTicker } from '../../money/amount';
 import type { FeePayment, Payout } from './tx-request';
-import { P2PKH_INPUT_WORST_BYTES, P2PKH_SCRIPT_BYTES, feeFor, outputBytes, txOverheadBytes, worstCaseTxBytes } from './tx-size';
-import type { SpendableOutput } from './tx-types';
+import { P2PKH_INPUT_WORST_BYTES, P2PKH_SCRIPT_BYTES, feeFor, outputBytes, txOverheadBytes } from './tx-size';
+import type { FeePaymentStatus, SpendableOutput } from './tx-types';
 
 const CHANGE_OUTPUT_BYTES = outputBytes(P2PKH_SCRIPT_BYTES);
 
@@ -28,70 +28,36 @@ export interface Plan {
 
 type Funding =
   | { ok: true; inputCount: number; inputSum: bigint; change: bigint; fee: bigint; bytes: number }
-  | { ok: false; reason: 'too-large' | 'exhausted'; shortfall: bigint; strandedChange?: bigint };
+  | { ok: false; reason: 'too-large' | 'exhausted'; shortfall: bigint };
 
-/** feePaymentPaid: 0n when absent or dropped; capped: below its request minus the network fee. */
-export interface Planned { plans: Plan[]; feePaymentPaid: bigint; capped: boolean }
+/**
+ * What became of the fee-paying payment: `paid` in `outputs` outputs (one per transaction that
+ * carries part of it), and why the rest, if any, waits in platform:fees (FeePaymentStatus).
+ */
+export interface FeePlacement { paid: bigint; outputs: number; status: FeePaymentStatus }
 
-/** The plans of every transaction, the fee-paying payment's (if paid) last. */
+export interface Planned { plans: Plan[]; feePayment: FeePlacement | null }
+
+/**
+ * The plans of every transaction, the fee-paying payment's (if paid) last.
+ *
+ * The fee-paying payment goes in the last payout transaction. When that transaction cannot hold
+ * the inputs it needs (a large platform fee in a wallet of small outputs), it goes on over as many
+ * transactions as it needs: each is filled up to the size limit with the next inputs and one
+ * output to the fee address (in the payout transaction that output also takes what would have been
+ * its change), and the last pays what is left, with change. So the whole fee is paid whenever the
+ * wallet holds it, from the same largest-first run of inputs the payouts take theirs from; only a
+ * wallet that really lacks the coins (or whose outputs are worth less than spending them costs)
+ * leaves part of it in platform:fees for a later month. One output per transaction costs 34 bytes
+ * each, no more than the change outputs it replaces.
+ */
 export function planTransactions(
   chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], feePayment: FeePayment | undefined,
 ): Planned {
-  const packer = new Packer(chain, utxos, payouts, 0);
+  const packer = new Packer(chain, utxos, payouts);
   packer.packPayouts();
-  const placed = feePayment === undefined ? 0n : packer.placeFeePayment(feePayment.amount, outputBytes(feePayment.scriptLength));
-  if (placed !== 'too-large') return { plans: packer.finish(), feePaymentPaid: placed, capped: false };
-  return planWithReservedInputs(chain, utxos, payouts, feePayment as FeePayment);
-}
-
-/**
- * When the small utxos left after the payouts cannot fund the fee-paying payment within one
- * standard transaction, it gets the largest utxos instead, reserved before the payouts take theirs;
- * its transaction is still the last one. Its change is inputs - requested + the other transactions'
- * fees, known only once those are packed, so the reserve aims at requested + dust.
- *
- * If even the largest utxos that fit in one transaction fall short, the payment is capped: those
- * inputs go entirely to it (no change) and the platform keeps the rest of its balance for a later
- * month; feePaymentPaid + networkFee then stays at or below the requested amount.
- */
-function planWithReservedInputs(
-  chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], feePayment: FeePayment,
-): Planned {
-  const { dustThreshold: dust, maxStandardTxBytes: max } = chain;
-  const requested = feePayment.amount;
-  const scripts = [feePayment.scriptLength, P2PKH_SCRIPT_BYTES];
-  const reserve = emptyPlan(0, payouts.length);
-  for (const utxo of utxos) {
-    if (reserve.inputSum >= requested + dust || worstCaseTxBytes(reserve.inputCount + 1, scripts) >= max) break;
-    reserve.inputSum += utxo.amount;
-    reserve.inputCount += 1;
-  }
-  const packer = new Packer(chain, utxos, payouts, reserve.inputCount);
-  packer.packPayouts();
-  const plans = packer.finish();
-  let feesSoFar = 0n;
-  for (const plan of plans) feesSoFar += plan.fee;
-  const change = reserve.inputSum - requested + feesSoFar;
-  if (change >= dust) {
-    reserve.bytes = worstCaseTxBytes(reserve.inputCount, scripts);
-    reserve.change = change;
-  } else {
-    // Capped. Paying the platform more than it asked would take coins that belong to others.
-    while (reserve.inputCount > 0 && reserve.inputSum + feesSoFar > requested) {
-      reserve.inputCount -= 1;
-      reserve.inputSum -= (utxos[reserve.inputCount] as SpendableOutput).amount;
-    }
-    reserve.bytes = worstCaseTxBytes(reserve.inputCount, scripts.slice(0, 1));
-  }
-  reserve.fee = feeFor(reserve.bytes, chain.fee.perByte);
-  reserve.feePayment = reserve.inputSum - reserve.change - reserve.fee;
-  if (reserve.inputCount > 0 && reserve.feePayment >= dust) {
-    return { plans: [...plans, reserve], feePaymentPaid: reserve.feePayment, capped: reserve.change === 0n };
-  }
-  // Dropped: the transactions pay their own fees, from the largest utxos as usual.
-  const plain = new Packer(chain, utxos, payouts, 0);
-  plain.packPayouts();
-  return { plans: plain.finish(), feePaymentPaid: 0n, capped: false };
+  const placed = feePayment === undefined ? null : packer.placeFeePayment(feePayment.amount, outputBytes(feePayment.scriptLength));
+  return { plans: packer.finish(), feePayment: placed };
 }
 
 /**
@@ -107,11 +73,11 @@ class Packer {
   #open: Plan;
   #feesSoFar = 0n;
 
-  constructor(chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], firstInput: number) {
+  constructor(chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[]) {
     this.#chain = chain;
     this.#utxos = utxos;
     this.#payouts = payouts;
-    this.#open = emptyPlan(firstInput, 0);
+    this.#open = emptyPlan(0, 0);
   }
 
   packPayouts(): void {
@@ -133,34 +99,73 @@ class Packer {
   }
 
   /**
-   * Returns the amount paid, 0n when dropped (below dust once it has paid every fee), 'too-large'
-   * when even a transaction of its own cannot hold the inputs it needs.
+   * Places the fee-paying payment after the payouts (see planTransactions). `paid` counts its
+   * outputs so far: each transaction's part is what its inputs hold beyond its payouts and its
+   * own fee, so `requested - fees so far - paid` is always what the rest may still use.
    */
-  placeFeePayment(requested: bigint, scriptBytes: number): bigint | 'too-large' {
-    const dust = this.#chain.dustThreshold;
+  placeFeePayment(requested: bigint, scriptBytes: number): FeePlacement {
+    const { dustThreshold: dust, fee: { perByte } } = this.#chain;
+    const placement: FeePlacement = { paid: 0n, outputs: 0, status: 'paid-in-full' };
+    const stop = (status: FeePaymentStatus): FeePlacement => ({ ...placement, status });
     for (;;) {
       const tx = this.#open;
-      const net = requested - this.#feesSoFar;
+      const net = requested - this.#feesSoFar - placement.paid;
       const outputCount = tx.outputEnd - tx.outputStart + 1;
+      const bytesWithFee = tx.outputBytes + scriptBytes;
       // More inputs or a change output only raise the fee: below dust here means below dust anyway.
-      const smallestFee = feeFor(this.#sizeOf(tx.inputCount, outputCount, tx.outputBytes + scriptBytes), this.#chain.fee.perByte);
-      if (net - smallestFee < dust) return 0n;
-      const funding = this.#fundFeePayment(tx, net, outputCount, tx.outputBytes + scriptBytes);
+      const smallestFee = feeFor(this.#sizeOf(tx.inputCount, outputCount, bytesWithFee), perByte);
+      if (net - smallestFee < dust) return stop('below-dust');
+      const funding = this.#fundFeePayment(tx, net, outputCount, bytesWithFee);
       if (funding.ok) {
-        const amount = net - funding.fee;
-        if (amount < dust) return 0n;
+        // change is inputs - payouts - net, or more when the wallet is too short to leave none.
+        const amount = funding.inputSum - tx.outputSum - funding.change - funding.fee;
+        const short = amount < net - funding.fee;
+        if (amount < dust) return stop(short ? 'wallet-short' : 'below-dust');
         Object.assign(tx, fundedFields(funding), { feePayment: amount });
-        return amount;
+        return { paid: placement.paid + amount, outputs: placement.outputs + 1, status: short ? 'wallet-short' : 'paid-in-full' };
       }
-      if (funding.reason === 'too-large') {
-        if (tx.outputEnd === tx.outputStart) return 'too-large';
-        this.#close();
-        continue;
+      // Not all here (or the wallet runs out): this transaction takes what it can. In the last
+      // payout transaction that spends its change and its room first, rather than leave them.
+      const part = this.#fillWithFeePart(tx, net, outputCount, bytesWithFee, scriptBytes);
+      if (part !== undefined) {
+        Object.assign(tx, part);
+        placement.paid += part.feePayment;
+        placement.outputs += 1;
       }
-      const total = formatCoinsWithTicker(tx.outputSum + requested, this.#chain);
-      const what = `the last transaction's payouts and the fee-paying payment (${total}, network fees included)`;
-      throw insufficient(this.#chain, funding, what);
+      if (tx.inputStart + tx.inputCount >= this.#utxos.length) return stop('wallet-short');
+      if (part === undefined && tx.outputEnd === tx.outputStart) return stop(funding.reason === 'exhausted' ? 'wallet-short' : 'inputs-too-small');
+      this.#close();
     }
+  }
+
+  /**
+   * This transaction's part of a fee-paying payment that it cannot pay whole: the next inputs up
+   * to the size limit, all of them beyond the payouts and the fee going to one fee output (no
+   * change). It keeps short of paying all of `net`, and leaves the rest large enough for the next
+   * transaction to pay (at least dust after that transaction's fee), dropping inputs if need be.
+   * Undefined when no part of at least dust fits.
+   */
+  #fillWithFeePart(tx: Plan, net: bigint, outputCount: number, outputBytesTotal: number, scriptBytes: number): Partial<Plan> & { feePayment: bigint } | undefined {
+    const { maxStandardTxBytes: max, dustThreshold: dust, fee: { perByte } } = this.#chain;
+    let inputCount = tx.inputCount;
+    let inputSum = tx.inputSum;
+    for (;;) {
+      const next = this.#utxos[tx.inputStart + inputCount];
+      if (next === undefined || this.#sizeOf(inputCount + 1, outputCount, outputBytesTotal) >= max) break;
+      if (inputSum + next.amount - tx.outputSum >= net) break;
+      inputSum += next.amount;
+      inputCount += 1;
+    }
+    const leastRest = dust + feeFor(this.#sizeOf(0, 1, scriptBytes), perByte);
+    while (inputCount > tx.inputCount && net - (inputSum - tx.outputSum) < leastRest) {
+      inputCount -= 1;
+      inputSum -= (this.#utxos[tx.inputStart + inputCount] as SpendableOutput).amount;
+    }
+    const bytes = this.#sizeOf(inputCount, outputCount, outputBytesTotal);
+    const fee = feeFor(bytes, perByte);
+    const feePayment = inputSum - tx.outputSum - fee;
+    if (bytes >= max || feePayment < dust || net - (inputSum - tx.outputSum) < leastRest) return undefined;
+    return { inputCount, inputSum, change: 0n, fee, bytes, feePayment };
   }
 
   finish(): Plan[] {
@@ -223,9 +228,11 @@ class Packer {
       if (change === 0n || change >= dust) return { ok: true, inputCount, inputSum, change, fee: feeFor(bytes, perByte), bytes };
       const next = this.#utxos[tx.inputStart + inputCount];
       if (next === undefined) {
-        return change < 0n
-          ? { ok: false, reason: 'exhausted', shortfall: -change }
-          : { ok: false, reason: 'exhausted', shortfall: dust - change, strandedChange: change };
+        if (change < 0n) return { ok: false, reason: 'exhausted', shortfall: -change };
+        // A leftover below dust and nothing to add: the change is made exactly dust, and the fee
+        // output pays that much less (the platform keeps it) rather than take others' coins.
+        const withChange = this.#sizeOf(inputCount, outputCount + 1, outputBytesTotal + CHANGE_OUTPUT_BYTES);
+        return { ok: true, inputCount, inputSum, change: dust, fee: feeFor(withChange, perByte), bytes: withChange };
       }
       inputSum += next.amount;
       inputCount += 1;
@@ -267,13 +274,9 @@ function insufficient(chain: ChainProfile, funding: Funding & { ok: false }, wha
         "consolidate the wallet's small outputs first",
     );
   }
-  const coins = (units: bigint): string => formatCoinsWithTicker(units, chain);
-  const stranded = funding.strandedChange === undefined ? ''
-    : ` and keep the ${coins(funding.strandedChange)} left over, which is below the dust threshold ` +
-      `(${coins(chain.dustThreshold)}) and cannot be a change output`;
   return new KibbleError(
     'insufficient-funds',
-    `the wallet's spendable outputs cannot pay ${what}${stranded}: short by at least ${coins(funding.shortfall)}`,
+    `the wallet's spendable outputs cannot pay ${what}: short by at least ${formatCoinsWithTicker(funding.shortfall, chain)}`,
     { shortfall: funding.shortfall.toString() },
   );
 }

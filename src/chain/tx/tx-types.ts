@@ -14,9 +14,12 @@ export interface BuildRequest {
   payments: readonly PaymentRequest[];
   /**
    * Optional platform-fee payment that PAYS THE NETWORK FEE OF EVERY TRANSACTION out of its own amount:
-   * it goes in the LAST transaction, as its own output (never merged), with amount = requested - sum of all transactions' fees.
-   * If that is below chain.dustThreshold it is dropped entirely and the transactions pay their fees from inputs/change as usual.
-   * If no standard transaction can hold the inputs it needs, it is capped (see planWithReservedInputs).
+   * its outputs (never merged with a payout) add up to requested - sum of all transactions' fees.
+   * It goes in the last payout transaction, or a transaction of its own; when no standard
+   * transaction can hold the inputs it needs, it is spread over several, one output in each
+   * (planTransactions in tx-packing.ts). If it would be below chain.dustThreshold it is dropped
+   * and the transactions pay their fees from inputs/change as usual. Only a wallet short of coins
+   * leaves part of it unpaid (BuildResult.feePayment says how much and why).
    */
   feePayingPayment?: PaymentRequest;
   /** The wallet's spendable (confirmed) outputs, any order. */
@@ -33,18 +36,44 @@ export interface BuiltOutput {
 }
 export interface UnsignedTransaction {
   inputs: SpendableOutput[];
-  /** Merged payments by address, then the fee-paying payment (last transaction only), then change. */
+  /** Merged payments by address, then the fee-paying payment's output (if this transaction carries part of it), then change. */
   outputs: BuiltOutput[];
   /** = sum(inputs) - sum(outputs), exactly; at least chain.fee.perByte x worstCaseBytes. */
   fee: bigint;
   /** Size with the largest possible signatures, < chain.maxStandardTxBytes. */
   worstCaseBytes: number;
 }
+/**
+ * Why the fee-paying payment paid what it paid:
+ * - 'paid-in-full': its outputs add up to requested - networkFee;
+ * - 'below-dust': what was left to pay would be below the dust threshold once it paid its
+ *   transaction's fee (the whole payment when nothing was paid: dropped);
+ * - 'wallet-short': the wallet's spendable outputs hold less than the payouts and the whole fee
+ *   (unconfirmed change or outputs reserved by another settlement, for example);
+ * - 'inputs-too-small': the outputs left are worth less than a transaction spending them costs.
+ * Anything not paid stays in platform:fees and is asked for again next month.
+ */
+export type FeePaymentStatus = 'paid-in-full' | 'below-dust' | 'wallet-short' | 'inputs-too-small';
+
+export interface FeePaymentOutcome {
+  /** The fee-paying payment's amount as asked: the platform's balance, network fees included. */
+  requested: bigint;
+  /** What its outputs add up to (= BuildResult.feePaymentPaid). */
+  paid: bigint;
+  /** How many outputs pay it: one in each transaction that carries part of it. */
+  outputs: number;
+  /** requested - paid - networkFee: what platform:fees keeps for a later month (0n when paid in full; negative when dropped and the fees took more than it held). */
+  carried: bigint;
+  status: FeePaymentStatus;
+}
+
 export interface BuildResult {
   transactions: UnsignedTransaction[];
   networkFee: bigint;
-  /** What the fee-paying payment actually pays (0n when dropped or absent; below requested - networkFee when capped). */
+  /** What the fee-paying payment actually pays, all its outputs together (0n when dropped or absent). */
   feePaymentPaid: bigint;
+  /** Present when the request had a fee-paying payment. */
+  feePayment?: FeePaymentOutcome;
   totalWorstCaseBytes: number;
   /**
    * A floor for totalWorstCaseBytes: the fewest (largest) inputs that can fund everything, every

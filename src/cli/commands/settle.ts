@@ -83,7 +83,7 @@ export function formatPlan(report: PlanReportView): string {
     `Service fee this month: ${report.totals.serviceFee}`,
     report.feePayment === null
       ? 'Platform fee payment: none (no FEE_ADDRESS, or below dust): it stays in platform:fees'
-      : `Platform fee payment to ${report.feePayment.address}: ${report.feePayment.paid} (${report.feePayment.requested} less the network fee ${report.networkFee})`,
+      : `Platform fee payment to ${report.feePayment.address}: ${report.feePayment.note} (requested ${report.feePayment.requested}, network fee ${report.networkFee})`,
     '',
     report.buildError !== null
       ? `Transactions: cannot be built now: ${report.buildError}`
@@ -99,7 +99,8 @@ export function formatStatus(status: SettlementStatusView): string {
   if (status.summary) {
     const s = status.summary;
     lines.push(`  charged ${s.charged}, creators credited ${s.creditedToCreators}, paid ${s.paidToCreators} to ${s.creatorsPaid} creator(s), service fee ${s.serviceFee}, carried ${s.carried}`);
-    lines.push(`  fee payment ${s.feePaymentPaid}, network fee ${s.networkFee}, ${s.transactionCount} transaction(s), ${s.totalBytes} bytes`);
+    const feeCarried = s.feePaymentCarried !== undefined && s.feePaymentCarried !== '0' ? ` (${s.feePaymentCarried} of it carried to a later month)` : '';
+    lines.push(`  fee payment ${s.feePaymentPaid}${feeCarried}, network fee ${s.networkFee}, ${s.transactionCount} transaction(s), ${s.totalBytes} bytes`);
   }
   if (status.transactions.length > 0) {
     lines.push(indent(formatTable(['txid', 'state', 'bytes', 'fee', 'confirmations'], status.transactions.map((t) => [t.txid, t.state, t.bytes, t.fee, t.confirmations]), new Set([2, 3, 4]))));

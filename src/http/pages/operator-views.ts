@@ -157,6 +157,7 @@ const TOTAL_LABELS: Readonly<Record<string, string>> = {
   paidToCreators: 'Paid to creators',
   carried: 'Still owed to creators after this month',
   feePaymentPaid: 'Fee payment sent',
+  feePaymentCarried: 'Fee carried to a later month',
   networkFee: 'Network fee',
   transactionCount: 'Transactions',
   totalBytes: 'Bytes (worst case)',
@@ -238,7 +239,7 @@ ${table(
   plan.refunds.map((r) => [mono(r.donorId), mono(r.creatorId), r.fromPeriod, coins(r.amount)]),
 )}
 ${definitions('plan-fees', [
-  ['Service fee payment', plan.feePayment === null ? 'none' : html`${coins(plan.feePayment.paid)} of ${coins(plan.feePayment.requested)} to ${mono(plan.feePayment.address)}`],
+  ['Service fee payment', plan.feePayment === null ? 'none' : html`${coins(plan.feePayment.paid)} of ${coins(plan.feePayment.requested)} to ${mono(plan.feePayment.address)}: <span id="fee-payment-note">${plan.feePayment.note}</span>`],
   ['Network fee', coins(plan.networkFee)],
 ])}
 ${build}</section>`;

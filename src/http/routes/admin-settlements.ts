@@ -43,7 +43,17 @@ const planSchema = z.strictObject({
     }),
   ),
   refunds: z.array(z.strictObject({ donorId: z.string(), creatorId: z.string(), fromPeriod: period, amount: coinAmount })),
-  feePayment: z.strictObject({ address: z.string(), requested: coinAmount, paid: coinAmount }).nullable(),
+  feePayment: z
+    .strictObject({
+      address: z.string(),
+      requested: coinAmount,
+      paid: coinAmount,
+      outputs: z.number().int().meta({ description: 'outputs to the fee address: one per transaction that carries part of the fee payment' }),
+      carried: coinAmount.meta({ description: 'left in platform:fees for a later month ("0" when paid in full)' }),
+      status: z.enum(['paid-in-full', 'below-dust', 'wallet-short', 'inputs-too-small']).nullable().meta({ description: 'why it paid what it paid; null for a plan stored before it was recorded' }),
+      note: z.string().meta({ description: 'the same in a sentence' }),
+    })
+    .nullable(),
   transactions: z.array(z.strictObject({ index: z.number().int(), inputs: z.number().int(), outputs: z.number().int(), bytes: z.number().int(), fee: coinAmount, change: coinAmount })),
   networkFee: coinAmount,
   totalBytes: z.number().int(),

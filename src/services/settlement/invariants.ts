@@ -59,7 +59,9 @@ export function settlementProblems(plan: SettlementPlan, build: BuildResult, cha
 function transactionProblems(plan: SettlementPlan, build: BuildResult, chain: ChainProfile, coins: (amount: bigint) => string): string[] {
   const problems: string[] = [];
   const due = new Map(plan.payments.map((payment) => [payment.id, payment.amount]));
-  if (plan.feePayment !== null && build.feePaymentPaid > 0n) due.set(plan.feePayment.id, build.feePaymentPaid);
+  const feePayment = plan.feePayment;
+  // The fee payment may be spread over several outputs, one per transaction: checked as a sum.
+  let feeOutputs = 0n;
   const paidIds = new Set<string>();
   const spent = new Set<string>();
   for (const [index, tx] of build.transactions.entries()) {
@@ -72,6 +74,11 @@ function transactionProblems(plan: SettlementPlan, build: BuildResult, chain: Ch
     for (const output of tx.outputs) {
       if (output.amount < chain.dustThreshold) problems.push(`${label}: an output of ${coins(output.amount)} to ${output.address} is below the dust threshold`);
       if (output.change !== undefined) continue;
+      if (feePayment !== null && output.paymentIds.includes(feePayment.id)) {
+        if (output.paymentIds.length !== 1 || output.address !== feePayment.address) problems.push(`${label}: the fee output to ${output.address} is not the fee payment's own output to ${feePayment.address}`);
+        feeOutputs += output.amount;
+        continue;
+      }
       const expected = output.paymentIds.reduce((sum, id) => sum + (due.get(id) ?? 0n), 0n);
       if (output.amount !== expected) problems.push(`${label}: the output to ${output.address} pays ${coins(output.amount)}, its payments add up to ${coins(expected)}`);
       for (const id of output.paymentIds) {
@@ -87,5 +94,9 @@ function transactionProblems(plan: SettlementPlan, build: BuildResult, chain: Ch
     }
   }
   for (const id of due.keys()) if (!paidIds.has(id)) problems.push(`payment ${id} is in the plan but in no transaction`);
+  if (feeOutputs !== build.feePaymentPaid) problems.push(`the fee outputs add up to ${coins(feeOutputs)}, but the fee payment is ${coins(build.feePaymentPaid)}`);
+  if (feePayment !== null && build.feePaymentPaid > 0n && build.feePaymentPaid + build.networkFee > feePayment.amount) {
+    problems.push(`the fee payment (${coins(build.feePaymentPaid)}) and the network fee (${coins(build.networkFee)}) add up to more than the platform's balance of ${coins(feePayment.amount)}`);
+  }
   return problems;
 }

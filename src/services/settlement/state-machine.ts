@@ -447,11 +447,13 @@ function payoutsOf(period: string, stored: StoredPlan, index: number, tx: Settle
   const amounts = new Map(stored.plan.payments.map((payment) => [payment.id, payment.amount]));
   const feeId = stored.plan.feePayment?.id;
   const ids = built.outputs.flatMap((output) => output.paymentIds);
+  // This transaction's own fee output: the fee payment may be spread over several transactions.
+  const feeOutputs = built.outputs.filter((output) => feeId !== undefined && output.paymentIds.includes(feeId));
   return {
     period,
     txid: tx.txid,
     creatorPayments: ids.filter((id) => id !== feeId).map((id) => ({ account: id, amount: amounts.get(id) ?? 0n })),
-    feePaymentPaid: feeId !== undefined && ids.includes(feeId) ? stored.build.feePaymentPaid : 0n,
+    feePaymentPaid: feeOutputs.reduce((sum, output) => sum + output.amount, 0n),
     networkFee: built.fee,
   };
 }
@@ -467,6 +469,8 @@ function summaryOf(plan: StoredPlan['plan'], build: BuildResult) {
     refunded: plan.totals.refunded,
     paidToCreators: plan.totals.paidToCreators,
     feePaymentPaid: build.feePaymentPaid,
+    // What of the platform's balance waits for a later month (0n when the fee was paid in full).
+    feePaymentCarried: build.feePayment?.carried ?? 0n,
     networkFee: build.networkFee,
     carried: plan.totals.carried,
     transactionCount: build.transactions.length,

@@ -1,6 +1,8 @@
+import type { BuildResult, FeePaymentOutcome } from '../../chain/tx/tx-builder';
 import type { Settlement } from '../../db/settlement';
 import { formatCoins } from '../../money/amount';
 import { confirmationsAt } from '../wallet-watch/crediting';
+import type { PlannedPayment } from '../../money/settlement-plan';
 import type { PlanView } from './state-machine';
 
 /**
@@ -49,7 +51,12 @@ export interface PlanReportView {
   donors: Array<{ donorId: string; clicks: number; budget: string; balanceBefore: string; charge: string; fee: string; refunded: string }>;
   creators: Array<{ creatorId: string; payoutAddress: string | null; owedBefore: string; credited: string; returned: string; paid: string; owedAfter: string; outcome: string }>;
   refunds: Array<{ donorId: string; creatorId: string; fromPeriod: string; amount: string }>;
-  feePayment: { address: string; requested: string; paid: string } | null;
+  /**
+   * What the fee payment did: `outputs` to the fee address (one per transaction that carries part
+   * of it), `carried` left in platform:fees for a later month, `status` (FeePaymentStatus; null for
+   * a plan stored before it was recorded) and `note`, the same in a sentence for operators.
+   */
+  feePayment: { address: string; requested: string; paid: string; outputs: number; carried: string; status: string | null; note: string } | null;
   transactions: Array<{ index: number; inputs: number; outputs: number; bytes: number; fee: string; change: string }>;
   networkFee: string;
   totalBytes: number;
@@ -77,7 +84,7 @@ export function planReportView(view: PlanView): PlanReportView {
       outcome: c.outcome,
     })),
     refunds: plan.refunds.map((r) => ({ donorId: r.donorId, creatorId: r.creatorId, fromPeriod: r.fromPeriod, amount: coins(r.amount) })),
-    feePayment: plan.feePayment === null ? null : { address: plan.feePayment.address, requested: coins(plan.feePayment.amount), paid: coins(build?.feePaymentPaid ?? 0n) },
+    feePayment: plan.feePayment === null ? null : feePaymentView(plan.feePayment, build),
     transactions: (build?.transactions ?? []).map((tx, index) => ({
       index,
       inputs: tx.inputs.length,
@@ -91,4 +98,41 @@ export function planReportView(view: PlanView): PlanReportView {
     lowerBoundBytes: build?.lowerBoundBytes ?? 0,
     buildError: view.buildError,
   };
+}
+
+type FeePaymentView = NonNullable<PlanReportView['feePayment']>;
+
+function feePaymentView(payment: PlannedPayment, build: BuildResult | null): FeePaymentView {
+  const coins = formatCoins;
+  if (build === null) {
+    return { address: payment.address, requested: coins(payment.amount), paid: '0', outputs: 0, carried: coins(payment.amount), status: null, note: 'not paid until transactions can be built' };
+  }
+  // A plan stored before the outcome was recorded has only the amount paid.
+  const paid = build.feePaymentPaid;
+  const outcome: FeePaymentOutcome | undefined = build.feePayment;
+  const carried = outcome?.carried ?? payment.amount - paid - build.networkFee;
+  const outputs = outcome?.outputs ?? (paid > 0n ? 1 : 0);
+  const status = outcome?.status ?? null;
+  return { address: payment.address, requested: coins(payment.amount), paid: coins(paid), outputs, carried: coins(carried), status, note: feePaymentNote(status, paid, outputs, carried) };
+}
+
+/** The fee payment's outcome in words, for the CLI, the API and the operator pages alike. */
+export function feePaymentNote(status: FeePaymentOutcome['status'] | null, paid: bigint, outputs: number, carried: bigint): string {
+  const coins = formatCoins;
+  const where = `${coins(paid)} in ${outputs} output${outputs === 1 ? '' : 's'}`;
+  switch (status) {
+    case 'paid-in-full':
+      return `paid in full: ${where}, the platform's balance less the network fee`;
+    case 'below-dust':
+      return paid === 0n
+        ? 'not paid this month: after the network fee it would be below the dust threshold; it stays in platform:fees'
+        : `${where}; ${coins(carried)} stays in platform:fees: after a transaction's fee it would be below the dust threshold`;
+    case 'wallet-short':
+      return `${where}; ${coins(carried)} carried to a later month: the wallet's spendable outputs do not hold the whole fee beside the payouts ` +
+        '(unconfirmed change, or outputs held by a settlement not yet confirmed)';
+    case 'inputs-too-small':
+      return `${where}; ${coins(carried)} carried to a later month: the wallet's remaining outputs are worth less than spending them costs`;
+    case null:
+      return carried === 0n ? `paid in full: ${where}` : `${where}; ${coins(carried)} carried to a later month`;
+  }
 }

@@ -98,6 +98,30 @@ const bimodalRequestArb = chainArb.chain((chain) =>
     return requestFor(chain, capped, utxosFrom(chain, [...large, ...small]), feePayment);
   }));
 
+/**
+ * The issue-13 month in small: a wallet of many small utxos (each worth far more than spending it
+ * costs) that holds the payouts and the whole platform fee with room to spare, and a platform fee
+ * too large for the inputs one transaction can hold.
+ */
+const smallInputsRequestArb = chainArb.filter((chain) => chain.maxStandardTxBytes >= 1000).chain((chain) =>
+  fc.record({
+    payments: paymentsArb(chain),
+    small: fc.array(fc.bigInt({ min: COIN / 5n, max: COIN }), { minLength: 1, maxLength: 60 }),
+    feePayment: fc.bigInt({ min: 5n * COIN, max: 150n * COIN }),
+  }).map(({ payments, small, feePayment }) => {
+    // Payouts up to half a coin: a few small utxos fund each one within the size limit.
+    const scaled = payments.map((p) => ({ ...p, amount: p.amount % (COIN / 2n) < chain.dustThreshold ? chain.dustThreshold : p.amount % (COIN / 2n) }));
+    const needed = scaled.reduce((total, p) => total + p.amount, 0n) + feePayment;
+    // Repeat the small amounts until the wallet holds what is needed, twice over.
+    const amounts: bigint[] = [];
+    for (let held = 0n, i = 0; held < 2n * needed + 2n * COIN; i++) {
+      const amount = small[i % small.length] as bigint;
+      amounts.push(amount);
+      held += amount;
+    }
+    return requestFor(chain, scaled, utxosFrom(chain, amounts), feePayment);
+  }));
+
 const scriptLengths = new Map<string, number>();
 function scriptLength(chain: ChainProfile, address: string): number {
   const key = `${chain.name} ${address}`;
@@ -113,9 +137,9 @@ function checkTransactions(request: BuildRequest, result: BuildResult): void {
   const spent = new Set<string>();
   let previousAmount: bigint | undefined;
   let previousPayee = '';
-  for (const tx of selectionOrder(result)) {
+  for (const tx of result.transactions) {
     for (const input of tx.inputs) {
-      // Largest first across the whole build.
+      // Largest first across the whole build, the fee payment's inputs included.
       if (previousAmount !== undefined) expect(input.amount).toBeLessThanOrEqual(previousAmount);
       previousAmount = input.amount;
     }
@@ -148,18 +172,6 @@ function checkTransactions(request: BuildRequest, result: BuildResult): void {
   expect(result.lowerBoundBytes).toBeLessThanOrEqual(result.totalWorstCaseBytes);
 }
 
-/**
- * The order in which transactions took their inputs: as built, except a fee-paying transaction
- * that had to reserve the largest utxos (its own transaction, holding the largest input).
- */
-function selectionOrder(result: BuildResult): BuildResult['transactions'] {
-  const txs = result.transactions;
-  const last = txs[txs.length - 1];
-  const largest = (tx: (typeof txs)[number] | undefined): bigint => tx?.inputs[0]?.amount ?? 0n;
-  const reserved = txs.length > 1 && last !== undefined && last.outputs.some((o) => o.paymentIds.includes('fee')) && largest(last) > largest(txs[0]);
-  return reserved ? [last, ...txs.slice(0, -1)] : txs;
-}
-
 /** Without its smallest input, a transaction could not pay its payouts and the fee even with no change. */
 function checkFewestInputs(chain: ChainProfile, inputs: readonly SpendableOutput[], payouts: readonly { address: string; amount: bigint }[]): void {
   const fewer = inputs.slice(0, -1);
@@ -177,38 +189,51 @@ function checkPayments(request: BuildRequest, result: BuildResult): void {
     expect(payments.every((p) => p.address === output.address)).toBe(true);
     expect(output.amount).toBe(sum(payments.map((p) => p.amount)));
   }
-  const feeOutputs = outputs.filter((o) => o.paymentIds.includes('fee'));
-  const last = result.transactions[result.transactions.length - 1];
-  if (result.feePaymentPaid > 0n) {
-    expect(feeOutputs).toHaveLength(1);
-    expect(feeOutputs[0]?.paymentIds).toEqual(['fee']);
-    expect(last?.outputs).toContain(feeOutputs[0]);
-    expect(feeOutputs[0]?.amount).toBe(result.feePaymentPaid);
-    const requested = request.feePayingPayment?.amount ?? 0n;
-    if (result.feePaymentPaid !== requested - result.networkFee) checkCapped(request, result);
-  } else {
-    expect(feeOutputs).toHaveLength(0);
-    expect(result.feePaymentPaid).toBe(0n);
-  }
+  checkFeePayment(request, result);
   if (request.payments.length === 0 && result.feePaymentPaid === 0n) expect(result.transactions).toEqual([]);
 }
 
 /**
- * A capped fee-paying payment: never more than requested (with the fees), alone in the last
- * transaction without change, and it could not take one more input (too big, or over the request).
+ * The fee-paying payment's outputs: one at most per transaction, in the last transactions of the
+ * build, never below dust, adding up to what the result says it paid; and its account: paid + the
+ * network fee + carried = requested, carried 0 exactly when paid in full, never paid more than asked.
  */
-function checkCapped(request: BuildRequest, result: BuildResult): void {
+function checkFeePayment(request: BuildRequest, result: BuildResult): void {
   const { chain } = request;
-  const requested = request.feePayingPayment?.amount ?? 0n;
-  const paidWithFees = result.feePaymentPaid + result.networkFee;
-  expect(paidWithFees).toBeLessThan(requested);
-  const last = result.transactions[result.transactions.length - 1];
-  expect(last?.outputs).toHaveLength(1);
-  const used = new Set(result.transactions.flatMap((tx) => tx.inputs.map((i) => `${i.txid}:${i.vout}`)));
-  const unused = request.utxos.filter((u) => !used.has(`${u.txid}:${u.vout}`));
-  const feeScript = scriptLength(chain, request.feePayingPayment?.address ?? '');
-  const full = worstCaseTxBytes((last?.inputs.length ?? 0) + 1, [feeScript, 25]) >= chain.maxStandardTxBytes;
-  expect(full || unused.some((u) => paidWithFees + u.amount > requested)).toBe(true);
+  const requested = request.feePayingPayment?.amount;
+  const carrying = result.transactions.map((tx) => tx.outputs.filter((o) => o.paymentIds.includes('fee')));
+  const feeOutputs = carrying.flat();
+  if (requested === undefined) {
+    expect(feeOutputs).toEqual([]);
+    expect(result.feePayment).toBeUndefined();
+    return;
+  }
+  const outcome = result.feePayment;
+  expect(outcome).toBeDefined();
+  if (outcome === undefined) return;
+  for (const outputs of carrying) expect(outputs.length).toBeLessThanOrEqual(1);
+  const first = carrying.findIndex((outputs) => outputs.length === 1);
+  if (first >= 0) expect(carrying.slice(first).every((outputs) => outputs.length === 1)).toBe(true);
+  for (const output of feeOutputs) {
+    expect(output.paymentIds).toEqual(['fee']);
+    expect(output.change).toBeUndefined();
+    expect(output.amount).toBeGreaterThanOrEqual(chain.dustThreshold);
+  }
+  expect(sum(feeOutputs.map((o) => o.amount))).toBe(result.feePaymentPaid);
+  expect(outcome).toEqual({ requested, paid: result.feePaymentPaid, outputs: feeOutputs.length, carried: requested - result.feePaymentPaid - result.networkFee, status: outcome.status });
+  if (outcome.status === 'paid-in-full') {
+    expect(outcome.paid).toBeGreaterThan(0n);
+    expect(outcome.carried).toBe(0n);
+  } else if (outcome.paid > 0n) {
+    expect(outcome.carried).toBeGreaterThan(0n);
+  }
+  if (outcome.status === 'wallet-short') {
+    // Short means it: the wallet, less the change the transactions must give back, cannot pay
+    // the payouts and the whole fee and keep a change output.
+    const change = sum(result.transactions.flatMap((tx) => tx.outputs.filter((o) => o.change !== undefined).map((o) => o.amount)));
+    const payouts = sum(request.payments.map((p) => p.amount));
+    expect(sum(request.utxos.map((u) => u.amount)) - change).toBeLessThan(payouts + requested + chain.dustThreshold);
+  }
 }
 
 /** Reversed inputs, same result: the builder sorts everything it is given. */
@@ -238,6 +263,19 @@ describe('buildSettlementTransactions: properties', () => {
 
   it('lets the fee-paying payment take the largest utxos when the small ones cannot fund it in one transaction', () => {
     fc.assert(fc.property(bimodalRequestArb, checkAnyBuild), { numRuns: 200 });
+  });
+
+  it('pays the whole platform fee from many small utxos when the wallet holds it, over as many transactions as it needs', () => {
+    fc.assert(
+      fc.property(smallInputsRequestArb, (request) => {
+        const result = buildSettlementTransactions(request);
+        checkTransactions(request, result);
+        checkPayments(request, result);
+        checkDeterminism(request, result);
+        expect(result.feePayment).toMatchObject({ status: 'paid-in-full', carried: 0n });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('always succeeds with ample funds, fills every transaction but the last, and drops the fee payment only near dust', () => {

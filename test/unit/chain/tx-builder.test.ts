@@ -167,57 +167,72 @@ describe('buildSettlementTransactions: examples', () => {
       expect(result.feePaymentPaid).toBe(COIN - result.networkFee);
     });
 
-    it('takes the largest utxos, reserved before the payouts, when the rest cannot fund it within one transaction', () => {
-      // 1 koinu/byte keeps the other transactions' fees below dust: the reserve itself must leave a valid change.
-      const cheap: ChainProfile = { ...smallTxs, fee: { ...smallTxs.fee, perByte: 1n } };
-      const large = [utxo(cheap, 1, 45n * COIN + 1000n), utxo(cheap, 2, 40n * COIN)];
-      const small = Array.from({ length: 50 }, (_, i) => utxo(cheap, 10 + i, 2n * COIN));
-      const nine = Array.from({ length: 8 }, (_, i) => ({ id: `p${i}`, address: payee(cheap, i), amount: 9n * COIN }));
-      const feePayingPayment = { id: 'fee', address: payee(cheap, 999), amount: 45n * COIN };
-      const result = buildSettlementTransactions(request(cheap, nine, [...small, ...large], { feePayingPayment }));
-      const txs = result.transactions;
-      const last = txs[txs.length - 1];
-      expect(txs).toHaveLength(9);
-      for (const tx of txs.slice(0, -1)) expect(tx.inputs.every((input) => input.amount === 2n * COIN)).toBe(true);
-      expect(last?.inputs.map((input) => input.amount)).toEqual([45n * COIN + 1000n, 40n * COIN]);
-      expect(result.feePaymentPaid).toBe(45n * COIN - result.networkFee);
-      expect(last?.outputs.map((output) => [output.paymentIds, output.amount])).toEqual([
-        [['fee'], result.feePaymentPaid],
-        [[], 85n * COIN + 1000n - 45n * COIN + result.networkFee - (last?.fee ?? 0n)],
-      ]);
+    // Under 1,000 bytes a transaction holds 6 inputs with one or two outputs and no change
+    // (10 + 6 x 148 + 34 = 932 bytes; 966 with a payout as well).
+    const twos = (count: number): SpendableOutput[] => Array.from({ length: count }, (_, i) => utxo(smallTxs, i, 2n * COIN));
+    const feeOutputsOf = (result: ReturnType<typeof build>): bigint[] =>
+      result.transactions.flatMap((tx) => tx.outputs.filter((output) => output.paymentIds.includes('fee')).map((output) => output.amount));
+
+    it('goes on over several transactions, one fee output in each, when one cannot hold the inputs it needs', () => {
+      // 1 DOGE to a creator and a 45 DOGE platform fee from 2 DOGE utxos: 23 inputs, 6 per transaction.
+      const result = buildSettlementTransactions(request(smallTxs, payments.slice(0, 1), twos(24), { feePayingPayment: feePayment(45n * COIN) }));
+      expect(result.transactions.map((tx) => tx.inputs.length)).toEqual([6, 6, 6, 5]);
+      expect(result.transactions.map((tx) => tx.fee)).toEqual([966_000n, 932_000n, 932_000n, 784_000n]);
+      // The payout's transaction: 12 - 1 - its fee; then 12 - fee twice; the last pays the 10 left.
+      expect(feeOutputsOf(result)).toEqual([11n * COIN - 966_000n, 12n * COIN - 932_000n, 12n * COIN - 932_000n, 10n * COIN - 784_000n]);
+      expect(result.transactions.flatMap((tx) => tx.outputs).filter((output) => output.change)).toEqual([]);
+      expect(result.feePaymentPaid + result.networkFee).toBe(45n * COIN);
+      expect(result.feePayment).toEqual({ requested: 45n * COIN, paid: 45n * COIN - 3_614_000n, outputs: 4, carried: 0n, status: 'paid-in-full' });
     });
 
-    it('is capped to what the largest utxos that fit in one transaction hold; the platform keeps the rest', () => {
-      const small = Array.from({ length: 50 }, (_, i) => utxo(smallTxs, i, 2n * COIN));
-      const three = payments.slice(0, 3);
-      const result = buildSettlementTransactions(request(smallTxs, three, small, { feePayingPayment: feePayment(45n * COIN) }));
-      const last = result.transactions[result.transactions.length - 1];
-      // 6 inputs and the fee output: 932 bytes; a 7th input would pass 1,000.
-      expect(last?.inputs).toHaveLength(6);
-      expect(last?.outputs).toEqual([{ address: payee(smallTxs, 999), amount: 12n * COIN - 932_000n, paymentIds: ['fee'] }]);
-      expect(result.feePaymentPaid).toBe(12n * COIN - 932_000n);
-      expect(result.feePaymentPaid + result.networkFee).toBeLessThan(45n * COIN);
+    it('spends the last payout transaction\'s change and room first', () => {
+      // The payout takes the 50 DOGE utxo; the fee output there takes its 47.99 of change and five 0.5s.
+      const wallet = [utxo(smallTxs, 1, 50n * COIN), ...Array.from({ length: 12 }, (_, i) => utxo(smallTxs, 10 + i, COIN / 2n))];
+      const result = buildSettlementTransactions(request(smallTxs, [{ id: 'a', address: payee(smallTxs, 1), amount: 2n * COIN }], wallet, { feePayingPayment: feePayment(51n * COIN) }));
+      const [first, second] = result.transactions;
+      expect(first?.inputs.map((input) => input.amount)).toEqual([50n * COIN, ...Array.from({ length: 5 }, () => COIN / 2n)]);
+      expect(first?.outputs.map((output) => [output.paymentIds, output.amount])).toEqual([[['a'], 2n * COIN], [['fee'], 505n * COIN / 10n - 966_000n]]);
+      expect(second?.outputs.map((output) => [output.paymentIds, output.amount])).toEqual([[['fee'], COIN / 2n - 192_000n]]);
+      expect(result.feePayment?.status).toBe('paid-in-full');
     });
 
-    it('when capped, leaves out reserved inputs rather than pay the platform more than it asked', () => {
-      // Six reserved inputs hold 59.999 of the 60 asked; with the payout's fee (522 bytes) that would be
-      // 0.00422 too much, not enough for a change output: the smallest reserved input stays unspent.
-      const large = [...Array.from({ length: 5 }, (_, i) => utxo(smallTxs, i, 10n * COIN)), utxo(smallTxs, 5, 10n * COIN - COIN / 1000n)];
-      const small = Array.from({ length: 20 }, (_, i) => utxo(smallTxs, 10 + i, COIN / 2n));
-      const result = buildSettlementTransactions(request(smallTxs, payments.slice(0, 1), [...large, ...small], { feePayingPayment: feePayment(60n * COIN) }));
-      const [payout, last] = result.transactions;
-      expect(payout?.fee).toBe(522_000n);
-      expect(last?.inputs.map((input) => input.amount)).toEqual(Array.from({ length: 5 }, () => 10n * COIN));
-      expect(result.feePaymentPaid).toBe(50n * COIN - 784_000n);
-      expect(result.feePaymentPaid + result.networkFee).toBe(50n * COIN + 522_000n);
+    it('leaves the rest large enough for the next transaction to pay, dropping an input from the full one', () => {
+      // Six 2 DOGE inputs would leave 0.005 DOGE, below dust once a transaction pays its fee: five go first.
+      const requested = 12n * COIN + COIN / 200n;
+      const result = buildSettlementTransactions(request(smallTxs, [], twos(10), { feePayingPayment: feePayment(requested) }));
+      expect(result.transactions.map((tx) => tx.inputs.length)).toEqual([5, 2]);
+      expect(feeOutputsOf(result)).toEqual([10n * COIN - 784_000n, 2n * COIN + COIN / 200n - 374_000n]);
+      expect(result.feePayment).toMatchObject({ requested, carried: 0n, status: 'paid-in-full' });
     });
 
-    it('is short of funds when the wallet would keep less than dust and nothing is left to add', () => {
+    it('pays what the wallet holds when it really lacks the coins, and says how much waits in platform:fees', () => {
+      const result = buildSettlementTransactions(request(smallTxs, payments.slice(0, 1), twos(7), { feePayingPayment: feePayment(45n * COIN) }));
+      expect(result.transactions.flatMap((tx) => tx.inputs)).toHaveLength(7);
+      expect(feeOutputsOf(result)).toEqual([11n * COIN - 966_000n, 2n * COIN - 192_000n]);
+      // 14 DOGE held, 1 to the creator: 13 for the platform with the fees, 32 of its 45 wait.
+      expect(result.feePayment).toEqual({ requested: 45n * COIN, paid: 13n * COIN - 1_158_000n, outputs: 2, carried: 32n * COIN, status: 'wallet-short' });
+    });
+
+    it('never pays the platform more than it asked: a leftover below dust with nothing to add makes the change exactly dust', () => {
+      // 2.001 DOGE for 1 DOGE of payout and 1 DOGE of fee: 0.001 left, and no other utxo.
       const wallet = [utxo(regtest, 1, 2n * COIN + DUST / 10n)];
-      const build1 = () => buildSettlementTransactions(request(regtest, [payments[0] as PaymentRequest], wallet, { feePayingPayment: feePayment(COIN) }));
-      const error = kibbleErrorFrom(build1);
+      const result = buildSettlementTransactions(request(regtest, [payments[0] as PaymentRequest], wallet, { feePayingPayment: feePayment(COIN) }));
+      const outputs = result.transactions[0]?.outputs.map((output) => [output.paymentIds, output.amount]);
+      expect(outputs).toEqual([[['p0'], COIN], [['fee'], COIN - 260_000n - (DUST - DUST / 10n)], [[], DUST]]);
+      expect(result.feePayment).toMatchObject({ carried: DUST - DUST / 10n, status: 'wallet-short' });
+    });
+
+    it('says when the wallet\'s outputs are worth less than spending them costs', () => {
+      // 0.0015 DOGE each, 0.00148 to spend: six of them in a transaction pay less than its fee.
+      const crumbs = Array.from({ length: 50 }, (_, i) => utxo(smallTxs, i, 150_000n));
+      const result = buildSettlementTransactions(request(smallTxs, [], crumbs, { feePayingPayment: feePayment(COIN) }));
+      expect(result.transactions).toEqual([]);
+      expect(result.feePayment).toEqual({ requested: COIN, paid: 0n, outputs: 0, carried: COIN, status: 'inputs-too-small' });
+    });
+
+    it('still refuses payouts the wallet cannot pay: the fee payment never takes from the creators', () => {
+      const error = kibbleErrorFrom(() => buildSettlementTransactions(request(smallTxs, payments.slice(0, 3), twos(1), { feePayingPayment: feePayment(COIN) })));
       expect(error.code).toBe('insufficient-funds');
-      expect(error.details).toEqual({ shortfall: (DUST - DUST / 10n).toString() });
     });
   });
 

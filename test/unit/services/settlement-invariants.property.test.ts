@@ -78,6 +78,24 @@ describe('a planned and built month passes every check before signing', () => {
     expect(problems.join('\n')).toMatch(/its payments add up to/);
   });
 
+  it('checks a fee payment spread over several transactions as one sum, and never above the platform\'s balance', () => {
+    // 1,000 DOGE of platform balance from 1,500 utxos of 1 DOGE: too many inputs for one transaction.
+    const input: PlanInput = { period: '2026-10', serviceFeeBps: 1000, dustThreshold: chain.dustThreshold, platformFeeBefore: 1_000n * COIN, feeAddress: ADDRESSES[11] as string, donors: [], creators: [], expiring: [] };
+    const ones = Array.from({ length: 1_500 }, (_, i) => ({ txid: (i + 1).toString(16).padStart(64, '0'), vout: 0, amount: COIN, address: WALLET[i % 4] as string, keyPath: { change: 0 as const, index: i % 4 } }));
+    const { plan, build } = settle(input, ones);
+    expect(build.feePayment).toMatchObject({ status: 'paid-in-full', outputs: 2 });
+    expect(settlementProblems(plan, build, chain, HOLDINGS)).toEqual([]);
+    // One koinu moved from the network fee to the first fee output: the sum no longer matches.
+    const [first, ...rest] = build.transactions;
+    if (first === undefined) throw new Error('expected a transaction');
+    const richer = { ...first, fee: first.fee - 1n, outputs: first.outputs.map((output) => (output.change === undefined ? { ...output, amount: output.amount + 1n } : output)) };
+    const problems = settlementProblems(plan, { ...build, transactions: [richer, ...rest] }, chain, HOLDINGS).join('\n');
+    expect(problems).toMatch(/the fee outputs add up to/);
+    // A build claiming more than the balance is refused even when its outputs agree with it.
+    const greedy = settlementProblems({ ...plan, feePayment: { ...(plan.feePayment as NonNullable<SettlementPlan['feePayment']>), amount: build.feePaymentPaid } }, build, chain, HOLDINGS).join('\n');
+    expect(greedy).toMatch(/add up to more than the platform's balance/);
+  });
+
   it('refuses to build when the wallet cannot cover the month', () => {
     const input: PlanInput = { period: '2026-10', serviceFeeBps: 1000, dustThreshold: chain.dustThreshold, platformFeeBefore: 0n, feeAddress: null, donors: [{ id: 'd', monthlyBudget: 10n * COIN, balance: 10n * COIN, clickCreators: ['c'] }], creators: [{ id: 'c', payoutAddress: ADDRESSES[0] as string, owedBefore: 0n }], expiring: [] };
     const tooLittle = [{ txid: '1'.padStart(64, '0'), vout: 0, amount: COIN, address: WALLET[0] as string, keyPath: { change: 0 as const, index: 0 } }];
