@@ -22,7 +22,11 @@ export interface SettlementStatusView {
 export function settlementStatusView(period: string, settlement: Settlement | null, tip: number | undefined): SettlementStatusView {
   if (settlement === null) return { period, state: 'open', closedAt: null, closedEarly: false, lastError: null, summary: null, transactions: [] };
   const summary = settlement.summary
-    ? Object.fromEntries(Object.entries(settlement.summary).map(([key, value]) => [key, typeof value === 'bigint' ? formatCoins(value) : value]))
+    ? Object.fromEntries(
+        Object.entries(settlement.summary)
+          .filter((entry): entry is [string, number | bigint] => entry[1] !== null)
+          .map(([key, value]) => [key, typeof value === 'bigint' ? formatCoins(value) : value]),
+      )
     : null;
   return {
     period,
