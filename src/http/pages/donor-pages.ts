@@ -10,7 +10,7 @@ import { donorAccount } from '../../money/ledger';
 import { allocationJournalId } from '../../money/settlement-plan';
 import { splitDonorBudget } from '../../money/split';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
-import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
+import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
 import { tipOrUndefined } from '../chain-tip';

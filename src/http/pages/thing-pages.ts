@@ -3,7 +3,7 @@ import { ClickModel } from '../../db/click';
 import { SubscriptionModel } from '../../db/subscription';
 import type { Thing } from '../../db/thing';
 import { isKibbleError } from '../../errors';
-import { flattr } from '../../services/clicks';
+import { flattr } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
 import { subscribe } from '../../services/subscriptions';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
 import { periodOf } from '../../money/period';
-import { clicksOf, flattr } from '../../services/clicks';
+import { clicksOf, flattr } from '../../services/clicks/clicks';
 import { defineRoute, type Route } from '../route';
 import { coinAmount, isoTimestamp, objectId, period } from '../schemas';
 

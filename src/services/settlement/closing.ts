@@ -4,7 +4,7 @@ import { SettlementModel, type Settlement } from '../../db/settlement';
 import { KibbleError } from '../../errors';
 import { periodBounds } from '../../money/period';
 import { CLOSED_PERIOD_CACHE_MS } from '../period-closure';
-import { subscriptionClicksOf } from '../subscription-clicks';
+import { subscriptionClicksOf } from '../clicks/subscription-clicks';
 
 /** Longer than any instance may believe a closed period is still open (period-closure.ts). */
 export const CLOSE_PROPAGATION_MS = CLOSED_PERIOD_CACHE_MS + 500;

@@ -5,7 +5,7 @@ import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
-import { orderForSettlement } from '../clicks';
+import { orderForSettlement } from '../clicks/clicks';
 import { accountBalance, balancesByPrefix } from '../ledger';
 
 export interface PlanSettings {

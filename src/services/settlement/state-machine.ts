@@ -26,7 +26,7 @@ import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
-import { estimateCutoff, subscriptionClicksOf } from '../subscription-clicks';
+import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */

@@ -1,6 +1,6 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { accountBalance } from '../../../src/services/ledger';
 import { creatorStats } from '../../../src/services/stats';
 import { subscribe } from '../../../src/services/subscriptions';

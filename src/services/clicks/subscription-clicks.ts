@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { ClickModel, type Click } from '../db/click';
-import { SubscriptionModel } from '../db/subscription';
-import { ThingModel } from '../db/thing';
-import { periodBounds } from '../money/period';
+import { ClickModel, type Click } from '../../db/click';
+import { SubscriptionModel } from '../../db/subscription';
+import { ThingModel } from '../../db/thing';
+import { periodBounds } from '../../money/period';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that

@@ -1,17 +1,17 @@
 import { Types } from 'mongoose';
-import { AccountModel } from '../db/account';
-import { ClickModel, type Click } from '../db/click';
-import { isDuplicateKeyError } from '../db/errors';
-import { PERIOD_PATTERN } from '../db/fields';
-import { SettlementModel } from '../db/settlement';
-import { KibbleError } from '../errors';
-import { donorAccount } from '../money/ledger';
-import { parsePeriod } from '../money/period';
-import { splitDonorBudget } from '../money/split';
-import { accountBalance } from './ledger';
+import { AccountModel } from '../../db/account';
+import { ClickModel, type Click } from '../../db/click';
+import { isDuplicateKeyError } from '../../db/errors';
+import { PERIOD_PATTERN } from '../../db/fields';
+import { SettlementModel } from '../../db/settlement';
+import { KibbleError } from '../../errors';
+import { donorAccount } from '../../money/ledger';
+import { parsePeriod } from '../../money/period';
+import { splitDonorBudget } from '../../money/split';
+import { accountBalance } from '../ledger';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
-import { clickPeriodAt } from './period-closure';
-import { findThingOwner, objectIdOf } from './things';
+import { clickPeriodAt } from '../period-closure';
+import { findThingOwner, objectIdOf } from '../things';
 
 export type ClickSource = 'button' | 'subscription';
 
