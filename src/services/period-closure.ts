@@ -1,5 +1,5 @@
-import { SettlementModel } from '../db/settlement';
 import { nextPeriod, periodOf } from '../money/period';
+import { settlementStateOf } from './settlement/settlement-store';
 
 /**
  * Which period a click made now belongs to. Normally the month of its timestamp; but once the
@@ -18,8 +18,7 @@ export async function isPeriodClosed(period: string, nowMs: number = Date.now())
   if (closedPeriods.has(period)) return true;
   const knownOpenUntil = openUntil.get(period);
   if (knownOpenUntil !== undefined && nowMs < knownOpenUntil) return false;
-  const settlement = await SettlementModel.findById(period, { state: 1 }).lean();
-  const closed = settlement !== null && settlement.state !== 'open';
+  const closed = (await settlementStateOf(period)) !== 'open';
   if (closed) {
     closedPeriods.add(period);
     openUntil.delete(period);

@@ -1,8 +1,6 @@
 import QRCode from 'qrcode';
 import { Types } from 'mongoose';
-import { ClickModel } from '../../db/click';
 import { LedgerEntryModel } from '../../db/ledger-entry';
-import { SettlementModel } from '../../db/settlement';
 import { ThingModel } from '../../db/thing';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
@@ -10,8 +8,9 @@ import { donorAccount } from '../../money/ledger';
 import { allocationJournalId } from '../../money/settlement-plan';
 import { splitDonorBudget } from '../../money/split';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
-import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
+import { clicksOf, flattredPeriodsOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
+import { allocationStatus } from '../../services/settlement/status';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
 import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
@@ -230,14 +229,13 @@ interface PastMonth extends DonorPeriodClicks {
  * settlement is netted in that line (one line per account).
  */
 async function pastMonths(accountId: string, currentPeriod: string, serviceFeeBps: number, now: Date): Promise<PastMonth[]> {
-  const periods = (await ClickModel.distinct('period', { donorId: new Types.ObjectId(accountId) }))
-    .filter((period): period is string => typeof period === 'string' && period < currentPeriod)
-    .sort()
+  const periods = (await flattredPeriodsOf(accountId))
+    .filter((period) => period < currentPeriod)
     .reverse()
     .slice(0, PAST_MONTHS_SHOWN);
   return Promise.all(
     periods.map(async (period) => {
-      const [clicks, settlement] = await Promise.all([clicksOf(accountId, period, serviceFeeBps, now), SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean()]);
+      const [clicks, settlement] = await Promise.all([clicksOf(accountId, period, serviceFeeBps, now), allocationStatus(period)]);
       const status = settlement === null || settlement.state === 'open' ? 'not settled yet' : settlement.state === 'confirmed' ? 'settled' : `being settled (${settlement.state})`;
       if (settlement?.allocationWritten !== true) return { ...clicks, status, final: false };
       const line = await LedgerEntryModel.findOne({ journalId: allocationJournalId(period), account: donorAccount(accountId) }, { amount: 1 }).lean();

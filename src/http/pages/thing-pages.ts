@@ -1,9 +1,8 @@
 import { AccountModel } from '../../db/account';
-import { ClickModel } from '../../db/click';
 import { SubscriptionModel } from '../../db/subscription';
 import type { Thing } from '../../db/thing';
 import { isKibbleError } from '../../errors';
-import { flattr } from '../../services/clicks/clicks';
+import { flattr, hasFlattred } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
 import { subscribe } from '../../services/subscriptions';
@@ -80,7 +79,7 @@ async function thingPage(ctx: PageContext, thing: Thing, state: { error?: string
   const [owner, count, flattred, subscribed] = await Promise.all([
     AccountModel.findById(thing.ownerId, { handle: 1 }).lean(),
     thingClickCount(id, period),
-    donorId === undefined || own ? null : ClickModel.exists({ period, donorId, thingId: thing._id }),
+    donorId === undefined || own ? false : hasFlattred(donorId, id, period),
     donorId === undefined || own ? null : SubscriptionModel.exists({ donorId, thingId: thing._id, active: true }),
   ]);
   const done = Object.keys(DONE_NOTICES).find((key) => ctx.req.query[key] === '1');
@@ -94,7 +93,7 @@ async function thingPage(ctx: PageContext, thing: Thing, state: { error?: string
     action = html`<p id="own-thing">This is your own thing: you cannot flattr it. Put its button on your site so that others can.</p>`;
   } else {
     const flattrPart =
-      flattred !== null
+      flattred
         ? html`<p id="flattred">You flattred this in ${period}.</p>`
         : html`<form id="flattr-form" class="inline" method="post" action="/t/${id}/flattr">${csrfInput(ctx.csrfToken)}<button type="submit">Flattr</button></form>`;
     const subscribePart =

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { ClickModel, type Click } from '../../db/click';
 import { SubscriptionModel } from '../../db/subscription';
 import { ThingModel } from '../../db/thing';
 import { periodBounds } from '../../money/period';
+import { clickedPairsOf, type Click } from './click-store';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
@@ -38,7 +38,7 @@ export async function subscriptionClicksOf(period: string, cutoff: Date, donor?:
   if (subscriptions.length === 0) return [];
   const clicked =
     donor === undefined
-      ? new Set((await ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean()).map((click) => pairKey(click.donorId, click.thingId)))
+      ? new Set((await clickedPairsOf(period)).map((click) => pairKey(click.donorId, click.thingId)))
       : new Set([...donor.clickedThingIds].map((thingId) => `${donor.donorId.toHexString()}:${thingId}`));
   const things = await ThingModel.find({ _id: { $in: [...new Set(subscriptions.map((s) => s.thingId.toHexString()))] } }, { ownerId: 1 }).lean();
   const ownerOf = new Map(things.map((thing) => [thing._id.toHexString(), thing.ownerId]));

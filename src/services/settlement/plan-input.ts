@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
 import { AccountModel } from '../../db/account';
-import { ClickModel, type Click } from '../../db/click';
-import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
+import { periodClicksForPlan, type Click } from '../clicks/click-store';
 import { orderForSettlement } from '../clicks/clicks';
 import { accountBalance, balancesByPrefix } from '../ledger';
+import { unclaimedAllocationsOf } from './unclaimed-store';
 
 export interface PlanSettings {
   serviceFeeBps: number;
@@ -21,7 +21,7 @@ export interface PlanSettings {
  * balances, creators' payout addresses and owed amounts, and the unclaimed allocations that expire.
  */
 export async function loadPlanInput(period: string, settings: PlanSettings, extraClicks: readonly Click[] = []): Promise<PlanInput> {
-  const stored = await ClickModel.find({ period }, { donorId: 1, creatorId: 1, source: 1, at: 1 }).sort({ at: 1, _id: 1 }).lean();
+  const stored = await periodClicksForPlan(period);
   const clicksByDonor = new Map<string, Array<Pick<Click, 'creatorId' | 'source'>>>();
   for (const click of [...stored, ...extraClicks]) {
     const donorId = click.donorId.toHexString();
@@ -35,7 +35,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     balancesByPrefix(creatorAccount('')),
     accountBalance(PLATFORM_FEES_ACCOUNT),
   ]);
-  const expiringRows = await UnclaimedAllocationModel.find({ period: monthsBefore(period, settings.unclaimedMonths) }).lean();
+  const expiringRows = await unclaimedAllocationsOf(monthsBefore(period, settings.unclaimedMonths));
 
   const creatorIds = new Set<string>();
   for (const clicks of clicksByDonor.values()) for (const click of clicks) creatorIds.add(click.creatorId.toHexString());
@@ -57,7 +57,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     payoutAddress: accountById.get(id)?.payoutAddress ?? null,
     owedBefore: creatorBalances.get(creatorAccount(id)) ?? 0n,
   }));
-  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: BigInt(row.amount) }));
+  const expiring: ExpiringAllocation[] = expiringRows.map((row) => ({ fromPeriod: row.period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount }));
   return {
     period,
     serviceFeeBps: settings.serviceFeeBps,

@@ -1,4 +1,4 @@
-import type { Settlement } from '../../db/settlement';
+import type { Settlement } from './settlement-store';
 import { formatCoins } from '../../money/amount';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import type { PlanView } from './state-machine';
