@@ -262,7 +262,8 @@ export class SettlementService {
       this.deps.log.info({ period, txid: tx.txid, seen: sighting.where }, again ? 'settlement transaction re-sent' : 'settlement transaction broadcast');
       await this.#checkpoint('recorded-broadcast');
     }
-    this.#moved(period, 'broadcast', await markBroadcast(period, this.deps.clock()));
+    // A re-broadcast of a month already out sends again and stays 'broadcast'.
+    if (settlement.state === 'signed') this.#moved(period, 'broadcast', await markBroadcast(period, this.deps.clock()));
     return this.#reload(period);
   }
 
