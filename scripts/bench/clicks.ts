@@ -25,7 +25,7 @@ import { ALL_ROUTES } from '../../src/http/routes';
 import { objectId } from '../../src/http/schemas';
 import { createLogger } from '../../src/log';
 import { periodOf } from '../../src/money/period';
-import { flattr } from '../../src/services/clicks';
+import { flattr } from '../../src/services/clicks/clicks';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword } from '../../src/services/accounts/passwords';
 import { accountIdForToken, issueSession } from '../../src/services/accounts/sessions';
 import { findThing } from '../../src/services/things/things';

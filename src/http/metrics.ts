@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { SettlementModel } from '../db/settlement';
 import type { ScanReport } from '../services/wallet-watch/scanner';
+import { settlementGauges } from '../services/settlement/status';
 import { walletHoldings } from '../services/settlement/wallet';
 
 /**
@@ -73,7 +73,7 @@ export function createMetrics(): KibbleMetrics {
 
   // Scrape-time reads. prom-client collects every metric of a scrape concurrently, so the gauges
   // fed by one query share its in-flight read (one query per scrape, the same rows for each).
-  const readSettlements = shared(async () => SettlementModel.find({}, { state: 1, lastError: 1 }).lean().exec());
+  const readSettlements = shared(settlementGauges);
   const readWallet = shared(walletHoldings);
 
   new Gauge({
@@ -97,7 +97,7 @@ export function createMetrics(): KibbleMetrics {
     async collect() {
       const read = await readSettlements();
       this.reset();
-      if (read.ok) for (const settlement of read.value) this.set({ period: settlement._id, state: settlement.state }, 1);
+      if (read.ok) for (const settlement of read.value) this.set({ period: settlement.period, state: settlement.state }, 1);
     },
   });
   new Gauge({
@@ -109,10 +109,7 @@ export function createMetrics(): KibbleMetrics {
       const read = await readSettlements();
       this.reset();
       if (!read.ok) return;
-      for (const settlement of read.value) {
-        const lastError: unknown = settlement.lastError;
-        this.set({ period: settlement._id }, typeof lastError === 'string' && lastError !== '' ? 1 : 0);
-      }
+      for (const settlement of read.value) this.set({ period: settlement.period }, settlement.failing ? 1 : 0);
     },
   });
   // Prometheus samples are float64: above 2^53 koinu (about 90 million DOGE) Number() rounds the

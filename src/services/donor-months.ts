@@ -2,9 +2,9 @@ import { donorAccount } from '../money/ledger';
 import { parsePeriod } from '../money/period';
 import { allocationJournalId } from '../money/settlement-plan';
 import { splitDonorBudget } from '../money/split';
-import { clicksOf, periodsWithClicksOf, type DonorPeriodClicks } from './clicks';
+import { clicksOf, flattredPeriodsOf, type DonorPeriodClicks } from './clicks/clicks';
 import { journalLineAmount } from './ledger';
-import { settlementProgressOf } from './period-closure';
+import { allocationProgressOf, type SettlementState } from './settlement/settlement-store';
 
 /**
  * What a donor's months gave, for the donor page and GET /api/v1/me/months alike, so that both
@@ -15,7 +15,6 @@ import { settlementProgressOf } from './period-closure';
  * change of budget or balance no longer moves them. An unclaimed earlier gift returned by the same
  * settlement is netted in that line (one line per account).
  */
-type SettlementState = Awaited<ReturnType<typeof settlementProgressOf>>['state'];
 
 export interface DonorMonth extends DonorPeriodClicks {
   /** The month's settlement state; 'open' while it has not been closed. */
@@ -44,7 +43,7 @@ export interface DonorMonthsQuery {
 export async function donorMonths(donorId: string, query: DonorMonthsQuery): Promise<DonorMonth[]> {
   const before = parsePeriod(query.before);
   const limit = Math.max(0, Math.min(query.limit, DONOR_MONTHS_MAX));
-  const periods = (await periodsWithClicksOf(donorId))
+  const periods = (await flattredPeriodsOf(donorId))
     .filter((period) => period < before)
     .reverse()
     .slice(0, limit);
@@ -67,4 +66,9 @@ export async function donorMonth(donorId: string, period: string, serviceFeeBps:
     settlementState: progress.state,
     final: true,
   };
+}
+
+/** How far a period's settlement got ('open' when it has no document yet). */
+async function settlementProgressOf(period: string): Promise<{ state: SettlementState; allocationWritten: boolean }> {
+  return (await allocationProgressOf(period)) ?? { state: 'open', allocationWritten: false };
 }

@@ -1,5 +1,5 @@
-import { SettlementModel, type SettlementState } from '../db/settlement';
 import { nextPeriod, periodOf } from '../money/period';
+import { settlementStateOf } from './settlement/settlement-store';
 
 /**
  * Which period a click made now belongs to. Normally the month of its timestamp; but once the
@@ -18,8 +18,7 @@ export async function isPeriodClosed(period: string, nowMs: number = Date.now())
   if (closedPeriods.has(period)) return true;
   const knownOpenUntil = openUntil.get(period);
   if (knownOpenUntil !== undefined && nowMs < knownOpenUntil) return false;
-  const settlement = await SettlementModel.findById(period, { state: 1 }).lean();
-  const closed = settlement !== null && settlement.state !== 'open';
+  const closed = (await settlementStateOf(period)) !== 'open';
   if (closed) {
     closedPeriods.add(period);
     openUntil.delete(period);
@@ -36,11 +35,3 @@ export async function clickPeriodAt(now: Date): Promise<string> {
   return (await isPeriodClosed(period)) ? nextPeriod(period) : period;
 }
 
-/**
- * How far the settlement of a period got: its state ('open' when it has no document yet) and
- * whether its allocation journal is in the ledger (what the donor months read as final).
- */
-export async function settlementProgressOf(period: string): Promise<{ state: SettlementState; allocationWritten: boolean }> {
-  const settlement = await SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean();
-  return { state: settlement?.state ?? 'open', allocationWritten: settlement?.allocationWritten === true };
-}

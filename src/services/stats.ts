@@ -1,10 +1,10 @@
 import type { Types } from 'mongoose';
-import { ClickModel } from '../db/click';
 import { LedgerEntryModel } from '../db/ledger-entry';
 import { creatorAccount } from '../money/ledger';
 import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
 import { parsePeriod, periodOf } from '../money/period';
 import { accountBalance } from './ledger';
+import { creatorFlattrsPerPeriod, distinctSupporterCount, thingClickCount as storedThingClickCount } from './clicks/click-store';
 import { objectIdOf } from './things/things';
 
 /**
@@ -45,8 +45,8 @@ export async function creatorStats(creatorId: string, now: Date): Promise<Creato
   const creator = objectIdOf(creatorId, 'account');
   const current = periodOf(now);
   const [flattrsByPeriod, supporters, paid, owed] = await Promise.all([
-    flattrsPerPeriod(creator),
-    ClickModel.distinct('donorId', { creatorId: creator }),
+    creatorFlattrsPerPeriod(creator),
+    distinctSupporterCount(creator),
     payouts(creator),
     accountBalance(creatorAccount(creator.toHexString())),
   ]);
@@ -61,7 +61,7 @@ export async function creatorStats(creatorId: string, now: Date): Promise<Creato
     period: current,
     flattrsThisPeriod: flattrsByPeriod.get(current) ?? 0,
     flattrsAllTime: perPeriod.reduce((sum, row) => sum + row.flattrs, 0),
-    distinctSupporters: supporters.length,
+    distinctSupporters: supporters,
     earned: paid.total,
     owed,
     perPeriod,
@@ -70,15 +70,7 @@ export async function creatorStats(creatorId: string, now: Date): Promise<Creato
 
 /** This period's flattrs of one thing, for its button. Unknown things simply have none. */
 export async function thingClickCount(thingId: string, period: string): Promise<number> {
-  return ClickModel.countDocuments({ period: parsePeriod(period), thingId: objectIdOf(thingId, 'thing') });
-}
-
-async function flattrsPerPeriod(creator: Types.ObjectId): Promise<Map<string, number>> {
-  const rows = await ClickModel.aggregate<{ _id: string; flattrs: number | bigint }>([
-    { $match: { creatorId: creator } },
-    { $group: { _id: '$period', flattrs: { $sum: 1 } } },
-  ]);
-  return new Map(rows.map((row) => [row._id, Number(row.flattrs)]));
+  return storedThingClickCount(objectIdOf(thingId, 'thing'), parsePeriod(period));
 }
 
 /**

@@ -101,7 +101,7 @@ export function testSettlementService(
     lease: new SlotLease('settlement', leaseHolder ?? `test-${randomBytes(3).toString('hex')}`, 60_000, clock),
     clock,
     log: createLogger('silent'),
-    sleep: async () => undefined,
+    // The service's own default (real time): it also paces the wait for a sent transaction to show.
     ...deps,
   });
 }

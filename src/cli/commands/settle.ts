@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { KibbleError } from '../../errors';
 import { parsePeriod } from '../../money/period';
-import { SettlementModel, type Settlement } from '../../db/settlement';
 import { createSettlementService } from '../../runtime/settlement';
+import { settlementStatus } from '../../services/settlement/status';
 import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
 import { withDeployment } from '../connect';
 import { EXIT, type CliIo } from '../io';
@@ -51,8 +51,7 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
     .option('--json', 'print JSON')
     .action(async (period: string, options: { json?: boolean }) => {
       await withDeployment('settlement-status', async ({ rpc }) => {
-        const settlement = await SettlementModel.findById(period).lean<Settlement>();
-        const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
+        const { status } = await settlementStatus(period, await rpc.getBlockCount());
         io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
       });
       setExit(EXIT.ok);

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
-import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
+import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { DONOR_MONTHS_DEFAULT, donorMonths, type DonorMonth } from '../../services/donor-months';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions/subscriptions';

@@ -1,9 +1,8 @@
-import { SettlementModel, type Settlement } from '../../db/settlement';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
 import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/period';
-import { duePeriods } from '../../services/settlement/state-machine';
-import { planReportView, settlementStatusView, type PlanReportView } from '../../services/settlement/views';
+import { settlementOverview, settlementStatus } from '../../services/settlement/status';
+import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
 import { scannedHeight } from '../../services/wallet-watch/scanner';
 import { operatorTokenMatches } from '../auth';
@@ -47,17 +46,12 @@ function paramPeriod(ctx: PageContext): string {
 
 async function dashboard(ctx: PageContext, form: { periodInput?: string; periodError?: string } = {}, status = 200): Promise<PageResult> {
   const current = periodOf(ctx.now);
-  const [holdings, scannerHeight, tip, settlements, due] = await Promise.all([
-    walletHoldings(),
-    scannedHeight(ctx.deps.chain.name),
-    tipOrUndefined(ctx.deps, 'the operator pages'),
-    SettlementModel.find().sort({ _id: -1 }).lean<Settlement[]>(),
-    duePeriods(current),
-  ]);
-  const stored = new Set(settlements.map((s) => s._id));
+  const [holdings, scannerHeight, tip] = await Promise.all([walletHoldings(), scannedHeight(ctx.deps.chain.name), tipOrUndefined(ctx.deps, 'the operator pages')]);
+  const { settlements, due } = await settlementOverview(current, tip);
+  const stored = new Set(settlements.map((s) => s.period));
   const dueSet = new Set(due);
   const periods = [
-    ...settlements.map((s) => ({ status: settlementStatusView(s._id, s, tip), due: dueSet.has(s._id), started: true })),
+    ...settlements.map((status) => ({ status, due: dueSet.has(status.period), started: true })),
     ...due.filter((period) => !stored.has(period)).map((period) => ({ status: settlementStatusView(period, null, tip), due: true, started: false })),
   ].sort((a, b) => (a.status.period < b.status.period ? 1 : a.status.period > b.status.period ? -1 : 0));
   return {
@@ -81,13 +75,14 @@ async function dashboard(ctx: PageContext, form: { periodInput?: string; periodE
 
 interface SettlementFacts {
   period: string;
-  settlement: Settlement | null;
-  tip: number | undefined;
+  /** False until the month was closed (the status then says 'open'). */
+  started: boolean;
+  status: SettlementStatusView;
   plan: PlanReportView | string;
 }
 
 async function settlementFacts(ctx: PageContext, period: string): Promise<SettlementFacts> {
-  const [settlement, tip] = await Promise.all([SettlementModel.findById(period).lean<Settlement>(), tipOrUndefined(ctx.deps, 'the operator pages')]);
+  const { started, status } = await settlementStatus(period, await tipOrUndefined(ctx.deps, 'the operator pages'));
   let plan: PlanReportView | string;
   if (ctx.deps.settlement === undefined) {
     plan = 'the settlement service does not run in this instance (it needs the signing key)';
@@ -99,23 +94,23 @@ async function settlementFacts(ctx: PageContext, period: string): Promise<Settle
       plan = error.message;
     }
   }
-  return { period, settlement, tip, plan };
+  return { period, started, status, plan };
 }
 
 /** Whether each action can run now, and if not why (undefined: not worth mentioning). */
 function availability(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): { available: boolean; reason?: string } {
-  const state = facts.settlement?.state ?? 'open';
+  const state = facts.status.state;
   const current = periodOf(ctx.now);
   const ended = ctx.now >= periodBounds(facts.period).end;
   switch (action) {
     case 'execute':
       if (state === 'confirmed') return { available: false, reason: 'nothing left to do: the settlement is confirmed' };
-      if (!ended && facts.settlement === null) {
+      if (!ended && !facts.started) {
         return { available: false, reason: facts.period === current ? 'the month has not ended yet (close it now instead)' : 'the month has not ended yet' };
       }
       return { available: true };
     case 'execute-close-now':
-      return { available: facts.period === current && facts.settlement === null };
+      return { available: facts.period === current && !facts.started };
     case 'rebroadcast':
       return { available: state === 'signed' || state === 'broadcast' };
   }
@@ -126,7 +121,7 @@ function settlementPage(ctx: PageContext, facts: SettlementFacts, notices: { don
     status,
     page: settlementView(ctx, {
       ticker: ctx.deps.chain.ticker,
-      status: settlementStatusView(facts.period, facts.settlement, facts.tip),
+      status: facts.status,
       plan: facts.plan,
       actions: OPERATOR_ACTIONS.map((action) => ({ action, ...availability(ctx, facts, action) })),
       done: notices.done,
@@ -136,7 +131,7 @@ function settlementPage(ctx: PageContext, facts: SettlementFacts, notices: { don
 }
 
 function doneMessage(action: OperatorAction, facts: SettlementFacts): string {
-  const state = facts.settlement?.state ?? 'open';
+  const state = facts.status.state;
   return action === 'rebroadcast'
     ? `The stored transactions of ${facts.period} were sent again; the settlement is ${state}.`
     : `${ACTION_LABELS[action]}: done. ${facts.period} is now ${state}.`;
@@ -144,13 +139,13 @@ function doneMessage(action: OperatorAction, facts: SettlementFacts): string {
 
 /** Exactly what the action will do, in one sentence the operator confirms. */
 function question(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): string {
-  const { period, settlement } = facts;
+  const { period, status } = facts;
   const ticker = ctx.deps.chain.ticker;
   if (action === 'rebroadcast') {
-    const count = settlement?.transactions.length ?? 0;
+    const count = status.transactions.length;
     return `Send the ${count} stored signed transaction${count === 1 ? '' : 's'} of ${period} to the node again: the same bytes, never new transactions.`;
   }
-  const state = settlement?.state ?? 'open';
+  const state = status.state;
   const closing = action === 'execute-close-now' ? `Close ${period} now (later clicks count in ${nextPeriod(period)})` : `Close ${period}`;
   const steps: Record<string, string> = {
     open: `${closing}, plan, sign and broadcast`,

@@ -1,5 +1,5 @@
 import { isKibbleError } from '../../errors';
-import { flattr, hasFlattred } from '../../services/clicks';
+import { flattr, hasFlattred } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
 import { isSubscribed, subscribe } from '../../services/subscriptions/subscriptions';

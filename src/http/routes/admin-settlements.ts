@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { SettlementModel, SETTLEMENT_STATES, type Settlement } from '../../db/settlement';
 import { KibbleError } from '../../errors';
 import { periodOf } from '../../money/period';
+import { SETTLEMENT_STATES } from '../../services/settlement/settlement-store';
 import type { SettlementService } from '../../services/settlement/state-machine';
-import { duePeriods } from '../../services/settlement/state-machine';
+import { settlementOverview, settlementStatus } from '../../services/settlement/status';
 import { planReportView, settlementStatusView } from '../../services/settlement/views';
 import { tipOrUndefined } from '../chain-tip';
 import type { AppDeps } from '../deps';
@@ -78,12 +78,8 @@ export const adminSettlementRoutes: Route[] = [
     auth: 'operator',
     responses: { 200: { description: 'settlements', schema: z.strictObject({ settlements: z.array(statusSchema), due: z.array(period) }) } },
     handler: async ({ deps, now }) => {
-      const [settlements, due, tip] = await Promise.all([
-        SettlementModel.find({}).sort({ _id: -1 }).lean<Settlement[]>(),
-        duePeriods(periodOf(now)),
-        tipOrUndefined(deps, 'the admin API'),
-      ]);
-      return { status: 200, body: { settlements: settlements.map((s) => settlementStatusView(s._id, s, tip)), due } };
+      const overview = await settlementOverview(periodOf(now), await tipOrUndefined(deps, 'the admin API'));
+      return { status: 200, body: overview };
     },
   }),
   defineRoute({
@@ -95,8 +91,8 @@ export const adminSettlementRoutes: Route[] = [
     params: periodParams,
     responses: { 200: { description: 'the settlement (state "open" when it has not started)', schema: statusSchema } },
     handler: async ({ deps, params }) => {
-      const settlement = await SettlementModel.findById(params.period).lean<Settlement>();
-      return { status: 200, body: settlementStatusView(params.period, settlement, await tipOrUndefined(deps, 'the admin API')) };
+      const { status } = await settlementStatus(params.period, await tipOrUndefined(deps, 'the admin API'));
+      return { status: 200, body: status };
     },
   }),
   defineRoute({

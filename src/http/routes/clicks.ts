@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
 import { periodOf } from '../../money/period';
-import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks';
+import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
 import { defineRoute, type Route } from '../route';

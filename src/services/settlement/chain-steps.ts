@@ -3,7 +3,7 @@ import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
 import type { MinedBlock } from '../wallet-watch/spend-repair';
 import { spendsOf } from '../wallet-watch/wallet-view';
-import type { SettlementTransaction } from '../../db/settlement';
+import type { SettlementTransaction } from './settlement-store';
 import { KibbleError } from '../../errors';
 
 /**
@@ -87,12 +87,17 @@ const SIGHTING_PAUSE_MS = 500;
 /**
  * Sends a stored signed transaction. The node may already have it ("already known" counts as
  * sent); bcoin answers with the txid even when it drops a transaction, so success is only believed
- * once the transaction shows up in the mempool, in a block the scanner saw, or as an unspent output.
+ * once the transaction shows up in the mempool, in a block the scanner saw, or as an unspent output
+ * (looked for again after each `sleep` of SIGHTING_PAUSE_MS, the caller's injected pause).
  * A refusal is checked the same way before it is believed: re-sent after a crash, a transaction
  * already mined answers like a double spend on Dogecoin Core once its outputs are spent
  * ("bad-txns-inputs-spent"), and it is in the chain all the same.
  */
-export async function sendStoredTransaction(rpc: ChainRpc, tx: Pick<SettlementTransaction, 'txid' | 'inputs' | 'raw'>): Promise<TransactionSighting> {
+export async function sendStoredTransaction(
+  rpc: ChainRpc,
+  tx: Pick<SettlementTransaction, 'txid' | 'inputs' | 'raw'>,
+  sleep: (ms: number) => Promise<void>,
+): Promise<TransactionSighting> {
   try {
     await rpc.sendRawTransaction(tx.raw, { txid: tx.txid });
   } catch (error) {
@@ -106,7 +111,7 @@ export async function sendStoredTransaction(rpc: ChainRpc, tx: Pick<SettlementTr
     sighting = await sightTransaction(rpc, tx);
     if (sighting.where === 'block' || sighting.where === 'mempool' || sighting.where === 'conflict') break;
     if (await changeOutputOnChain(rpc, tx)) return { where: 'chain' };
-    await new Promise((resolve) => setTimeout(resolve, SIGHTING_PAUSE_MS));
+    await sleep(SIGHTING_PAUSE_MS);
   }
   if (sighting.where === 'conflict') {
     throw new KibbleError('broadcast-rejected', `transaction ${tx.txid} conflicts with ${sighting.spentBy}, which spent ${sighting.outpoint}`, { txid: tx.txid });

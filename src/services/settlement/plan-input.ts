@@ -1,11 +1,11 @@
-import { ClickModel, type Click } from '../../db/click';
-import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
-import { orderForSettlement } from '../clicks';
 import { planAccounts } from '../accounts/account-store';
+import { periodClicksForPlan, type Click } from '../clicks/click-store';
+import { orderForSettlement } from '../clicks/clicks';
 import { accountBalance, balancesByPrefix } from '../ledger';
+import { unclaimedAllocationsOf } from './unclaimed-store';
 
 export interface PlanSettings {
   serviceFeeBps: number;
@@ -20,7 +20,7 @@ export interface PlanSettings {
  * balances, creators' payout addresses and owed amounts, and the unclaimed allocations that expire.
  */
 export async function loadPlanInput(period: string, settings: PlanSettings, extraClicks: readonly Click[] = []): Promise<PlanInput> {
-  const stored = await ClickModel.find({ period }, { donorId: 1, creatorId: 1, source: 1, at: 1 }).sort({ at: 1, _id: 1 }).lean();
+  const stored = await periodClicksForPlan(period);
   const clicksByDonor = new Map<string, Array<Pick<Click, 'creatorId' | 'source'>>>();
   for (const click of [...stored, ...extraClicks]) {
     const donorId = click.donorId.toHexString();
@@ -34,7 +34,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     balancesByPrefix(creatorAccount('')),
     accountBalance(PLATFORM_FEES_ACCOUNT),
   ]);
-  const expiringRows = await UnclaimedAllocationModel.find({ period: monthsBefore(period, settings.unclaimedMonths) }).lean();
+  const expiringRows = await unclaimedAllocationsOf(monthsBefore(period, settings.unclaimedMonths));
 
   const creatorIds = new Set<string>();
   for (const clicks of clicksByDonor.values()) for (const click of clicks) creatorIds.add(click.creatorId.toHexString());

@@ -4,10 +4,6 @@ import type { ChainRpc } from '../../node/rpc-client';
 import { buildSettlementTransactions, type BuildResult } from '../../chain/tx/tx-builder';
 import { signSettlementTransaction } from '../../signer/tx-signer';
 import type { ChainProfile } from '../../chain/profiles';
-import { ClickModel } from '../../db/click';
-import { isDuplicateKeyError } from '../../db/errors';
-import { SettlementModel, type Settlement, type SettlementTransaction } from '../../db/settlement';
-import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
 import { WalletOutputModel } from '../../db/wallet-output';
 import { KibbleError, isKibbleError } from '../../errors';
 import type { SlotLease } from '../../db/lease';
@@ -26,8 +22,30 @@ import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
-import { estimateCutoff, subscriptionClicksOf } from '../subscription-clicks';
+import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
+import { clickPeriodsBefore } from '../clicks/click-store';
+import {
+  broadcastSettlements,
+  findSettlement,
+  hasStoppedSettlement,
+  hasUnconfirmedSettlement,
+  markAllocationWritten,
+  markBroadcast,
+  markConfirmed,
+  markPlanned,
+  markSigned,
+  recordLastError,
+  recordTransactions,
+  requireSettlement,
+  reservedOutpoints,
+  settlementExists,
+  settlementStates,
+  type Settlement,
+  type SettlementTransaction,
+} from './settlement-store';
+import type { SettlementTransition } from './transitions';
+import { writeUnclaimedAllocations } from './unclaimed-store';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
 export type SettlementCheckpoint = 'closed' | 'planned' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
@@ -87,12 +105,17 @@ export class SettlementService {
   /** Settles when the operation queued last in this process is over (see #withLease). */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: SettlementDeps) {}
+  /** Every wait of a run (closing early, looking for a sent transaction) goes through it. */
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: SettlementDeps) {
+    this.#sleep = deps.sleep ?? sleepFor;
+  }
 
   /** Dry run: the stored plan once there is one, else what settling now would do (nothing stored). */
   async plan(periodText: string): Promise<PlanView> {
     const period = parsePeriod(periodText);
-    const settlement = await SettlementModel.findById(period).lean<Settlement>();
+    const settlement = await findSettlement(period);
     if (settlement?.planAttempt && settlement.planChunks) {
       const stored = await readPlanChunks(period, settlement.planAttempt, settlement.planChunks);
       return { period, state: settlement.state, stored: true, plan: stored.plan, build: stored.build, buildError: null };
@@ -118,12 +141,12 @@ export class SettlementService {
       if (options.closeNow && period !== periodOf(now)) {
         throw new KibbleError('validation-failed', `--close-now closes the current month (${periodOf(now)}) only, not ${period}`);
       }
-      if (!options.closeNow && now < periodBounds(period).end && (await SettlementModel.findById(period, { _id: 1 }).lean()) === null) {
+      if (!options.closeNow && now < periodBounds(period).end && !(await settlementExists(period))) {
         throw new KibbleError('settlement-refused', `${period} has not ended yet; to settle it now, close it early with --close-now (later clicks then go to the next month)`);
       }
       await this.#requireEarlierPeriodsSettled(period);
       let settlement = await this.#recordingErrors(period, () =>
-        closePeriod(period, { now, early: options.closeNow === true, sleep: this.deps.sleep ?? sleepFor }),
+        closePeriod(period, { now, clock: this.deps.clock, early: options.closeNow === true, sleep: this.#sleep }),
       );
       await this.#checkpoint('closed');
       if (settlement.state === 'closed') settlement = await this.#recordingErrors(period, () => this.#planStep(period));
@@ -138,7 +161,7 @@ export class SettlementService {
   async rebroadcast(periodText: string): Promise<Settlement> {
     const period = parsePeriod(periodText);
     return this.#withLease(async () => {
-      const settlement = await SettlementModel.findById(period).lean<Settlement>();
+      const settlement = await findSettlement(period);
       if (settlement === null || !['signed', 'broadcast'].includes(settlement.state)) {
         throw new KibbleError('settlement-refused', `${period} has no signed transactions waiting to confirm (state: ${settlement?.state ?? 'open'})`);
       }
@@ -149,7 +172,7 @@ export class SettlementService {
   /** Moves every broadcast period towards confirmed; the service calls it after scanner passes. */
   async followConfirmations(): Promise<Settlement[]> {
     return this.#withLease(async () => {
-      const waiting = await SettlementModel.find({ state: 'broadcast' }).sort({ _id: 1 }).lean<Settlement[]>();
+      const waiting = await broadcastSettlements();
       const results: Settlement[] = [];
       for (const settlement of waiting) results.push(await this.#recordingErrors(settlement._id, () => this.#confirmStep(settlement)));
       return results;
@@ -164,7 +187,7 @@ export class SettlementService {
     const current = periodOf(this.deps.clock());
     const due = await duePeriods(current);
     // A month closed early is the current one, never "past": finish it too once it was started.
-    if ((await SettlementModel.exists({ _id: current, state: { $ne: 'confirmed' } })) !== null) due.push(current);
+    if (await hasUnconfirmedSettlement(current)) due.push(current);
     const done: Settlement[] = [];
     for (const period of due) {
       const settlement = await this.execute(period);
@@ -179,7 +202,7 @@ export class SettlementService {
    * the step failed. Broadcast ones are the follower's; this tells the jobs to resume the rest.
    */
   async hasStoppedRun(): Promise<boolean> {
-    return (await SettlementModel.exists({ state: { $in: ['closed', 'planned', 'signed'] } })) !== null;
+    return hasStoppedSettlement();
   }
 
   async #planStep(period: string): Promise<Settlement> {
@@ -195,10 +218,7 @@ export class SettlementService {
       }
     }
     const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip }, now);
-    await SettlementModel.updateOne(
-      { _id: period, state: 'closed' },
-      { $set: { state: 'planned', planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build), updatedAt: now }, $unset: { lastError: 1 } },
-    );
+    this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build) }, now));
     this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
     await this.#checkpoint('planned');
     return this.#reload(period);
@@ -210,8 +230,8 @@ export class SettlementService {
     const now = this.deps.clock();
     if (!settlement.allocationWritten) {
       if (stored.plan.journal !== null) await recordJournal(stored.plan.journal, now);
-      await writeUnclaimedAllocations(period, stored);
-      await SettlementModel.updateOne({ _id: period }, { $set: { allocationWritten: true, updatedAt: now } });
+      await writeUnclaimedAllocations(stored.plan.unclaimedAllocations.map((row) => ({ period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount })));
+      this.#moved(period, 'allocationWritten', await markAllocationWritten(period, now));
     }
     const problems = await this.#problemsBeforeSigning(stored);
     if (problems.length > 0) {
@@ -223,7 +243,7 @@ export class SettlementService {
       return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
     });
     // Stored before anything is sent: a resume re-sends exactly these bytes.
-    await SettlementModel.updateOne({ _id: period, state: 'planned' }, { $set: { state: 'signed', transactions, updatedAt: now }, $unset: { lastError: 1 } });
+    this.#moved(period, 'signed', await markSigned(period, transactions, now));
     this.deps.log.info({ period, txids: transactions.map((tx) => tx.txid) }, 'settlement signed');
     await this.#checkpoint('signed');
     return this.#reload(period);
@@ -235,14 +255,15 @@ export class SettlementService {
     for (const [index, tx] of transactions.entries()) {
       if (tx.state === 'confirmed' || (tx.state === 'broadcast' && !again)) continue;
       await this.#lease();
-      const sighting = await sendStoredTransaction(this.deps.rpc, tx);
+      const sighting = await sendStoredTransaction(this.deps.rpc, tx, this.#sleep);
       await this.#checkpoint('sent');
       transactions[index] = { ...tx, state: tx.state === 'signed' ? 'broadcast' : tx.state, broadcastAt: tx.broadcastAt ?? this.deps.clock() };
-      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      this.#moved(period, 'transactionsUpdated', await recordTransactions(period, transactions, this.deps.clock()));
       this.deps.log.info({ period, txid: tx.txid, seen: sighting.where }, again ? 'settlement transaction re-sent' : 'settlement transaction broadcast');
       await this.#checkpoint('recorded-broadcast');
     }
-    await SettlementModel.updateOne({ _id: period, state: 'signed' }, { $set: { state: 'broadcast', updatedAt: this.deps.clock() }, $unset: { lastError: 1 } });
+    // A re-broadcast of a month already out sends again and stays 'broadcast'.
+    if (settlement.state === 'signed') this.#moved(period, 'broadcast', await markBroadcast(period, this.deps.clock()));
     return this.#reload(period);
   }
 
@@ -261,7 +282,7 @@ export class SettlementService {
     /** Block heights seen since the last write. */
     let unsaved = false;
     const save = async (): Promise<void> => {
-      await SettlementModel.updateOne({ _id: period }, { $set: { transactions, updatedAt: this.deps.clock() } });
+      this.#moved(period, 'transactionsUpdated', await recordTransactions(period, transactions, this.deps.clock()));
       unsaved = false;
     };
     for (const [index, tx] of transactions.entries()) {
@@ -271,7 +292,7 @@ export class SettlementService {
         throw new KibbleError('settlement-refused', `transaction ${tx.txid} can never confirm: ${sighting.outpoint} was spent by ${sighting.spentBy}`);
       }
       if (sighting.where === 'nowhere') {
-        await sendStoredTransaction(this.deps.rpc, tx);
+        await sendStoredTransaction(this.deps.rpc, tx, this.#sleep);
         continue;
       }
       if (sighting.where !== 'block') continue;
@@ -317,8 +338,7 @@ export class SettlementService {
   }
 
   async #markConfirmed(period: string): Promise<Settlement> {
-    await SettlementModel.updateOne({ _id: period, state: 'broadcast' }, { $set: { state: 'confirmed', updatedAt: this.deps.clock() }, $unset: { lastError: 1 } });
-    this.deps.log.info({ period }, 'settlement confirmed');
+    if (this.#moved(period, 'confirmed', await markConfirmed(period, this.deps.clock()))) this.deps.log.info({ period }, 'settlement confirmed');
     return this.#reload(period);
   }
 
@@ -372,7 +392,7 @@ export class SettlementService {
       return await step();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await SettlementModel.updateOne({ _id: period }, { $set: { lastError: message, updatedAt: this.deps.clock() } }).catch(() => undefined);
+      await recordLastError(period, message, this.deps.clock()).catch(() => undefined);
       throw error;
     }
   }
@@ -411,34 +431,26 @@ export class SettlementService {
   }
 
   async #reload(period: string): Promise<Settlement> {
-    return SettlementModel.findById(period).orFail().lean<Settlement>();
+    return requireSettlement(period);
+  }
+
+  /**
+   * A move that found the settlement in another state than it starts from wrote nothing; the step
+   * goes on from what is stored (reloaded by the caller). Under the lease this should not happen,
+   * so it is worth a line in the log.
+   */
+  #moved(period: string, transition: SettlementTransition, moved: boolean): boolean {
+    if (!moved) this.deps.log.warn({ period, transition }, 'settlement was not in a state this step moves from: nothing written, continuing from what is stored');
+    return moved;
   }
 }
 
 /** Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed. */
 export async function duePeriods(before: string): Promise<string[]> {
-  const [clickPeriods, settlements] = await Promise.all([
-    ClickModel.distinct('period', { period: { $lt: before } }) as Promise<string[]>,
-    SettlementModel.find({}, { state: 1 }).lean(),
-  ]);
-  const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s._id));
-  const open = settlements.filter((s) => s.state !== 'confirmed' && s._id < before).map((s) => s._id);
+  const [clickPeriods, settlements] = await Promise.all([clickPeriodsBefore(before), settlementStates()]);
+  const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s.period));
+  const open = settlements.filter((s) => s.state !== 'confirmed' && s.period < before).map((s) => s.period);
   return [...new Set([...clickPeriods, ...open])].filter((period) => !confirmed.has(period)).sort();
-}
-
-async function reservedOutpoints(): Promise<Set<string>> {
-  const pending = await SettlementModel.find({ state: { $in: ['signed', 'broadcast'] } }, { transactions: 1 }).lean<Settlement[]>();
-  return new Set(pending.flatMap((settlement) => settlement.transactions.flatMap((tx) => tx.inputs)));
-}
-
-async function writeUnclaimedAllocations(period: string, stored: StoredPlan): Promise<void> {
-  const rows = stored.plan.unclaimedAllocations.map((row) => ({ _id: `${period}:${row.donorId}:${row.creatorId}`, period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount }));
-  if (rows.length === 0) return;
-  try {
-    await UnclaimedAllocationModel.insertMany(rows, { ordered: false });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
 }
 
 function payoutsOf(period: string, stored: StoredPlan, index: number, tx: SettlementTransaction) {

@@ -1,5 +1,5 @@
 import type { BuildResult, FeePaymentOutcome } from '../../chain/tx/tx-builder';
-import type { Settlement } from '../../db/settlement';
+import type { Settlement } from './settlement-store';
 import { formatCoins } from '../../money/amount';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import type { PlannedPayment } from '../../money/settlement-plan';

@@ -5,7 +5,7 @@ import { DepositModel } from '../../../src/db/deposit';
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { SCANNER_LEASE_SLOT_MS, LeasedScanner, scannerLease } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { DepositScanner, type ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';

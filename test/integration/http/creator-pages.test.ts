@@ -3,7 +3,7 @@ import request, { type Response } from 'supertest';
 import { p2pkhAddress } from '../../../src/chain/address';
 import { AccountModel } from '../../../src/db/account';
 import { CUSTODY_ACCOUNT, creatorAccount, donorAccount } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { recordJournal } from '../../../src/services/ledger';
 import { CREATOR_PAYOUT_KIND } from '../../../src/services/stats';
 import { useTestDatabase } from '../../support/database';

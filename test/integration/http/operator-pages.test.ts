@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { operatorSessionKeyOf, sessionKeyOf } from '../../../src/config/derived-secrets';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { SessionRevocations } from '../../../src/services/accounts/session-revocations';
 import { SESSION_TOKEN_CHARS } from '../../../src/services/accounts/session-token';
 import { accountIdForToken, isOperatorSession } from '../../../src/services/accounts/sessions';

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { ClickModel } from '../../../src/db/click';
 import { SettlementModel } from '../../../src/db/settlement';
-import { clicksOf, flattr } from '../../../src/services/clicks';
+import { clicksOf, flattr } from '../../../src/services/clicks/clicks';
 import { subscribe, unsubscribe } from '../../../src/services/subscriptions/subscriptions';
 import { registerThing } from '../../../src/services/things/things';
 import { useTestDatabase } from '../../support/database';

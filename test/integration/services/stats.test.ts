@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { CUSTODY_ACCOUNT, creatorAccount, donorAccount } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { recordJournal } from '../../../src/services/ledger';
 import { CREATOR_PAYOUT_KIND, creatorStats, thingClickCount } from '../../../src/services/stats';
 import { registerThing } from '../../../src/services/things/things';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import type { SettlementCheckpoint } from '../../../src/services/settlement/state-machine';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { auditChain } from '../../support/chain-audit';
 import { doge } from '../../support/money';
 import { describeEachNode, type NodeKind } from '../../support/regtest';

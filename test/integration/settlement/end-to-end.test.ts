@@ -1,7 +1,7 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { setMonthlyBudget } from '../../../src/services/accounts/accounts';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { donorMonths } from '../../../src/services/donor-months';
 import { accountBalance } from '../../../src/services/ledger';
 import { creatorStats } from '../../../src/services/stats';

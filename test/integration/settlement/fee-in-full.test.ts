@@ -1,6 +1,6 @@
 import type { ChainProfile } from '../../../src/chain/profiles';
 import { PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { accountBalance } from '../../../src/services/ledger';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';

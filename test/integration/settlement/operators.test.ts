@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { createTestApp, bearer, expectError, TEST_OPERATOR_TOKEN } from '../../support/http';
 import { doge } from '../../support/money';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';

@@ -1,6 +1,6 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { depositCreditJournal } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { recordJournal } from '../../../src/services/ledger';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';

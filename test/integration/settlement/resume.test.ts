@@ -3,7 +3,7 @@ import { isKibbleError } from '../../../src/errors';
 import { startSettlementJobs } from '../../../src/jobs/settlement-jobs';
 import { createLogger } from '../../../src/log';
 import { periodOf } from '../../../src/money/period';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { doge } from '../../support/money';
 import { MIN_CONFIRMATIONS, useSettlementWorld } from '../../support/settlement-world';
 

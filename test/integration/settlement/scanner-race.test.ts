@@ -11,7 +11,7 @@ import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { startScannerLoop } from '../../../src/jobs/scanner-loop';
 import { LeasedScanner, scannerLease } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { deploymentEnv } from '../../support/cli';
 import { doge } from '../../support/money';

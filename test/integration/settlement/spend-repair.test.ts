@@ -5,7 +5,7 @@ import { SettlementModel, type Settlement, type SettlementTransaction } from '..
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { createMetrics, type KibbleMetrics } from '../../../src/http/metrics';
 import { creatorAccount } from '../../../src/money/ledger';
-import { flattr } from '../../../src/services/clicks';
+import { flattr } from '../../../src/services/clicks/clicks';
 import { accountBalance, unbalancedJournals } from '../../../src/services/ledger';
 import type { SettlementService } from '../../../src/services/settlement/state-machine';
 import { doge } from '../../support/money';

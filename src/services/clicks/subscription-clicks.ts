@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { ClickModel, type Click } from '../db/click';
-import { periodBounds } from '../money/period';
-import { findActiveSubscriptions } from './subscriptions/subscription-store';
-import { findOwnersOfThings } from './things/thing-store';
+import { periodBounds } from '../../money/period';
+import { findActiveSubscriptions } from '../subscriptions/subscription-store';
+import { findOwnersOfThings } from '../things/thing-store';
+import { clickedPairsOf, type Click } from './click-store';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
@@ -33,7 +33,7 @@ export async function subscriptionClicksOf(period: string, cutoff: Date, donor?:
   if (subscriptions.length === 0) return [];
   const clicked =
     donor === undefined
-      ? new Set((await ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean()).map((click) => pairKey(click.donorId, click.thingId)))
+      ? new Set((await clickedPairsOf(period)).map((click) => pairKey(click.donorId, click.thingId)))
       : new Set([...donor.clickedThingIds].map((thingId) => `${donor.donorId.toHexString()}:${thingId}`));
   const thingIds = [...new Set(subscriptions.map((s) => s.thingId.toHexString()))].map((id) => new Types.ObjectId(id));
   const ownerOf = await findOwnersOfThings(thingIds);

@@ -1,17 +1,16 @@
 import { Types } from 'mongoose';
-import { ClickModel, type Click } from '../db/click';
-import { isDuplicateKeyError } from '../db/errors';
-import { PERIOD_PATTERN } from '../db/fields';
-import { SettlementModel } from '../db/settlement';
-import { KibbleError } from '../errors';
-import { donorAccount } from '../money/ledger';
-import { parsePeriod } from '../money/period';
-import { splitDonorBudget } from '../money/split';
-import { monthlyBudgetOf } from './accounts/account-store';
-import { accountBalance } from './ledger';
+import { PERIOD_PATTERN } from '../../db/fields';
+import { KibbleError } from '../../errors';
+import { donorAccount } from '../../money/ledger';
+import { parsePeriod } from '../../money/period';
+import { splitDonorBudget } from '../../money/split';
+import { monthlyBudgetOf } from '../accounts/account-store';
+import { accountBalance } from '../ledger';
+import { donorClickPeriods, donorClicksOf, hasClicked, insertClick, type Click } from './click-store';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
-import { clickPeriodAt } from './period-closure';
-import { findThingOwner, objectIdOf } from './things/things';
+import { clickPeriodAt } from '../period-closure';
+import { findThingOwner, objectIdOf } from '../things/things';
+import { settlementStateOf } from '../settlement/settlement-store';
 
 export type ClickSource = 'button' | 'subscription';
 
@@ -76,15 +75,10 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
     at: now,
     source: 'button',
   };
-  try {
-    await ClickModel.insertMany([click], { lean: true });
-    return clickView(click);
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
-      throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing.thingId.toHexString() });
-    }
-    throw error;
+  if ((await insertClick(click)) === 'duplicate') {
+    throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing.thingId.toHexString() });
   }
+  return clickView(click);
 }
 
 /**
@@ -101,7 +95,7 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
   const monthlyBudget = await monthlyBudgetOf(donor.toHexString());
   if (monthlyBudget === null) throw new KibbleError('not-found', 'no account with this id');
 
-  const stored = orderForSettlement(await ClickModel.find({ period: month, donorId: donor }).sort({ at: 1, _id: 1 }).lean());
+  const stored = orderForSettlement(await donorClicksOf(month, donor));
   const counted: Omit<ClickValue, 'value'>[] = stored.map((click) => {
     const { id, thingId, creatorId, at, source } = clickView(click);
     return { id, thingId, creatorId, at, source };
@@ -131,8 +125,7 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
  * until then they are only implied. A period without a settlement document has not been closed.
  */
 async function subscriptionClicksPending(period: string): Promise<boolean> {
-  const settlement = await SettlementModel.findById(period, { state: 1 }).lean();
-  return settlement === null || OPEN_SETTLEMENT_STATES.has(settlement.state);
+  return OPEN_SETTLEMENT_STATES.has(await settlementStateOf(period));
 }
 
 /**
@@ -156,14 +149,12 @@ export function clickView(click: Click): ClickView {
   };
 }
 
-/** Whether the donor flattred the thing in the period (the thing page shows its button or "done"). */
-export async function hasFlattred(donorId: string, thingId: string, period: string): Promise<boolean> {
-  const found = await ClickModel.exists({ period: parsePeriod(period), donorId: objectIdOf(donorId, 'account'), thingId: objectIdOf(thingId, 'thing') });
-  return found !== null;
+/** Every period in which the donor flattred something, oldest first. */
+export async function flattredPeriodsOf(donorId: string): Promise<string[]> {
+  return (await donorClickPeriods(objectIdOf(donorId, 'account'))).sort();
 }
 
-/** The periods in which the donor has clicks (stored ones: button clicks, and subscription clicks once closed), oldest first. */
-export async function periodsWithClicksOf(donorId: string): Promise<string[]> {
-  const periods: unknown[] = await ClickModel.distinct('period', { donorId: objectIdOf(donorId, 'account') });
-  return periods.filter((period): period is string => typeof period === 'string').sort();
+/** Whether the donor flattred the thing in the period. */
+export async function hasFlattred(donorId: string, thingId: string, period: string): Promise<boolean> {
+  return hasClicked(parsePeriod(period), objectIdOf(donorId, 'account'), objectIdOf(thingId, 'thing'));
 }

@@ -1,0 +1,90 @@
+import type { Types } from 'mongoose';
+import { ClickModel, type Click } from '../../db/click';
+import { isDuplicateKeyError } from '../../db/errors';
+
+/**
+ * The one owner of the clicks collection: every read and write of it in src/ goes through here.
+ * Writes are keyed by the unique { period, donorId, thingId } index, so a repeated insert is
+ * "already there", never a second click.
+ */
+export type { Click };
+
+/** A click as the settlement's planner reads it. */
+export type PlanClick = Pick<Click, '_id' | 'donorId' | 'creatorId' | 'source' | 'at'>;
+
+/**
+ * Inserts one click as it is (no casting or validation: the caller built every field).
+ * 'duplicate' when the donor already has a click for this thing in this period.
+ */
+export async function insertClick(click: Click): Promise<'inserted' | 'duplicate'> {
+  try {
+    await ClickModel.insertMany([click], { lean: true });
+    return 'inserted';
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+/** Inserts clicks, skipping those already stored (closing a period again after a crash). */
+export async function insertClicksOnce(clicks: readonly Click[]): Promise<void> {
+  if (clicks.length === 0) return;
+  try {
+    await ClickModel.insertMany(clicks, { ordered: false, lean: true });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
+/** One donor's clicks of a period, in click order ({ at, _id }). */
+export async function donorClicksOf(period: string, donorId: Types.ObjectId): Promise<Click[]> {
+  return ClickModel.find({ period, donorId }).sort({ at: 1, _id: 1 }).lean<Click[]>();
+}
+
+/** Every click of a period, in click order, with what the planner needs. */
+export async function periodClicksForPlan(period: string): Promise<PlanClick[]> {
+  return ClickModel.find({ period }, { donorId: 1, creatorId: 1, source: 1, at: 1 }).sort({ at: 1, _id: 1 }).lean<PlanClick[]>();
+}
+
+/** The (donor, thing) pairs clicked in a period. */
+export async function clickedPairsOf(period: string): Promise<Array<Pick<Click, 'donorId' | 'thingId'>>> {
+  return ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean<Array<Pick<Click, 'donorId' | 'thingId'>>>();
+}
+
+/** Whether the donor flattred the thing in the period. */
+export async function hasClicked(period: string, donorId: Types.ObjectId | string, thingId: Types.ObjectId): Promise<boolean> {
+  return (await ClickModel.exists({ period, donorId, thingId })) !== null;
+}
+
+/** Periods before `before` that have clicks (in no particular order). */
+export async function clickPeriodsBefore(before: string): Promise<string[]> {
+  return stringsOf(await ClickModel.distinct('period', { period: { $lt: before } }));
+}
+
+/** Every period in which the donor clicked (in no particular order). */
+export async function donorClickPeriods(donorId: Types.ObjectId): Promise<string[]> {
+  return stringsOf(await ClickModel.distinct('period', { donorId }));
+}
+
+/** A thing's clicks in a period (its button shows the count). */
+export async function thingClickCount(thingId: Types.ObjectId, period: string): Promise<number> {
+  return ClickModel.countDocuments({ period, thingId });
+}
+
+/** How many distinct donors ever flattred one of the creator's things. */
+export async function distinctSupporterCount(creatorId: Types.ObjectId): Promise<number> {
+  return (await ClickModel.distinct('donorId', { creatorId })).length;
+}
+
+/** Flattrs of the creator's things per period. One accumulator per $group: FerretDB answers 0 for a second. */
+export async function creatorFlattrsPerPeriod(creatorId: Types.ObjectId): Promise<Map<string, number>> {
+  const rows = await ClickModel.aggregate<{ _id: string; flattrs: number | bigint }>([
+    { $match: { creatorId } },
+    { $group: { _id: '$period', flattrs: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((row) => [row._id, Number(row.flattrs)]));
+}
+
+function stringsOf(values: readonly unknown[]): string[] {
+  return values.filter((value): value is string => typeof value === 'string');
+}
