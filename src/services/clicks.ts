@@ -8,7 +8,7 @@ import { KibbleError } from '../errors';
 import { donorAccount } from '../money/ledger';
 import { parsePeriod } from '../money/period';
 import { splitDonorBudget } from '../money/split';
-import { accountBalance } from './ledger';
+import { accountBalance } from './ledger/balances';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from './period-closure';
 import { findThingOwner, objectIdOf } from './things';

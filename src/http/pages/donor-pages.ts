@@ -1,7 +1,6 @@
 import QRCode from 'qrcode';
 import { Types } from 'mongoose';
 import { ClickModel } from '../../db/click';
-import { LedgerEntryModel } from '../../db/ledger-entry';
 import { SettlementModel } from '../../db/settlement';
 import { ThingModel } from '../../db/thing';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
@@ -11,6 +10,7 @@ import { allocationJournalId } from '../../money/settlement-plan';
 import { splitDonorBudget } from '../../money/split';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks';
+import { journalLineAmount } from '../../services/ledger/ledger-store';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions';
 import { tipOrUndefined } from '../chain-tip';
@@ -240,8 +240,8 @@ async function pastMonths(accountId: string, currentPeriod: string, serviceFeeBp
       const [clicks, settlement] = await Promise.all([clicksOf(accountId, period, serviceFeeBps, now), SettlementModel.findById(period, { state: 1, allocationWritten: 1 }).lean()]);
       const status = settlement === null || settlement.state === 'open' ? 'not settled yet' : settlement.state === 'confirmed' ? 'settled' : `being settled (${settlement.state})`;
       if (settlement?.allocationWritten !== true) return { ...clicks, status, final: false };
-      const line = await LedgerEntryModel.findOne({ journalId: allocationJournalId(period), account: donorAccount(accountId) }, { amount: 1 }).lean();
-      const taken = line === null ? 0n : -BigInt(line.amount);
+      const line = await journalLineAmount(allocationJournalId(period), donorAccount(accountId));
+      const taken = line === null ? 0n : -line;
       const charge = taken > 0n ? taken : 0n;
       const split = splitDonorBudget({ monthlyBudget: charge, balance: charge, clickCount: clicks.clicks.length, serviceFeeBps });
       return {

@@ -10,7 +10,7 @@ import { WalletAddressModel } from '../../db/wallet-address';
 import { KibbleError } from '../../errors';
 import { parseCoins } from '../../money/amount';
 import { donorAccount } from '../../money/ledger';
-import { accountBalance } from '../ledger';
+import { accountBalance } from '../ledger/balances';
 import { allocateDepositAddress } from './deposit-address';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';
 

@@ -6,7 +6,7 @@ import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
 import { orderForSettlement } from '../clicks';
-import { accountBalance, balancesByPrefix } from '../ledger';
+import { accountBalance, balancesByPrefix } from '../ledger/balances';
 
 export interface PlanSettings {
   serviceFeeBps: number;

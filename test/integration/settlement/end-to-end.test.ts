@@ -1,7 +1,7 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks';
-import { accountBalance } from '../../../src/services/ledger';
+import { accountBalance } from '../../../src/services/ledger/balances';
 import { creatorStats } from '../../../src/services/stats';
 import { subscribe } from '../../../src/services/subscriptions';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
