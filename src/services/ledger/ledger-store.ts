@@ -99,10 +99,22 @@ export async function bookEntries(book: string): Promise<JournalLine[]> {
   return (await LedgerEntryModel.find({ book }, LINE).lean<StoredLine[]>()).map(toLine);
 }
 
-/** Assigns every entry in no book yet to `book`; returns how many it assigned. */
+/** Entries assigned per round: each round is one index range read and one update by ids. */
+const ASSIGN_BATCH = 2_000;
+
+/**
+ * Assigns every entry in no book yet to `book`, in rounds of ASSIGN_BATCH (one updateMany of a
+ * whole month outlasts a server's command timeout); returns how many it assigned. Each update is
+ * conditional on "no book", so a concurrent or resumed round assigns nothing twice.
+ */
 export async function assignUnbookedEntries(book: string): Promise<number> {
-  const result = await LedgerEntryModel.updateMany({ book: null }, { $set: { book } });
-  return result.modifiedCount;
+  let assigned = 0;
+  for (;;) {
+    const ids = (await LedgerEntryModel.find({ book: null }, { _id: 1 }).limit(ASSIGN_BATCH).lean()).map((row) => row._id);
+    if (ids.length === 0) return assigned;
+    const result = await LedgerEntryModel.updateMany({ _id: { $in: ids }, book: null }, { $set: { book } });
+    assigned += result.modifiedCount;
+  }
 }
 
 /** Assigns the entries of these journals that are in no book yet to `book` (completing them). */
