@@ -9,7 +9,7 @@ import { accountBalance, balancesByPrefix } from '../../../src/services/ledger/b
 import { closeBook } from '../../../src/services/ledger/book-closing';
 import { fullAudit } from '../../../src/services/ledger/ledger-audit';
 import { ledgerProblems } from '../../../src/services/ledger/ledger-checks';
-import { recordJournal, recordJournals } from '../../../src/services/ledger/ledger-store';
+import { recordJournals } from '../../../src/services/ledger/ledger-store';
 import { useTestDatabase } from '../../support/database';
 
 const run = promisify(execFile);
@@ -153,7 +153,7 @@ describe('ledger books and closing balances', () => {
     const audit = (...args: string[]) =>
       run('npx', ['--no-install', 'kibble', 'audit', ...args], { cwd: ROOT, env: { ...process.env, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`, LOG_LEVEL: 'silent' }, timeout: 60_000 }).then(
         ({ stdout }) => ({ code: 0, stdout }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+        (error: unknown) => ({ code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout }),
       );
 
     it('says consistent and exits 0 on the real data, then names a corrupted closing and exits 1', async () => {
