@@ -1,18 +1,23 @@
 import { balanceFrom, balancesFrom } from '../../money/carry-forward';
 import { lastClosedBook } from './book-store';
 import { closingsOfBook, latestClosing } from './closing-store';
-import { entriesAfterBook } from './ledger-store';
+import { entriesAfterBook, entriesInBooksAfter, unbookedEntries } from './ledger-store';
 
 // Balances from the last closing and the entries since (docs/ledger.md): the cost of a read
 // follows the entries since the last closed book, not the ledger's history.
 
-/** One account's balance: its latest closing plus its entries in no book or a later one. */
+/**
+ * One account's balance: its latest closing plus its entries in no book or a book after the last
+ * closed one, in two round trips. Every account a closed book moves has a closing in it, so an
+ * account's latest closing is in the last closed book or it has no entries in the books between.
+ * The entries in no book are read before those in later books (see entriesAfterBook), merged by id.
+ */
 export async function accountBalance(account: string): Promise<bigint> {
-  const closed = await lastClosedBook();
+  const [closed, unbooked] = await Promise.all([lastClosedBook(), unbookedEntries({ account })]);
   if (closed === null) return balanceFrom(0n, await entriesAfterBook(null, { account }));
-  const closing = await latestClosing(account, closed);
-  // Every account a closed book moves has a closing in it: without one, all its entries are later.
-  return balanceFrom(closing?.amount ?? 0n, await entriesAfterBook(closing?.book ?? closed, { account }));
+  const [closing, later] = await Promise.all([latestClosing(account, closed), entriesInBooksAfter(closed, { account })]);
+  const since = new Map([...unbooked, ...later].map((line) => [line.id, line]));
+  return balanceFrom(closing?.amount ?? 0n, since.values());
 }
 
 /**

@@ -88,6 +88,16 @@ export async function entriesAfterBook(afterBook: string | null, accounts: Accou
   return [...byId.values()].map(toLine);
 }
 
+/** The entries of the selected accounts in no book yet. */
+export async function unbookedEntries(accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: null }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+}
+
+/** The entries of the selected accounts in a book after `afterBook`. */
+export async function entriesInBooksAfter(afterBook: string, accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: { $gt: afterBook } }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+}
+
 /** Every entry of these journals, whatever their book. */
 export async function journalEntries(journalIds: readonly string[]): Promise<JournalLine[]> {
   if (journalIds.length === 0) return [];
