@@ -15,6 +15,8 @@ export const ERROR_CATALOGUE = {
   'block-invalid': { httpStatus: 400 },
   'validation-failed': { httpStatus: 400 },
   'ledger-unbalanced': { httpStatus: 500 },
+  /** Closing balances that disagree with the entries, or ledger books closed out of order. */
+  'ledger-inconsistent': { httpStatus: 500 },
   'unauthorized': { httpStatus: 401 },
   'forbidden': { httpStatus: 403 },
   'own-thing': { httpStatus: 403 },

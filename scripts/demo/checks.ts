@@ -9,7 +9,8 @@ import { WalletAddressModel } from '../../src/db/wallet-address';
 import { formatCoins, parseCoins } from '../../src/money/amount';
 import { CUSTODY_ACCOUNT, donorAccount } from '../../src/money/ledger';
 import { allocationJournalId } from '../../src/money/settlement-plan';
-import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../src/services/ledger';
+import { accountBalance, balancesByPrefix } from '../../src/services/ledger/balances';
+import { unbalancedJournals } from '../../src/services/ledger/ledger-audit';
 import type { PlanReportView, SettlementStatusView } from '../../src/services/settlement/views';
 import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../regtest/chain-audit';
 

@@ -31,3 +31,15 @@ export async function withDeployment<T>(command: string, run: (connected: Connec
     await disconnectDatabase();
   }
 }
+
+/** For commands that need only the database (the ledger audit): MONGODB_URI from the configuration. */
+export async function withDatabase<T>(command: string, run: (config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  if (config.mongodbUri === undefined) throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI (that of the running service)`);
+  await connectDatabase({ uri: config.mongodbUri });
+  try {
+    return await run(config);
+  } finally {
+    await disconnectDatabase();
+  }
+}

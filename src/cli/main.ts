@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isKibbleError } from '../errors';
 import { registerAddressCheck } from './commands/address-check';
+import { registerAudit } from './commands/audit';
 import { registerDecodeBlock } from './commands/decode-block';
 import { registerDerive } from './commands/derive';
 import { registerScan } from './commands/scan';
@@ -23,6 +24,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerScan(program, io, setExit);
   registerSettle(program, io, setExit);
   registerVerifyProof(program, io, setExit);
+  registerAudit(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

@@ -5,6 +5,8 @@ import { ClaimModel } from './claim';
 import { ClickModel } from './click';
 import { CounterModel } from './counter';
 import { DepositModel } from './deposit';
+import { LedgerBookModel } from './ledger-book';
+import { LedgerClosingModel } from './ledger-closing';
 import { LedgerEntryModel } from './ledger-entry';
 import { MempoolDepositModel } from './mempool-deposit';
 import { RateLimitHitModel } from './rate-limit-hit';
@@ -27,6 +29,8 @@ export * from './click';
 export * from './counter';
 export * from './deposit';
 export * from './errors';
+export * from './ledger-book';
+export * from './ledger-closing';
 export * from './ledger-entry';
 export * from './mempool-deposit';
 export * from './rate-limit-hit';
@@ -50,6 +54,8 @@ export const ALL_MODELS = [
   ClickModel,
   CounterModel,
   DepositModel,
+  LedgerBookModel,
+  LedgerClosingModel,
   LedgerEntryModel,
   MempoolDepositModel,
   RateLimitHitModel,

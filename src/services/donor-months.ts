@@ -3,7 +3,7 @@ import { parsePeriod } from '../money/period';
 import { allocationJournalId } from '../money/settlement-plan';
 import { splitDonorBudget } from '../money/split';
 import { clicksOf, flattredPeriodsOf, type DonorPeriodClicks } from './clicks/clicks';
-import { journalLineAmount } from './ledger';
+import { journalLineAmount } from './ledger/ledger-store';
 import { allocationProgressOf, type SettlementState } from './settlement/settlement-store';
 
 /**

@@ -1,9 +1,9 @@
 import type { Types } from 'mongoose';
-import { LedgerEntryModel } from '../db/ledger-entry';
 import { creatorAccount } from '../money/ledger';
 import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
 import { parsePeriod, periodOf } from '../money/period';
-import { accountBalance } from './ledger';
+import { accountBalance } from './ledger/balances';
+import { accountEntriesOfKind } from './ledger/ledger-store';
 import { creatorFlattrsPerPeriod, distinctSupporterCount, thingClickCount as storedThingClickCount } from './clicks/click-store';
 import { objectIdOf } from './things/things';
 
@@ -78,10 +78,7 @@ export async function thingClickCount(thingId: string, period: string): Promise<
  * settlement) counts in the total only: it belongs to no row of the per-period table.
  */
 async function payouts(creator: Types.ObjectId): Promise<{ total: bigint; byPeriod: Map<string, bigint> }> {
-  const entries = await LedgerEntryModel.find(
-    { account: creatorAccount(creator.toHexString()), kind: CREATOR_PAYOUT_KIND },
-    { amount: 1, period: 1, _id: 0 },
-  ).lean();
+  const entries = await accountEntriesOfKind(creatorAccount(creator.toHexString()), CREATOR_PAYOUT_KIND);
   const byPeriod = new Map<string, bigint>();
   let total = 0n;
   for (const entry of entries) {

@@ -20,7 +20,8 @@ import { createLogger } from '../../src/log';
 import { CUSTODY_ACCOUNT } from '../../src/money/ledger';
 import { allocateDepositAddress } from '../../src/services/accounts/deposit-address';
 import { DepositScanner } from '../../src/services/wallet-watch/scanner';
-import { accountBalance, balancesByPrefix, unbalancedJournals } from '../../src/services/ledger';
+import { accountBalance, balancesByPrefix } from '../../src/services/ledger/balances';
+import { fullAudit } from '../../src/services/ledger/ledger-audit';
 import { SettlementService, type SettlementDeps } from '../../src/services/settlement/state-machine';
 import { WalletAddressModel } from '../../src/db/wallet-address';
 import { auditChain, unspentValueOf } from './chain-audit';
@@ -186,7 +187,9 @@ export function useSettlementWorld(kind: NodeKind = 'bcoin'): SettlementWorld {
         chainUnspent: unspentValueOf(audit, wallet),
         ledgerHeld: -(await accountBalance(CUSTODY_ACCOUNT)),
         owedTotal: owed.reduce((sum, amount) => sum + amount, 0n),
-        unbalanced: await unbalancedJournals(),
+        // The full ledger audit (kibble audit --full): journals that do not balance, closings that
+        // differ from their entries, balances that read otherwise than their entries sum.
+        unbalanced: (await fullAudit()).differences,
       };
     },
   };

@@ -8,7 +8,7 @@ import { WalletAddressModel } from '../../db/wallet-address';
 import { KibbleError } from '../../errors';
 import { parseCoins } from '../../money/amount';
 import { donorAccount } from '../../money/ledger';
-import { accountBalance } from '../ledger';
+import { accountBalance } from '../ledger/balances';
 import { credentialsOf, findAccount, handleTaken as isHandleTaken, insertAccount, payoutAddressOf, storeMonthlyBudget, storePayoutAddress } from './account-store';
 import { allocateDepositAddress } from './deposit-address';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';

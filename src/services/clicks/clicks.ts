@@ -5,7 +5,7 @@ import { donorAccount } from '../../money/ledger';
 import { parsePeriod } from '../../money/period';
 import { splitDonorBudget } from '../../money/split';
 import { monthlyBudgetOf } from '../accounts/account-store';
-import { accountBalance } from '../ledger';
+import { accountBalance } from '../ledger/balances';
 import { donorClickPeriods, donorClicksOf, hasClicked, insertClick, type Click } from './click-store';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from '../period-closure';

@@ -4,7 +4,7 @@ import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../.
 import { planAccounts } from '../accounts/account-store';
 import { periodClicksForPlan, type Click } from '../clicks/click-store';
 import { orderForSettlement } from '../clicks/clicks';
-import { accountBalance, balancesByPrefix } from '../ledger';
+import { accountBalance, balancesByPrefix } from '../ledger/balances';
 import { unclaimedAllocationsOf } from './unclaimed-store';
 
 export interface PlanSettings {

@@ -16,7 +16,10 @@ import { confirmationsAt } from '../wallet-watch/crediting';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 import { repairMissedSpends } from '../wallet-watch/spend-repair';
 import { spendsOf } from '../wallet-watch/wallet-view';
-import { accountBalance, recordJournal } from '../ledger';
+import { accountBalance } from '../ledger/balances';
+import { closeBook } from '../ledger/book-closing';
+import { ledgerProblems } from '../ledger/ledger-checks';
+import { recordJournal } from '../ledger/ledger-store';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
@@ -48,7 +51,7 @@ import type { SettlementTransition } from './transitions';
 import { writeUnclaimedAllocations } from './unclaimed-store';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
-export type SettlementCheckpoint = 'closed' | 'planned' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
+export type SettlementCheckpoint = 'closed' | 'planned' | 'ledger-closed' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
 
 export interface SettlementSettings {
   serviceFeeBps: number;
@@ -233,6 +236,9 @@ export class SettlementService {
       await writeUnclaimedAllocations(stored.plan.unclaimedAllocations.map((row) => ({ period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount })));
       this.#moved(period, 'allocationWritten', await markAllocationWritten(period, now));
     }
+    // Issue 13: the month's ledger book closes once its allocation is written (idempotent).
+    await closeBook(period, now);
+    await this.#checkpoint('ledger-closed');
     const problems = await this.#problemsBeforeSigning(stored);
     if (problems.length > 0) {
       throw new KibbleError('settlement-refused', `${period} is not signed: ${problems.join('; ')}`, { problems });
@@ -343,8 +349,9 @@ export class SettlementService {
   }
 
   async #problemsBeforeSigning(stored: StoredPlan): Promise<string[]> {
-    const [holdings, custody] = await Promise.all([walletHoldings(), accountBalance(CUSTODY_ACCOUNT)]);
+    const [holdings, custody, ledger] = await Promise.all([walletHoldings(), accountBalance(CUSTODY_ACCOUNT), ledgerProblems()]);
     const problems = settlementProblems(stored.plan, stored.build, this.deps.chain, { custodyHeld: -custody, walletUnspent: holdings.unspent, uncreditedDeposits: holdings.uncreditedDeposits });
+    problems.push(...ledger);
     const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
     if (inputs.length > 0) {
       const [inChain, spends] = await Promise.all([WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean(), spendsOf(inputs)]);

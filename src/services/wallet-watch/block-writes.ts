@@ -6,7 +6,7 @@ import { ScannedBlockModel } from '../../db/scanned-block';
 import { WalletOutputModel } from '../../db/wallet-output';
 import { WalletSpendModel } from '../../db/wallet-spend';
 import { depositCreditJournal } from '../../money/ledger';
-import { recordJournals } from '../ledger';
+import { recordJournals } from '../ledger/ledger-store';
 import { confirmationsAt, requiredConfirmations } from './crediting';
 
 /**

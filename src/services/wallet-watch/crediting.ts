@@ -1,8 +1,7 @@
 import type { ChainProfile } from '../../chain/profiles';
 import { DepositModel, type Deposit } from '../../db/deposit';
 import { depositCreditJournal, depositReversalJournal } from '../../money/ledger';
-import { LedgerEntryModel } from '../../db/ledger-entry';
-import { recordJournals } from '../ledger';
+import { recordJournals, writtenJournalIds } from '../ledger/ledger-store';
 
 /** Confirmations of a block at `height` when the node's tip is `tip`; computed, never stored. */
 export function confirmationsAt(height: number, tip: number): number {
@@ -64,11 +63,7 @@ export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Pr
   if (deposits.length === 0) return;
   const pending = deposits.filter((deposit) => deposit.status === 'pending');
   const nextCreditId = (deposit: Deposit): string => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount).id;
-  const written = new Set(
-    pending.length === 0
-      ? []
-      : (await LedgerEntryModel.find({ journalId: { $in: pending.map(nextCreditId) } }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId),
-  );
+  const written = await writtenJournalIds(pending.map(nextCreditId));
   const dangling = pending.filter((deposit) => written.has(nextCreditId(deposit)));
   await recordJournals(
     [

@@ -9,7 +9,7 @@ import { COIN } from '../../../src/money/amount';
 import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
-import { accountBalance } from '../../../src/services/ledger';
+import { accountBalance } from '../../../src/services/ledger/balances';
 import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';

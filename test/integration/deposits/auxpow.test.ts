@@ -13,7 +13,7 @@ import { COIN } from '../../../src/money/amount';
 import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import { DepositScanner } from '../../../src/services/wallet-watch/scanner';
-import { accountBalance } from '../../../src/services/ledger';
+import { accountBalance } from '../../../src/services/ledger/balances';
 import { AUXPOW_VERSION_FLAG, buildAuxPowBlock, DOGECOIN_CHAIN_ID, type AuxPowBlockSpec } from '../../support/auxpow-block';
 import { auditChain } from '../../support/chain-audit';
 import { useTestDatabase } from '../../support/database';

@@ -4,7 +4,7 @@ import { p2pkhAddress } from '../../../src/chain/address';
 import { AccountModel } from '../../../src/db/account';
 import { CUSTODY_ACCOUNT, creatorAccount, donorAccount } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { CREATOR_PAYOUT_KIND } from '../../../src/services/stats';
 import { useTestDatabase } from '../../support/database';
 import { createTestApp, TEST_CHAIN, TEST_FEE_ADDRESS, TEST_START, uniqueHandle } from '../../support/http';

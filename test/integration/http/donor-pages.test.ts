@@ -8,7 +8,7 @@ import { SubscriptionModel } from '../../../src/db/subscription';
 import { AccountModel } from '../../../src/db/account';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { allocationJournalId, SETTLEMENT_ALLOCATION_KIND } from '../../../src/money/settlement-plan';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, TEST_START } from '../../support/http';
 import { csrfOf, postForm, signUpWeb, type WebUser } from '../../support/web';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { COIN } from '../../../src/money/amount';
 import { depositCreditJournal } from '../../../src/money/ledger';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_START, type SignedUp } from '../../support/http';
 

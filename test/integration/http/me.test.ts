@@ -8,7 +8,7 @@ import { depositKey, DepositModel } from '../../../src/db/deposit';
 import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
 import { COIN } from '../../../src/money/amount';
 import { depositCreditJournal } from '../../../src/money/ledger';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_CHAIN, TEST_FEE_ADDRESS, type SignedUp } from '../../support/http';
 

@@ -3,7 +3,7 @@
 import { AccountModel } from '../../../src/db/account';
 import { isKibbleError, type ErrorCode } from '../../../src/errors';
 import { depositCreditJournal } from '../../../src/money/ledger';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 
 /** Each test file has its own database, so a per-module counter keeps depositIndex unique. */
 let nextDepositIndex = 1;

@@ -102,6 +102,7 @@ describeEachNode('settlement killed at every step and restarted', (kind) => {
   const EXECUTE_CHECKPOINTS: Array<{ at: SettlementCheckpoint; state: string; signed: boolean }> = [
     { at: 'closed', state: 'closed', signed: false },
     { at: 'planned', state: 'planned', signed: false },
+    { at: 'ledger-closed', state: 'planned', signed: false }, // the month's ledger book closed, nothing signed
     { at: 'signed', state: 'signed', signed: true }, // stored, not yet broadcast
     { at: 'sent', state: 'signed', signed: true }, // broadcast, not yet recorded
     { at: 'recorded-broadcast', state: 'signed', signed: true },

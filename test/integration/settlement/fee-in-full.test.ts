@@ -1,7 +1,7 @@
 import type { ChainProfile } from '../../../src/chain/profiles';
 import { PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { accountBalance } from '../../../src/services/ledger';
+import { accountBalance } from '../../../src/services/ledger/balances';
 import { auditChain, spentValueOf } from '../../support/chain-audit';
 import { doge } from '../../support/money';
 import { describeEachNode, missingAtPeer, type NodeKind } from '../../support/regtest';

@@ -1,7 +1,7 @@
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { depositCreditJournal } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { recordJournal } from '../../../src/services/ledger';
+import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
 import { useSettlementWorld } from '../../support/settlement-world';

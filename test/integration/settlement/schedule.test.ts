@@ -5,7 +5,7 @@ import { createLogger } from '../../../src/log';
 import { creatorAccount, donorAccount } from '../../../src/money/ledger';
 import { nextPeriod, periodOf } from '../../../src/money/period';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { accountBalance } from '../../../src/services/ledger';
+import { accountBalance } from '../../../src/services/ledger/balances';
 import { doge } from '../../support/money';
 import { MIN_CONFIRMATIONS, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 

@@ -1,0 +1,51 @@
+import { isDuplicateKeyError } from '../../db/errors';
+import { LedgerClosingModel } from '../../db/ledger-closing';
+
+// The one module that reads and writes `ledger_closings` (owners.md).
+
+export interface Closing {
+  book: string;
+  amount: bigint;
+}
+
+/**
+ * Writes a book's closings by their deterministic ids (`<book>:<account>`): writing them again
+ * inserts only the missing ones. The caller verifies what is stored afterwards.
+ */
+export async function insertClosings(book: string, closings: ReadonlyMap<string, bigint>, at: Date): Promise<void> {
+  const docs = [...closings].map(([account, amount]) => ({ _id: closingId(book, account), period: book, account, amount, createdAt: at }));
+  if (docs.length === 0) return;
+  try {
+    await LedgerClosingModel.insertMany(docs, { ordered: false });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
+/** Removes a book's closings (only for a book not closed yet, whose closings no reader uses). */
+export async function deleteClosings(book: string): Promise<void> {
+  await LedgerClosingModel.deleteMany({ period: book });
+}
+
+/** An account's latest closing in a book up to `book`, or null when it has none. */
+export async function latestClosing(account: string, upToBook: string): Promise<Closing | null> {
+  const row = await LedgerClosingModel.findOne({ account, period: { $lte: upToBook } }, { period: 1, amount: 1, _id: 0 }).sort({ period: -1 }).lean();
+  return row === null ? null : { book: row.period, amount: row.amount };
+}
+
+/** A book's closings, of every account or of those under a prefix. */
+export async function closingsOfBook(book: string, prefix = ''): Promise<Map<string, bigint>> {
+  const filter = prefix === '' ? { period: book } : { period: book, account: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } };
+  const rows = await LedgerClosingModel.find(filter, { account: 1, amount: 1, _id: 0 }).lean();
+  return new Map(rows.map((row) => [row.account, row.amount]));
+}
+
+/** Every closing, streamed (the full audit). */
+export async function* allClosings(): AsyncGenerator<{ book: string; account: string; amount: bigint }> {
+  const cursor = LedgerClosingModel.find({}, { period: 1, account: 1, amount: 1, _id: 0 }).lean().cursor({ batchSize: 5000 });
+  for await (const row of cursor) yield { book: row.period, account: row.account, amount: row.amount };
+}
+
+export function closingId(book: string, account: string): string {
+  return `${book}:${account}`;
+}

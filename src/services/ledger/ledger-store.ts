@@ -1,0 +1,152 @@
+import type { Types } from 'mongoose';
+import { isDuplicateKeyError } from '../../db/errors';
+import { LedgerEntryModel } from '../../db/ledger-entry';
+import type { JournalLine } from '../../money/carry-forward';
+import { assertBalancedJournal, type Journal } from '../../money/ledger';
+
+// The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
+// and never changed, except their `book`, which the closing of a book sets once, from absent.
+
+/**
+ * Writes a journal once. Entries are keyed by (journalId, account) under a unique index, so a
+ * repeated or resumed write inserts only what is missing; no multi-document transaction needed.
+ */
+export async function recordJournal(journal: Journal, at: Date): Promise<void> {
+  await recordJournals([journal], at);
+}
+
+/**
+ * Writes many journals in one round trip (one unordered insertMany of all their entries). Every
+ * journal is validated before anything is written; entries that exist already (a repeated or
+ * resumed write) are skipped, the others are inserted all the same.
+ */
+export async function recordJournals(journals: readonly Journal[], at: Date): Promise<void> {
+  for (const journal of journals) assertBalancedJournal(journal);
+  const docs = journals.flatMap((journal) =>
+    journal.lines.map((line) => ({
+      journalId: journal.id,
+      account: line.account,
+      amount: line.amount,
+      kind: journal.kind,
+      ...(journal.period === undefined ? {} : { period: journal.period }),
+      createdAt: at,
+    })),
+  );
+  if (docs.length === 0) return;
+  try {
+    await LedgerEntryModel.insertMany(docs, { ordered: false });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}
+
+/** Which of these journals have at least one entry written. */
+export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
+  if (journalIds.length === 0) return new Set();
+  const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds } }, { journalId: 1, _id: 0 }).lean();
+  return new Set(rows.map((row) => row.journalId));
+}
+
+/** One account's line in one journal, or null when the journal does not move that account. */
+export async function journalLineAmount(journalId: string, account: string): Promise<bigint | null> {
+  const line = await LedgerEntryModel.findOne({ journalId, account }, { amount: 1, _id: 0 }).lean();
+  return line === null ? null : line.amount;
+}
+
+/** An account's entries of one kind (e.g. a creator's payouts), with the period they are about. */
+export async function accountEntriesOfKind(account: string, kind: string): Promise<Array<{ amount: bigint; period: string | null }>> {
+  const rows = await LedgerEntryModel.find({ account, kind }, { amount: 1, period: 1, _id: 0 }).lean();
+  return rows.map((row) => ({ amount: row.amount, period: row.period ?? null }));
+}
+
+const LINE = { journalId: 1, account: 1, amount: 1 } as const;
+
+interface StoredLine {
+  _id: Types.ObjectId;
+  journalId: string;
+  account: string;
+  amount: bigint;
+}
+
+const toLine = (row: StoredLine): JournalLine => ({ journalId: row.journalId, account: row.account, amount: row.amount });
+
+/** Which accounts a read covers: one, those under a prefix (e.g. `donor:`), or all. */
+export type AccountSelector = { account: string } | { prefix: string };
+
+/**
+ * Entries not in a book up to `afterBook` (null: every entry) of the selected accounts. Two reads,
+ * those in no book first, then those in a later book, merged by id: an entry being booked
+ * meanwhile moves only from the first set to the second, so it is seen once or twice, never missed.
+ */
+export async function entriesAfterBook(afterBook: string | null, accounts: AccountSelector): Promise<JournalLine[]> {
+  const filter = accountFilter(accounts);
+  if (afterBook === null) return (await LedgerEntryModel.find(filter, LINE).lean<StoredLine[]>()).map(toLine);
+  const unbooked = await LedgerEntryModel.find({ ...filter, book: null }, LINE).lean<StoredLine[]>();
+  const later = await LedgerEntryModel.find({ ...filter, book: { $gt: afterBook } }, LINE).lean<StoredLine[]>();
+  const byId = new Map<string, StoredLine>();
+  for (const row of [...unbooked, ...later]) byId.set(row._id.toHexString(), row);
+  return [...byId.values()].map(toLine);
+}
+
+/** The entries of the selected accounts in no book yet. */
+export async function unbookedEntries(accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: null }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+}
+
+/** The entries of the selected accounts in a book after `afterBook`. */
+export async function entriesInBooksAfter(afterBook: string, accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: { $gt: afterBook } }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+}
+
+/** Every entry of these journals, whatever their book. */
+export async function journalEntries(journalIds: readonly string[]): Promise<JournalLine[]> {
+  if (journalIds.length === 0) return [];
+  return (await LedgerEntryModel.find({ journalId: { $in: journalIds } }, LINE).lean<StoredLine[]>()).map(toLine);
+}
+
+/** The entries of one book. */
+export async function bookEntries(book: string): Promise<JournalLine[]> {
+  return (await LedgerEntryModel.find({ book }, LINE).lean<StoredLine[]>()).map(toLine);
+}
+
+/** Entries assigned per round: each round is one index range read and one update by ids. */
+const ASSIGN_BATCH = 2_000;
+
+/**
+ * Assigns every entry in no book yet to `book`, in rounds of ASSIGN_BATCH (one updateMany of a
+ * whole month outlasts a server's command timeout); returns how many it assigned. Each update is
+ * conditional on "no book", so a concurrent or resumed round assigns nothing twice.
+ */
+export async function assignUnbookedEntries(book: string): Promise<number> {
+  let assigned = 0;
+  for (;;) {
+    const ids = (await LedgerEntryModel.find({ book: null }, { _id: 1 }).limit(ASSIGN_BATCH).lean()).map((row) => row._id);
+    if (ids.length === 0) return assigned;
+    const result = await LedgerEntryModel.updateMany({ _id: { $in: ids }, book: null }, { $set: { book } });
+    assigned += result.modifiedCount;
+  }
+}
+
+/** Assigns the entries of these journals that are in no book yet to `book` (completing them). */
+export async function assignJournalEntries(book: string, journalIds: readonly string[]): Promise<number> {
+  if (journalIds.length === 0) return 0;
+  const result = await LedgerEntryModel.updateMany({ journalId: { $in: journalIds }, book: null }, { $set: { book } });
+  return result.modifiedCount;
+}
+
+/** Every entry, streamed (the full audit): journal, account, amount and book (null: none yet). */
+export async function* allEntries(): AsyncGenerator<JournalLine & { book: string | null }> {
+  const cursor = LedgerEntryModel.find({}, { journalId: 1, account: 1, amount: 1, book: 1, _id: 0 }).lean().cursor({ batchSize: 5000 });
+  for await (const row of cursor) {
+    yield { journalId: row.journalId, account: row.account, amount: row.amount, book: row.book ?? null };
+  }
+}
+
+function accountFilter(accounts: AccountSelector): { account?: string | { $regex: string } } {
+  if ('account' in accounts) return { account: accounts.account };
+  return accounts.prefix === '' ? {} : { account: { $regex: `^${escapeRegex(accounts.prefix)}` } };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
