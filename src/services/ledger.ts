@@ -59,3 +59,10 @@ export async function unbalancedJournals(): Promise<string[]> {
   for (const entry of entries) totals.set(entry.journalId, (totals.get(entry.journalId) ?? 0n) + BigInt(entry.amount));
   return [...totals].filter(([, total]) => total !== 0n).map(([journalId]) => journalId);
 }
+
+/** Which of these journals have entries recorded (wallet-watch's reorg checks a credit it may have written). */
+export async function recordedJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
+  if (journalIds.length === 0) return new Set();
+  const entries = await LedgerEntryModel.find({ journalId: { $in: journalIds } }, { journalId: 1, _id: 0 }).lean();
+  return new Set(entries.map((entry) => entry.journalId));
+}

@@ -1,4 +1,3 @@
-import { ChainCursorModel } from '../../db/chain-cursor';
 import { SettlementModel, type Settlement } from '../../db/settlement';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
@@ -6,6 +5,7 @@ import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/per
 import { duePeriods } from '../../services/settlement/state-machine';
 import { planReportView, settlementStatusView, type PlanReportView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
+import { scannerHeight } from '../../services/wallet-watch/chain-cursor-store';
 import { operatorTokenMatches } from '../auth';
 import { tipOrUndefined } from '../chain-tip';
 import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
@@ -47,9 +47,9 @@ function paramPeriod(ctx: PageContext): string {
 
 async function dashboard(ctx: PageContext, form: { periodInput?: string; periodError?: string } = {}, status = 200): Promise<PageResult> {
   const current = periodOf(ctx.now);
-  const [holdings, cursor, tip, settlements, due] = await Promise.all([
+  const [holdings, cursorHeight, tip, settlements, due] = await Promise.all([
     walletHoldings(),
-    ChainCursorModel.findById(ctx.deps.chain.name).lean(),
+    scannerHeight(ctx.deps.chain.name),
     tipOrUndefined(ctx.deps, 'the operator pages'),
     SettlementModel.find().sort({ _id: -1 }).lean<Settlement[]>(),
     duePeriods(current),
@@ -66,7 +66,7 @@ async function dashboard(ctx: PageContext, form: { periodInput?: string; periodE
       ticker: ctx.deps.chain.ticker,
       walletUnspent: formatCoins(holdings.unspent),
       uncreditedDeposits: formatCoins(holdings.uncreditedDeposits),
-      scannerHeight: cursor?.height,
+      scannerHeight: cursorHeight,
       nodeTip: tip,
       currentPeriod: current,
       periods,

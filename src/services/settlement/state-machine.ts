@@ -8,7 +8,6 @@ import { ClickModel } from '../../db/click';
 import { isDuplicateKeyError } from '../../db/errors';
 import { SettlementModel, type Settlement, type SettlementTransaction } from '../../db/settlement';
 import { UnclaimedAllocationModel } from '../../db/unclaimed-allocation';
-import { WalletOutputModel } from '../../db/wallet-output';
 import { KibbleError, isKibbleError } from '../../errors';
 import type { SlotLease } from '../../db/lease';
 import type { Logger } from '../../log';
@@ -19,7 +18,7 @@ import { planSettlement } from '../../money/settlement-plan';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 import { repairMissedSpends } from '../wallet-watch/spend-repair';
-import { spendsOf } from '../wallet-watch/wallet-view';
+import { inBestChainAmong, spendsOf } from '../wallet-watch/wallet-view';
 import { accountBalance, recordJournal } from '../ledger';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
@@ -327,8 +326,8 @@ export class SettlementService {
     const problems = settlementProblems(stored.plan, stored.build, this.deps.chain, { custodyHeld: -custody, walletUnspent: holdings.unspent, uncreditedDeposits: holdings.uncreditedDeposits });
     const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
     if (inputs.length > 0) {
-      const [inChain, spends] = await Promise.all([WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean(), spendsOf(inputs)]);
-      const unspent = new Set(inChain.map((row) => row._id).filter((key) => !spends.has(key)));
+      const [inChain, spends] = await Promise.all([inBestChainAmong(inputs), spendsOf(inputs)]);
+      const unspent = new Set([...inChain].filter((key) => !spends.has(key)));
       const gone = inputs.filter((key) => !unspent.has(key));
       if (gone.length > 0) problems.push(`${gone.length} of the planned inputs are no longer unspent (first: ${gone[0]}); a reorg or another spend changed the wallet`);
     }

@@ -1,8 +1,8 @@
 import type { ChainProfile } from '../../chain/profiles';
 import { WatchIndex } from '../../chain/block/watch-index';
-import { CounterModel } from '../../db/counter';
 import { isDuplicateKeyError } from '../../db/errors';
 import { WalletAddressModel, type WalletAddressKind } from '../../db/wallet-address';
+import { bumpWalletAddressesVersion, walletAddressesVersion } from './address-counters';
 
 export interface NewWalletAddress {
   address: string;
@@ -10,14 +10,6 @@ export interface NewWalletAddress {
   index: number;
   accountId?: string;
 }
-
-/**
- * Bumped after every new address. The scanner reads it by `_id` (cheap everywhere) to learn that
- * its index is stale; a count over 100,000 documents costs seconds on FerretDB. Increments may be
- * lost under concurrency there, but the value still changes, and every address whose bump was
- * read is already inserted, so a reload after a change sees them all.
- */
-const WALLET_ADDRESSES_VERSION = 'walletAddressesVersion';
 
 /** Records an address of the service's tree; recording it again changes nothing. */
 export async function registerWalletAddress(entry: NewWalletAddress, at: Date): Promise<void> {
@@ -29,11 +21,15 @@ export async function registerWalletAddress(entry: NewWalletAddress, at: Date): 
   await bumpWalletAddressesVersion();
 }
 
-/** For bulk loads that insert addresses directly (benchmarks, imports). */
-export async function bumpWalletAddressesVersion(): Promise<void> {
-  await CounterModel.updateOne({ _id: WALLET_ADDRESSES_VERSION }, { $inc: { next: 1 } }, { upsert: true }).catch((error: unknown) => {
-    if (!isDuplicateKeyError(error)) throw error; // two first-ever upserts raced: it exists now
-  });
+/** Whether this address is one of the service's own (deposit or change). */
+export async function isWalletAddress(address: string): Promise<boolean> {
+  return (await WalletAddressModel.exists({ _id: address })) !== null;
+}
+
+/** The highest change index stored, or undefined when there is none yet. */
+export async function lastChangeIndex(): Promise<number | undefined> {
+  const last = await WalletAddressModel.findOne({ kind: 'change' }, { index: 1 }).sort({ index: -1 }).lean();
+  return last?.index;
 }
 
 /**
@@ -59,7 +55,7 @@ export class WatchedAddresses {
   }
 
   async refresh(): Promise<WatchIndex> {
-    const version = (await CounterModel.findById(WALLET_ADDRESSES_VERSION).lean())?.next;
+    const version = await walletAddressesVersion();
     if (this.#loaded && version === this.#loadedVersion) return this.#index;
     const rows = await WalletAddressModel.find({}, { kind: 1, index: 1, accountId: 1 }).lean();
     const index = new WatchIndex(this.chain);
