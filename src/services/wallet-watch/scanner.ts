@@ -10,7 +10,7 @@ import { creditConfirmedDeposits } from './crediting';
 import { depositKey } from './deposit-store';
 import { refreshMempoolDeposits } from './mempool';
 import { rollBackToForkPoint } from './reorg';
-import { WatchedAddresses } from './wallet-addresses';
+import { WatchedAddresses } from './watched-addresses';
 import { unspentWalletOutpoints } from './wallet-view';
 
 export interface ScannerDeps {
@@ -88,7 +88,7 @@ export class DepositScanner {
 
   constructor(deps: ScannerDeps) {
     this.#deps = deps;
-    this.#watched = new WatchedAddresses(deps.chain);
+    this.#watched = new WatchedAddresses(deps.chain, { clock: deps.clock });
   }
 
   /** Drops the in-memory view; the next pass reloads it from the database. */

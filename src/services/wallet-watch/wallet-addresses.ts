@@ -1,8 +1,6 @@
-import type { ChainProfile } from '../../chain/profiles';
-import { WatchIndex } from '../../chain/block/watch-index';
 import { isDuplicateKeyError } from '../../db/errors';
 import { WalletAddressModel, type WalletAddressKind } from '../../db/wallet-address';
-import { bumpWalletAddressesVersion, walletAddressesVersion } from './address-counters';
+import { bumpWalletAddressesVersion } from './address-counters';
 
 export interface NewWalletAddress {
   address: string;
@@ -32,44 +30,28 @@ export async function lastChangeIndex(): Promise<number | undefined> {
   return last?.index;
 }
 
-/**
- * The scanner's in-memory index of every registered address, reloaded whole when the version
- * counter moved (100,000 rows load in well under a second on MongoDB).
- */
-export class WatchedAddresses {
-  #index: WatchIndex;
-  #loadedVersion: number | undefined = undefined;
-  #loaded = false;
+export interface WatchedAddressRow {
+  address: string;
+  kind: WalletAddressKind;
+  index: number;
+  accountId?: string;
+}
 
-  constructor(private readonly chain: ChainProfile) {
-    this.#index = new WatchIndex(chain);
-  }
+/** Every address of the service. */
+export async function allWalletAddresses(): Promise<WatchedAddressRow[]> {
+  return toRows(await WalletAddressModel.find({}, { kind: 1, index: 1, accountId: 1 }).lean());
+}
 
-  get index(): WatchIndex {
-    return this.#index;
-  }
+/** The addresses stored with a creation time at or after `since`. */
+export async function walletAddressesCreatedSince(since: Date): Promise<WatchedAddressRow[]> {
+  return toRows(await WalletAddressModel.find({ createdAt: { $gte: since } }, { kind: 1, index: 1, accountId: 1 }).lean());
+}
 
-  /** The next refresh reloads every address, whatever the version counter says. */
-  forget(): void {
-    this.#loaded = false;
-  }
+/** How many addresses the service has. */
+export async function countWalletAddresses(): Promise<number> {
+  return WalletAddressModel.countDocuments({});
+}
 
-  async refresh(): Promise<WatchIndex> {
-    const version = await walletAddressesVersion();
-    if (this.#loaded && version === this.#loadedVersion) return this.#index;
-    const rows = await WalletAddressModel.find({}, { kind: 1, index: 1, accountId: 1 }).lean();
-    const index = new WatchIndex(this.chain);
-    index.addMany(
-      rows.map((row) => ({
-        address: row._id,
-        kind: row.kind,
-        index: row.index,
-        ...(row.accountId ? { accountId: row.accountId } : {}),
-      })),
-    );
-    this.#index = index;
-    this.#loadedVersion = version;
-    this.#loaded = true;
-    return index;
-  }
+function toRows(rows: ReadonlyArray<{ _id: string; kind: WalletAddressKind; index: number; accountId?: string | null }>): WatchedAddressRow[] {
+  return rows.map((row) => ({ address: row._id, kind: row.kind, index: row.index, ...(row.accountId ? { accountId: row.accountId } : {}) }));
 }
