@@ -19,6 +19,8 @@ const watchSnapshotSchema = new Schema(
     /** Encoded by chain/block/watch-snapshot-codec.ts. */
     entries: { type: Buffer },
     takenAt: { type: Date, required: true },
+    /** Head: the wallet addresses' version counter, read before the rows it holds were read. */
+    version: { type: Number },
   },
   { ...baseSchemaOptions, collection: 'watch_snapshots' },
 );

@@ -16,6 +16,8 @@ export interface WatchSnapshot {
   count: number;
   /** When the addresses it holds were read. */
   takenAt: Date;
+  /** The addresses' version counter read before them (address-counters.ts), if there was one. */
+  version?: number;
 }
 
 /** The complete snapshot, or undefined when there is none or its parts do not add up. */
@@ -34,16 +36,16 @@ export async function readWatchSnapshot(): Promise<WatchSnapshot | undefined> {
   }
   const count = parts.reduce((sum, part) => sum + part.count, 0);
   if (count !== head.count) return undefined;
-  return { parts: buffers, count, takenAt: head.takenAt };
+  return { parts: buffers, count, takenAt: head.takenAt, ...(typeof head.version === 'number' ? { version: head.version } : {}) };
 }
 
 /** Replaces the snapshot with these parts (`counts[i]` records in `parts[i]`). */
-export async function writeWatchSnapshot(parts: readonly Buffer[], counts: readonly number[], takenAt: Date): Promise<void> {
+export async function writeWatchSnapshot(parts: readonly Buffer[], counts: readonly number[], takenAt: Date, version: number | undefined): Promise<void> {
   const generation = `${takenAt.getTime()}-${randomBytes(4).toString('hex')}`;
   for (const [part, entries] of parts.entries()) {
     await WatchSnapshotModel.create({ _id: `${generation}:${part}`, generation, part, entries, count: counts[part] ?? 0, takenAt });
   }
   const count = counts.reduce((sum, n) => sum + n, 0);
-  await WatchSnapshotModel.replaceOne({ _id: HEAD }, { _id: HEAD, generation, parts: parts.length, count, takenAt }, { upsert: true });
+  await WatchSnapshotModel.replaceOne({ _id: HEAD }, { _id: HEAD, generation, parts: parts.length, count, takenAt, ...(version === undefined ? {} : { version }) }, { upsert: true });
   await WatchSnapshotModel.deleteMany({ _id: { $ne: HEAD }, generation: { $ne: generation } });
 }
