@@ -10,15 +10,16 @@ import type { SigningKey } from '../../src/signer/hd-signer';
 import { JsonRpcChainClient } from '../../src/node/rpc-client';
 import type { WatchIndex } from '../../src/chain/block/watch-index';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
-import { connectDatabase, disconnectDatabase, syncAllIndexes } from '../../src/db/connection';
+import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
+import { ALL_MODELS } from '../../src/db/models';
 import { DepositModel } from '../../src/db/deposit';
 import { WalletAddressModel } from '../../src/db/wallet-address';
-import { bumpWalletAddressesVersion } from '../../src/services/wallet-watch/wallet-addresses';
+import { bumpWalletAddressesVersion } from '../../src/services/wallet-watch/address-counters';
 import { WalletOutputModel } from '../../src/db/wallet-output';
 import { WalletSpendModel } from '../../src/db/wallet-spend';
 import { createLogger } from '../../src/log';
 import { DepositScanner, type ScanReport } from '../../src/services/wallet-watch/scanner';
-import { WatchedAddresses } from '../../src/services/wallet-watch/wallet-addresses';
+import { WatchedAddresses } from '../../src/services/wallet-watch/watched-addresses';
 import { RegtestFaucet, randomP2pkhKey } from '../../test/support/faucet';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/bcoin-node';
@@ -35,11 +36,14 @@ import { seededRandom } from './synthetic-blocks';
  *
  * --profile times every RPC call and database command of the scanner's two passes.
  *
- * Exit code 1 when the scanner's findings differ from what was planted, or end to end is below
- * the target of 50 blocks/s.
+ * MONGODB_URI selects the database (DocumentDB for the issue 13 figures); without it a FerretDB is
+ * started. Exit code 1 when the scanner's findings differ from what was planted, or end to end is
+ * below half the raw fetch rate, or a restarted scanner's cold start takes 2 s or more.
  */
 
-export const TARGET_BLOCKS_PER_SECOND = 50;
+/** Issue 13 item 4: end to end at least half the node's raw fetch rate; a cold start under 2 s. */
+export const TARGET_RATIO_TO_RAW_FETCH = 0.5;
+export const TARGET_COLD_START_MS = 2_000;
 
 export interface EndToEndOptions {
   blocks: number;
@@ -94,8 +98,12 @@ export interface EndToEndFigures {
     txPerSecond: number;
   };
   endToEnd: {
-    /** First scanOnce() on an empty range: loads the 100,000 addresses, stores the cursor. */
+    /** The very first scanOnce(): reads the 100,000 address rows, writes the snapshot, stores the cursor. */
+    firstStartMs: number;
+    /** A restarted scanner's first scanOnce() on an empty range: loads the addresses from the snapshot. */
     coldStartMs: number;
+    /** End to end over the raw RPC fetch rate (16 in flight) of the same node. */
+    ratioToRawFetch: number;
     /** The timed scanOnce() over the B blocks (addresses already loaded). */
     scanMs: number;
     blocksPerSecond: number;
@@ -108,6 +116,7 @@ export interface EndToEndFigures {
   profile?: { coldStart: TimeProfile; scan: TimeProfile };
   found: Counts;
   planted: Counts;
+  /** The ratio to the raw fetch that end to end must reach. */
   target: number;
   correct: boolean;
   meetsTarget: boolean;
@@ -233,11 +242,11 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       mongoose.set('strictQuery', true);
       await mongoose.connect(db.uri, { dbName, useBigInt64: true, autoIndex: false, monitorCommands: true });
       connected = true;
-      await syncAllIndexes();
     } else {
-      await connectDatabase({ uri: db.uri, dbName });
+      await connectDatabase({ uri: db.uri, dbName, syncIndexes: false });
       connected = true;
     }
+    await syncBenchIndexes();
     const startMs = elapsedMs(started);
     const rpc = new JsonRpcChainClient(node.rpcUrl);
 
@@ -246,7 +255,9 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const plantedKeys = Array.from({ length: PLANTED_KEYS }, () => ECPair.makeRandom({ network: chain.network }));
     const plantedScripts = plantedKeys.map(p2pkhScriptOf);
     const randomPool = randomBytes((watchedCount - PLANTED_KEYS) * 20);
-    const now = new Date();
+    // Stored a day ago: a deployment's addresses accumulate over months, and a restart reads from
+    // the rows only those of the last minutes (watched-addresses.ts), not all 100,000.
+    const now = new Date(Date.now() - 86_400_000);
     for (let from = 0; from < watchedCount; from += INSERT_CHUNK) {
       const docs = [];
       for (let i = from; i < Math.min(from + INSERT_CHUNK, watchedCount); i++) {
@@ -286,20 +297,31 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     // --- the scanner's cold start, on an empty range: loads the addresses, stores the cursor ---
     const profiler = options.profile ? new Profiler() : undefined;
     const scannerRpc = new JsonRpcChainClient(node.rpcUrl);
-    const scanner = new DepositScanner({
-      rpc: profiler ? profiler.wrapRpc(scannerRpc) : scannerRpc,
-      chain,
-      minConfirmations: 1,
-      log: createLogger('silent'),
-      clock: () => new Date(),
-      startHeight,
-    });
+    const newScanner = (): DepositScanner =>
+      new DepositScanner({
+        rpc: profiler ? profiler.wrapRpc(scannerRpc) : scannerRpc,
+        chain,
+        minConfirmations: 1,
+        log: createLogger('silent'),
+        clock: () => new Date(),
+        startHeight,
+      });
+    // The very first start reads every address row and writes the snapshot; a restart (every
+    // later start) reads the snapshot. Both are timed; the restart is the cold start of a
+    // deployment that ran before.
+    started = process.hrtime.bigint();
+    const firstReport = await newScanner().scanOnce();
+    const firstStartMs = elapsedMs(started);
+    if (firstReport.blocks !== 0) throw new Error(`the first-start pass scanned ${firstReport.blocks} blocks, expected none`);
+    log(`scanner first start (read ${watchedCount.toLocaleString('en-US')} address rows, write the snapshot, store the cursor): ${Math.round(firstStartMs)} ms`);
+    profiler?.take();
+    const scanner = newScanner();
     started = process.hrtime.bigint();
     const coldReport = await scanner.scanOnce();
     const coldStartMs = elapsedMs(started);
     const coldProfile = profiler?.take();
     if (coldReport.blocks !== 0) throw new Error(`the cold-start pass scanned ${coldReport.blocks} blocks, expected none`);
-    log(`scanner cold start (load ${watchedCount.toLocaleString('en-US')} addresses, store the cursor): ${Math.round(coldStartMs)} ms`);
+    log(`scanner cold start (restart: load ${watchedCount.toLocaleString('en-US')} addresses from the snapshot): ${Math.round(coldStartMs)} ms`);
 
     // --- build the bench chain ------------------------------------------------------------
     started = process.hrtime.bigint();
@@ -453,7 +475,9 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         txPerSecond: (blocks * txPerBlock) / parseMatchSeconds,
       },
       endToEnd: {
+        firstStartMs,
         coldStartMs,
+        ratioToRawFetch: blocksPerSecond / (blocks / (concurrentMs / 1000)),
         scanMs,
         blocksPerSecond,
         txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
@@ -463,15 +487,29 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       ...(coldProfile && scanProfile ? { profile: { coldStart: coldProfile, scan: scanProfile } } : {}),
       found: recorded,
       planted,
-      target: TARGET_BLOCKS_PER_SECOND,
+      target: TARGET_RATIO_TO_RAW_FETCH,
       correct: problems.length === 0,
-      meetsTarget: blocksPerSecond >= TARGET_BLOCKS_PER_SECOND,
+      meetsTarget: blocksPerSecond / (blocks / (concurrentMs / 1000)) >= TARGET_RATIO_TO_RAW_FETCH && coldStartMs < TARGET_COLD_START_MS,
       problems,
     };
   } finally {
     if (connected) await disconnectDatabase().catch(() => undefined);
     await node?.stop().catch((error: unknown) => log(`stopping the regtest node failed: ${String(error)}`));
     await db?.stop().catch((error: unknown) => log(`stopping the database failed: ${String(error)}`));
+  }
+}
+
+/**
+ * Every model's indexes but wallet_addresses' unique (kind, index), which the scanner never reads
+ * by: on DocumentDB that index makes each insert cost more as the collection grows when all rows
+ * share one kind (measured: 5,000 rows took 10 s into an empty collection, 34 s at 10,000; a
+ * build over 100,000 loaded rows had not finished after 5 minutes), so the bench could not load
+ * its 100,000 addresses with it.
+ */
+async function syncBenchIndexes(): Promise<void> {
+  for (const model of ALL_MODELS) {
+    if (model === WalletAddressModel) continue;
+    await model.syncIndexes();
   }
 }
 
@@ -586,15 +624,18 @@ export function formatEndToEnd(f: EndToEndFigures): string {
       `(parse ${n(f.parseMatch.parseMs, 1)} ms + match ${n(f.parseMatch.matchMs, 1)} ms per pass, ${f.parseMatch.runs} passes)`],
     ['end to end (scanOnce)', `${n(f.endToEnd.blocksPerSecond, 1)} blocks/s, ${n(f.endToEnd.txPerSecond)} tx/s ` +
       `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
-    ['  incl. cold start', `${n(f.endToEnd.blocksPerSecondWithLoad, 1)} blocks/s (cold start ${n(f.endToEnd.coldStartMs)} ms)`],
-    ['  address load alone', `${n(f.parseMatch.loadAddressesMs)} ms (WatchedAddresses.refresh)`],
+    ['  ratio to raw fetch', `${n(f.endToEnd.ratioToRawFetch, 2)}x (target ${TARGET_RATIO_TO_RAW_FETCH}x)`],
+    ['cold start (restart)', `${n(f.endToEnd.coldStartMs)} ms, ${n(f.watched)} addresses from the snapshot (target < ${n(TARGET_COLD_START_MS)} ms)`],
+    ['  first start ever', `${n(f.endToEnd.firstStartMs)} ms (reads every address row, writes the snapshot)`],
+    ['  incl. cold start', `${n(f.endToEnd.blocksPerSecondWithLoad, 1)} blocks/s`],
+    ['  address load alone', `${n(f.parseMatch.loadAddressesMs)} ms (WatchedAddresses.refresh, from the snapshot)`],
     ['  RPC fetch alone', `${n(f.fetch.sequentialMs)} ms sequential, ${n(f.fetch.concurrentMs)} ms ${FETCH_CONCURRENCY} in flight ` +
       `(${n(f.blocks / (f.fetch.concurrentMs / 1000))} blocks/s)`],
     ['deposits found/planted', `${n(f.found.received)}/${n(f.planted.received)}`],
     ['spends found/planted', `${n(f.found.spent)}/${n(f.planted.spent)}`],
     ['chain built in', `${n(f.setup.buildMs / 1000, 1)} s (funding ${n(f.setup.fundMs / 1000, 1)} s, ` +
       `${n(f.watched)} addresses inserted in ${n(f.setup.insertAddressesMs / 1000, 1)} s, database: ${f.setup.databaseKind})`],
-    ['target', `${n(f.target)} blocks/s end to end: ${f.meetsTarget ? 'PASS' : 'FAIL'}`],
+    ['target', `ratio >= ${TARGET_RATIO_TO_RAW_FETCH}x and cold start < ${n(TARGET_COLD_START_MS)} ms: ${f.meetsTarget ? 'PASS' : 'FAIL'}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
@@ -644,7 +685,7 @@ if (require.main === module) {
     .then((figures) => {
       console.log(json ? toJson(figures) : formatEndToEnd(figures));
       if (!figures.correct) console.error('FAIL: the scanner found other deposits or spends than were planted');
-      if (!figures.meetsTarget) console.error(`FAIL: end to end below ${TARGET_BLOCKS_PER_SECOND} blocks/s`);
+      if (!figures.meetsTarget) console.error(`FAIL: below the target (ratio ${TARGET_RATIO_TO_RAW_FETCH}x, cold start ${TARGET_COLD_START_MS} ms)`);
       process.exitCode = figures.correct && figures.meetsTarget ? 0 : 1;
     })
     .catch((error: unknown) => {

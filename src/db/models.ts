@@ -21,6 +21,7 @@ import { UnclaimedAllocationModel } from './unclaimed-allocation';
 import { WalletAddressModel } from './wallet-address';
 import { WalletOutputModel } from './wallet-output';
 import { WalletSpendModel } from './wallet-spend';
+import { WatchSnapshotModel } from './watch-snapshot';
 
 export * from './account';
 export * from './chain-cursor';
@@ -45,6 +46,7 @@ export * from './unclaimed-allocation';
 export * from './wallet-address';
 export * from './wallet-output';
 export * from './wallet-spend';
+export * from './watch-snapshot';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -70,4 +72,5 @@ export const ALL_MODELS = [
   WalletAddressModel,
   WalletOutputModel,
   WalletSpendModel,
+  WatchSnapshotModel,
 ] as const;

@@ -24,6 +24,8 @@ const walletAddressSchema = new Schema(
 );
 
 walletAddressSchema.index({ kind: 1, index: 1 }, { unique: true });
+/** The scanner reads the addresses added since its snapshot (services/wallet-watch/watch-snapshot-store.ts). */
+walletAddressSchema.index({ createdAt: 1 });
 
 export type WalletAddress = InferSchemaType<typeof walletAddressSchema>;
 export const WalletAddressModel = model('WalletAddress', walletAddressSchema);

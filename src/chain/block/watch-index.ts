@@ -89,6 +89,15 @@ class HashTable {
     return undefined;
   }
 
+  /** Every entry with a view of its hash (valid until the next insert). */
+  *entries(): Generator<{ hash: Uint8Array; owner: WatchOwner }> {
+    for (const head of this.#buckets.values()) {
+      for (let e: Entry | undefined = head; e !== undefined; e = e.next) {
+        yield { hash: this.#pool.subarray(e.at, e.at + HASH_BYTES), owner: e.owner };
+      }
+    }
+  }
+
   /** Returns the entry already holding this hash, if any, without replacing it. */
   insert(hash: Uint8Array, owner: WatchOwner): Entry | undefined {
     const existing = this.find(hash, 0);
@@ -159,6 +168,23 @@ export class WatchIndex {
     }
     const version = type === 'p2pkh' ? this.#profile.network.pubKeyHash : this.#profile.network.scriptHash;
     return this.#insert(type, hash, plainOwner(owner, encodeBase58Check(version, hash)));
+  }
+
+  /**
+   * Like `addHash`, with the address given rather than computed: for entries that this index
+   * decoded itself before (a snapshot of it), so a reload skips the base58 and checksum work.
+   */
+  addKnown(type: WatchedScriptType, hash: Uint8Array, owner: WatchOwner): boolean {
+    if (hash.length !== HASH_BYTES) {
+      throw new KibbleError('internal', `a watched hash has ${HASH_BYTES} bytes, got ${hash.length}`);
+    }
+    return this.#insert(type, hash, plainOwner(owner, owner.address));
+  }
+
+  /** Every watched hash with its script type and owner (hash views are valid until the next add). */
+  *entries(): Generator<{ type: WatchedScriptType; hash: Uint8Array; owner: WatchOwner }> {
+    for (const { hash, owner } of this.#p2pkh.entries()) yield { type: 'p2pkh', hash, owner };
+    for (const { hash, owner } of this.#p2sh.entries()) yield { type: 'p2sh', hash, owner };
   }
 
   /** Returns how many were new. */

@@ -4,7 +4,7 @@ import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/per
 import { settlementOverview, settlementStatus } from '../../services/settlement/status';
 import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
-import { scannedHeight } from '../../services/wallet-watch/scanner';
+import { scannerHeight } from '../../services/wallet-watch/chain-cursor-store';
 import { operatorTokenMatches } from '../auth';
 import { tipOrUndefined } from '../chain-tip';
 import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
@@ -46,7 +46,7 @@ function paramPeriod(ctx: PageContext): string {
 
 async function dashboard(ctx: PageContext, form: { periodInput?: string; periodError?: string } = {}, status = 200): Promise<PageResult> {
   const current = periodOf(ctx.now);
-  const [holdings, scannerHeight, tip] = await Promise.all([walletHoldings(), scannedHeight(ctx.deps.chain.name), tipOrUndefined(ctx.deps, 'the operator pages')]);
+  const [holdings, cursorHeight, tip] = await Promise.all([walletHoldings(), scannerHeight(ctx.deps.chain.name), tipOrUndefined(ctx.deps, 'the operator pages')]);
   const { settlements, due } = await settlementOverview(current, tip);
   const stored = new Set(settlements.map((s) => s.period));
   const dueSet = new Set(due);
@@ -60,7 +60,7 @@ async function dashboard(ctx: PageContext, form: { periodInput?: string; periodE
       ticker: ctx.deps.chain.ticker,
       walletUnspent: formatCoins(holdings.unspent),
       uncreditedDeposits: formatCoins(holdings.uncreditedDeposits),
-      scannerHeight,
+      scannerHeight: cursorHeight,
       nodeTip: tip,
       currentPeriod: current,
       periods,

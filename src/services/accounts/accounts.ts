@@ -2,9 +2,9 @@ import { Types } from 'mongoose';
 import { checkAddress } from '../../chain/address';
 import type { AddressDeriver } from '../../keys/hd';
 import type { ChainProfile } from '../../chain/profiles';
-import { DepositModel } from '../../db/deposit';
-import { MempoolDepositModel } from '../../db/mempool-deposit';
-import { WalletAddressModel } from '../../db/wallet-address';
+import { pendingDepositsOfAccount, recordedDepositKeys } from '../wallet-watch/deposit-store';
+import { mempoolDepositsOf } from '../wallet-watch/mempool';
+import { isWalletAddress } from '../wallet-watch/wallet-addresses';
 import { KibbleError } from '../../errors';
 import { parseCoins } from '../../money/amount';
 import { donorAccount } from '../../money/ledger';
@@ -106,10 +106,8 @@ export async function accountOverview(accountId: string, deps: OverviewDeps): Pr
 /** Deposits in a block but not yet credited, then those still in the node's mempool. */
 async function pendingDepositsOf(accountId: string, chainTip: () => Promise<number | undefined>): Promise<PendingDeposit[]> {
   const [inBlocks, inMempool, tip] = await Promise.all([
-    DepositModel.find({ accountId: new Types.ObjectId(accountId), status: 'pending' }, { txid: 1, vout: 1, amount: 1, blockHeight: 1 })
-      .sort({ blockHeight: 1 })
-      .lean(),
-    MempoolDepositModel.find({ accountId }).sort({ seenAt: 1 }).lean(),
+    pendingDepositsOfAccount(accountId),
+    mempoolDepositsOf(accountId),
     chainTip(),
   ]);
   // The scanner may record a block before it refreshes the mempool: count such an output once.
@@ -128,8 +126,7 @@ async function pendingDepositsOf(accountId: string, chainTip: () => Promise<numb
 }
 
 async function recordedDepositIds(ids: string[]): Promise<Set<string>> {
-  const rows = await DepositModel.find({ _id: { $in: ids }, status: { $ne: 'orphaned' } }, { _id: 1 }).lean();
-  return new Set(rows.map((row) => row._id));
+  return recordedDepositKeys(ids);
 }
 
 /** Mempool deposits are keyed `txid:vout`. */
@@ -159,7 +156,7 @@ export async function setPayoutAddress(accountId: string, address: string, deps:
   if (!check.valid) {
     throw new KibbleError('address-invalid', `invalid ${deps.chain.name} address: ${check.message}`, { reason: check.reason });
   }
-  if (address === deps.feeAddress || (await WalletAddressModel.exists({ _id: address })) !== null) {
+  if (address === deps.feeAddress || (await isWalletAddress(address))) {
     throw new KibbleError('address-invalid', 'this is one of the service\'s own addresses; give an address of your own wallet', {
       reason: 'own-address',
     });

@@ -1,5 +1,5 @@
 import type { AddressDeriver } from '../../keys/hd';
-import { allocateCounterValue, COUNTER_DEPOSIT_INDEX } from '../../db/counter';
+import { allocateDepositIndex } from '../wallet-watch/address-counters';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 
 /**
@@ -8,7 +8,7 @@ import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
  * shown to anyone, so no payment to it can be missed.
  */
 export async function allocateDepositAddress(deriver: AddressDeriver, accountId: string, at: Date): Promise<{ index: number; address: string }> {
-  const index = await allocateCounterValue(COUNTER_DEPOSIT_INDEX);
+  const index = await allocateDepositIndex();
   const address = deriver.depositAddress(index);
   await registerWalletAddress({ address, kind: 'deposit', index, accountId }, at);
   return { index, address };

@@ -4,7 +4,6 @@ import type { ChainRpc } from '../../node/rpc-client';
 import { buildSettlementTransactions, type BuildResult } from '../../chain/tx/tx-builder';
 import { signSettlementTransaction } from '../../signer/tx-signer';
 import type { ChainProfile } from '../../chain/profiles';
-import { WalletOutputModel } from '../../db/wallet-output';
 import { KibbleError, isKibbleError } from '../../errors';
 import type { SlotLease } from '../../db/lease';
 import type { Logger } from '../../log';
@@ -15,7 +14,7 @@ import { planSettlement } from '../../money/settlement-plan';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 import { repairMissedSpends } from '../wallet-watch/spend-repair';
-import { spendsOf } from '../wallet-watch/wallet-view';
+import { inBestChainAmong, spendsOf } from '../wallet-watch/wallet-view';
 import { accountBalance } from '../ledger/balances';
 import { closeBook } from '../ledger/book-closing';
 import { ledgerProblems } from '../ledger/ledger-checks';
@@ -354,8 +353,8 @@ export class SettlementService {
     problems.push(...ledger);
     const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
     if (inputs.length > 0) {
-      const [inChain, spends] = await Promise.all([WalletOutputModel.find({ _id: { $in: inputs }, status: 'unspent' }, { _id: 1 }).lean(), spendsOf(inputs)]);
-      const unspent = new Set(inChain.map((row) => row._id).filter((key) => !spends.has(key)));
+      const [inChain, spends] = await Promise.all([inBestChainAmong(inputs), spendsOf(inputs)]);
+      const unspent = new Set([...inChain].filter((key) => !spends.has(key)));
       const gone = inputs.filter((key) => !unspent.has(key));
       if (gone.length > 0) problems.push(`${gone.length} of the planned inputs are no longer unspent (first: ${gone[0]}); a reorg or another spend changed the wallet`);
     }

@@ -1,9 +1,9 @@
 import type { AddressDeriver } from '../../keys/hd';
 import type { ChangeSlot, SpendableOutput } from '../../chain/tx/tx-builder';
 import type { ChainProfile } from '../../chain/profiles';
-import { DepositModel } from '../../db/deposit';
-import { WalletAddressModel } from '../../db/wallet-address';
 import { confirmationsAt, requiredConfirmations } from '../wallet-watch/crediting';
+import { creditedDepositKeys, pendingDepositsTotal } from '../wallet-watch/deposit-store';
+import { lastChangeIndex } from '../wallet-watch/wallet-addresses';
 import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
 
 /**
@@ -13,11 +13,7 @@ import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
  * a settlement not yet confirmed spends are reserved.
  */
 export async function spendableOutputs(tip: number, minConfirmations: number, chain: ChainProfile, reserved: ReadonlySet<string>): Promise<SpendableOutput[]> {
-  const [outputs, credited] = await Promise.all([
-    unspentWalletOutputs(),
-    DepositModel.find({ status: 'credited' }, { _id: 1 }).lean(),
-  ]);
-  const creditedKeys = new Set(credited.map((deposit) => deposit._id));
+  const [outputs, creditedKeys] = await Promise.all([unspentWalletOutputs(), creditedDepositKeys()]);
   return outputs
     .filter((output) => !reserved.has(output._id))
     .filter((output) => output.kind === 'change' || creditedKeys.has(output._id))
@@ -33,8 +29,8 @@ export async function spendableOutputs(tip: number, minConfirmations: number, ch
 
 /** The first change index no stored address uses; the settlement is the only one that adds them. */
 export async function nextChangeIndex(): Promise<number> {
-  const last = await WalletAddressModel.findOne({ kind: 'change' }, { index: 1 }).sort({ index: -1 }).lean();
-  return last === null ? 0 : last.index + 1;
+  const last = await lastChangeIndex();
+  return last === undefined ? 0 : last + 1;
 }
 
 export function changeSlots(deriver: AddressDeriver, firstIndex: number): (txIndex: number) => ChangeSlot {
@@ -46,12 +42,6 @@ export function changeSlots(deriver: AddressDeriver, firstIndex: number): (txInd
 
 /** What the wallet holds as the scanner saw it, and the part of it not yet credited to anyone. */
 export async function walletHoldings(): Promise<{ unspent: bigint; uncreditedDeposits: bigint }> {
-  const [outputs, pending] = await Promise.all([
-    unspentWalletOutputs(),
-    DepositModel.find({ status: 'pending' }, { amount: 1, _id: 0 }).lean(),
-  ]);
-  return {
-    unspent: outputs.reduce((sum, output) => sum + output.amount, 0n),
-    uncreditedDeposits: pending.reduce((sum, deposit) => sum + deposit.amount, 0n),
-  };
+  const [outputs, uncreditedDeposits] = await Promise.all([unspentWalletOutputs(), pendingDepositsTotal()]);
+  return { unspent: outputs.reduce((sum, output) => sum + output.amount, 0n), uncreditedDeposits };
 }

@@ -1,13 +1,12 @@
 import type { BlockMatches } from '../../chain/block/block-matcher';
 import type { ChainProfile } from '../../chain/profiles';
-import { DepositModel, depositKey } from '../../db/deposit';
-import { isDuplicateKeyError } from '../../db/errors';
-import { ScannedBlockModel } from '../../db/scanned-block';
-import { WalletOutputModel } from '../../db/wallet-output';
-import { WalletSpendModel } from '../../db/wallet-spend';
 import { depositCreditJournal } from '../../money/ledger';
 import { recordJournals } from '../ledger/ledger-store';
 import { confirmationsAt, requiredConfirmations } from './crediting';
+import { depositKey, insertDeposits, returnOrphanedDeposits } from './deposit-store';
+import { insertScannedBlocks } from './scanned-block-store';
+import { insertWalletOutputs, returnOrphanedWalletOutputs } from './wallet-output-store';
+import { insertWalletSpends } from './wallet-spend-store';
 
 /**
  * Stores what scanned blocks mean to the wallet. Every write is keyed by `txid:vout` or the height,
@@ -37,106 +36,93 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
 
 /**
  * Stores consecutive blocks, in a few bulk writes rather than a few writes per output (each round
- * trip costs milliseconds, more on FerretDB). Receipts are written before the spends, so a spend
- * of an output received earlier in the same batch finds it. A crash part-way leaves a subset
- * that the next pass completes: inserts skip what exists, updates are conditional on the state.
+ * trip costs milliseconds, more on FerretDB). The three kinds of writes (the wallet's outputs,
+ * the deposits with their credit journals, the spends) touch different collections and none
+ * reads another, so they run concurrently; the scanned blocks follow once all are stored. A
+ * crash part-way leaves a subset that the next pass completes: inserts skip what exists, updates
+ * are conditional on the state. Returns how many deposits it stored credited (0 when some existed
+ * already: a repeated batch).
  */
-/** Returns how many deposits it stored credited (0 when some existed already: a repeated batch). */
 export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule): Promise<number> {
-  let creditedAtFirstSight = 0;
   const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
-  const deposits = received.filter(({ output }) => output.owner.kind === 'deposit' && output.owner.accountId !== undefined);
   const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
-
-  if (received.length > 0) {
-    const inserted = await insertOnce(() =>
-      WalletOutputModel.insertMany(
-        received.map(({ block, output }) => ({
-          _id: depositKey(output.txid, output.vout),
-          txid: output.txid,
-          vout: output.vout,
-          address: output.owner.address,
-          kind: output.owner.kind,
-          addressIndex: output.owner.index,
-          amount: output.value,
-          coinbase: output.coinbase,
-          blockHash: block.hash,
-          blockHeight: block.height,
-        })),
-        { ordered: false },
-      ),
-    );
-    // Some were there already: seen before in a block that was orphaned since, they are back in
-    // the best chain (the update matches only orphaned ones, so it is a no-op for the others).
-    if (!inserted) {
-      for (const { block, output } of received) {
-        await WalletOutputModel.updateOne(
-          { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
-          { $set: { status: 'unspent', blockHash: block.hash, blockHeight: block.height } },
-        );
-      }
-    }
-  }
-
-  if (deposits.length > 0) {
-    const isDue = ({ block, output }: (typeof deposits)[number]): boolean =>
-      credit !== undefined && confirmationsAt(block.height, credit.tip) >= requiredConfirmations(output, credit.minConfirmations, credit.chain);
-    // Deposits already buried deep enough when first seen (a scanner catching up) are stored
-    // credited: their credit journals first (ids carry credit number 1, so a repeat is a no-op),
-    // then the documents. This spares the status flip, one update per deposit on FerretDB.
-    const creditedNow = deposits.filter(isDue);
-    if (creditedNow.length > 0) {
-      await recordJournals(
-        creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
-        seenAt,
-      );
-    }
-    const inserted = await insertOnce(() =>
-      DepositModel.insertMany(
-        deposits.map((deposit) => {
-          const { block, output } = deposit;
-          return {
-            _id: depositKey(output.txid, output.vout),
-            txid: output.txid,
-            vout: output.vout,
-            address: output.owner.address,
-            accountId: output.owner.accountId,
-            amount: output.value,
-            coinbase: output.coinbase,
-            blockHash: block.hash,
-            blockHeight: block.height,
-            seenAt,
-            ...(isDue(deposit) ? { status: 'credited', creditSeq: 1, creditedAt: seenAt } : { status: 'pending' }),
-          };
-        }),
-        { ordered: false },
-      ),
-    );
-    // Some were there already. Seen before in a block that was orphaned since, they are back in
-    // the best chain: pending again, credited by the next pass (whose journal id is then the
-    // next credit number, or the one just written above when it never was credited).
-    if (inserted) creditedAtFirstSight = creditedNow.length;
-    else {
-      for (const { block, output } of deposits) {
-        await DepositModel.updateOne(
-          { _id: depositKey(output.txid, output.vout), status: 'orphaned' },
-          { $set: { status: 'pending', blockHash: block.hash, blockHeight: block.height } },
-        );
-      }
-    }
-  }
-
-  await recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block })));
-
-  if (batch.length > 0) {
-    await insertOnce(() =>
-      ScannedBlockModel.insertMany(
-        batch.map(({ block }) => ({ _id: block.height, hash: block.hash, prevHash: block.prevHash })),
-        { ordered: false },
-      ),
-    );
-  }
+  const [, creditedAtFirstSight] = await Promise.all([
+    recordWalletOutputs(received),
+    recordDeposits(received, seenAt, credit),
+    recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block }))),
+  ]);
+  await insertScannedBlocks(batch.map(({ block }) => ({ height: block.height, hash: block.hash, prevHash: block.prevHash })));
   return creditedAtFirstSight;
+}
+
+type ReceivedInBlock = { block: BlockRef; output: BlockMatches['received'][number] };
+
+async function recordWalletOutputs(received: readonly ReceivedInBlock[]): Promise<void> {
+  if (received.length === 0) return;
+  const inserted = await insertWalletOutputs(
+    received.map(({ block, output }) => ({
+      outpoint: depositKey(output.txid, output.vout),
+      txid: output.txid,
+      vout: output.vout,
+      address: output.owner.address,
+      kind: output.owner.kind,
+      addressIndex: output.owner.index,
+      amount: output.value,
+      coinbase: output.coinbase,
+      blockHash: block.hash,
+      blockHeight: block.height,
+    })),
+  );
+  // Some were there already: seen before in a block that was orphaned since, they are back in
+  // the best chain (only orphaned ones move, so it is a no-op for the others).
+  if (!inserted) {
+    await returnOrphanedWalletOutputs(
+      received.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
+    );
+  }
+}
+
+/** Returns how many deposits it stored credited. */
+async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date, credit?: CreditRule): Promise<number> {
+  const deposits = received.filter(({ output }) => output.owner.kind === 'deposit' && output.owner.accountId !== undefined);
+  if (deposits.length === 0) return 0;
+  const isDue = ({ block, output }: ReceivedInBlock): boolean =>
+    credit !== undefined && confirmationsAt(block.height, credit.tip) >= requiredConfirmations(output, credit.minConfirmations, credit.chain);
+  // Deposits already buried deep enough when first seen (a scanner catching up) are stored
+  // credited: their credit journals first (ids carry credit number 1, so a repeat is a no-op),
+  // then the documents. This spares the status flip, one update per deposit on FerretDB.
+  const creditedNow = deposits.filter(isDue);
+  if (creditedNow.length > 0) {
+    await recordJournals(
+      creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
+      seenAt,
+    );
+  }
+  const inserted = await insertDeposits(
+    deposits.map((deposit) => {
+      const { block, output } = deposit;
+      return {
+        txid: output.txid,
+        vout: output.vout,
+        address: output.owner.address,
+        accountId: String(output.owner.accountId),
+        amount: output.value,
+        coinbase: output.coinbase,
+        blockHash: block.hash,
+        blockHeight: block.height,
+        seenAt,
+        ...(isDue(deposit) ? { creditedAt: seenAt } : {}),
+      };
+    }),
+  );
+  if (inserted) return creditedNow.length;
+  // Some were there already. Seen before in a block that was orphaned since, they are back in
+  // the best chain: pending again, credited by the next pass (whose journal id is then the
+  // next credit number, or the one just written above when it never was credited).
+  await returnOrphanedDeposits(
+    deposits.map(({ block, output }) => ({ key: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
+  );
+  return 0;
 }
 
 export interface SpendToRecord {
@@ -151,25 +137,5 @@ export interface SpendToRecord {
  * The scanner's write, also used by the settlement follower to repair spends the scanner missed.
  */
 export async function recordSpends(spends: readonly SpendToRecord[]): Promise<void> {
-  if (spends.length === 0) return;
-  await insertOnce(() =>
-    WalletSpendModel.insertMany(
-      spends.map(({ outpoint, spentByTxid, block }) => ({ _id: outpoint, spentByTxid, spentHeight: block.height, blockHash: block.hash })),
-      { ordered: false },
-    ),
-  );
-}
-
-/**
- * Runs an insert; false when the document exists already (a repeated step). For an unordered
- * insertMany: false when some existed, the others are inserted all the same.
- */
-export async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
+  await insertWalletSpends(spends.map(({ outpoint, spentByTxid, block }) => ({ outpoint, spentByTxid, spentHeight: block.height, blockHash: block.hash })));
 }

@@ -1,7 +1,7 @@
 import type { ChainProfile } from '../../chain/profiles';
-import { DepositModel, type Deposit } from '../../db/deposit';
 import { depositCreditJournal, depositReversalJournal } from '../../money/ledger';
 import { recordJournals, writtenJournalIds } from '../ledger/ledger-store';
+import { markDanglingDepositOrphaned, markDepositsCredited, markDepositsOrphaned, pendingDepositsUpTo, type Deposit } from './deposit-store';
 
 /** Confirmations of a block at `height` when the node's tip is `tip`; computed, never stored. */
 export function confirmationsAt(height: number, tip: number): number {
@@ -22,7 +22,7 @@ export function requiredConfirmations(deposit: Pick<Deposit, 'coinbase'>, minCon
  */
 export async function creditConfirmedDeposits(tip: number, minConfirmations: number, chain: ChainProfile, at: Date): Promise<number> {
   const lowestNeeded = Math.min(minConfirmations, chain.coinbaseMaturity + 1);
-  const candidates = await DepositModel.find({ status: 'pending', blockHeight: { $lte: tip - lowestNeeded + 1 } }).lean();
+  const candidates = await pendingDepositsUpTo(tip - lowestNeeded + 1);
   const due = candidates.filter((deposit) => confirmationsAt(deposit.blockHeight, tip) >= requiredConfirmations(deposit, minConfirmations, chain));
   if (due.length === 0) return 0;
   await recordJournals(
@@ -41,11 +41,7 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
   }
   let credited = 0;
   for (const [previousSeq, keys] of byPreviousSeq) {
-    const result = await DepositModel.updateMany(
-      { _id: { $in: keys }, status: 'pending', creditSeq: previousSeq },
-      { $set: { status: 'credited', creditSeq: previousSeq + 1, creditedAt: at } },
-    );
-    credited += result.modifiedCount;
+    credited += await markDepositsCredited(keys, previousSeq, at);
   }
   return credited;
 }
@@ -74,15 +70,11 @@ export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Pr
     ],
     at,
   );
-  for (const deposit of dangling) {
-    await DepositModel.updateOne(
-      { _id: deposit._id, status: 'pending', creditSeq: deposit.creditSeq },
-      { $set: { status: 'orphaned', creditSeq: deposit.creditSeq + 1 }, $unset: { creditedAt: 1 } },
-    );
-  }
+  for (const deposit of dangling) await markDanglingDepositOrphaned(deposit._id, deposit.creditSeq);
   for (const status of ['credited', 'pending'] as const) {
-    const keys = deposits.filter((deposit) => deposit.status === status).map((deposit) => deposit._id);
-    if (keys.length === 0) continue;
-    await DepositModel.updateMany({ _id: { $in: keys }, status }, { $set: { status: 'orphaned' }, $unset: { creditedAt: 1 } });
+    await markDepositsOrphaned(
+      deposits.filter((deposit) => deposit.status === status).map((deposit) => deposit._id),
+      status,
+    );
   }
 }

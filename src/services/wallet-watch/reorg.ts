@@ -1,11 +1,11 @@
 import type { ChainRpc } from '../../node/rpc-client';
 import { findForkHeight } from '../../chain/block/fork-point';
-import { ChainCursorModel } from '../../db/chain-cursor';
-import { DepositModel } from '../../db/deposit';
-import { ScannedBlockModel } from '../../db/scanned-block';
-import { WalletOutputModel } from '../../db/wallet-output';
-import { WalletSpendModel } from '../../db/wallet-spend';
+import { resetChainCursor } from './chain-cursor-store';
 import { orphanDeposits } from './crediting';
+import { liveDepositsAbove } from './deposit-store';
+import { deleteScannedBlocksAbove, scannedBlockHashes } from './scanned-block-store';
+import { orphanWalletOutputsAbove } from './wallet-output-store';
+import { deleteWalletSpendsAbove } from './wallet-spend-store';
 
 /**
  * Undoes what the scanner recorded above the fork point with the node's best chain: deposits
@@ -14,9 +14,9 @@ import { orphanDeposits } from './crediting';
  * repeatable update keyed by height, so a crash in the middle is finished by the next pass.
  */
 export async function rollBackToForkPoint(chainName: string, rpc: ChainRpc, fromHeight: number, at: Date): Promise<{ forkHeight: number; forkHash: string }> {
-  const stored = await ScannedBlockModel.find({}, { hash: 1 }).lean();
-  const storedHashes = new Map(stored.map((block) => [block._id, block.hash]));
-  const lowest = stored.reduce((min, block) => Math.min(min, block._id), fromHeight);
+  const storedHashes = await scannedBlockHashes();
+  let lowest = fromHeight;
+  for (const height of storedHashes.keys()) lowest = Math.min(lowest, height);
   const forkHeight = await findForkHeight(
     (height) => storedHashes.get(height),
     (height) => rpc.getBlockHash(height).catch(() => undefined),
@@ -25,14 +25,13 @@ export async function rollBackToForkPoint(chainName: string, rpc: ChainRpc, from
   );
   const forkHash = storedHashes.get(forkHeight) ?? (await rpc.getBlockHash(forkHeight));
   await rollBackAbove(forkHeight, at);
-  await ChainCursorModel.updateOne({ _id: chainName }, { $set: { height: forkHeight, hash: forkHash, updatedAt: at } });
+  await resetChainCursor(chainName, { height: forkHeight, hash: forkHash }, at);
   return { forkHeight, forkHash };
 }
 
 export async function rollBackAbove(height: number, at: Date): Promise<void> {
-  const orphaned = await DepositModel.find({ blockHeight: { $gt: height }, status: { $in: ['pending', 'credited'] } }).lean();
-  await orphanDeposits(orphaned, at);
-  await WalletSpendModel.deleteMany({ spentHeight: { $gt: height } });
-  await WalletOutputModel.updateMany({ blockHeight: { $gt: height }, status: { $ne: 'orphaned' } }, { $set: { status: 'orphaned' } });
-  await ScannedBlockModel.deleteMany({ _id: { $gt: height } });
+  await orphanDeposits(await liveDepositsAbove(height), at);
+  await deleteWalletSpendsAbove(height);
+  await orphanWalletOutputsAbove(height);
+  await deleteScannedBlocksAbove(height);
 }

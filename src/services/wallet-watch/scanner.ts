@@ -2,17 +2,16 @@ import { matchBlock } from '../../chain/block/block-matcher';
 import { parseBlock, type ParsedBlock } from '../../chain/block/block-parser';
 import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
-import { ChainCursorModel } from '../../db/chain-cursor';
-import { depositKey } from '../../db/deposit';
 import { KibbleError } from '../../errors';
-import { WalletOutputModel } from '../../db/wallet-output';
 import type { Logger } from '../../log';
 import { recordBlocks, type BlockToRecord } from './block-writes';
+import { createChainCursorOnce, moveChainCursor, readChainCursor } from './chain-cursor-store';
 import { creditConfirmedDeposits } from './crediting';
+import { depositKey } from './deposit-store';
 import { refreshMempoolDeposits } from './mempool';
 import { rollBackToForkPoint } from './reorg';
-import { WatchedAddresses } from './wallet-addresses';
-import { spentOutpoints } from './wallet-view';
+import { WatchedAddresses } from './watched-addresses';
+import { unspentWalletOutpoints } from './wallet-view';
 
 export interface ScannerDeps {
   rpc: ChainRpc;
@@ -89,7 +88,7 @@ export class DepositScanner {
 
   constructor(deps: ScannerDeps) {
     this.#deps = deps;
-    this.#watched = new WatchedAddresses(deps.chain);
+    this.#watched = new WatchedAddresses(deps.chain, { clock: deps.clock });
   }
 
   /** Drops the in-memory view; the next pass reloads it from the database. */
@@ -224,8 +223,7 @@ export class DepositScanner {
    * this one stops and reloads its view, and the next pass resumes from wherever the cursor is.
    */
   async #storeCursor(from: Cursor, to: Cursor): Promise<void> {
-    const result = await ChainCursorModel.updateOne({ _id: this.#deps.chain.name, height: from.height, hash: from.hash }, { $set: { ...to, updatedAt: this.#deps.clock() } });
-    if (result.matchedCount !== 1) {
+    if (!(await moveChainCursor(this.#deps.chain.name, from, to, this.#deps.clock()))) {
       throw new KibbleError('lease-held', `another process moved the scanner cursor during this pass (expected height ${from.height}); this pass stopped`);
     }
     this.#leftAt = to;
@@ -233,22 +231,19 @@ export class DepositScanner {
 
   async #loadUnspent(): Promise<Set<string>> {
     if (this.#unspent === undefined) {
-      const [rows, spent] = await Promise.all([WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean(), spentOutpoints()]);
-      this.#unspent = new Set(rows.map((row) => row._id).filter((key) => !spent.has(key)));
+      this.#unspent = await unspentWalletOutpoints();
     }
     return this.#unspent;
   }
 
   async #loadCursor(): Promise<{ height: number; hash: string }> {
     const { chain, rpc, clock } = this.#deps;
-    const stored = await ChainCursorModel.findById(chain.name).lean();
-    if (stored) return { height: stored.height, hash: stored.hash };
+    const stored = await readChainCursor(chain.name);
+    if (stored) return stored;
     const height = this.#deps.startHeight ?? (await rpc.getBlockCount());
     const hash = await rpc.getBlockHash(height);
-    await ChainCursorModel.updateOne({ _id: chain.name }, { $setOnInsert: { height, hash, updatedAt: clock() } }, { upsert: true });
     this.#deps.log.info({ height, hash }, 'scanner starts at this block (its own outputs are not scanned)');
-    const created = await ChainCursorModel.findById(chain.name).lean();
-    return { height: created?.height ?? height, hash: created?.hash ?? hash };
+    return createChainCursorOnce(chain.name, { height, hash }, clock());
   }
 }
 
@@ -263,10 +258,4 @@ function range(from: number, to: number): number[] {
 function rate(blocks: number, startedMs: number): number {
   const seconds = (Date.now() - startedMs) / 1000;
   return seconds > 0 ? Math.round((blocks / seconds) * 10) / 10 : 0;
-}
-
-/** The height the scanner has read up to on this chain (its stored cursor), undefined before its first pass. */
-export async function scannedHeight(chainName: string): Promise<number | undefined> {
-  const cursor = await ChainCursorModel.findById(chainName, { height: 1 }).lean();
-  return cursor?.height;
 }

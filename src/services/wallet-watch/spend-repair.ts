@@ -1,5 +1,5 @@
-import { ScannedBlockModel } from '../../db/scanned-block';
 import { recordSpends } from './block-writes';
+import { scannedBlockHash } from './scanned-block-store';
 import { spendsOf } from './wallet-view';
 
 export interface MinedBlock {
@@ -16,8 +16,7 @@ export interface MinedBlock {
  * records the spends itself when it gets there, so nothing is written ahead of it.
  */
 export async function repairMissedSpends(block: MinedBlock, txid: string, outpoints: readonly string[]): Promise<number | undefined> {
-  const scanned = await ScannedBlockModel.findById(block.height, { hash: 1 }).lean();
-  if (scanned === null || scanned.hash !== block.hash) return undefined;
+  if ((await scannedBlockHash(block.height)) !== block.hash) return undefined;
   const recorded = await spendsOf(outpoints);
   const missing = outpoints.filter((outpoint) => !recorded.has(outpoint));
   await recordSpends(missing.map((outpoint) => ({ outpoint, spentByTxid: txid, block })));

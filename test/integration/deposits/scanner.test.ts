@@ -1,3 +1,4 @@
+import { parseBlock } from '../../../src/chain/block/block-parser';
 import { AddressDeriver } from '../../../src/keys/hd';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { JsonRpcChainClient, type ChainRpc } from '../../../src/node/rpc-client';
@@ -176,6 +177,58 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await rollCursorBack(chain.name, tip - 8);
     await new DepositScanner(deps()).scanOnce();
     for (const donor of donors) expect(await balanceOf(donor)).toBe(5n * COIN);
+  });
+
+  it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
+    const donor = await newDonor();
+    // Scanned up to here: the fork point below is a block the scanner stored.
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const paid = await faucet.pay([{ address: donor.address, amount: 5n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const oldBlocks = await faucet.mine(6);
+    const [blockWithDeposit] = oldBlocks;
+    // The block two above the deposit's triggers the reorg when the scanner fetches it: the batch
+    // being stored then is of the old chain, the one fetched ahead already of the new one.
+    const trigger = oldBlocks[2] as string;
+    let reorged = false;
+    const reorging = new Proxy(rpc, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getRawBlock' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (hash: string) => {
+          const raw = await (value as ChainRpc['getRawBlock']).call(target, hash);
+          if (hash === trigger && !reorged) {
+            reorged = true;
+            await rpc.invalidateBlock(blockWithDeposit as string);
+            await faucet.mine(8, randomP2pkhKey(chain).address);
+          }
+          return raw;
+        };
+      },
+    });
+    const tipBefore = await rpc.getBlockCount();
+    const pipelined = new DepositScanner(deps({ rpc: reorging, prefetch: 2 }));
+    const report = await pipelined.scanOnce();
+
+    expect(reorged).toBe(true);
+    expect(report.reorgs).toBeGreaterThanOrEqual(1);
+    const tip = await rpc.getBlockCount();
+    expect(report.toHeight).toBe(tip);
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+    // Every block it keeps is the node's block at that height.
+    for (const stored of await ScannedBlockModel.find({ _id: { $gt: tipBefore - 6 } }).lean()) {
+      expect(stored.hash).toBe(await rpc.getBlockHash(stored._id));
+    }
+    // The deposit counts if and only if the best chain has it, and then once.
+    let inBestChain = false;
+    for (let height = tipBefore - 6; height <= tip; height++) {
+      const block = parseBlock(await rpc.getRawBlock(await rpc.getBlockHash(height)), { auxpow: chain.auxpow });
+      if (block.transactions.some((tx) => tx.txid === paid.txid)) inBestChain = true;
+    }
+    const deposit = await depositOf(paid.txid, vout);
+    expect(deposit?.status).toBe(inBestChain ? 'credited' : 'orphaned');
+    expect(await balanceOf(donor)).toBe(inBestChain ? 5n * COIN : 0n);
   });
 
   it("recognises the service's own spends of its outputs", async () => {

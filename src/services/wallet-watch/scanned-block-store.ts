@@ -1,0 +1,37 @@
+import { ScannedBlockModel } from '../../db/scanned-block';
+import { insertOnce } from './insert-once';
+
+/** The one owner of `scanned_blocks`: the best-chain blocks the scanner stored, by height. */
+
+export interface ScannedBlockRow {
+  height: number;
+  hash: string;
+  prevHash: string;
+}
+
+/** Inserts by height; blocks stored already are left as they are (a repeated batch). */
+export async function insertScannedBlocks(blocks: readonly ScannedBlockRow[]): Promise<void> {
+  if (blocks.length === 0) return;
+  await insertOnce(() =>
+    ScannedBlockModel.insertMany(
+      blocks.map(({ height, hash, prevHash }) => ({ _id: height, hash, prevHash })),
+      { ordered: false },
+    ),
+  );
+}
+
+/** The stored hash at this height, or undefined. */
+export async function scannedBlockHash(height: number): Promise<string | undefined> {
+  return (await ScannedBlockModel.findById(height, { hash: 1 }).lean())?.hash;
+}
+
+/** Every stored block's hash by height (a reorg's search for the fork point). */
+export async function scannedBlockHashes(): Promise<Map<number, string>> {
+  const stored = await ScannedBlockModel.find({}, { hash: 1 }).lean();
+  return new Map(stored.map((block) => [block._id, block.hash]));
+}
+
+/** Forgets the blocks above a fork point. */
+export async function deleteScannedBlocksAbove(height: number): Promise<void> {
+  await ScannedBlockModel.deleteMany({ _id: { $gt: height } });
+}

@@ -1,0 +1,65 @@
+import { WalletOutputModel, type WalletOutput } from '../../db/wallet-output';
+import { insertOnce } from './insert-once';
+
+/**
+ * The one owner of `wallet_outputs`: outputs on chain paying the service's addresses, keyed
+ * `txid:vout`. Spends are kept apart (wallet-spend-store.ts); wallet-view.ts combines the two.
+ */
+
+export type { WalletOutput };
+
+export interface WalletOutputRow {
+  outpoint: string;
+  txid: string;
+  vout: number;
+  address: string;
+  kind: WalletOutput['kind'];
+  addressIndex: number;
+  amount: bigint;
+  coinbase: boolean;
+  blockHash: string;
+  blockHeight: number;
+}
+
+/** Inserts by outpoint; false when some existed already (the others are inserted all the same). */
+export async function insertWalletOutputs(rows: readonly WalletOutputRow[]): Promise<boolean> {
+  if (rows.length === 0) return true;
+  return insertOnce(() =>
+    WalletOutputModel.insertMany(
+      rows.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row })),
+      { ordered: false },
+    ),
+  );
+}
+
+/**
+ * Outputs seen before in a block that was orphaned since are back in the best chain, in this
+ * block. Moves only orphaned ones: a no-op for outputs that never left.
+ */
+export async function returnOrphanedWalletOutputs(rows: ReadonlyArray<Pick<WalletOutputRow, 'outpoint' | 'blockHash' | 'blockHeight'>>): Promise<void> {
+  for (const { outpoint, blockHash, blockHeight } of rows) {
+    await WalletOutputModel.updateOne({ _id: outpoint, status: 'orphaned' }, { $set: { status: 'unspent', blockHash, blockHeight } });
+  }
+}
+
+/** Outputs in the best chain (spent or not: subtract wallet_spends). */
+export async function walletOutputsInBestChain(): Promise<WalletOutput[]> {
+  return WalletOutputModel.find({ status: 'unspent' }).lean();
+}
+
+/** The outpoints of those, alone (the scanner's view). */
+export async function walletOutpointsInBestChain(): Promise<string[]> {
+  return (await WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean()).map((row) => row._id);
+}
+
+/** Which of these outpoints are in the best chain (spent or not). */
+export async function inBestChainAmong(outpoints: readonly string[]): Promise<Set<string>> {
+  if (outpoints.length === 0) return new Set();
+  const rows = await WalletOutputModel.find({ _id: { $in: outpoints }, status: 'unspent' }, { _id: 1 }).lean();
+  return new Set(rows.map((row) => row._id));
+}
+
+/** Marks the outputs received above a fork point orphaned. */
+export async function orphanWalletOutputsAbove(height: number): Promise<void> {
+  await WalletOutputModel.updateMany({ blockHeight: { $gt: height }, status: { $ne: 'orphaned' } }, { $set: { status: 'orphaned' } });
+}

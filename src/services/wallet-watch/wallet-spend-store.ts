@@ -1,0 +1,42 @@
+import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
+import { insertOnce } from './insert-once';
+
+/** The one owner of `wallet_spends`: blocks that spent the wallet's outputs, by spent outpoint. */
+
+export type { WalletSpend };
+
+export interface WalletSpendRow {
+  /** The wallet's spent output, `txid:vout`. */
+  outpoint: string;
+  spentByTxid: string;
+  spentHeight: number;
+  blockHash: string;
+}
+
+/** Inserts keyed by the spent outpoint: a repeated block changes nothing. */
+export async function insertWalletSpends(spends: readonly WalletSpendRow[]): Promise<void> {
+  if (spends.length === 0) return;
+  await insertOnce(() =>
+    WalletSpendModel.insertMany(
+      spends.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash })),
+      { ordered: false },
+    ),
+  );
+}
+
+/** Every recorded spent outpoint. */
+export async function spentOutpoints(): Promise<Set<string>> {
+  return new Set((await WalletSpendModel.find({}, { _id: 1 }).lean()).map((spend) => spend._id));
+}
+
+/** The recorded spends of these outpoints, by outpoint. */
+export async function spendsOf(outpoints: readonly string[]): Promise<Map<string, WalletSpend>> {
+  if (outpoints.length === 0) return new Map();
+  const spends = await WalletSpendModel.find({ _id: { $in: outpoints } }).lean();
+  return new Map(spends.map((spend) => [spend._id, spend]));
+}
+
+/** Forgets the spends seen above a fork point. */
+export async function deleteWalletSpendsAbove(height: number): Promise<void> {
+  await WalletSpendModel.deleteMany({ spentHeight: { $gt: height } });
+}
