@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/main';
+import { uriOfDatabase } from './database';
 
 export interface CliResult {
   exitCode: number;
@@ -30,7 +31,7 @@ export function deploymentEnv(
 ): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
+    MONGODB_URI: uriOfDatabase(db),
     CHAIN: chain.name,
     CHAIN_RPC_URL: rpcUrl,
     LOG_LEVEL: 'silent',

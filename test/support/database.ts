@@ -62,6 +62,16 @@ export function useTestDatabase(): TestDatabase {
   };
 }
 
+/**
+ * The connection string naming `db.name` as its database, for a kibble child process's
+ * MONGODB_URI: the name goes into the path, before any options (DocumentDB's URI has some).
+ */
+export function uriOfDatabase(db: { readonly uri: string; readonly name: string }): string {
+  const queryAt = db.uri.indexOf('?');
+  const [base, query] = queryAt === -1 ? [db.uri, ''] : [db.uri.slice(0, queryAt), db.uri.slice(queryAt)];
+  return `${base.replace(/\/?$/, '/')}${db.name}${query}`;
+}
+
 function testDatabaseName(): string {
   const testPath = expect.getState().testPath ?? 'unknown';
   // FerretDB allows [A-Za-z0-9_-] up to 63 characters

@@ -1,7 +1,7 @@
 import { testGlobals } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  const server = testGlobals().__kibbleMongoServer;
-  testGlobals().__kibbleMongoServer = undefined;
+  const server = testGlobals().__kibbleTestDatabase;
+  testGlobals().__kibbleTestDatabase = undefined;
   await server?.stop();
 }

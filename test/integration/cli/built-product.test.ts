@@ -7,7 +7,7 @@ import { AddressDeriver } from '../../../src/keys/hd';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { chainProfile } from '../../../src/chain/profiles';
 import { loadOrCreateDevKeys } from '../../../src/config/dev-keys';
-import { useTestDatabase } from '../../support/database';
+import { uriOfDatabase, useTestDatabase } from '../../support/database';
 import { useRegtestNode } from '../../support/regtest';
 
 const ROOT = join(__dirname, '../../..');
@@ -55,7 +55,7 @@ describe('npm run build, then NODE_ENV=production node dist/src/cli/entry.js ser
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_URL: 'https://kibble.example',
-      MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
+      MONGODB_URI: uriOfDatabase(db),
       CHAIN: chain.name,
       CHAIN_RPC_URL: node.rpcUrl,
       WALLET_XPUB: wallet.accountXpub(),

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import {
+  ALL_MODELS,
   AccountModel,
   allocateCounterValue,
   ClickModel,
@@ -24,7 +25,20 @@ async function expectDuplicateKey(write: Promise<unknown>): Promise<void> {
 }
 
 describe('unique indexes make repeated writes fail with E11000', () => {
-  useTestDatabase();
+  const db = useTestDatabase();
+
+  // connectDatabase creates a missing collection together with all its indexes (one command,
+  // which DocumentDB builds at once): every schema index must really be there, fields in order.
+  it('every collection and every schema index exists after connecting', async () => {
+    const collections = (await db.native.listCollections().toArray()).map((c) => c.name);
+    for (const model of ALL_MODELS) {
+      expect(collections).toContain(model.collection.collectionName);
+      const stored = (await model.collection.indexes()).map((index) => ({ key: Object.entries(index.key), unique: index.unique === true }));
+      const declared = model.schema.indexes().map(([key, options]) => ({ key: Object.entries(key), unique: options.unique === true }));
+      expect(stored).toEqual(expect.arrayContaining(declared));
+      expect(stored).toHaveLength(declared.length + 1); // and _id
+    }
+  });
   const [donorId, thingId, creatorId] = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
 
   it('one click per donor, thing and period', async () => {

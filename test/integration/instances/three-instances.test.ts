@@ -22,7 +22,7 @@ import { unbalancedJournals } from '../../../src/services/ledger/ledger-audit';
 import { blockSizeFor, windowOf } from '../../../src/services/rate-limits';
 import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../../support/chain-audit';
 import { streamClicks, type ClickAttempt } from '../../support/click-stream';
-import { useTestDatabase } from '../../support/database';
+import { uriOfDatabase, useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
 import { instanceOf, instancesOutput, startInstances, stopInstances, type KibbleInstance } from '../../support/instances';
 import { currentHolder, leaseClaims, slotAt } from '../../support/leases';
@@ -112,7 +112,7 @@ describe('three kibble serve instances on one database and one node, under fault
     cluster = await startInstances(3, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
-      MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`,
+      MONGODB_URI: uriOfDatabase(db),
       CHAIN: SETTLEMENT_CHAIN.name,
       CHAIN_RPC_URL: node.rpcUrl,
       WALLET_XPUB: settlementXpub(),

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { createTestApp, bearer, expectError, TEST_OPERATOR_TOKEN } from '../../support/http';
+import { uriOfDatabase } from '../../support/database';
 import { doge } from '../../support/money';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
 
@@ -80,7 +81,7 @@ describe('operators: the admin API and `kibble settle`', () => {
     await world.service().followConfirmations();
     const env = {
       ...process.env,
-      MONGODB_URI: `${world.db.uri.replace(/\/?$/, '/')}${world.db.name}`,
+      MONGODB_URI: uriOfDatabase(world.db),
       CHAIN: 'bcoin-regtest',
       CHAIN_RPC_URL: world.node.rpcUrl,
       MIN_CONFIRMATIONS: '2',
