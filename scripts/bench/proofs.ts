@@ -64,7 +64,7 @@ process.stdout.write(
   [
     `commitment output: ${8 + 1 + script.length} bytes in the transaction (8 value, 1 script length, ${script.length} script), fee ${8 + 1 + script.length} x the fee rate`,
     `donor proof: ${donorProof.leaves.length} leaves, ${JSON.stringify(donorProof).length} bytes of JSON; creator proof: ${creatorProof.leaves.length} leaves, ${JSON.stringify(creatorProof).length} bytes`,
-    `peak RSS ${(process.memoryUsage().rss / 1024 ** 2).toFixed(0)} MiB`,
+    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (RSS now ${(process.memoryUsage().rss / 1024 ** 2).toFixed(0)} MiB)`,
     '',
   ].join('\n'),
 );
