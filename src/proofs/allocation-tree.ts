@@ -1,6 +1,7 @@
 import { KibbleError } from '../errors';
 import { identifierBytes, periodBytes, taggedHash, toHex, UINT32_MAX, uint32le, uintLe } from './encoding';
-import { buildHashLevels, hashAt, hashInto, hashLevelSiblings, sortedOrder } from './flat-hashes';
+import { allocationLeafHashes } from './allocation-leaf-hashes';
+import { buildHashLevels, hashAt, hashLevelSiblings, sortedOrder } from './flat-hashes';
 import { foldPath } from './tree-shape';
 
 /**
@@ -72,9 +73,9 @@ export function donorCommitmentOf(input: AllocationInput): Uint8Array {
 }
 
 /** The leaf preimage: period (7) || creator (1 + n) || amount (u64 LE) || donor commitment (32). */
-export function allocationLeafBytes(period: string, creator: string, amount: bigint, commitment: Uint8Array, periodPart = periodBytes(period)): Uint8Array {
+export function allocationLeafBytes(period: string, creator: string, amount: bigint, commitment: Uint8Array): Uint8Array {
   if (amount <= 0n) throw new KibbleError('tree-invalid', `an allocation amount must be positive, got ${amount}`);
-  return Buffer.concat([periodPart, identifierBytes('creator id', creator), uintLe(amount, 8), commitment]);
+  return Buffer.concat([periodBytes(period), identifierBytes('creator id', creator), uintLe(amount, 8), commitment]);
 }
 
 export function allocationLeaf(period: string, input: AllocationInput): AllocationLeaf {
@@ -95,7 +96,7 @@ export function allocationRoot(period: string, leafCount: number, top: Uint8Arra
 export function buildAllocationTree(period: string, inputs: readonly AllocationInput[]): AllocationTree {
   if (inputs.length === 0) throw new KibbleError('tree-invalid', `the allocation tree of ${period} has no leaves: a month without allocations commits nothing`);
   if (inputs.length > UINT32_MAX) throw new KibbleError('tree-invalid', `the allocation tree of ${period} has more than ${UINT32_MAX} leaves`);
-  const hashes = leafHashes(period, inputs);
+  const hashes = allocationLeafHashes(period, inputs, ALLOCATION_TAGS);
   const order = sortedOrder(hashes, (index) => {
     const input = inputs[index] as AllocationInput;
     throw new KibbleError('tree-invalid', `two allocations of ${period} have the same leaf (creator ${input.creator}, amount ${input.amount}): one (donor, creator) pair is one leaf`, { reason: 'duplicate-leaf', leaf: toHex(hashes.subarray(index * 32, index * 32 + 32)) });
@@ -109,17 +110,6 @@ export function buildAllocationTree(period: string, inputs: readonly AllocationI
   const top = (levels[levels.length - 1] as Buffer).subarray(0, 32);
   const { byDonor, byCreator } = indexPositions(inputs, order);
   return { period, leafCount: inputs.length, inputs, order, levels, root: allocationRoot(period, inputs.length, top), byDonor, byCreator };
-}
-
-/** Every input's leaf hash, in input order, 32 bytes each in one buffer. */
-function leafHashes(period: string, inputs: readonly AllocationInput[]): Buffer {
-  const out = Buffer.allocUnsafeSlow(inputs.length * 32); // every byte is written below
-  const periodPart = periodBytes(period);
-  inputs.forEach((input, index) => {
-    const leafBytes = allocationLeafBytes(period, input.creator, input.amount, donorCommitmentOf(input), periodPart);
-    hashInto(out, index * 32, ALLOCATION_TAGS.leaf, leafBytes);
-  });
-  return out;
 }
 
 /** The inputs' sorted positions by donor and by creator, built in one pass in position order. */

@@ -85,13 +85,18 @@ export function uintLe(value: bigint, width: 8 | 16): Uint8Array {
 
 /** One length byte, then the ASCII bytes of an identifier (see IDENTIFIER). */
 export function identifierBytes(what: string, value: string): Uint8Array {
+  const bytes = Buffer.allocUnsafe(1 + value.length);
+  writeIdentifier(bytes, 0, what, value);
+  return bytes;
+}
+
+/** Writes identifierBytes(what, value) at `offset` (room for 65 bytes needed); returns the offset after it. */
+export function writeIdentifier(out: Buffer, offset: number, what: string, value: string): number {
   if (!IDENTIFIER.test(value)) {
     throw new KibbleError('tree-invalid', `${what} must be 1 to 64 printable ASCII characters without spaces, got ${JSON.stringify(value.slice(0, 80))}`);
   }
-  const bytes = Buffer.allocUnsafe(1 + value.length);
-  bytes[0] = value.length;
-  bytes.write(value, 1, 'ascii');
-  return bytes;
+  out[offset] = value.length;
+  return offset + 1 + out.write(value, offset + 1, 'ascii');
 }
 
 /** The 7 ASCII bytes of a period 'YYYY-MM' (fixed length). */

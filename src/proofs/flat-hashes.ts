@@ -5,19 +5,11 @@ import { tagPrefix } from './encoding';
 
 /**
  * Lists of 32-byte hashes kept side by side in one Buffer (hash i at bytes 32i..32i+32), with the
- * few operations a large tree needs: hash into place, sort, pair into levels, read a path. A month
+ * few operations a large tree needs: sort, pair into levels, read a path. A month
  * has a million leaves; one object per hash made the garbage collector the cost of the tree.
  */
 
 const HASH = 32;
-
-/**
- * Writes the tagged hash of `message` at `offset`. The digest comes back as a 'binary' string,
- * not a Buffer: a string is a cheap young object, a Buffer is an ArrayBuffer each (measured 2.3x).
- */
-export function hashInto(out: Buffer, offset: number, tag: string, message: Uint8Array): void {
-  out.write(hash('sha256', Buffer.concat([tagPrefix(tag), message]), 'binary'), offset, HASH, 'latin1');
-}
 
 export function hashAt(hashes: Buffer, index: number): Buffer {
   return hashes.subarray(index * HASH, index * HASH + HASH);
