@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { opcodes, script as bscript, Transaction } from 'bitcoinjs-lib';
-import { allocationLeafBytes, buildAllocationTree } from '../../src/proofs/allocation-tree';
+import { allocationLeafBytes, allocationLeaves, allocationLevels, buildAllocationTree } from '../../src/proofs/allocation-tree';
 import { commitmentScript } from '../../src/proofs/commitment';
 import { toHex } from '../../src/proofs/encoding';
 import { donorProofJson, creatorProofJson, type AllocationProofJson } from '../../src/proofs/proof-format';
@@ -124,7 +124,7 @@ const allocation = {
     allocations: ALLOCATIONS,
     expected: {
       salts: Object.fromEntries(['donor-alice', 'donor-bob'].map((d) => [d, toHex(allocationSalt(SECRET, PERIOD, d))])),
-      leaves: tree.leaves.map((leaf) => ({
+      leaves: allocationLeaves(tree).map((leaf) => ({
         creator: leaf.creator,
         amount: leaf.amount.toString(),
         donor: 'id' in leaf.donor ? leaf.donor.id : undefined,
@@ -132,7 +132,7 @@ const allocation = {
         leafBytes: toHex(allocationLeafBytes(PERIOD, leaf.creator, leaf.amount, leaf.donorCommitment)),
         hash: toHex(leaf.hash),
       })),
-      levels: tree.levels.map((level) => level.map(toHex)),
+      levels: allocationLevels(tree).map((level) => level.map(toHex)),
       root: toHex(tree.root),
       commitmentScript: toHex(commitmentScript(PERIOD, tree.root)),
       rawTx,

@@ -1,6 +1,8 @@
 import { KibbleError } from '../errors';
-import { identifierBytes, periodBytes, sortByHash, taggedHash, toHex, uint32le, uintLe } from './encoding';
-import { buildLevels, foldPath, siblingsOf } from './tree-shape';
+import { identifierBytes, periodBytes, taggedHash, toHex, UINT32_MAX, uint32le, uintLe } from './encoding';
+import { allocationLeafHashes } from './allocation-leaf-hashes';
+import { buildHashLevels, hashAt, hashLevelSiblings, sortedOrder } from './flat-hashes';
+import { foldPath } from './tree-shape';
 
 /**
  * The allocation tree of a settled month (docs/proofs.md): one leaf per (donor, creator) pair that
@@ -32,12 +34,24 @@ export interface AllocationLeaf extends AllocationInput {
   hash: Uint8Array;
 }
 
+/**
+ * A built tree, kept flat so that a month of a million leaves is a few buffers rather than
+ * millions of objects: each level is one Buffer of 32-byte hashes side by side, the leaves are the
+ * caller's inputs seen through `order`, and the indexes find one account's leaves without a scan.
+ */
 export interface AllocationTree {
   period: string;
-  /** Sorted by leaf hash: the order the tree is built in. */
-  leaves: AllocationLeaf[];
-  levels: Uint8Array[][];
+  leafCount: number;
+  /** The inputs, in the caller's order; `order[position]` is the input at a sorted position. */
+  inputs: readonly AllocationInput[];
+  order: Uint32Array;
+  /** levels[0]: the leaf hashes sorted ascending; each next level half as wide; the last holds the top node. */
+  levels: Buffer[];
   root: Uint8Array;
+  /** Sorted positions (ascending) of each donor's leaves; only donors given with id and salt. */
+  byDonor: ReadonlyMap<string, readonly number[]>;
+  /** Sorted positions (ascending) of each creator's leaves. */
+  byCreator: ReadonlyMap<string, readonly number[]>;
 }
 
 /**
@@ -81,17 +95,62 @@ export function allocationRoot(period: string, leafCount: number, top: Uint8Arra
 
 export function buildAllocationTree(period: string, inputs: readonly AllocationInput[]): AllocationTree {
   if (inputs.length === 0) throw new KibbleError('tree-invalid', `the allocation tree of ${period} has no leaves: a month without allocations commits nothing`);
-  const leaves = sortByHash(inputs.map((input) => allocationLeaf(period, input)), (leaf) => {
-    throw new KibbleError('tree-invalid', `two allocations of ${period} have the same leaf (creator ${leaf.creator}, amount ${leaf.amount}): one (donor, creator) pair is one leaf`, { reason: 'duplicate-leaf', leaf: toHex(leaf.hash) });
+  if (inputs.length > UINT32_MAX) throw new KibbleError('tree-invalid', `the allocation tree of ${period} has more than ${UINT32_MAX} leaves`);
+  const hashes = allocationLeafHashes(period, inputs, ALLOCATION_TAGS);
+  const order = sortedOrder(hashes, (index) => {
+    const input = inputs[index] as AllocationInput;
+    throw new KibbleError('tree-invalid', `two allocations of ${period} have the same leaf (creator ${input.creator}, amount ${input.amount}): one (donor, creator) pair is one leaf`, { reason: 'duplicate-leaf', leaf: toHex(hashes.subarray(index * 32, index * 32 + 32)) });
   });
-  const levels = buildLevels(leaves.map((leaf) => leaf.hash), allocationNode);
-  const top = levels[levels.length - 1]?.[0] as Uint8Array;
-  return { period, leaves, levels, root: allocationRoot(period, leaves.length, top) };
+  const leafLevel = Buffer.allocUnsafeSlow(hashes.length); // every byte is copied below
+  for (let position = 0; position < order.length; position++) {
+    const index = order[position] as number;
+    hashes.copy(leafLevel, position * 32, index * 32, index * 32 + 32);
+  }
+  const levels = buildHashLevels(leafLevel, ALLOCATION_TAGS.node);
+  const top = (levels[levels.length - 1] as Buffer).subarray(0, 32);
+  const { byDonor, byCreator } = indexPositions(inputs, order);
+  return { period, leafCount: inputs.length, inputs, order, levels, root: allocationRoot(period, inputs.length, top), byDonor, byCreator };
 }
 
-/** The path of the leaf at `index` (in the tree's sorted order). */
-export function allocationPath(tree: AllocationTree, index: number): Uint8Array[] {
-  return siblingsOf(tree.levels, index);
+/** The inputs' sorted positions by donor and by creator, built in one pass in position order. */
+function indexPositions(inputs: readonly AllocationInput[], order: Uint32Array): { byDonor: Map<string, number[]>; byCreator: Map<string, number[]> } {
+  const byDonor = new Map<string, number[]>();
+  const byCreator = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, position: number): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [position]);
+    else list.push(position);
+  };
+  for (let position = 0; position < order.length; position++) {
+    const input = inputs[order[position] as number] as AllocationInput;
+    if ('id' in input.donor) add(byDonor, input.donor.id, position);
+    add(byCreator, input.creator, position);
+  }
+  return { byDonor, byCreator };
+}
+
+/** The leaf at a sorted position, with its donor commitment and hash. */
+export function allocationLeafAt(tree: AllocationTree, position: number): AllocationLeaf {
+  if (!Number.isSafeInteger(position) || position < 0 || position >= tree.leafCount) {
+    throw new KibbleError('tree-invalid', `leaf index ${position} is outside the tree's ${tree.leafCount} leaves`);
+  }
+  const input = tree.inputs[tree.order[position] as number] as AllocationInput;
+  return { ...input, donorCommitment: donorCommitmentOf(input), hash: hashAt(tree.levels[0] as Buffer, position) };
+}
+
+/** Every leaf in sorted order (for small trees: the worked example, tests). */
+export function allocationLeaves(tree: AllocationTree): AllocationLeaf[] {
+  return Array.from({ length: tree.leafCount }, (_, position) => allocationLeafAt(tree, position));
+}
+
+/** Every level as a list of hashes (for small trees: the worked example, tests). */
+export function allocationLevels(tree: AllocationTree): Uint8Array[][] {
+  return tree.levels.map((level) => Array.from({ length: level.length / 32 }, (_, i) => hashAt(level, i)));
+}
+
+/** The path of the leaf at a sorted position: one sibling per level where it has one, O(log n). */
+export function allocationPath(tree: AllocationTree, position: number): Uint8Array[] {
+  return hashLevelSiblings(tree.levels, position);
 }
 
 /** The root a leaf and its path lead to; throws proof-mismatch when the path has the wrong length. */

@@ -22,13 +22,14 @@ const SLAB_BYTES = 64 * 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let slabUsed = 0;
 
-function kept(digest: Uint8Array): Uint8Array {
+/** A digest given as a 'binary' string (cheaper to get than a Buffer each), copied into the slab. */
+function kept(digest: string): Uint8Array {
   if (slabUsed + digest.length > SLAB_BYTES) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
     slabUsed = 0;
   }
   const out = slab.subarray(slabUsed, slabUsed + digest.length);
-  out.set(digest);
+  out.write(digest, 'latin1');
   slabUsed += digest.length;
   return out;
 }
@@ -36,10 +37,21 @@ function kept(digest: Uint8Array): Uint8Array {
 /** One-shot hashing (crypto.hash): cheaper than a Hash object per call, at a million leaves a month. */
 export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
   const message = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-  return kept(hash('sha256', message, 'buffer'));
+  return kept(hash('sha256', message, 'binary'));
 }
 
 const tagPrefixes = new Map<string, Buffer>();
+
+/** SHA256(tag) || SHA256(tag): the 64 bytes every tagged hash of `tag` starts with. */
+export function tagPrefix(tag: string): Buffer {
+  let prefix = tagPrefixes.get(tag);
+  if (prefix === undefined) {
+    const tagHash = hash('sha256', Buffer.from(tag, 'utf8'), 'buffer');
+    prefix = Buffer.concat([tagHash, tagHash]);
+    tagPrefixes.set(tag, prefix);
+  }
+  return prefix;
+}
 
 /**
  * BIP-340's tagged hash: SHA256(SHA256(tag) || SHA256(tag) || message). Each kind of hash (leaf,
@@ -47,13 +59,7 @@ const tagPrefixes = new Map<string, Buffer>();
  * off as another: an inner node is not a leaf, whatever bytes anyone picks.
  */
 export function taggedHash(tag: string, ...parts: readonly Uint8Array[]): Uint8Array {
-  let prefix = tagPrefixes.get(tag);
-  if (prefix === undefined) {
-    const tagHash = sha256(Buffer.from(tag, 'utf8'));
-    prefix = Buffer.concat([tagHash, tagHash]);
-    tagPrefixes.set(tag, prefix);
-  }
-  return sha256(prefix, ...parts);
+  return sha256(tagPrefix(tag), ...parts);
 }
 
 export function uint32le(value: number): Uint8Array {
@@ -79,13 +85,18 @@ export function uintLe(value: bigint, width: 8 | 16): Uint8Array {
 
 /** One length byte, then the ASCII bytes of an identifier (see IDENTIFIER). */
 export function identifierBytes(what: string, value: string): Uint8Array {
+  const bytes = Buffer.allocUnsafe(1 + value.length);
+  writeIdentifier(bytes, 0, what, value);
+  return bytes;
+}
+
+/** Writes identifierBytes(what, value) at `offset` (room for 65 bytes needed); returns the offset after it. */
+export function writeIdentifier(out: Buffer, offset: number, what: string, value: string): number {
   if (!IDENTIFIER.test(value)) {
     throw new KibbleError('tree-invalid', `${what} must be 1 to 64 printable ASCII characters without spaces, got ${JSON.stringify(value.slice(0, 80))}`);
   }
-  const bytes = Buffer.allocUnsafe(1 + value.length);
-  bytes[0] = value.length;
-  bytes.write(value, 1, 'ascii');
-  return bytes;
+  out[offset] = value.length;
+  return offset + 1 + out.write(value, offset + 1, 'ascii');
 }
 
 /** The 7 ASCII bytes of a period 'YYYY-MM' (fixed length). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KibbleError } from '../errors';
 import { parsePeriod } from '../money/period';
 import type { AllocationLeaf, AllocationTree, DonorSide } from './allocation-tree';
-import { allocationPath } from './allocation-tree';
+import { allocationLeafAt, allocationLeaves, allocationPath } from './allocation-tree';
 import { fromHex, IDENTIFIER, toHex, UINT32_MAX, UINT64_MAX } from './encoding';
 
 /**
@@ -96,29 +96,43 @@ export function parseAllocationProof(json: unknown): AllocationProof {
   };
 }
 
+type Shown = 'donor' | 'commitment';
+
+function proofLeaf(tree: AllocationTree, position: number, shown: Shown): AllocationProofJson['leaves'][number] {
+  const leaf = allocationLeafAt(tree, position);
+  if (shown === 'donor' && !('id' in leaf.donor)) throw new KibbleError('tree-invalid', 'this tree was built from commitments only: it cannot reveal a donor');
+  const donor = shown === 'donor' && 'id' in leaf.donor ? { id: leaf.donor.id, salt: toHex(leaf.donor.salt) } : { commitment: toHex(leaf.donorCommitment) };
+  return { creator: leaf.creator, amount: leaf.amount.toString(), donor, index: position, path: allocationPath(tree, position).map(toHex) };
+}
+
+/** The proof of the leaves at the given sorted positions (ascending), each shown as `shown`. */
+export function allocationProofAt(tree: AllocationTree, txid: string, positions: readonly number[], shown: Shown): AllocationProofJson {
+  if (positions.length === 0) throw new KibbleError('not-found', `no leaf of ${tree.period} matches`);
+  const leaves = positions.map((position) => proofLeaf(tree, position, shown));
+  return { kind: ALLOCATION_PROOF_KIND, version: 1, period: tree.period, txid, root: toHex(tree.root), leafCount: tree.leafCount, leaves };
+}
+
 /**
- * The proof of some leaves of a tree, for the transaction `txid` that committed its root. A leaf
- * the `reveal` function names `donor` shows the donor's id and salt (the donor's own proof);
- * `commitment` shows only the donor commitment (a creator's proof); `skip` leaves it out.
+ * The proof of the leaves the `reveal` function picks, looking at every leaf (for tests and small
+ * trees; one account's proof goes through the tree's index instead). `donor` shows the donor's id
+ * and salt (the donor's own proof); `commitment` only the donor commitment; `skip` leaves it out.
  */
-export function allocationProofJson(tree: AllocationTree, txid: string, reveal: (leaf: AllocationLeaf) => 'donor' | 'commitment' | 'skip'): AllocationProofJson {
-  const leaves = tree.leaves.flatMap((leaf, index) => {
+export function allocationProofJson(tree: AllocationTree, txid: string, reveal: (leaf: AllocationLeaf) => Shown | 'skip'): AllocationProofJson {
+  const picked = allocationLeaves(tree).flatMap((leaf, position) => {
     const shown = reveal(leaf);
-    if (shown === 'skip') return [];
-    const donor = shown === 'donor' && 'id' in leaf.donor ? { id: leaf.donor.id, salt: toHex(leaf.donor.salt) } : { commitment: toHex(leaf.donorCommitment) };
-    if (shown === 'donor' && !('id' in leaf.donor)) throw new KibbleError('tree-invalid', 'this tree was built from commitments only: it cannot reveal a donor');
-    return [{ creator: leaf.creator, amount: leaf.amount.toString(), donor, index, path: allocationPath(tree, index).map(toHex) }];
+    return shown === 'skip' ? [] : [{ position, shown }];
   });
-  if (leaves.length === 0) throw new KibbleError('not-found', `no leaf of ${tree.period} matches`);
-  return { kind: ALLOCATION_PROOF_KIND, version: 1, period: tree.period, txid, root: toHex(tree.root), leafCount: tree.leaves.length, leaves };
+  if (picked.length === 0) throw new KibbleError('not-found', `no leaf of ${tree.period} matches`);
+  const leaves = picked.map(({ position, shown }) => proofLeaf(tree, position, shown));
+  return { kind: ALLOCATION_PROOF_KIND, version: 1, period: tree.period, txid, root: toHex(tree.root), leafCount: tree.leafCount, leaves };
 }
 
-/** A donor's proof: every leaf of theirs, with their id and salt. */
+/** A donor's proof: every leaf of theirs, with their id and salt; found through the tree's index, O(k log n). */
 export function donorProofJson(tree: AllocationTree, txid: string, donor: string): AllocationProofJson {
-  return allocationProofJson(tree, txid, (leaf) => ('id' in leaf.donor && leaf.donor.id === donor ? 'donor' : 'skip'));
+  return allocationProofAt(tree, txid, tree.byDonor.get(donor) ?? [], 'donor');
 }
 
-/** A creator's proof: every leaf paying them, donors shown only as commitments. */
+/** A creator's proof: every leaf paying them, donors shown only as commitments; found through the index. */
 export function creatorProofJson(tree: AllocationTree, txid: string, creator: string): AllocationProofJson {
-  return allocationProofJson(tree, txid, (leaf) => (leaf.creator === creator ? 'commitment' : 'skip'));
+  return allocationProofAt(tree, txid, tree.byCreator.get(creator) ?? [], 'commitment');
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocationPath, allocationRootFromPath, buildAllocationTree } from '../../../src/proofs/allocation-tree';
+import { allocationLeafAt, allocationLeaves, allocationLevels, allocationPath, allocationRootFromPath, buildAllocationTree } from '../../../src/proofs/allocation-tree';
 import { bytesEqual, toHex } from '../../../src/proofs/encoding';
 import { allocationProofJson, type AllocationProofJson } from '../../../src/proofs/proof-format';
 import { verifyAllocationProof } from '../../../src/proofs/verify-allocation-proof';
@@ -45,8 +45,8 @@ describe('allocation tree (properties)', () => {
     fc.assert(
       fc.property(periodArb, allocationsArb, (period, inputs) => {
         const tree = buildAllocationTree(period, inputs);
-        tree.leaves.forEach((leaf, index) => {
-          const root = allocationRootFromPath(period, leaf.hash, index, tree.leaves.length, allocationPath(tree, index));
+        allocationLeaves(tree).forEach((leaf, index) => {
+          const root = allocationRootFromPath(period, leaf.hash, index, tree.leafCount, allocationPath(tree, index));
           expect(bytesEqual(root, tree.root)).toBe(true);
         });
         const { hex, txid } = committingTxHex(period, tree.root);
@@ -110,14 +110,15 @@ describe('allocation tree (edges)', () => {
 
   it('carries an odd node up instead of pairing it with itself (CVE-2012-2459)', () => {
     const three = buildAllocationTree('2026-01', [leaf('a'), leaf('b'), leaf('c')]);
-    expect(three.levels.map((level) => level.length)).toEqual([3, 2, 1]);
-    expect(three.levels[1]?.[1]).toEqual(three.levels[0]?.[2]);
+    const levels = allocationLevels(three);
+    expect(levels.map((level) => level.length)).toEqual([3, 2, 1]);
+    expect(levels[1]?.[1]).toEqual(levels[0]?.[2]);
     expect(allocationPath(three, 2)).toHaveLength(1);
   });
 
   it('a one-leaf tree has an empty path', () => {
     const one = buildAllocationTree('2026-01', [leaf('a')]);
     expect(allocationPath(one, 0)).toEqual([]);
-    expect(bytesEqual(allocationRootFromPath('2026-01', one.leaves[0]?.hash as Uint8Array, 0, 1, []), one.root)).toBe(true);
+    expect(bytesEqual(allocationRootFromPath('2026-01', allocationLeafAt(one, 0).hash, 0, 1, []), one.root)).toBe(true);
   });
 });
