@@ -5,14 +5,25 @@ import type { JournalLine } from '../../money/carry-forward';
 import { assertBalancedJournal, type Journal } from '../../money/ledger';
 
 // The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
-// and never changed, except their `book`, which the closing of a book sets once, from absent.
+// and never changed, except their `book`, which the closing of a book sets once, from absent
+// (or which they are written with: a month's allocation journal goes straight into its book).
 
 /**
  * Writes a journal once. Entries are keyed by (journalId, account) under a unique index, so a
  * repeated or resumed write inserts only what is missing; no multi-document transaction needed.
  */
-export async function recordJournal(journal: Journal, at: Date): Promise<void> {
-  await recordJournals([journal], at);
+export async function recordJournal(journal: Journal, at: Date, options: BookingOptions = {}): Promise<void> {
+  await recordJournals([journal], at, options);
+}
+
+export interface BookingOptions {
+  /**
+   * The book the entries belong to, for a writer that knows that book closes after this write and
+   * not before (the settlement's allocation journal, written just before its month's book
+   * closes). Written with it, the close need not update them: on FerretDB every update of one
+   * entry reads the whole collection, which made closing a large month quadratic.
+   */
+  book?: string;
 }
 
 /**
@@ -20,7 +31,7 @@ export async function recordJournal(journal: Journal, at: Date): Promise<void> {
  * journal is validated before anything is written; entries that exist already (a repeated or
  * resumed write) are skipped, the others are inserted all the same.
  */
-export async function recordJournals(journals: readonly Journal[], at: Date): Promise<void> {
+export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
   for (const journal of journals) assertBalancedJournal(journal);
   const docs = journals.flatMap((journal) =>
     journal.lines.map((line) => ({
@@ -29,6 +40,7 @@ export async function recordJournals(journals: readonly Journal[], at: Date): Pr
       amount: line.amount,
       kind: journal.kind,
       ...(journal.period === undefined ? {} : { period: journal.period }),
+      ...(options.book === undefined ? {} : { book: options.book }),
       createdAt: at,
     })),
   );

@@ -231,7 +231,8 @@ export class SettlementService {
     const stored = await this.#storedPlan(settlement);
     const now = this.deps.clock();
     if (!settlement.allocationWritten) {
-      if (stored.plan.journal !== null) await recordJournal(stored.plan.journal, now);
+      // Into its own month's book, which closes right below and never before (see BookingOptions).
+      if (stored.plan.journal !== null) await recordJournal(stored.plan.journal, now, { book: period });
       await writeUnclaimedAllocations(stored.plan.unclaimedAllocations.map((row) => ({ period, donorId: row.donorId, creatorId: row.creatorId, amount: row.amount })));
       this.#moved(period, 'allocationWritten', await markAllocationWritten(period, now));
     }
