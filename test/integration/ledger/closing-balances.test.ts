@@ -10,7 +10,7 @@ import { closeBook } from '../../../src/services/ledger/book-closing';
 import { fullAudit } from '../../../src/services/ledger/ledger-audit';
 import { ledgerProblems } from '../../../src/services/ledger/ledger-checks';
 import { recordJournals } from '../../../src/services/ledger/ledger-store';
-import { useTestDatabase } from '../../support/database';
+import { uriOfDatabase, useTestDatabase } from '../../support/database';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../../..');
@@ -151,7 +151,7 @@ describe('ledger books and closing balances', () => {
 
   describe('npx kibble audit --full', () => {
     const audit = (...args: string[]) =>
-      run('npx', ['--no-install', 'kibble', 'audit', ...args], { cwd: ROOT, env: { ...process.env, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`, LOG_LEVEL: 'silent' }, timeout: 60_000 }).then(
+      run('npx', ['--no-install', 'kibble', 'audit', ...args], { cwd: ROOT, env: { ...process.env, MONGODB_URI: uriOfDatabase(db), LOG_LEVEL: 'silent' }, timeout: 60_000 }).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (error: unknown) => ({ code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout }),
       );
