@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { AccountModel } from '../../src/db/account';
 import { ClickModel } from '../../src/db/click';
@@ -135,8 +135,7 @@ async function main(): Promise<number> {
   } finally {
     memory.stop();
     try {
-      const { connection } = await import('mongoose');
-      await connection.db?.dropDatabase();
+      await mongoose.connection.db?.dropDatabase();
     } catch {
       // The server may be gone already; the database was a throwaway one.
     }
@@ -184,7 +183,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
       depositIndex: index,
       depositAddress: address,
       monthlyBudget: isCreator ? 0n : budget,
-      ...(isCreator ? { payoutAddress: randomAddress(deriver, 1_000_000 + i) } : {}),
+      ...(isCreator ? { payoutAddress: unwatchedAddress(deriver, 1_000_000 + i) } : {}),
     };
   });
   for (const chunk of chunks(accounts, 1_000)) await AccountModel.insertMany(chunk, { lean: true });
@@ -208,7 +207,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
   const service = new SettlementService({
     rpc,
     chain: profile,
-    settings: { serviceFeeBps: FEE_BPS, minConfirmations: MIN_CONFIRMATIONS, unclaimedMonths: 6, feeAddress: randomAddress(deriver, 2_000_000) },
+    settings: { serviceFeeBps: FEE_BPS, minConfirmations: MIN_CONFIRMATIONS, unclaimedMonths: 6, feeAddress: unwatchedAddress(deriver, 2_000_000) },
     deriver,
     signer: () => signer,
     lease: new SlotLease('settlement', 'bench-month', 10 * 60_000, () => new Date()),
@@ -228,9 +227,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     await writeClicks(period, donors, creatorIds, thingIds, clicksPerDonor, month, now);
     now = new Date(bounds.end.getTime() + 60_000);
     marks.clear();
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const monthMemory = new PeakMemory();
     const start = performance.now();
     const executed = await service.execute(period);
     if (executed.state !== 'broadcast' && executed.state !== 'confirmed') throw new Error(`${period} stopped in state ${executed.state}: ${executed.lastError ?? 'no error recorded'}`);
@@ -240,7 +237,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     const scanned = performance.now();
     const followed = await service.followConfirmations();
     const end = performance.now();
-    clearInterval(sampler);
+    monthMemory.stop();
     const settled = followed.find((s) => s._id === period) ?? executed;
     if (settled.state !== 'confirmed') throw new Error(`${period} did not confirm: state ${settled.state}`);
     const at = (name: SettlementCheckpoint, fallback: number): number => marks.get(name) ?? fallback;
@@ -263,7 +260,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
         'mark-confirmed': end - journal,
       },
       totalMs: end - start - (scanned - broadcastDone),
-      peakRss,
+      peakRss: monthMemory.peak,
     });
     const last = reports[reports.length - 1] as MonthReport;
     log(`${period}: settled in ${(last.totalMs / 1000).toFixed(1)} s (${last.transactions} transactions; ${Object.entries(last.steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')})`);
@@ -293,7 +290,7 @@ async function writeClicks(
   for (const chunk of chunks(clicks, 1_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });
 }
 
-function randomAddress(deriver: AddressDeriver, index: number): string {
+function unwatchedAddress(deriver: AddressDeriver, index: number): string {
   // Change-chain addresses far above what the service hands out: valid, and not watched.
   return deriver.changeAddress(index);
 }
