@@ -30,7 +30,7 @@ export async function insertClick(click: Click): Promise<'inserted' | 'duplicate
 export async function insertClicksOnce(clicks: readonly Click[]): Promise<void> {
   if (clicks.length === 0) return;
   try {
-    await ClickModel.insertMany(clicks, { ordered: false, lean: true });
+    await ClickModel.insertMany(clicks, { ordered: false, lean: true, throwOnValidationError: true });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }

@@ -16,7 +16,7 @@ export async function insertClosings(book: string, closings: ReadonlyMap<string,
   const docs = [...closings].map(([account, amount]) => ({ _id: closingId(book, account), period: book, account, amount, createdAt: at }));
   if (docs.length === 0) return;
   try {
-    await LedgerClosingModel.insertMany(docs, { ordered: false });
+    await LedgerClosingModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }

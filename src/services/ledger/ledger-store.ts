@@ -46,7 +46,7 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
   );
   if (docs.length === 0) return;
   try {
-    await LedgerEntryModel.insertMany(docs, { ordered: false });
+    await LedgerEntryModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }

@@ -19,7 +19,7 @@ export async function writeUnclaimedAllocations(rows: readonly UnclaimedAllocati
   if (rows.length === 0) return;
   const documents = rows.map((row) => ({ _id: `${row.period}:${row.donorId}:${row.creatorId}`, ...row }));
   try {
-    await UnclaimedAllocationModel.insertMany(documents, { ordered: false });
+    await UnclaimedAllocationModel.insertMany(documents, { ordered: false, throwOnValidationError: true });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }

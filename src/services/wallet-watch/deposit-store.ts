@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { DepositModel, depositKey, type Deposit } from '../../db/deposit';
-import { insertOnce } from './insert-once';
+import { insertOnceInChunks } from './insert-once';
 
 /**
  * The one owner of `deposits`: outputs paying a donor's deposit address, keyed `txid:vout`, and
@@ -27,14 +27,14 @@ export interface NewDeposit {
 /** Inserts by `txid:vout`; false when some existed already (the others are inserted all the same). */
 export async function insertDeposits(deposits: readonly NewDeposit[]): Promise<boolean> {
   if (deposits.length === 0) return true;
-  return insertOnce(() =>
+  return insertOnceInChunks(deposits, (chunk) =>
     DepositModel.insertMany(
-      deposits.map(({ creditedAt, ...deposit }) => ({
+      chunk.map(({ creditedAt, ...deposit }) => ({
         _id: depositKey(deposit.txid, deposit.vout),
         ...deposit,
         ...(creditedAt === undefined ? { status: 'pending' } : { status: 'credited', creditSeq: 1, creditedAt }),
       })),
-      { ordered: false },
+      { ordered: false, throwOnValidationError: true },
     ),
   );
 }

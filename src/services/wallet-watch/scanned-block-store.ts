@@ -15,7 +15,7 @@ export async function insertScannedBlocks(blocks: readonly ScannedBlockRow[]): P
   await insertOnce(() =>
     ScannedBlockModel.insertMany(
       blocks.map(({ height, hash, prevHash }) => ({ _id: height, hash, prevHash })),
-      { ordered: false },
+      { ordered: false, throwOnValidationError: true },
     ),
   );
 }

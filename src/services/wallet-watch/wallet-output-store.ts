@@ -1,5 +1,5 @@
 import { WalletOutputModel, type WalletOutput } from '../../db/wallet-output';
-import { insertOnce } from './insert-once';
+import { insertOnceInChunks } from './insert-once';
 
 /**
  * The one owner of `wallet_outputs`: outputs on chain paying the service's addresses, keyed
@@ -24,10 +24,10 @@ export interface WalletOutputRow {
 /** Inserts by outpoint; false when some existed already (the others are inserted all the same). */
 export async function insertWalletOutputs(rows: readonly WalletOutputRow[]): Promise<boolean> {
   if (rows.length === 0) return true;
-  return insertOnce(() =>
+  return insertOnceInChunks(rows, (chunk) =>
     WalletOutputModel.insertMany(
-      rows.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row })),
-      { ordered: false },
+      chunk.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row })),
+      { ordered: false, throwOnValidationError: true },
     ),
   );
 }

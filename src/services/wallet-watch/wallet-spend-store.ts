@@ -1,5 +1,5 @@
 import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
-import { insertOnce } from './insert-once';
+import { insertOnceInChunks } from './insert-once';
 
 /** The one owner of `wallet_spends`: blocks that spent the wallet's outputs, by spent outpoint. */
 
@@ -16,10 +16,10 @@ export interface WalletSpendRow {
 /** Inserts keyed by the spent outpoint: a repeated block changes nothing. */
 export async function insertWalletSpends(spends: readonly WalletSpendRow[]): Promise<void> {
   if (spends.length === 0) return;
-  await insertOnce(() =>
+  await insertOnceInChunks(spends, (chunk) =>
     WalletSpendModel.insertMany(
-      spends.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash })),
-      { ordered: false },
+      chunk.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash })),
+      { ordered: false, throwOnValidationError: true },
     ),
   );
 }
