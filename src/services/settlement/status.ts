@@ -1,5 +1,5 @@
 import { duePeriods } from './state-machine';
-import { allocationProgressOf, findSettlement, settlementHealth, settlementsNewestFirst, type SettlementState } from './settlement-store';
+import { findSettlement, settlementHealth, settlementsNewestFirst, type SettlementState } from './settlement-store';
 import { settlementStatusView, type SettlementStatusView } from './views';
 
 /**
@@ -25,7 +25,3 @@ export async function settlementGauges(): Promise<Array<{ period: string; state:
   return (await settlementHealth()).map(({ period, state, lastError }) => ({ period, state, failing: lastError !== null && lastError !== '' }));
 }
 
-/** A month's settlement state, and whether its allocation (what each donor was charged) is written. */
-export async function allocationStatus(period: string): Promise<{ state: SettlementState; allocationWritten: boolean } | null> {
-  return allocationProgressOf(period);
-}
