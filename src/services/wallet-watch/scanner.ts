@@ -23,6 +23,8 @@ export interface ScannerDeps {
   startHeight?: number;
   /** Blocks fetched ahead concurrently (RPC round trips dominate the scan time). */
   prefetch?: number;
+  /** Blocks stored per write batch (each batch is a few database round trips and one cursor move). */
+  writeBatch?: number;
 }
 
 export interface ScanReport {
@@ -58,6 +60,9 @@ interface Cursor {
 }
 
 const DEFAULT_PREFETCH = 16;
+const DEFAULT_WRITE_BATCH = 128;
+/** A write batch also ends once it holds this many received and spent outputs (bounded writes). */
+const WRITE_BATCH_ROWS = 5_000;
 const PROGRESS_EVERY_MS = 5_000;
 
 /**
@@ -123,60 +128,98 @@ export class DepositScanner {
     let lastProgress = Date.now();
 
     const prefetch = this.#deps.prefetch ?? DEFAULT_PREFETCH;
-    /** The next batch, fetched while the current one is stored (the two are independent). */
+    const writeBatch = Math.max(this.#deps.writeBatch ?? DEFAULT_WRITE_BATCH, 1);
+    /** The next group of blocks, fetched while the current one is matched and stored. */
     let ahead: { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } | undefined;
-    for (;;) {
-      if (options.stillLeased !== undefined && !(await options.stillLeased())) {
-        throw new KibbleError('lease-held', `the scanner lease was lost during the pass at height ${cursor.height}; it stopped there and the next holder resumes from the stored cursor`);
+    /**
+     * The store of the last batch (its writes, then the cursor move), running while the next batch
+     * is fetched and matched; batches are stored one after the other, in order. `cursor` is where
+     * the matched blocks end, stored or not yet.
+     */
+    let storing: Promise<void> | undefined;
+    const stored = async (): Promise<void> => {
+      const pending = storing;
+      storing = undefined;
+      if (pending !== undefined) await pending;
+    };
+    try {
+      for (;;) {
+        if (options.stillLeased !== undefined && !(await options.stillLeased())) {
+          throw new KibbleError('lease-held', `the scanner lease was lost during the pass at height ${cursor.height}; it stopped there and the next holder resumes from the stored cursor`);
+        }
+        if (options.stopRequested?.() === true) {
+          report.interrupted = true;
+          break;
+        }
+        const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
+        report.tip = tip;
+        if (cursorHash !== cursor.hash) {
+          ahead = undefined;
+          await stored();
+          cursor = await this.#rollBack(cursor.height, report);
+          unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
+          continue;
+        }
+        if (cursor.height >= tip) break;
+        // Blocks are fetched `prefetch` at a time, the next group while this one is matched, and
+        // stored a write batch at a time: each write is a few round trips whatever its size.
+        const batch: BlockToRecord[] = [];
+        let batchEnd = cursor;
+        let rows = 0;
+        while (batch.length < writeBatch && rows < WRITE_BATCH_ROWS && batchEnd.height < tip) {
+          const fetched = ahead?.from === batchEnd.height + 1 ? ahead : this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
+          const heights = fetched.heights;
+          const blocks = await fetched.blocks;
+          const last = heights[heights.length - 1] as number;
+          ahead = last < tip ? this.#fetchBatch(range(last + 1, Math.min(tip, last + prefetch))) : undefined;
+          let linked = true;
+          for (const [i, block] of blocks.entries()) {
+            const height = heights[i] as number;
+            if (block === undefined || block.prevHash !== batchEnd.hash) {
+              linked = false; // a reorg: checked at the top
+              break;
+            }
+            const matches = matchBlock(block, watch, (txid, vout) => unspent.has(depositKey(txid, vout)));
+            // The set runs ahead of the database until the batch is stored (later blocks of the
+            // batch may spend what earlier ones received); it is reloaded if storing fails.
+            for (const r of matches.received) unspent.add(depositKey(r.txid, r.vout));
+            for (const s of matches.spent) unspent.delete(depositKey(s.txid, s.vout));
+            batch.push({ block: { hash: block.hash, prevHash: block.prevHash, height }, matches });
+            rows += matches.received.length + matches.spent.length;
+            batchEnd = { height, hash: block.hash };
+          }
+          if (!linked) {
+            ahead = undefined;
+            break;
+          }
+        }
+        if (batch.length === 0) continue; // the first block did not link: the top of the loop rolls back
+        await stored();
+        const from = cursor;
+        const store = async (): Promise<void> => {
+          report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
+          await this.#storeCursor(from, batchEnd);
+          for (const { matches } of batch) {
+            report.received += matches.received.length;
+            report.spent += matches.spent.length;
+          }
+          report.blocks += batch.length;
+          report.toHeight = batchEnd.height;
+          if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = Date.now();
+            log.info({ height: batchEnd.height, tip, blocksPerSecond: rate(report.blocks, started) }, 'scanning blocks');
+          }
+        };
+        storing = store();
+        storing.catch(() => undefined); // awaited before the next store or at the end: never unhandled
+        cursor = batchEnd;
       }
-      if (options.stopRequested?.() === true) {
-        report.interrupted = true;
-        break;
-      }
-      const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
-      report.tip = tip;
-      if (cursorHash !== cursor.hash) {
-        ahead = undefined;
-        cursor = await this.#rollBack(cursor.height, report);
-        unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
-        continue;
-      }
-      if (cursor.height >= tip) break;
-      // Blocks fetched ahead are checked like any others: each must link to the one before it.
-      const fetched = ahead?.from === cursor.height + 1 ? ahead : this.#fetchBatch(range(cursor.height + 1, Math.min(tip, cursor.height + prefetch)));
-      ahead = undefined;
-      const heights = fetched.heights;
-      const blocks = await fetched.blocks;
-      const batch: BlockToRecord[] = [];
-      let batchEnd = cursor;
-      for (const [i, block] of blocks.entries()) {
-        const height = heights[i] as number;
-        if (block === undefined || block.prevHash !== batchEnd.hash) break; // a reorg: checked at the top
-        const matches = matchBlock(block, watch, (txid, vout) => unspent.has(depositKey(txid, vout)));
-        // The set runs ahead of the database until the batch is stored (later blocks of the
-        // batch may spend what earlier ones received); it is reloaded if storing fails.
-        for (const r of matches.received) unspent.add(depositKey(r.txid, r.vout));
-        for (const s of matches.spent) unspent.delete(depositKey(s.txid, s.vout));
-        batch.push({ block: { hash: block.hash, prevHash: block.prevHash, height }, matches });
-        batchEnd = { height, hash: block.hash };
-      }
-      if (batch.length === heights.length && batchEnd.height < tip) {
-        ahead = this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
-      }
-      report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
-      for (const { matches } of batch) {
-        report.received += matches.received.length;
-        report.spent += matches.spent.length;
-      }
-      report.blocks += batch.length;
-      await this.#storeCursor(cursor, batchEnd);
-      cursor = batchEnd;
-      report.toHeight = cursor.height;
-      if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
-        lastProgress = Date.now();
-        log.info({ height: cursor.height, tip, blocksPerSecond: rate(report.blocks, started) }, 'scanning blocks');
-      }
+    } catch (error) {
+      // No write of this pass may run on after it: the next pass (or another instance) would race it.
+      await storing?.catch(() => undefined);
+      throw error;
     }
+    await stored();
 
     report.credited += await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
     report.mempoolDeposits = await refreshMempoolDeposits(rpc, watch, clock());

@@ -163,7 +163,7 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.mine(MIN_CONFIRMATIONS);
 
     // A node connection that dies after a few blocks, as a crash of the scanner would.
-    const crashing = new DepositScanner(deps({ rpc: failingAfter(rpc, 3), prefetch: 1 }));
+    const crashing = new DepositScanner(deps({ rpc: failingAfter(rpc, 3), prefetch: 1, writeBatch: 1 }));
     await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
 
     const restarted = new DepositScanner(deps());
