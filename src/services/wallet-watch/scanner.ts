@@ -60,7 +60,7 @@ interface Cursor {
 }
 
 const DEFAULT_PREFETCH = 16;
-const DEFAULT_WRITE_BATCH = 128;
+const DEFAULT_WRITE_BATCH = 32;
 /** A write batch also ends once it holds this many received and spent outputs (bounded writes). */
 const WRITE_BATCH_ROWS = 5_000;
 const PROGRESS_EVERY_MS = 5_000;
