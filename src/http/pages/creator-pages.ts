@@ -137,7 +137,7 @@ ${things.length === 0 ? html`<p>You have no things yet: add one below.</p>` : ht
 function statsSection(ctx: PageContext, stats: CreatorStats): TrustedHtml {
   const ticker = ctx.deps.chain.ticker;
   const rows = stats.perPeriod.map(
-    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${row.flattrs}</td><td class="num">${formatCoins(row.earned)}</td></tr>`,
+    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${row.flattrs}</td><td class="num">${formatCoins(row.earned)}</td><td>${row.period < stats.period ? html`<a class="statement-link" href="/me/statements/${row.period}">Statement</a>` : html``}</td></tr>`,
   );
   return html`<section id="stats" aria-labelledby="stats-heading">
 <h2 id="stats-heading">Your numbers</h2>
@@ -152,8 +152,8 @@ function statsSection(ctx: PageContext, stats: CreatorStats): TrustedHtml {
 ${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}
 <div class="table-wrap"><table id="per-month">
 <caption>Flattrs and earnings per month</caption>
-<thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th></tr></thead>
-<tbody>${rows.length === 0 ? html`<tr><td colspan="3">No flattrs yet.</td></tr>` : rows}</tbody>
+<thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th></tr></thead>
+<tbody>${rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet.</td></tr>` : rows}</tbody>
 </table></div>
 </section>`;
 }
