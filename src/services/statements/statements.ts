@@ -1,3 +1,4 @@
+import { settlementStates } from '../settlement/settlement-store';
 import { creatorStatement, type CreatorStatement } from './creator-statement';
 import { donorStatement, type DonorStatement, type StatementSettings } from './donor-statement';
 
@@ -18,4 +19,10 @@ export async function statementOf(accountId: string, period: string, settings: S
   const creator = await creatorStatement(accountId, period, settings, sharedTip);
   const concernsCreator = creator.things.length > 0 || creator.carriedIn > 0n || creator.payouts.length > 0 || creator.returned > 0n;
   return { period: donor.period, donor, creator: concernsCreator ? creator : null };
+}
+
+/** Months that have a statement: their settlement was planned (a small read: one state per month). */
+export async function statementPeriods(): Promise<Set<string>> {
+  const rows = await settlementStates();
+  return new Set(rows.filter((row) => row.state !== 'open' && row.state !== 'closed').map((row) => row.period));
 }
