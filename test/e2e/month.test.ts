@@ -246,6 +246,14 @@ describe('a month of kibble in the browser', () => {
     expect(output === undefined ? undefined : addressFromOutputScript(SETTLEMENT_CHAIN, output.script)).toBe(payoutAddress);
     expect(output?.value).toBe(CREATOR_SHARE);
     await creator.screenshot('creator-statement');
+    // The CSV link works with the page's session cookie (the API wants a bearer token).
+    const csv = await page.request.get((await page.locator('#statement-csv').getAttribute('href')) as string);
+    expect({ status: csv.status(), type: csv.headers()['content-type'], disposition: csv.headers()['content-disposition'] }).toEqual({
+      status: 200,
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="kibble-statement-${period}.csv"`,
+    });
+    expect(await csv.text()).toContain(`${period},payout,`);
 
     // Printed: the navigation is hidden, and the PDF renders.
     await page.emulateMedia({ media: 'print' });

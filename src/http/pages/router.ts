@@ -63,6 +63,11 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
         res.redirect(303, result.redirect);
         return;
       }
+      if ('download' in result) {
+        // The filename is ours (no quotes or non-ASCII in it): the same header as the API's.
+        res.set('Content-Disposition', `attachment; filename="${result.download.filename}"`).type(result.download.contentType).send(result.download.body);
+        return;
+      }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);
     });
   }

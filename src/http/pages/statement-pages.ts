@@ -8,6 +8,7 @@ import type { DonorStatementCreator, GiftStatus } from '../../services/statement
 import { tipOrUndefined } from '../chain-tip';
 import { html, type TrustedHtml } from '../html';
 import { statementSettings } from '../routes/statements';
+import { statementCsv } from '../statement-views';
 import { layout } from './layout';
 import { signInFirst, type PageContext, type PageRoute } from './page';
 
@@ -72,6 +73,18 @@ const WORDS = {
 } as const;
 
 export const statementPages: PageRoute[] = [
+  // Before the page: express would take "2026-10.csv" as its :period otherwise.
+  {
+    method: 'get',
+    path: '/me/statements/:period.csv',
+    handler: async (ctx) => {
+      const period = String(ctx.req.params.period ?? '');
+      if (ctx.accountId === undefined) return signInFirst(`/me/statements/${encodeURIComponent(period)}.csv`);
+      if (!PERIOD_PATTERN.test(period)) throw new KibbleError('period-invalid', `"${period}" is not a month (YYYY-MM)`);
+      const statement = await statementOf(ctx.accountId, period, statementSettings(ctx.deps), () => tipOrUndefined(ctx.deps, 'statement CSV'));
+      return { download: { contentType: 'text/csv; charset=utf-8', filename: `kibble-statement-${statement.period}.csv`, body: statementCsv(statement) } };
+    },
+  },
   {
     method: 'get',
     path: '/me/statements/:period',
@@ -118,7 +131,7 @@ function statementMain(ctx: PageContext, statement: Statement): TrustedHtml {
   const ticker = ctx.deps.chain.ticker;
   const coins = (amount: bigint): string => `${formatCoins(amount)} ${ticker}`;
   return html`<p>${WORDS.settlement}: <span id="settlement-state">${statement.donor.settlementState}</span>
-<a class="no-print" href="/api/v1/me/statements/${statement.period}.csv" download>${WORDS.csv}</a></p>
+<a class="no-print" id="statement-csv" href="/me/statements/${statement.period}.csv" download>${WORDS.csv}</a></p>
 ${donorSection(statement, coins)}
 ${creatorSection(statement, coins)}`;
 }
