@@ -74,6 +74,7 @@ describe('statements of a settled month', () => {
     expect(settlement.state).toBe('confirmed');
 
     t.deps.chainTip = () => world.rpc.getBlockCount();
+    t.clock.set('2026-11-15T12:00:00Z'); // October is a past month on the donor page
     for (const person of [...Object.values(donors), ...Object.values(creators)]) tokens.set(person.id, (await issueSessionFor(t.deps, person.id, t.clock())).token);
   }, 180_000);
 
@@ -168,6 +169,27 @@ describe('statements of a settled month', () => {
     expect(res.body.deposits).toEqual([expect.objectContaining({ amount: '3.00000001', status: 'credited', outpoint: expect.stringMatching(/^[0-9a-f]{64}:\d+$/), creditedAt: expect.any(String) })]);
     expect(res.body.deposits[0].confirmations).toBeGreaterThanOrEqual(MIN_CONFIRMATIONS);
     expectError(await request(t.app).get('/api/v1/me/deposits?limit=1000').set('Authorization', bearer(tokens.get(donors.short.id) as string)), 400, 'validation-failed');
+  });
+
+  it('shows the same on the pages: the link from the donor page, the statement, the deposit history', async () => {
+    const cookie = `kibble_session=${tokens.get(donors.big.id) as string}`;
+    const donorPage = await request(t.app).get('/donor').set('Cookie', cookie);
+    expect(donorPage.status).toBe(200);
+    expect(donorPage.text).toContain(`href="/me/statements/${PERIOD}"`);
+    const page = await request(t.app).get(`/me/statements/${PERIOD}`).set('Cookie', cookie);
+    expect(page.status).toBe(200);
+    const json = await statementOf(donors.big.id);
+    const paid = json.donor.creators.find((gift) => gift.creatorId === creators.one.id)?.payout;
+    expect(page.text).toContain(`${paid?.txid}:${paid?.vout}`);
+    expect(page.text).toContain('unclaimed: the creator has no payout address; returns to you on 2027-05-01 if still unclaimed');
+    expect(page.text).toContain('<caption>Every counted flattr and what it was worth</caption>');
+    const deposits = await request(t.app).get('/me/deposits').set('Cookie', cookie);
+    expect(deposits.status).toBe(200);
+    const listed = (await request(t.app).get('/api/v1/me/deposits').set('Authorization', bearer(tokens.get(donors.big.id) as string))).body as { deposits: Array<{ outpoint: string }> };
+    expect(listed.deposits).toHaveLength(1);
+    expect(deposits.text).toContain(listed.deposits[0]?.outpoint);
+    const notPlanned = await request(t.app).get('/me/statements/2026-09').set('Cookie', cookie);
+    expect(notPlanned.status).toBe(404);
   });
 
   it('answers 404 for a month not planned and 400 for a malformed one', async () => {
