@@ -6,7 +6,8 @@
 // report fails the step (test/e2e/support/browser.ts), as does an error in the server's log.
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { checkAddress } from '../../src/chain/address';
+import { addressFromOutputScript, checkAddress } from '../../src/chain/address';
+import { parseBlock } from '../../src/chain/block/block-parser';
 import { AccountModel, handleKeyOf } from '../../src/db/account';
 import { ClickModel } from '../../src/db/click';
 import { SettlementModel, type Settlement } from '../../src/db/settlement';
@@ -226,6 +227,41 @@ describe('a month of kibble in the browser', () => {
     expect(shown.state).toBe('confirmed');
     expect(shown.confirmations).toBeGreaterThanOrEqual(MIN_CONFIRMATIONS);
     await operator.screenshot('operator-confirmed');
+  });
+
+  step("the creator opens the month's statement from the creator page, sees the payout txid:vout, and it prints", async () => {
+    const { page } = creator;
+    await page.goto('/creator');
+    expectAt(creator, '/creator');
+    await creator.clickAndLoad(page.locator(`a.statement-link[href="/me/statements/${period}"]`));
+    expectAt(creator, `/me/statements/${period}`);
+    const payouts = await textOf(page.locator('#statement-payouts'));
+    const outpoint = new RegExp(`${txid}:(\\d+)`).exec(payouts);
+    expect(outpoint).not.toBeNull();
+    expect(payouts).toMatch(/confirmed/);
+    // The listed output is the creator's: its value on chain is the share paid.
+    const height = (await SettlementModel.findById(period).orFail().lean<Settlement>()).transactions[0]?.blockHeight as number;
+    const block = parseBlock(await world.rpc.getRawBlock(await world.rpc.getBlockHash(height)), { auxpow: false });
+    const output = block.transactions.find((tx) => tx.txid === txid)?.outputs[Number(outpoint?.[1])];
+    expect(output === undefined ? undefined : addressFromOutputScript(SETTLEMENT_CHAIN, output.script)).toBe(payoutAddress);
+    expect(output?.value).toBe(CREATOR_SHARE);
+    await creator.screenshot('creator-statement');
+    // The CSV link works with the page's session cookie (the API wants a bearer token).
+    const csv = await page.request.get((await page.locator('#statement-csv').getAttribute('href')) as string);
+    expect({ status: csv.status(), type: csv.headers()['content-type'], disposition: csv.headers()['content-disposition'] }).toEqual({
+      status: 200,
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="kibble-statement-${period}.csv"`,
+    });
+    expect(await csv.text()).toContain(`${period},payout,`);
+
+    // Printed: the navigation is hidden, and the PDF renders.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    expect(await page.locator('#statement-payouts').isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
   });
 });
 

@@ -113,6 +113,7 @@ async function depositSection(ctx: PageContext, overview: AccountOverview): Prom
 <p>Balance: <strong><span id="balance">${coins(overview.balance, chain.ticker)}</span></strong></p>
 <h3 id="pending-heading">Deposits on their way</h3>
 ${pendingTable(overview.pendingDeposits, config.minConfirmations, chain.ticker)}
+<p><a href="/me/deposits">All your deposits</a></p>
 </section>`;
 }
 
@@ -221,6 +222,7 @@ function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHt
           return html`<article class="past-month" aria-labelledby="${headingId}">
 <h3 id="${headingId}">${month.period}: ${statusText(month)}</h3>
 <p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.</p>
+${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">Statement of ${month.period}: every flattr and the payout that carried it</a></p>` : html``}
 <div class="table-wrap"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${rows}</tbody></table></div>

@@ -22,7 +22,14 @@ export interface PageContext {
   form: Readonly<Record<string, string>>;
 }
 
-export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string };
+export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { download: PageDownload };
+
+/** A file the browser saves (a statement's CSV), sent as an attachment. */
+export interface PageDownload {
+  contentType: string;
+  filename: string;
+  body: string;
+}
 
 export interface PageRoute {
   method: 'get' | 'post';

@@ -15,9 +15,10 @@ import { layout } from './layout';
 import { operatorPages } from './operator-pages';
 import type { PageContext, PageRoute } from './page';
 import { thingPages } from './thing-pages';
+import { statementPages } from './statement-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of
@@ -60,6 +61,11 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
       res.set('Cache-Control', 'no-store');
       if ('redirect' in result) {
         res.redirect(303, result.redirect);
+        return;
+      }
+      if ('download' in result) {
+        // The filename is ours (no quotes or non-ASCII in it): the same header as the API's.
+        res.set('Content-Disposition', `attachment; filename="${result.download.filename}"`).type(result.download.contentType).send(result.download.body);
         return;
       }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);

@@ -94,3 +94,11 @@ export async function storePayoutAddress(accountId: string, address: string): Pr
   const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
   return result.matchedCount > 0;
 }
+
+/** The handles of these accounts, by id (unknown or malformed ids are left out). */
+export async function handlesOf(accountIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(accountIds)].filter((id) => Types.ObjectId.isValid(id));
+  if (ids.length === 0) return new Map();
+  const accounts = await AccountModel.find({ _id: { $in: ids } }, { handle: 1 }).lean();
+  return new Map(accounts.map((account) => [account._id.toHexString(), account.handle]));
+}

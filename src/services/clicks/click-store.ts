@@ -88,3 +88,14 @@ export async function creatorFlattrsPerPeriod(creatorId: Types.ObjectId): Promis
 function stringsOf(values: readonly unknown[]): string[] {
   return values.filter((value): value is string => typeof value === 'string');
 }
+
+/** The clicks on one creator's things in a period (a statement's supporters). */
+export async function creatorClicksOf(period: string, creatorId: Types.ObjectId): Promise<Array<Pick<Click, 'donorId'>>> {
+  return ClickModel.find({ creatorId, period }, { donorId: 1, _id: 0 }).lean<Array<Pick<Click, 'donorId'>>>();
+}
+
+/** Every click of these donors in a period, in click order ({ at, _id }): their whole months. */
+export async function donorsClicksOf(period: string, donorIds: readonly Types.ObjectId[]): Promise<Click[]> {
+  if (donorIds.length === 0) return [];
+  return ClickModel.find({ period, donorId: { $in: donorIds } }).sort({ at: 1, _id: 1 }).lean<Click[]>();
+}

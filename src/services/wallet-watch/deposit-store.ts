@@ -119,3 +119,13 @@ export async function recordedDepositKeys(keys: readonly string[]): Promise<Set<
   const rows = await DepositModel.find({ _id: { $in: keys }, status: { $ne: 'orphaned' } }, { _id: 1 }).lean();
   return new Set(rows.map((row) => row._id));
 }
+
+/** One page of an account's deposits, the latest seen first (orphaned ones are left out). */
+export async function depositHistoryOf(accountId: string, page: { offset: number; limit: number }): Promise<{ total: number; deposits: Deposit[] }> {
+  const filter = { accountId: new Types.ObjectId(accountId), status: { $ne: 'orphaned' } };
+  const [total, deposits] = await Promise.all([
+    DepositModel.countDocuments(filter),
+    DepositModel.find(filter).sort({ seenAt: -1, _id: 1 }).skip(page.offset).limit(page.limit).lean<Deposit[]>(),
+  ]);
+  return { total, deposits };
+}
