@@ -57,6 +57,8 @@ export const ERROR_CATALOGUE = {
   'signing-refused': { httpStatus: 409 },
   /** A PSBT or plan summary that cannot be read (not base64, not BIP174, a wrong version...). */
   'psbt-invalid': { httpStatus: 400 },
+  /** SIGNER_URL's signer did not answer (not running, or died mid-answer): retry the step. */
+  'signer-unreachable': { httpStatus: 503 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
