@@ -30,8 +30,8 @@ function startSigner(stateDir: string, extraArgs: string[] = [], env: Record<str
       output += chunk.toString('utf8');
       if (output.includes('listening on unix:')) resolve({ child, output: () => output, exited });
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`signer exited (${code}) before listening: ${output}`)));
   });
 }
