@@ -2,7 +2,6 @@ import type { AddressDeriver } from '../../keys/hd';
 import type { Signer } from '../../signer/hd-signer';
 import type { ChainRpc } from '../../node/rpc-client';
 import { buildSettlementTransactions, type BuildResult } from '../../chain/tx/tx-builder';
-import { signSettlementTransaction } from '../../signer/tx-signer';
 import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError, isKibbleError } from '../../errors';
 import type { SlotLease } from '../../db/lease';
@@ -21,6 +20,7 @@ import { ledgerProblems } from '../ledger/ledger-checks';
 import { recordJournal } from '../ledger/ledger-store';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
+import { inProcessSigning, type SignSettlement } from './signing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
@@ -67,6 +67,8 @@ export interface SettlementDeps {
   deriver: AddressDeriver;
   /** Called by the signing step only: the one place the service reads a private key. */
   signer: () => Signer;
+  /** Where signatures come from instead (SIGNER_URL: `kibble signer`, see signing.ts); default: `signer`. */
+  sign?: SignSettlement;
   /** One runner across all instances; every operation holds it. */
   lease: SlotLease;
   clock: () => Date;
@@ -243,9 +245,11 @@ export class SettlementService {
     if (problems.length > 0) {
       throw new KibbleError('settlement-refused', `${period} is not signed: ${problems.join('; ')}`, { problems });
     }
-    const signer = this.deps.signer();
-    const transactions = stored.build.transactions.map((tx) => {
-      const signed = signSettlementTransaction(this.deps.chain, tx, signer);
+    const sign = this.deps.sign ?? inProcessSigning(this.deps.chain, this.deps.signer);
+    const signedTransactions = await sign(period, stored);
+    const transactions = stored.build.transactions.map((tx, index) => {
+      const signed = signedTransactions[index];
+      if (signed === undefined) throw new KibbleError('internal', `no signature for transaction ${index} of ${period}`);
       return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
     });
     // Stored before anything is sent: a resume re-sends exactly these bytes.
