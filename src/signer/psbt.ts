@@ -101,3 +101,12 @@ export function unsignedTxidOfTransaction(tx: Transaction): string {
   for (let i = 0; i < blank.ins.length; i++) blank.setInputScript(i, new Uint8Array(0));
   return blank.getId();
 }
+
+/** The unsigned txid of a planned transaction, as its PSBT (and its signed form) will have it. */
+export function unsignedTxidOfPlanned(chain: ChainProfile, unsigned: UnsignedTransaction): string {
+  const tx = new Transaction();
+  tx.version = SETTLEMENT_TX_VERSION;
+  for (const input of unsigned.inputs) tx.addInput(Uint8Array.from(Buffer.from(input.txid, 'hex').reverse()), input.vout);
+  for (const output of unsigned.outputs) tx.addOutput(outputScriptFor(chain, output.address), output.amount);
+  return tx.getId();
+}

@@ -6,8 +6,9 @@ import { KibbleError } from '../../errors';
 import { parseAccountXpub } from '../../keys/hd';
 import type { ChainRpc } from '../../node/rpc-client';
 import type { Signer } from '../../signer/hd-signer';
-import { planSummaryOf, planSummaryToJson, type PlanSummary } from '../../signer/plan-summary';
-import { settlementPsbt, unsignedTxidOf, unsignedTxidOfTransaction } from '../../signer/psbt';
+import { planSummaryOf, planSummaryText, planSummaryToJson, type PlanSummary } from '../../signer/plan-summary';
+import { settlementPsbt, unsignedTxidOf, unsignedTxidOfPlanned, unsignedTxidOfTransaction } from '../../signer/psbt';
+import { checkSignedAgainstPlan } from '../../signer/signed-check';
 import type { SignerClient } from '../../signer/signer-client';
 import { signSettlementTransaction, type SignedTransaction } from '../../signer/tx-signer';
 import { blockHashesOf } from '../wallet-watch/wallet-view';
@@ -110,4 +111,34 @@ export async function previousTransactions(deps: { chain: ChainProfile; rpc: Cha
     }
   }
   return previous;
+}
+
+/** Writes a planned month's PSBTs and summary somewhere for offline signing (`settle --export-psbt`). */
+export type ExportForSigning = (period: string, stored: StoredPlan) => Promise<void>;
+
+/** Each planned transaction's signed form among `signed` (any order), checked; all must be there. */
+export function matchSignedToPlan(chain: ChainProfile, stored: StoredPlan, signed: ReadonlyArray<{ label: string; tx: Transaction }>): SignedTransaction[] {
+  const byUnsigned = new Map(signed.map((entry) => [unsignedTxidOfTransaction(entry.tx), entry]));
+  if (signed.length !== stored.build.transactions.length) {
+    throw new KibbleError('settlement-refused', `the plan has ${stored.build.transactions.length} transaction(s), ${signed.length} signed file(s) were given`);
+  }
+  return stored.build.transactions.map((unsigned, i) => {
+    const entry = byUnsigned.get(unsignedTxidOfPlanned(chain, unsigned));
+    if (entry === undefined) throw new KibbleError('settlement-refused', `planned transaction ${i} is in none of the signed files`);
+    checkSignedAgainstPlan(chain, unsigned, entry.tx, entry.label);
+    return acceptSigned(unsigned, unsignedTxidOfPlanned(chain, unsigned), entry.tx.toHex(), i);
+  });
+}
+
+/** The files of an export: one PSBT per transaction, the summary as JSON and as text. */
+export async function exportFiles(deps: Omit<RemoteSigningDeps, 'client'> & { dataOutputs?: readonly string[] }, period: string, stored: StoredPlan): Promise<Array<{ name: string; text: string }>> {
+  const account = parseAccountXpub(deps.chain, deps.walletXpub);
+  const previous = await previousTransactions(deps, stored.build.transactions);
+  const summary = settlementSummary(deps.chain, period, stored, deps.dataOutputs);
+  const width = String(stored.build.transactions.length).length;
+  return [
+    ...stored.build.transactions.map((tx, i) => ({ name: `${period}-tx${String(i + 1).padStart(width, '0')}.psbt`, text: `${settlementPsbt(deps.chain, tx, previous, account).toBase64()}\n` })),
+    { name: `${period}-summary.json`, text: planSummaryToJson(summary) },
+    { name: `${period}-summary.txt`, text: planSummaryText(deps.chain, summary) },
+  ];
 }
