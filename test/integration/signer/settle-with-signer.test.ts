@@ -13,7 +13,7 @@ import { signSettlementTransaction } from '../../../src/signer/tx-signer';
 import { capturedLog } from '../../support/captured-log';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
-import { SETTLEMENT_MNEMONIC, settlementXpub, useSettlementWorld } from '../../support/settlement-world';
+import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
 import { keyMaterialIn, startSignerProcess, type SignerChild } from '../../support/signer-process';
 
 // A month settled by a service that holds no key: PSBTs to a `kibble signer` child process over
@@ -41,7 +41,7 @@ describe('a month settled through a separate kibble signer', () => {
   };
   const serviceWith = (client: SignerClient) => world.service({
     signer: keyless,
-    sign: remoteSigning({ chain: world.chain, rpc: world.rpc, client, walletXpub: settlementXpub() }),
+    sign: remoteSigning({ chain: world.chain, rpc: world.rpc, client, walletXpub: createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC }).accountXpub() }),
     log: serviceLog.logger,
   });
   const start = async (args: string[] = []) => {
