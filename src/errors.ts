@@ -53,6 +53,12 @@ export const ERROR_CATALOGUE = {
   /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
   'commitment-invalid': { httpStatus: 400 },
   internal: { httpStatus: 500 },
+  /** The signer refused a request (details.reason names the rule: docs/signer.md lists them). */
+  'signing-refused': { httpStatus: 409 },
+  /** A PSBT or plan summary that cannot be read (not base64, not BIP174, a wrong version...). */
+  'psbt-invalid': { httpStatus: 400 },
+  /** SIGNER_URL's signer did not answer (not running, or died mid-answer): retry the step. */
+  'signer-unreachable': { httpStatus: 503 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -7,6 +7,8 @@ import { registerDerive } from './commands/derive';
 import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
 import { registerSettle } from './commands/settle';
+import { registerSign } from './commands/sign';
+import { registerSigner } from './commands/signer';
 import { registerVerifyProof } from './commands/verify-proof';
 import { EXIT, processIo, type CliIo } from './io';
 
@@ -25,6 +27,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerSettle(program, io, setExit);
   registerVerifyProof(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerSigner(program, io, setExit);
+  registerSign(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

@@ -79,6 +79,7 @@ export const ENV_SCHEMA = z.object({
       .optional(),
   ),
   OPERATOR_TOKEN: optionalText,
+  SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -138,6 +139,8 @@ export interface Config {
   /** First block the deposit scanner reads on its very first run; default: the tip then. */
   scanStartHeight: number | undefined;
   operatorToken: Secret | undefined;
+  /** A `kibble signer` socket (unix:/path): the settlement signs there, with no key in this process. */
+  signerUrl: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     settlementLeaseSeconds: values.SETTLEMENT_LEASE_SECONDS,
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
+    signerUrl: values.SIGNER_URL,
   };
 }
 
@@ -204,6 +208,12 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
   }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');
+  }
+  if (values.SIGNER_URL !== undefined && (values.WALLET_XPRV !== undefined || values.WALLET_MNEMONIC !== undefined)) {
+    problems.push('SIGNER_URL: the key lives in the signer; with SIGNER_URL set, WALLET_XPRV and WALLET_MNEMONIC must not be');
+  }
+  if (values.SIGNER_URL !== undefined && values.WALLET_XPUB === undefined) {
+    problems.push('SIGNER_URL: needs WALLET_XPUB as well (the service derives change addresses from it)');
   }
   if (values.WALLET_XPUB !== undefined) {
     try {

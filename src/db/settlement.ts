@@ -70,6 +70,8 @@ const settlementSchema = new Schema(
     summary: { type: settlementSummarySchema },
     /** The allocation journal and unclaimed allocations are written (both idempotent). */
     allocationWritten: { type: Boolean },
+    /** Set when the PSBTs were exported for offline signing (`settle --export-psbt`): waiting for signatures. */
+    awaitingSignaturesSince: { type: Date },
     transactions: { type: [settlementTransactionSchema], default: [] },
     /** Why the last step stopped (an invariant that failed...), cleared when a step succeeds. */
     lastError: { type: String },

@@ -15,7 +15,7 @@ import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { listen, type RunningServer } from './listen';
-import { createSettlementService } from './settlement';
+import { canSettle, createSettlementService, keyInServiceWarning } from './settlement';
 
 export interface RunningKibble {
   config: Config;
@@ -62,7 +62,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
-    const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
+    const canSign = canSettle(filled);
+    const keyWarning = keyInServiceWarning(filled);
+    if (keyWarning !== undefined) log.warn({ component: 'settlement' }, `WARNING: ${keyWarning}`);
     if (canSign) {
       settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
     }
@@ -80,8 +82,10 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease (${filled.scannerLeaseSeconds} s slots), ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
-        : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
+        : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
+      ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
+      ...(keyWarning === undefined ? [] : [`WARNING: ${keyWarning}`]),
     ];
     return { config: filled, banner, stop };
   } catch (error) {

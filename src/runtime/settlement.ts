@@ -6,6 +6,8 @@ import { KibbleError } from '../errors';
 import { SlotLease } from '../db/lease';
 import type { Logger } from '../log';
 import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/state-machine';
+import { remoteSigning } from '../services/settlement/signing';
+import { SignerClient } from '../signer/signer-client';
 
 export interface SettlementWiring {
   /** Names this process in the lease, for operators. */
@@ -32,6 +34,9 @@ export function createSettlementService(config: Config, rpc: ChainRpc, log: Logg
     },
     deriver: new AddressDeriver(config.chain, walletXpub),
     signer: () => signerFromConfig(config),
+    ...(config.signerUrl === undefined ? {} : {
+      sign: remoteSigning({ chain: config.chain, rpc, client: new SignerClient(config.signerUrl), walletXpub }),
+    }),
     // A run holds the lease for slots of SETTLEMENT_LEASE_SECONDS, renewing it between steps.
     lease: new SlotLease('settlement', wiring.instance, config.settlementLeaseSeconds * 1000, clock),
     clock,
@@ -48,10 +53,22 @@ export function signerFromConfig(config: Config): Signer {
     : config.walletMnemonic
       ? { mnemonic: config.walletMnemonic.reveal() }
       : undefined;
-  if (secret === undefined) throw new KibbleError('config-invalid', 'signing a settlement needs WALLET_XPRV or WALLET_MNEMONIC');
+  if (secret === undefined) throw new KibbleError('config-invalid', 'signing a settlement needs SIGNER_URL (a `kibble signer`), or WALLET_XPRV or WALLET_MNEMONIC');
   const signer = createSigner(config.chain, secret);
   if (config.walletXpub !== undefined && signer.accountXpub() !== config.walletXpub) {
     throw new KibbleError('config-invalid', 'the signing key does not belong to WALLET_XPUB: its account xpub differs; refusing to sign');
   }
   return signer;
+}
+
+/** Whether this instance can settle: a key of its own, or a signer process to ask. */
+export function canSettle(config: Config): boolean {
+  return config.signerUrl !== undefined || config.walletXprv !== undefined || config.walletMnemonic !== undefined;
+}
+
+/** A private key in the web server's own environment: allowed, but in production said loudly. */
+export function keyInServiceWarning(config: Config): string | undefined {
+  if (config.nodeEnv !== 'production' || (config.walletXprv === undefined && config.walletMnemonic === undefined)) return undefined;
+  return 'the wallet\'s PRIVATE key is in this web-facing process (WALLET_XPRV / WALLET_MNEMONIC): whoever takes it over can empty the wallet. '
+    + 'Run `kibble signer` elsewhere and set SIGNER_URL instead (docs/signer.md)';
 }

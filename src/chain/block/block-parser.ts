@@ -225,6 +225,24 @@ export function parseBlock(bytes: Uint8Array, options: ParseBlockOptions = {}): 
   return { ...header, auxpow, auxpowBytes, transactions };
 }
 
+/**
+ * The serialized bytes of the transaction `txid` inside a raw block (a copy), or undefined when the
+ * block does not hold it. PSBTs need the full previous transaction of each legacy input, and
+ * Dogecoin Core without -txindex only finds a mined transaction through its block.
+ */
+export function transactionBytesInBlock(bytes: Uint8Array, txid: string, options: ParseBlockOptions = {}): Uint8Array | undefined {
+  const r = new ByteReader(bytes);
+  const header = readHeader(r);
+  if ((options.auxpow ?? true) && (header.version & AUXPOW_VERSION_FLAG) !== 0) skipAuxPow(r);
+  const txCount = r.count(MIN_TX_BYTES, 'transaction count');
+  for (let i = 0; i < txCount; i++) {
+    const start = r.offset;
+    const tx = readTransaction(r);
+    if (tx.txid === txid) return bytes.slice(start, r.offset);
+  }
+  return undefined;
+}
+
 /** Parses one serialized transaction (legacy or SegWit); every byte must be used. */
 export function parseTransaction(bytes: Uint8Array): ParsedTx {
   const r = new ByteReader(bytes);

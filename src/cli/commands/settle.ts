@@ -1,5 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Transaction } from 'bitcoinjs-lib';
+import type { ChainProfile } from '../../chain/profiles';
+import type { Config } from '../../config/config';
 import { KibbleError } from '../../errors';
+import type { ChainRpc } from '../../node/rpc-client';
+import { exportFiles } from '../../services/settlement/signing';
+import type { Settlement } from '../../services/settlement/settlement-store';
+import type { SettlementService } from '../../services/settlement/state-machine';
+import { signedTransactionFromText } from '../../signer/signed-check';
 import { parsePeriod } from '../../money/period';
 import { createSettlementService } from '../../runtime/settlement';
 import { settlementStatus } from '../../services/settlement/status';
@@ -14,6 +24,8 @@ interface SettleOptions {
   rebroadcast?: boolean;
   closeNow?: boolean;
   json?: boolean;
+  exportPsbt?: string;
+  importSigned?: string[];
 }
 
 export function registerSettle(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -26,12 +38,22 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
     .option('--close-now', 'with --execute: close the current month now (later clicks go to the next month)')
     .option('--rebroadcast', 'send the stored signed transactions again (never new ones)')
     .option('--json', 'print JSON instead of tables')
+    .option('--export-psbt <dir>', 'close and plan like --execute, then write the PSBTs and the plan summary (JSON and text) to <dir> for `kibble sign` offline; nothing is signed or sent')
+    .option('--import-signed <files...>', 'store the transactions signed offline (signed PSBTs or raw hex) once they are exactly the planned ones, fully signed, then broadcast them')
     .action(async (period: string, options: SettleOptions) => {
-      const modes = [options.plan, options.execute, options.rebroadcast].filter(Boolean).length;
-      if (modes !== 1) throw new KibbleError('validation-failed', 'choose exactly one of --plan, --execute, --rebroadcast');
-      if (options.closeNow && !options.execute) throw new KibbleError('validation-failed', '--close-now goes with --execute');
+      const modes = [options.plan, options.execute, options.rebroadcast, options.exportPsbt, options.importSigned].filter(Boolean).length;
+      if (modes !== 1) throw new KibbleError('validation-failed', 'choose exactly one of --plan, --execute, --rebroadcast, --export-psbt, --import-signed');
+      if (options.closeNow && !options.execute && options.exportPsbt === undefined) throw new KibbleError('validation-failed', '--close-now goes with --execute or --export-psbt');
       await withDeployment('settle', async ({ config, rpc, log, instance }) => {
         const service = createSettlementService(config, rpc, log, { instance });
+        if (options.exportPsbt !== undefined || options.importSigned !== undefined) {
+          const settlement = options.exportPsbt !== undefined
+            ? await exportForOfflineSigning(service, config, rpc, period, options.exportPsbt, options.closeNow === true, io)
+            : await service.importSigned(period, readSignedFiles(config.chain, options.importSigned ?? []));
+          const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
+          io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
+          return;
+        }
         if (options.plan) {
           const report = planReportView(await service.plan(period));
           io.out(options.json ? `${JSON.stringify(report)}\n` : formatPlan(report));
@@ -56,6 +78,32 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
       });
       setExit(EXIT.ok);
     });
+}
+
+async function exportForOfflineSigning(
+  service: SettlementService, config: Config, rpc: ChainRpc, period: string, dir: string, closeNow: boolean, io: CliIo,
+): Promise<Settlement> {
+  const walletXpub = config.walletXpub;
+  if (walletXpub === undefined) throw new KibbleError('config-invalid', '--export-psbt needs WALLET_XPUB (the PSBTs name the keys of their inputs and change)');
+  const written: string[] = [];
+  const settlement = await service.execute(period, {
+    closeNow,
+    exportForSigning: async (exported, stored) => {
+      mkdirSync(dir, { recursive: true });
+      for (const file of await exportFiles({ chain: config.chain, rpc, walletXpub }, exported, stored)) {
+        writeFileSync(join(dir, file.name), file.text);
+        written.push(file.name);
+      }
+    },
+  });
+  io.out(written.length === 0
+    ? `${period} is ${settlement.state}: nothing to export\n`
+    : `wrote ${written.join(', ')} to ${dir}\nsign them offline: kibble sign ${dir}/${period}-tx*.psbt --summary ${dir}/${period}-summary.json --mnemonic-file <file>\n`);
+  return settlement;
+}
+
+function readSignedFiles(chain: ChainProfile, files: readonly string[]): Array<{ label: string; tx: Transaction }> {
+  return files.map((file) => ({ label: basename(file), tx: signedTransactionFromText(chain, readFileSync(file, 'utf8'), basename(file)) }));
 }
 
 function periodArgument(value: string): string {
@@ -104,6 +152,7 @@ export function formatStatus(status: SettlementStatusView): string {
   if (status.transactions.length > 0) {
     lines.push(indent(formatTable(['txid', 'state', 'bytes', 'fee', 'confirmations'], status.transactions.map((t) => [t.txid, t.state, t.bytes, t.fee, t.confirmations]), new Set([2, 3, 4]))));
   }
+  if (status.awaitingSignaturesSince) lines.push(`  waiting for signatures (PSBTs exported ${status.awaitingSignaturesSince})`);
   if (status.lastError) lines.push(`  last error: ${status.lastError}`);
   lines.push('');
   return lines.join('\n');

@@ -97,7 +97,7 @@ export function dashboardView(ctx: LayoutContext, data: DashboardData): TrustedH
     const summary = status.summary;
     const figure = (key: string): Cell => (summary?.[key] === undefined ? '–' : String(summary[key]));
     const coinFigure = (key: string): Cell => (summary?.[key] === undefined ? '–' : coins(String(summary[key])));
-    const state = started ? status.state : 'not started';
+    const state = !started ? 'not started' : status.awaitingSignaturesSince === null ? status.state : 'waiting for signatures';
     return [
       periodLink(status.period),
       due ? `${state} (due)` : state,
@@ -197,6 +197,7 @@ export function settlementView(ctx: LayoutContext, data: SettlementPageData): Tr
 ${definitions('settlement-status', [
   ['State', html`<span id="settlement-state">${status.state}</span>`],
   ['Closed at', status.closedAt === null ? 'not closed' : `${status.closedAt}${status.closedEarly ? ' (closed early)' : ''}`],
+  ...(status.awaitingSignaturesSince === null ? [] : [['Signatures', html`<span id="awaiting-signatures">waiting for signatures: PSBTs exported ${status.awaitingSignaturesSince}; import them signed with kibble settle ${status.period} --import-signed</span>`] as const]),
 ])}
 ${status.lastError === null ? html`` : html`<p id="last-error" class="notice error" role="alert">Last error: ${status.lastError}</p>`}
 </section>

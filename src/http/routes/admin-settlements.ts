@@ -18,6 +18,7 @@ const statusSchema = z.strictObject({
   closedAt: isoTimestamp.nullable(),
   closedEarly: z.boolean(),
   lastError: z.string().nullable(),
+  awaitingSignaturesSince: isoTimestamp.nullable().meta({ description: 'set while a planned month waits for signatures after settle --export-psbt (docs/signer.md)' }),
   summary: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
   transactions: z.array(
     z.strictObject({ txid: z.string(), state: z.string(), bytes: z.number().int(), fee: coinAmount, blockHeight: z.number().int().nullable(), confirmations: z.number().int() }),

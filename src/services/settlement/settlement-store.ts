@@ -112,6 +112,11 @@ export async function markAllocationWritten(period: string, at: Date): Promise<b
   return move(period, 'allocationWritten', { allocationWritten: true }, at);
 }
 
+/** planned: the PSBTs went out for offline signing; operators see "waiting for signatures". */
+export async function markExportedForSigning(period: string, at: Date): Promise<boolean> {
+  return move(period, 'exportedForSigning', { awaitingSignaturesSince: at }, at, { clearError: true });
+}
+
 /** planned -> signed: the signed transactions are stored, before any is sent. */
 export async function markSigned(period: string, transactions: readonly SettlementTransaction[], at: Date): Promise<boolean> {
   return move(period, 'signed', { state: 'signed', transactions }, at, { clearError: true });

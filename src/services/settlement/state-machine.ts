@@ -2,7 +2,6 @@ import type { AddressDeriver } from '../../keys/hd';
 import type { Signer } from '../../signer/hd-signer';
 import type { ChainRpc } from '../../node/rpc-client';
 import { buildSettlementTransactions, type BuildResult } from '../../chain/tx/tx-builder';
-import { signSettlementTransaction } from '../../signer/tx-signer';
 import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError, isKibbleError } from '../../errors';
 import type { SlotLease } from '../../db/lease';
@@ -21,6 +20,8 @@ import { ledgerProblems } from '../ledger/ledger-checks';
 import { recordJournal } from '../ledger/ledger-store';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
+import { inProcessSigning, matchSignedToPlan, type ExportForSigning, type SignSettlement } from './signing';
+import type { Transaction } from 'bitcoinjs-lib';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
@@ -35,6 +36,7 @@ import {
   markAllocationWritten,
   markBroadcast,
   markConfirmed,
+  markExportedForSigning,
   markPlanned,
   markSigned,
   recordLastError,
@@ -67,6 +69,8 @@ export interface SettlementDeps {
   deriver: AddressDeriver;
   /** Called by the signing step only: the one place the service reads a private key. */
   signer: () => Signer;
+  /** Where signatures come from instead (SIGNER_URL: `kibble signer`, see signing.ts); default: `signer`. */
+  sign?: SignSettlement;
   /** One runner across all instances; every operation holds it. */
   lease: SlotLease;
   clock: () => Date;
@@ -136,7 +140,7 @@ export class SettlementService {
   }
 
   /** Runs the period's settlement as far as it can go now: up to broadcast, and confirmed if it is. */
-  async execute(periodText: string, options: { closeNow?: boolean } = {}): Promise<Settlement> {
+  async execute(periodText: string, options: { closeNow?: boolean; exportForSigning?: ExportForSigning } = {}): Promise<Settlement> {
     const period = parsePeriod(periodText);
     return this.#withLease(async () => {
       const now = this.deps.clock();
@@ -152,6 +156,10 @@ export class SettlementService {
       );
       await this.#checkpoint('closed');
       if (settlement.state === 'closed') settlement = await this.#recordingErrors(period, () => this.#planStep(period));
+      const exportForSigning = options.exportForSigning;
+      if (settlement.state === 'planned' && exportForSigning !== undefined) {
+        return this.#recordingErrors(period, () => this.#exportStep(settlement, exportForSigning));
+      }
       if (settlement.state === 'planned') settlement = await this.#recordingErrors(period, () => this.#signStep(settlement));
       if (settlement.state === 'signed') settlement = await this.#recordingErrors(period, () => this.#broadcastStep(settlement, false));
       if (settlement.state === 'broadcast') settlement = await this.#recordingErrors(period, () => this.#confirmStep(settlement));
@@ -168,6 +176,29 @@ export class SettlementService {
         throw new KibbleError('settlement-refused', `${period} has no signed transactions waiting to confirm (state: ${settlement?.state ?? 'open'})`);
       }
       return this.#recordingErrors(period, () => this.#broadcastStep(settlement, true));
+    });
+  }
+
+  /**
+   * Stores transactions signed offline (`settle --import-signed`) once each is exactly one of the
+   * planned transactions with every input validly signed, then broadcasts them like execute.
+   */
+  async importSigned(periodText: string, signed: ReadonlyArray<{ label: string; tx: Transaction }>): Promise<Settlement> {
+    const period = parsePeriod(periodText);
+    return this.#withLease(async () => {
+      let settlement = await requireSettlement(period);
+      if (settlement.state === 'planned') {
+        const planned = settlement;
+        const sign: SignSettlement = (_period, stored) => Promise.resolve(matchSignedToPlan(this.deps.chain, stored, signed));
+        settlement = await this.#recordingErrors(period, () => this.#signStep(planned, sign));
+      } else if (settlement.state !== 'signed') {
+        throw new KibbleError('settlement-refused', `${period} is ${settlement.state}: only a planned month takes signed transactions`);
+      }
+      if (settlement.state === 'signed') {
+        const signedMonth = settlement;
+        settlement = await this.#recordingErrors(period, () => this.#broadcastStep(signedMonth, false));
+      }
+      return settlement;
     });
   }
 
@@ -226,7 +257,36 @@ export class SettlementService {
     return this.#reload(period);
   }
 
-  async #signStep(settlement: Settlement): Promise<Settlement> {
+  /** Everything the signing step does before it signs, then the PSBTs out to files instead. */
+  async #exportStep(settlement: Settlement, exportForSigning: ExportForSigning): Promise<Settlement> {
+    const period = settlement._id;
+    const stored = await this.#prepareSigning(settlement);
+    await exportForSigning(period, stored);
+    this.#moved(period, 'exportedForSigning', await markExportedForSigning(period, this.deps.clock()));
+    this.deps.log.info({ period, transactions: stored.build.transactions.length }, 'settlement exported for offline signing');
+    return this.#reload(period);
+  }
+
+  async #signStep(settlement: Settlement, signWith?: SignSettlement): Promise<Settlement> {
+    const period = settlement._id;
+    const stored = await this.#prepareSigning(settlement);
+    const now = this.deps.clock();
+    const sign = signWith ?? this.deps.sign ?? inProcessSigning(this.deps.chain, this.deps.signer);
+    const signedTransactions = await sign(period, stored);
+    const transactions = stored.build.transactions.map((tx, index) => {
+      const signed = signedTransactions[index];
+      if (signed === undefined) throw new KibbleError('internal', `no signature for transaction ${index} of ${period}`);
+      return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
+    });
+    // Stored before anything is sent: a resume re-sends exactly these bytes.
+    this.#moved(period, 'signed', await markSigned(period, transactions, now));
+    this.deps.log.info({ period, txids: transactions.map((tx) => tx.txid) }, 'settlement signed');
+    await this.#checkpoint('signed');
+    return this.#reload(period);
+  }
+
+  /** The allocation written, the month's book closed, the invariants checked: the plan may be signed. */
+  async #prepareSigning(settlement: Settlement): Promise<StoredPlan> {
     const period = settlement._id;
     const stored = await this.#storedPlan(settlement);
     const now = this.deps.clock();
@@ -243,16 +303,7 @@ export class SettlementService {
     if (problems.length > 0) {
       throw new KibbleError('settlement-refused', `${period} is not signed: ${problems.join('; ')}`, { problems });
     }
-    const signer = this.deps.signer();
-    const transactions = stored.build.transactions.map((tx) => {
-      const signed = signSettlementTransaction(this.deps.chain, tx, signer);
-      return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
-    });
-    // Stored before anything is sent: a resume re-sends exactly these bytes.
-    this.#moved(period, 'signed', await markSigned(period, transactions, now));
-    this.deps.log.info({ period, txids: transactions.map((tx) => tx.txid) }, 'settlement signed');
-    await this.#checkpoint('signed');
-    return this.#reload(period);
+    return stored;
   }
 
   async #broadcastStep(settlement: Settlement, again: boolean): Promise<Settlement> {

@@ -16,6 +16,8 @@ export const SETTLEMENT_TRANSITIONS = {
   planned: { from: ['closed'], to: 'planned' },
   /** The allocation journal and the unclaimed allocations are written (before signing). */
   allocationWritten: { from: ['planned'], to: null },
+  /** The PSBTs were exported for offline signing (`settle --export-psbt`): waiting for signatures. */
+  exportedForSigning: { from: ['planned'], to: null },
   /** The signed transactions are stored, before anything is sent. */
   signed: { from: ['planned'], to: 'signed' },
   /** A transaction's own progress (sent, seen in a block, confirmed) while the month is out. */

@@ -15,12 +15,14 @@ export interface SettlementStatusView {
   closedAt: string | null;
   closedEarly: boolean;
   lastError: string | null;
+  /** Planned and exported for offline signing (`settle --export-psbt`) at this time: waiting for signatures. */
+  awaitingSignaturesSince: string | null;
   summary: Record<string, string | number> | null;
   transactions: Array<{ txid: string; state: string; bytes: number; fee: string; blockHeight: number | null; confirmations: number }>;
 }
 
 export function settlementStatusView(period: string, settlement: Settlement | null, tip: number | undefined): SettlementStatusView {
-  if (settlement === null) return { period, state: 'open', closedAt: null, closedEarly: false, lastError: null, summary: null, transactions: [] };
+  if (settlement === null) return { period, state: 'open', closedAt: null, closedEarly: false, lastError: null, awaitingSignaturesSince: null, summary: null, transactions: [] };
   const summary = settlement.summary
     ? Object.fromEntries(
         Object.entries(settlement.summary)
@@ -34,6 +36,7 @@ export function settlementStatusView(period: string, settlement: Settlement | nu
     closedAt: settlement.closedAt?.toISOString() ?? null,
     closedEarly: settlement.closedEarly === true,
     lastError: settlement.lastError ?? null,
+    awaitingSignaturesSince: settlement.state === 'planned' ? settlement.awaitingSignaturesSince?.toISOString() ?? null : null,
     summary,
     transactions: settlement.transactions.map((tx) => ({
       txid: tx.txid,

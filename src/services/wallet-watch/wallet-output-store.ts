@@ -59,6 +59,13 @@ export async function inBestChainAmong(outpoints: readonly string[]): Promise<Se
   return new Set(rows.map((row) => row._id));
 }
 
+/** The block each of these outpoints was received in, for those in the best chain (PSBTs need the previous transactions). */
+export async function blockHashesOf(outpoints: readonly string[]): Promise<Map<string, string>> {
+  if (outpoints.length === 0) return new Map();
+  const rows = await WalletOutputModel.find({ _id: { $in: outpoints }, status: 'unspent' }, { _id: 1, blockHash: 1 }).lean();
+  return new Map(rows.map((row) => [row._id, row.blockHash]));
+}
+
 /** Marks the outputs received above a fork point orphaned. */
 export async function orphanWalletOutputsAbove(height: number): Promise<void> {
   await WalletOutputModel.updateMany({ blockHeight: { $gt: height }, status: { $ne: 'orphaned' } }, { $set: { status: 'orphaned' } });

@@ -2,7 +2,7 @@ import { walletOutpointsInBestChain, walletOutputsInBestChain, type WalletOutput
 import { spentOutpoints } from './wallet-spend-store';
 
 export { spendsOf, spentOutpoints } from './wallet-spend-store';
-export { inBestChainAmong } from './wallet-output-store';
+export { blockHashesOf, inBestChainAmong } from './wallet-output-store';
 
 /**
  * The wallet as the scanner recorded it: outputs in the best chain, less those a recorded block

@@ -162,3 +162,17 @@ describe('.env.example', () => {
     }
   });
 });
+
+describe('SIGNER_URL', () => {
+  const xpub = { CHAIN: 'dogecoin', WALLET_XPUB: dogecoinXpub };
+
+  it('takes a unix socket URL next to WALLET_XPUB', () => {
+    expect(loadConfig({ ...xpub, SIGNER_URL: 'unix:/run/kibble/signer.sock' }).signerUrl).toBe('unix:/run/kibble/signer.sock');
+  });
+
+  it('refuses another scheme, a key beside it, and a missing WALLET_XPUB, each with its message', () => {
+    expect(problemsOf({ ...xpub, SIGNER_URL: 'http://127.0.0.1:9000' })).toEqual([expect.stringMatching(/^SIGNER_URL: must be unix:/)]);
+    expect(problemsOf({ ...xpub, SIGNER_URL: 'unix:/s.sock', WALLET_MNEMONIC: MNEMONIC })).toEqual([expect.stringMatching(/^SIGNER_URL: the key lives in the signer/)]);
+    expect(problemsOf({ CHAIN: 'dogecoin', SIGNER_URL: 'unix:/s.sock' })).toEqual([expect.stringMatching(/^SIGNER_URL: needs WALLET_XPUB/)]);
+  });
+});

@@ -9,6 +9,7 @@ const EXPECTED: Record<SettlementTransition, { from: SettlementState[]; to: 'sam
   subscriptionClicksAdded: { from: ['closed'], to: 'same' },
   planned: { from: ['closed'], to: 'planned' },
   allocationWritten: { from: ['planned'], to: 'same' },
+  exportedForSigning: { from: ['planned'], to: 'same' },
   signed: { from: ['planned'], to: 'signed' },
   transactionsUpdated: { from: ['signed', 'broadcast'], to: 'same' },
   broadcast: { from: ['signed'], to: 'broadcast' },
