@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import mongoose from 'mongoose';
+import { KibbleError } from '../../errors';
 import { chooseDatabaseServer, noDatabaseServerMessage } from './database-choice';
 import { freePort, onExitCleanup, spawnManaged, tail, waitUntilReady, type ManagedProcess } from './managed-process';
 
@@ -78,10 +79,11 @@ export async function startMongoServer(options: StartMongoServerOptions = {}): P
       try {
         return await startMemoryServer(memoryServer as MemoryServerModule, options.dataDir);
       } catch (error) {
-        throw new Error(noDatabaseServerMessage(`mongodb-memory-server could not start MongoDB: ${errorMessage(error).split('\n')[0] ?? ''}`), { cause: error });
+        // One plain message (a KibbleError prints without a stack), the download's reason in it.
+        throw new KibbleError('config-invalid', noDatabaseServerMessage(`mongodb-memory-server could not start MongoDB: ${errorMessage(error).split('\n')[0] ?? ''}`), { cause: errorMessage(error) });
       }
     case 'none':
-      throw new Error(choice.message);
+      throw new KibbleError('config-invalid', choice.message);
   }
 }
 
