@@ -22,7 +22,8 @@ export interface PageContext {
   form: Readonly<Record<string, string>>;
 }
 
-export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string };
+/** A page, a redirect (303), or JSON for the pages' own script (kibble.js), never cached. */
+export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { status?: number; json: unknown };
 
 export interface PageRoute {
   method: 'get' | 'post';

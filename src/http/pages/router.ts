@@ -62,6 +62,10 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
         res.redirect(303, result.redirect);
         return;
       }
+      if ('json' in result) {
+        res.status(result.status ?? 200).json(result.json);
+        return;
+      }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);
     });
   }

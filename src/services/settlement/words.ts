@@ -15,13 +15,14 @@ export const CREATOR_OUTCOME_WORDS: Readonly<Record<CreatorOutcome, string>> = {
   'nothing-owed': 'nothing owed',
 };
 
+/** What each state means, shown after the state's name. */
 export const SETTLEMENT_STATE_WORDS: Readonly<Record<SettlementState, string>> = {
-  open: 'open: clicks still count in this month',
-  closed: 'closed: clicks frozen, not planned yet',
-  planned: 'planned: the plan is stored, nothing signed yet',
-  signed: 'signed: transactions stored, not sent yet',
-  broadcast: 'broadcast: sent, waiting for confirmations',
-  confirmed: 'confirmed: every payout is confirmed on chain',
+  open: 'clicks still count in this month',
+  closed: 'clicks frozen, not planned yet',
+  planned: 'the plan is stored, nothing signed yet',
+  signed: 'transactions signed and stored, not sent yet',
+  broadcast: 'sent, waiting for confirmations',
+  confirmed: 'every payout is confirmed on chain',
 };
 
 export const TRANSACTION_STATE_WORDS: Readonly<Record<SettlementTxState, string>> = {
