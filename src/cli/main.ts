@@ -11,11 +11,13 @@ import { registerSign } from './commands/sign';
 import { registerSigner } from './commands/signer';
 import { registerVerifyProof } from './commands/verify-proof';
 import { EXIT, processIo, type CliIo } from './io';
+import { kibbleVersion } from './version';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command()
     .name('kibble')
     .description('kibble: monthly micro-donations (Flattr-style) on Dogecoin-style chains')
+    .version(kibbleVersion(), '-v, --version', "print kibble's version")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });

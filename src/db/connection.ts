@@ -1,8 +1,12 @@
 import mongoose, { type Connection, type Model, type mongo } from 'mongoose';
-import { ALL_MODELS } from './models';
+import { AccountModel, ALL_MODELS, ChainCursorModel, SettlementModel } from './models';
+import { kibbleDatabaseName } from './database-name';
 
 export interface DatabaseOptions {
-  /** Connection string, e.g. `mongodb://127.0.0.1:27017/` (a database in it is used unless `dbName`). */
+  /**
+   * Connection string, e.g. `mongodb://127.0.0.1:27017/kibble`: the database it names is used
+   * unless `dbName`, and `kibble` when it names none (database-name.ts).
+   */
   uri: string;
   dbName?: string;
   /** Create the models' collections and indexes (and drop stale indexes) after connecting. Default true. */
@@ -23,7 +27,7 @@ const NAMESPACE_EXISTS_CODE = 48;
 export async function connectDatabase(options: DatabaseOptions): Promise<Connection> {
   mongoose.set('strictQuery', true);
   await mongoose.connect(options.uri, {
-    ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+    dbName: options.dbName ?? kibbleDatabaseName(options.uri),
     useBigInt64: true,
     autoIndex: false,
     autoCreate: false,
@@ -31,6 +35,25 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Connect
   });
   if (options.syncIndexes ?? true) await syncAllIndexes();
   return mongoose.connection;
+}
+
+/**
+ * The collections every kibble database has once `kibble serve` ran on it (it creates them all
+ * at start-up), that are missing from the connected database. All of them missing means the URI
+ * names some other database (an empty one, or MongoDB's default `test`): the CLI refuses it rather
+ * than answer for it ("open" for a month that is confirmed elsewhere). Call before syncAllIndexes,
+ * which would create them.
+ */
+export async function missingKibbleCollections(): Promise<string[]> {
+  const db = mongoose.connection.db;
+  if (db === undefined) throw new Error('not connected');
+  const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name));
+  return [AccountModel, SettlementModel, ChainCursorModel].map((model) => model.collection.collectionName).filter((name) => !present.has(name));
+}
+
+/** The name of the database the models use (after connectDatabase). */
+export function connectedDatabaseName(): string {
+  return mongoose.connection.name;
 }
 
 export async function syncAllIndexes(): Promise<void> {

@@ -94,3 +94,14 @@ function checkYear(yearMonth: YearMonth): YearMonth {
   }
   return yearMonth;
 }
+
+/**
+ * "This month" on every page, in the API and on the button: the month a click made at `now`
+ * counts in. That is the calendar month of `now`, unless the operator closed it early ("close
+ * now"): then the next one. `calendarMonthClosed` says whether the month of `now` is closed
+ * (services/period-closure.ts reads it from the settlement).
+ */
+export function currentPeriodAt(now: Date, calendarMonthClosed: boolean): string {
+  const period = periodOf(now);
+  return calendarMonthClosed ? nextPeriod(period) : period;
+}

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { JsonRpcChainClient } from '../node/rpc-client';
 import type { Config } from '../config/config';
@@ -14,6 +15,7 @@ import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
+import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
 import { canSettle, createSettlementService, keyInServiceWarning } from './settlement';
 
@@ -30,6 +32,7 @@ const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 export async function startKibble(config: Config, log: Logger): Promise<RunningKibble> {
   const embedded = await fillWithEmbeddedDefaults(config, (message) => log.info(message));
   const filled = embedded.config;
+  const dataDir = resolve(filled.dataDir);
   let scannerLoop: RunningLoop | undefined;
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
@@ -39,6 +42,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     await settlementJobs?.stop();
     await scannerLoop?.stop();
     await housekeeping?.stop();
+    if (embedded.embeddedDatabase) removeStackFile(dataDir);
     await disconnectDatabase();
     await embedded.stop();
   };
@@ -70,6 +74,16 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     }
     const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });
     server = await listen(app, filled.host, filled.port);
+    if (embedded.embeddedDatabase) {
+      writeStackFile(dataDir, {
+        pid: process.pid,
+        startedAt: clock().toISOString(),
+        chain: filled.chain.name,
+        mongodbUri: filled.mongodbUri ?? '',
+        chainRpcUrl: filled.chainRpcUrl?.reveal() ?? '',
+        httpUrl: `http://${filled.host}:${server.port}/`,
+      });
+    }
     const banner = [
       ...embedded.started,
       `chain: ${filled.chain.name}, node at ${rpc.redactedUrl}, tip height ${chainInfo.blocks}`,
@@ -84,6 +98,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
       ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
+      ...(embedded.embeddedDatabase ? [`kibble commands in another shell find this stack through ${stackFileIn(dataDir)} (no MONGODB_URI needed; same DATA_DIR)`] : []),
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
       ...(keyWarning === undefined ? [] : [`WARNING: ${keyWarning}`]),
     ];

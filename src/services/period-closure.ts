@@ -1,4 +1,4 @@
-import { nextPeriod, periodOf } from '../money/period';
+import { currentPeriodAt, periodOf } from '../money/period';
 import { settlementStateOf } from './settlement/settlement-store';
 
 /**
@@ -28,10 +28,12 @@ export async function isPeriodClosed(period: string, nowMs: number = Date.now())
   return closed;
 }
 
-/** The period a click at `now` counts in. */
+/**
+ * The period a click at `now` counts in, which is also "this month" wherever one is shown (the
+ * donor, creator and operator pages, `/me`, the button): one rule, currentPeriodAt.
+ */
 export async function clickPeriodAt(now: Date): Promise<string> {
-  const period = periodOf(now);
   // The wall clock, not `now`: the cache lifetime is real time even when a test fakes the click time.
-  return (await isPeriodClosed(period)) ? nextPeriod(period) : period;
+  return currentPeriodAt(now, await isPeriodClosed(periodOf(now)));
 }
 

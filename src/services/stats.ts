@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import { creatorAccount } from '../money/ledger';
 import { CREATOR_PAYOUT_KIND } from '../money/settlement-journal';
-import { parsePeriod, periodOf } from '../money/period';
+import { parsePeriod } from '../money/period';
+import { clickPeriodAt } from './period-closure';
 import { accountBalance } from './ledger/balances';
 import { accountEntriesOfKind } from './ledger/ledger-store';
 import { creatorFlattrsPerPeriod, distinctSupporterCount, thingClickCount as storedThingClickCount } from './clicks/click-store';
@@ -43,7 +44,7 @@ export interface CreatorStats {
  */
 export async function creatorStats(creatorId: string, now: Date): Promise<CreatorStats> {
   const creator = objectIdOf(creatorId, 'account');
-  const current = periodOf(now);
+  const current = await clickPeriodAt(now);
   const [flattrsByPeriod, supporters, paid, owed] = await Promise.all([
     creatorFlattrsPerPeriod(creator),
     distinctSupporterCount(creator),

@@ -218,15 +218,29 @@ describe('a month of kibble in the browser', () => {
     expect(await world.rpc.getRawMempool()).toContain(txid);
     await operator.screenshot('operator-broadcast');
 
+    // The page follows the batch by itself (kibble.js polls its JSON twin): no reload, no navigation.
+    expect(await textOf(page.locator('#settlement-state'))).toBe('broadcast');
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
     await world.mineAndScan(MIN_CONFIRMATIONS);
     const [followed] = await world.service().followConfirmations();
     expect(followed?.state).toBe('confirmed');
-    await page.reload();
-    expectAt(operator, `/operator/settlements/${period}`);
+    await page.locator('#settlement-state', { hasText: /^confirmed$/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await textOf(page.locator('#settlement-state-words'))).toBe('every payout is confirmed on chain');
+    expect(await textOf(page.locator('#live-note'))).toMatch(/^Now confirmed/);
     const shown = await transactionShown(page, txid);
     expect(shown.state).toBe('confirmed');
     expect(shown.confirmations).toBeGreaterThanOrEqual(MIN_CONFIRMATIONS);
+    expect(navigations).toEqual([]);
     await operator.screenshot('operator-confirmed');
+
+    // A reload shows the state, not the "done" notice of the action again (it was said once).
+    await page.reload();
+    expectAt(operator, `/operator/settlements/${period}`);
+    expect(await page.locator('.notice.ok').count()).toBe(0);
+    expect(await textOf(page.locator('#settlement-state'))).toBe('confirmed');
   });
 
   step("the creator opens the month's statement from the creator page, sees the payout txid:vout, and it prints", async () => {

@@ -5,6 +5,9 @@ import { settlementOverview, settlementStatus } from '../../services/settlement/
 import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
 import { walletHoldings } from '../../services/settlement/wallet';
 import { scannerHeight } from '../../services/wallet-watch/chain-cursor-store';
+import { handlesOf } from '../../services/accounts/account-store';
+import { clickPeriodAt } from '../../services/period-closure';
+import { SETTLEMENT_STATE_WORDS, TRANSACTION_STATE_WORDS, wordsFor } from '../../services/settlement/words';
 import { operatorTokenMatches } from '../auth';
 import { tipOrUndefined } from '../chain-tip';
 import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
@@ -45,7 +48,8 @@ function paramPeriod(ctx: PageContext): string {
 // Dashboard
 
 async function dashboard(ctx: PageContext, form: { periodInput?: string; periodError?: string } = {}, status = 200): Promise<PageResult> {
-  const current = periodOf(ctx.now);
+  // "This month" as every page says it: the month clicks count in now (the next one after "close now").
+  const current = await clickPeriodAt(ctx.now);
   const [holdings, cursorHeight, tip] = await Promise.all([walletHoldings(), scannerHeight(ctx.deps.chain.name), tipOrUndefined(ctx.deps, 'the operator pages')]);
   const { settlements, due } = await settlementOverview(current, tip);
   const stored = new Set(settlements.map((s) => s.period));
@@ -79,6 +83,8 @@ interface SettlementFacts {
   started: boolean;
   status: SettlementStatusView;
   plan: PlanReportView | string;
+  /** Handles of the accounts the plan names, by id. */
+  handles: ReadonlyMap<string, string>;
 }
 
 async function settlementFacts(ctx: PageContext, period: string): Promise<SettlementFacts> {
@@ -94,7 +100,8 @@ async function settlementFacts(ctx: PageContext, period: string): Promise<Settle
       plan = error.message;
     }
   }
-  return { period, started, status, plan };
+  const ids = typeof plan === 'string' ? [] : [...plan.donors.map((d) => d.donorId), ...plan.creators.map((c) => c.creatorId), ...plan.refunds.flatMap((r) => [r.donorId, r.creatorId])];
+  return { period, started, status, plan, handles: await handlesOf(ids) };
 }
 
 /** Whether each action can run now, and if not why (undefined: not worth mentioning). */
@@ -124,6 +131,7 @@ function settlementPage(ctx: PageContext, facts: SettlementFacts, notices: { don
       status: facts.status,
       plan: facts.plan,
       actions: OPERATOR_ACTIONS.map((action) => ({ action, ...availability(ctx, facts, action) })),
+      handles: facts.handles,
       done: notices.done,
       error: notices.error,
     }),
@@ -188,7 +196,41 @@ async function runAction(ctx: PageContext, action: OperatorAction): Promise<Page
     const status = ERROR_CATALOGUE[error.code].httpStatus;
     return settlementPage(ctx, await settlementFacts(ctx, period), { error: `${ACTION_LABELS[action]} stopped: ${error.message}` }, status);
   }
-  return { redirect: `/operator/settlements/${period}?done=${action}` };
+  // Said once, on the next view of the page: a flash cookie, not a query string that a reload
+  // (or a bookmark) would repeat after the state moved on.
+  ctx.res.cookie(FLASH_COOKIE, action, flashCookieOptions(ctx, period, FLASH_MAX_AGE_MS));
+  return { redirect: `/operator/settlements/${period}` };
+}
+
+const FLASH_COOKIE = 'kibble_operator_done';
+const FLASH_MAX_AGE_MS = 60_000;
+
+function flashCookieOptions(ctx: PageContext, period: string, maxAgeMs?: number) {
+  return { ...operatorCookieOptions(ctx, maxAgeMs), path: `/operator/settlements/${period}` };
+}
+
+/** The action just done on this month's page, if any, forgotten as it is read. */
+function takeFlash(ctx: PageContext, period: string): OperatorAction | undefined {
+  const value: unknown = (ctx.req.cookies as Record<string, unknown> | undefined)?.[FLASH_COOKIE];
+  if (value === undefined) return undefined;
+  ctx.res.clearCookie(FLASH_COOKIE, flashCookieOptions(ctx, period));
+  return isOperatorAction(value) ? value : undefined;
+}
+
+/** What kibble.js polls to update the month's page as the batch is signed, sent and confirmed. */
+async function liveStatus(ctx: PageContext): Promise<PageResult> {
+  if (!ctx.operator) return { status: 401, json: { error: { code: 'unauthorized', message: 'sign in to the operator pages first' } } };
+  const period = paramPeriod(ctx);
+  const { status } = await settlementStatus(period, await tipOrUndefined(ctx.deps, 'the operator pages'));
+  return {
+    json: {
+      period,
+      state: status.state,
+      stateWords: wordsFor(SETTLEMENT_STATE_WORDS, status.state),
+      lastError: status.lastError,
+      transactions: status.transactions.map((tx) => ({ txid: tx.txid, state: tx.state, stateWords: wordsFor(TRANSACTION_STATE_WORDS, tx.state), confirmations: tx.confirmations, blockHeight: tx.blockHeight })),
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,11 +284,13 @@ export const operatorPages: PageRoute[] = [
     method: 'get',
     path: '/operator/settlements/:period',
     handler: operatorOnly(async (ctx) => {
-      const facts = await settlementFacts(ctx, paramPeriod(ctx));
-      const done = queryString(ctx, 'done');
-      return settlementPage(ctx, facts, isOperatorAction(done) ? { done: doneMessage(done, facts) } : {});
+      const period = paramPeriod(ctx);
+      const done = takeFlash(ctx, period);
+      const facts = await settlementFacts(ctx, period);
+      return settlementPage(ctx, facts, done === undefined ? {} : { done: doneMessage(done, facts) });
     }),
   },
+  { method: 'get', path: '/operator/settlements/:period/status', handler: liveStatus },
   {
     method: 'get',
     path: '/operator/settlements/:period/confirm',

@@ -1,5 +1,6 @@
 import { nextPeriod } from '../../money/period';
 import type { PlanReportView, SettlementStatusView } from '../../services/settlement/views';
+import { CREATOR_OUTCOME_WORDS, SETTLEMENT_STATE_WORDS, TRANSACTION_STATE_WORDS, wordsFor } from '../../services/settlement/words';
 import { html, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import type { PageContext } from './page';
@@ -71,6 +72,12 @@ function definitions(id: string, items: ReadonlyArray<readonly [string, Cell]>):
 }
 
 const mono = (text: string): TrustedHtml => html`<code>${text}</code>`;
+
+/** An account by its handle, its id on hover (title); the id itself when the handle is unknown. */
+function person(handles: ReadonlyMap<string, string>, id: string): TrustedHtml {
+  const handle = handles.get(id);
+  return handle === undefined ? mono(id) : html`<span class="handle" title="account ${id}">${handle}</span>`;
+}
 const periodLink = (period: string): TrustedHtml => html`<a href="/operator/settlements/${period}">${period}</a>`;
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -142,6 +149,8 @@ export interface SettlementPageData {
   /** The dry run or the stored plan; a string: why it could not be computed. */
   plan: PlanReportView | string;
   actions: ReadonlyArray<{ action: OperatorAction; available: boolean; reason?: string }>;
+  /** Handles of the plan's donors and creators, by account id. */
+  handles: ReadonlyMap<string, string>;
   done: string | undefined;
   error: string | undefined;
 }
@@ -186,30 +195,38 @@ export function settlementView(ctx: LayoutContext, data: SettlementPageData): Tr
           'transactions',
           'Signed transactions, as stored (sent again byte for byte if one vanishes)',
           [{ label: 'Txid' }, { label: 'State' }, { label: 'Bytes', num: true }, { label: 'Fee', num: true }, { label: 'Confirmations', num: true }, { label: 'Block height', num: true }],
-          status.transactions.map((tx) => [mono(tx.txid), tx.state, tx.bytes, coins(tx.fee), tx.confirmations, tx.blockHeight === null ? '–' : tx.blockHeight]),
+          status.transactions.map((tx) => [
+            mono(tx.txid),
+            html`<span class="tx-state" data-txid="${tx.txid}" title="${wordsFor(TRANSACTION_STATE_WORDS, tx.state)}">${tx.state}</span>`,
+            tx.bytes,
+            coins(tx.fee),
+            html`<span class="tx-confirmations" data-txid="${tx.txid}">${tx.confirmations}</span>`,
+            html`<span class="tx-height" data-txid="${tx.txid}">${tx.blockHeight === null ? '–' : String(tx.blockHeight)}</span>`,
+          ]),
         );
   return operatorLayout(
     ctx,
     `Settlement ${status.period}`,
     html`${notice(data.done)}${notice(data.error, 'error')}
 <p><a id="refresh" href="/operator/settlements/${status.period}">Refresh</a> · <a href="/operator/settlements/${nextPeriod(status.period)}">Next month</a></p>
-<section aria-labelledby="status-heading"><h2 id="status-heading">Status</h2>
+<section id="settlement-live" aria-labelledby="status-heading" data-live-url="/operator/settlements/${status.period}/status" data-state="${status.state}" data-txids="${status.transactions.map((tx) => tx.txid).join(' ')}"><h2 id="status-heading">Status</h2>
 ${definitions('settlement-status', [
-  ['State', html`<span id="settlement-state">${status.state}</span>`],
+  ['State', html`<span id="settlement-state">${status.state}</span>: <span id="settlement-state-words">${wordsFor(SETTLEMENT_STATE_WORDS, status.state)}</span>`],
   ['Closed at', status.closedAt === null ? 'not closed' : `${status.closedAt}${status.closedEarly ? ' (closed early)' : ''}`],
   ...(status.awaitingSignaturesSince === null ? [] : [['Signatures', html`<span id="awaiting-signatures">waiting for signatures: PSBTs exported ${status.awaitingSignaturesSince}; import them signed with kibble settle ${status.period} --import-signed</span>`] as const]),
 ])}
 ${status.lastError === null ? html`` : html`<p id="last-error" class="notice error" role="alert">Last error: ${status.lastError}</p>`}
+<p id="live-note" role="status" aria-live="polite"></p>
 </section>
 <section aria-labelledby="actions-heading"><h2 id="actions-heading">Actions</h2>
 <p>This page is the plan (a dry run until the month is planned, then the stored plan). Every action asks for confirmation first.</p>
 <ul class="actions">${actionLinks}</ul></section>
-${typeof data.plan === 'string' ? html`<section aria-labelledby="plan-heading"><h2 id="plan-heading">Plan</h2><p class="notice error" role="alert">The plan could not be computed: ${data.plan}</p></section>` : planSection(data.plan, coins, totalsOf)}
+${typeof data.plan === 'string' ? html`<section aria-labelledby="plan-heading"><h2 id="plan-heading">Plan</h2><p class="notice error" role="alert">The plan could not be computed: ${data.plan}</p></section>` : planSection(data.plan, data.handles, coins, totalsOf)}
 <section aria-labelledby="transactions-heading"><h2 id="transactions-heading">Transactions</h2>${transactions}</section>`,
   );
 }
 
-function planSection(plan: PlanReportView, coins: (amount: string) => string, totalsOf: (id: string, totals: Record<string, string | number>) => TrustedHtml): TrustedHtml {
+function planSection(plan: PlanReportView, handles: ReadonlyMap<string, string>, coins: (amount: string) => string, totalsOf: (id: string, totals: Record<string, string | number>) => TrustedHtml): TrustedHtml {
   const build =
     plan.buildError !== null
       ? html`<p id="plan-build-error" class="notice error" role="alert">No transactions can be built now: ${plan.buildError}</p>`
@@ -225,19 +242,19 @@ ${table(
   'plan-donors',
   'Donors charged',
   [{ label: 'Donor' }, { label: 'Clicks', num: true }, { label: 'Budget', num: true }, { label: 'Balance before', num: true }, { label: 'Charge', num: true }, { label: 'Fee', num: true }, { label: 'Refunded', num: true }],
-  plan.donors.map((d) => [mono(d.donorId), d.clicks, coins(d.budget), coins(d.balanceBefore), coins(d.charge), coins(d.fee), coins(d.refunded)]),
+  plan.donors.map((d) => [person(handles, d.donorId), d.clicks, coins(d.budget), coins(d.balanceBefore), coins(d.charge), coins(d.fee), coins(d.refunded)]),
 )}
 ${table(
   'plan-creators',
   'Creators',
   [{ label: 'Creator' }, { label: 'Payout address' }, { label: 'Owed before', num: true }, { label: 'Credited', num: true }, { label: 'Returned', num: true }, { label: 'Paid', num: true }, { label: 'Owed after', num: true }, { label: 'Outcome' }],
-  plan.creators.map((c) => [mono(c.creatorId), c.payoutAddress === null ? 'none' : mono(c.payoutAddress), coins(c.owedBefore), coins(c.credited), coins(c.returned), coins(c.paid), coins(c.owedAfter), c.outcome]),
+  plan.creators.map((c) => [person(handles, c.creatorId), c.payoutAddress === null ? 'none' : mono(c.payoutAddress), coins(c.owedBefore), coins(c.credited), coins(c.returned), coins(c.paid), coins(c.owedAfter), wordsFor(CREATOR_OUTCOME_WORDS, c.outcome)]),
 )}
 ${table(
   'plan-refunds',
   'Refunds: unclaimed amounts returned to their donors',
   [{ label: 'Donor' }, { label: 'Creator' }, { label: 'From month' }, { label: 'Amount', num: true }],
-  plan.refunds.map((r) => [mono(r.donorId), mono(r.creatorId), r.fromPeriod, coins(r.amount)]),
+  plan.refunds.map((r) => [person(handles, r.donorId), person(handles, r.creatorId), r.fromPeriod, coins(r.amount)]),
 )}
 ${definitions('plan-fees', [
   ['Service fee payment', plan.feePayment === null ? 'none' : html`${coins(plan.feePayment.paid)} of ${coins(plan.feePayment.requested)} to ${mono(plan.feePayment.address)}: <span id="fee-payment-note">${plan.feePayment.note}</span>`],

@@ -22,7 +22,8 @@ export interface PageContext {
   form: Readonly<Record<string, string>>;
 }
 
-export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { download: PageDownload };
+/** A page, a redirect (303), a file the browser saves, or JSON for the pages' own script (kibble.js), never cached. */
+export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { download: PageDownload } | { status?: number; json: unknown };
 
 /** A file the browser saves (a statement's CSV), sent as an attachment. */
 export interface PageDownload {

@@ -68,6 +68,10 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
         res.set('Content-Disposition', `attachment; filename="${result.download.filename}"`).type(result.download.contentType).send(result.download.body);
         return;
       }
+      if ('json' in result) {
+        res.status(result.status ?? 200).json(result.json);
+        return;
+      }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);
     });
   }

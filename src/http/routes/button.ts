@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { periodOf } from '../../money/period';
+import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
 import { getThing, type ThingView } from '../../services/things/things';
 import { html } from '../html';
@@ -42,7 +42,7 @@ export const buttonRoutes: Route[] = [
 ];
 
 async function thingWithCount(thingId: string, now: Date): Promise<{ thing: ThingView; period: string; count: number }> {
-  const period = periodOf(now);
+  const period = await clickPeriodAt(now);
   // Both at once: the count of an unknown thing is 0, and getThing's 404 wins anyway.
   const [thing, count] = await Promise.all([getThing(thingId), thingClickCount(thingId, period)]);
   return { thing, period, count };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
-import { periodOf } from '../../money/period';
 import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
@@ -71,7 +70,7 @@ export const clickRoutes: Route[] = [
     query: z.object({ period: period.optional() }),
     responses: { 200: { description: 'the clicks and the period totals', schema: periodClicksSchema } },
     handler: async ({ query, accountId, deps, now }) => {
-      const result = await clicksOf(accountId, query.period ?? periodOf(now), deps.config.serviceFeeBps, now);
+      const result = await clicksOf(accountId, query.period ?? (await clickPeriodAt(now)), deps.config.serviceFeeBps, now);
       return { status: 200, body: periodClicksBody(result) };
     },
   }),

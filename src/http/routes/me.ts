@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
-import { periodOf } from '../../money/period';
+import { clickPeriodAt } from '../../services/period-closure';
 import { accountOverview, setMonthlyBudget, setPayoutAddress, type AccountOverview } from '../../services/accounts/accounts';
 import { tipOrUndefined } from '../chain-tip';
 import { defineRoute, type Route } from '../route';
@@ -46,7 +46,7 @@ export const meRoutes: Route[] = [
     responses: { 200: { description: 'the account', schema: meSchema } },
     handler: async ({ accountId, deps, now }) => {
       const overview = await accountOverview(accountId, { deriver: deps.deriver, chainTip: () => tipOrUndefined(deps, '/me') });
-      return { status: 200, body: meView(overview, deps.chain.uriScheme, deps.config.minConfirmations, periodOf(now)) };
+      return { status: 200, body: meView(overview, deps.chain.uriScheme, deps.config.minConfirmations, await clickPeriodAt(now)) };
     },
   }),
   defineRoute({

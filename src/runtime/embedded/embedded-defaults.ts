@@ -6,6 +6,7 @@ import { DEV_KEYS_WARNING, developmentKeysInUse, loadOrCreateDevKeys } from '../
 import { Secret } from '../../config/secret';
 import { createSigner } from '../../signer/hd-signer';
 import { KibbleError } from '../../errors';
+import { DEFAULT_DATABASE_NAME, uriWithDatabase } from '../../db/database-name';
 
 /**
  * The embedded default (DESIGN.md section 7): whatever the configuration leaves unset in
@@ -18,6 +19,8 @@ export interface EmbeddedParts {
   warnings: string[];
   /** True when the chain is the embedded regtest node, kibble's own from block 0. */
   embeddedChain: boolean;
+  /** True when the database is the embedded server (then DATA_DIR gets a stack.json while it runs). */
+  embeddedDatabase: boolean;
   stop(): Promise<void>;
 }
 
@@ -50,8 +53,10 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     if (filled.mongodbUri === undefined) {
       const server = await startMongoServer({ dataDir: join(dataDir, 'db'), externalUri: '', log });
       stops.push(() => server.stop());
-      filled = { ...filled, mongodbUri: `${server.uri.replace(/\/?$/, '/')}kibble` };
-      started.push(`database: embedded ${server.kind} at ${server.uri} (data in ${join(dataDir, 'db')})`);
+      const mongodbUri = uriWithDatabase(server.uri, DEFAULT_DATABASE_NAME);
+      filled = { ...filled, mongodbUri };
+      // The whole URI, database included: copied into MONGODB_URI it must reach this database.
+      started.push(`database: embedded ${server.kind} at ${mongodbUri} (data in ${join(dataDir, 'db')})`);
     }
     if (filled.chainRpcUrl === undefined) {
       if (filled.chain.name !== 'bcoin-regtest') {
@@ -86,5 +91,5 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     await stop();
     throw error;
   }
-  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, stop };
+  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, embeddedDatabase: config.mongodbUri === undefined, stop };
 }

@@ -1,11 +1,14 @@
 // A MongoDB-compatible server for the integration tests and the embedded development default.
-// Tries, in order: an external server (MONGODB_URI), a `mongod` on PATH, FerretDB v1.24.2 with
-// its SQLite backend (built into .cache/bin on first use), mongodb-memory-server if installed.
+// Uses an external server (MONGODB_URI) if given; otherwise starts the one chooseDatabaseServer
+// (database-choice.ts) picks from what this machine has: a `mongod` on PATH, FerretDB v1.24.2 with
+// its SQLite backend (built into .cache/bin by Go on first use), or mongodb-memory-server.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import mongoose from 'mongoose';
+import { KibbleError } from '../../errors';
+import { chooseDatabaseServer, noDatabaseServerMessage } from './database-choice';
 import { freePort, onExitCleanup, spawnManaged, tail, waitUntilReady, type ManagedProcess } from './managed-process';
 
 export type MongoServerKind = 'external' | 'mongod' | 'ferretdb' | 'memory-server';
@@ -27,6 +30,8 @@ export interface StartMongoServerOptions {
   externalUri?: string;
   /** Build FerretDB when its binary is missing (needs Go). Default true. */
   buildFerretdb?: boolean;
+  /** Let mongodb-memory-server download MongoDB on first use (needs internet once). Default true. */
+  allowDownload?: boolean;
   startTimeoutMs?: number;
   /** Progress messages (which server, build steps). Default: silent. */
   log?: (message: string) => void;
@@ -50,29 +55,36 @@ export async function startMongoServer(options: StartMongoServerOptions = {}): P
   }
 
   const mongod = findOnPath('mongod');
-  if (mongod) {
-    log(`starting mongod (${mongod})`);
-    return startWithDataDir(options.dataDir, 'mongod', (dataDir, port) =>
-      spawnManaged('mongod', mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--nounixsocket', '--quiet']),
-    timeoutMs);
-  }
-
-  const ferretdb = ferretdbBinary(options.buildFerretdb ?? true, options.log);
-  if (ferretdb) {
-    log(`starting FerretDB ${FERRETDB_VERSION} (${ferretdb}, SQLite backend)`);
-    return startWithDataDir(options.dataDir, 'ferretdb', (dataDir, port) => spawnFerretdb(ferretdb, dataDir, port), timeoutMs);
-  }
-
+  const ferretdb = ferretdbPath();
   const memoryServer = loadMemoryServer();
-  if (memoryServer) {
-    log('starting mongodb-memory-server');
-    return startMemoryServer(memoryServer, options.dataDir);
+  const choice = chooseDatabaseServer({
+    mongodOnPath: mongod !== undefined,
+    ferretdbBuilt: hasVersion(ferretdb, FERRETDB_VERSION),
+    goOnPath: (options.buildFerretdb ?? true) && findOnPath('go') !== undefined,
+    memoryServerInstalled: memoryServer !== undefined,
+    downloadAllowed: options.allowDownload ?? true,
+  });
+  switch (choice.kind) {
+    case 'mongod':
+      log(`starting mongod (${mongod ?? 'mongod'})`);
+      return startWithDataDir(options.dataDir, 'mongod', (dataDir, port) =>
+        spawnManaged('mongod', mongod ?? 'mongod', ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--nounixsocket', '--quiet']),
+      timeoutMs);
+    case 'ferretdb':
+      if (choice.build) buildFerretdb(ferretdb, options.log);
+      log(`starting FerretDB ${FERRETDB_VERSION} (${ferretdb}, SQLite backend)`);
+      return startWithDataDir(options.dataDir, 'ferretdb', (dataDir, port) => spawnFerretdb(ferretdb, dataDir, port), timeoutMs);
+    case 'memory-server':
+      log('starting MongoDB through mongodb-memory-server (the first start downloads it: needs internet once)');
+      try {
+        return await startMemoryServer(memoryServer as MemoryServerModule, options.dataDir);
+      } catch (error) {
+        // One plain message (a KibbleError prints without a stack), the download's reason in it.
+        throw new KibbleError('config-invalid', noDatabaseServerMessage(`mongodb-memory-server could not start MongoDB: ${errorMessage(error).split('\n')[0] ?? ''}`), { cause: errorMessage(error) });
+      }
+    case 'none':
+      throw new KibbleError('config-invalid', choice.message);
   }
-
-  throw new Error(
-    'No MongoDB-compatible server available. Set MONGODB_URI, put `mongod` on PATH, or install Go (>= 1.24) ' +
-      'so that scripts/ferretdb/build.sh can build FerretDB into .cache/bin/ferretdb.',
-  );
 }
 
 // --- spawned servers (mongod, ferretdb) ---------------------------------------------------
@@ -133,12 +145,12 @@ function spawnFerretdb(binary: string, dataDir: string, port: number): ManagedPr
   return spawnManaged('ferretdb', binary, args, { env: { ...process.env, DO_NOT_TRACK: '1' } });
 }
 
-function ferretdbBinary(build: boolean, log: ((message: string) => void) | undefined): string | undefined {
-  const root = repoRoot();
-  const binary = join(root, '.cache', 'bin', 'ferretdb');
-  if (hasVersion(binary, FERRETDB_VERSION)) return binary;
-  if (!build || !findOnPath('go')) return undefined;
+function ferretdbPath(): string {
+  return join(repoRoot(), '.cache', 'bin', 'ferretdb');
+}
 
+function buildFerretdb(binary: string, log: ((message: string) => void) | undefined): void {
+  const root = repoRoot();
   log?.(`building FerretDB ${FERRETDB_VERSION} into ${binary} (first run only: seconds with a warm Go cache, minutes without)`);
   // With a log, the build's progress goes to stderr as it happens; without, it is kept for the error.
   const result = spawnSync('bash', [join(root, 'scripts', 'ferretdb', 'build.sh')], {
@@ -149,7 +161,6 @@ function ferretdbBinary(build: boolean, log: ((message: string) => void) | undef
     const output = log ? '(its output is above)' : tail(`${result.stdout}${result.stderr}`);
     throw new Error(`building FerretDB failed (scripts/ferretdb/build.sh, exit ${result.status}):\n${output}`);
   }
-  return binary;
 }
 
 function hasVersion(binary: string, version: string): boolean {
@@ -158,7 +169,7 @@ function hasVersion(binary: string, version: string): boolean {
   return result.status === 0 && result.stdout.split('\n').some((line) => line.trim() === `version: ${version}`);
 }
 
-// --- mongodb-memory-server (optional package) ----------------------------------------------
+// --- mongodb-memory-server (downloads MongoDB on first use) ------------------------------
 
 interface MemoryServerInstance {
   getUri(): string;
@@ -171,11 +182,10 @@ interface MemoryServerModule {
 }
 
 function loadMemoryServer(): MemoryServerModule | undefined {
-  const name = 'mongodb-memory-server';
   try {
-    // a variable name keeps TypeScript from resolving it: optional package, not a dependency
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded only if installed
-    return require(name) as MemoryServerModule;
+    // Loaded only when needed: it is a dependency, but a deployment may prune it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, typed by the interface above
+    return require('mongodb-memory-server') as MemoryServerModule;
   } catch {
     return undefined;
   }

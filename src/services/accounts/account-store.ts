@@ -75,6 +75,14 @@ export async function handleOf(accountId: string): Promise<string | null> {
   return account?.handle ?? null;
 }
 
+/** The handles of the given accounts, by id (unknown or malformed ids are left out): one query. */
+export async function handlesOf(accountIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(accountIds)].filter((id) => Types.ObjectId.isValid(id));
+  if (ids.length === 0) return new Map();
+  const accounts = await AccountModel.find({ _id: { $in: ids } }, { handle: 1 }).lean();
+  return new Map(accounts.map((account) => [account._id.toHexString(), account.handle]));
+}
+
 /** Budgets and payout addresses of the given accounts (unknown or malformed ids are left out). */
 export async function planAccounts(accountIds: readonly string[]): Promise<PlanAccount[]> {
   const ids = accountIds.filter((id) => Types.ObjectId.isValid(id));
@@ -93,12 +101,4 @@ export async function storeMonthlyBudget(accountId: string, budget: bigint): Pro
 export async function storePayoutAddress(accountId: string, address: string): Promise<boolean> {
   const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
   return result.matchedCount > 0;
-}
-
-/** The handles of these accounts, by id (unknown or malformed ids are left out). */
-export async function handlesOf(accountIds: readonly string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(accountIds)].filter((id) => Types.ObjectId.isValid(id));
-  if (ids.length === 0) return new Map();
-  const accounts = await AccountModel.find({ _id: { $in: ids } }, { handle: 1 }).lean();
-  return new Map(accounts.map((account) => [account._id.toHexString(), account.handle]));
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSigner } from '../../../src/signer/hd-signer';
@@ -37,6 +38,12 @@ describe('npx kibble', () => {
     const xpub = createSigner(CHAIN_PROFILES.dogecoin, { mnemonic: ABANDON_MNEMONIC }).accountXpub();
     const result = await npxKibble('derive', '--chain', 'dogecoin', '--xpub', xpub, '--index', '0');
     expect(result).toMatchObject({ code: 0, stdout: `${VECTOR_ADDRESS}\n` });
+  });
+
+  it('--version and -v print the version of package.json and exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await npxKibble('--version')).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(await npxKibble('-v')).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
   it('exits 2 with a message on bad usage', async () => {

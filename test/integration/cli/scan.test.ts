@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AddressDeriver } from '../../../src/keys/hd';
@@ -54,9 +55,10 @@ describeEachNode('npx kibble scan --once', (kind) => {
 
 describe('npx kibble scan --once without configuration', () => {
   it('says what is missing when the database or node is not configured', async () => {
-    const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent' };
+    // A DATA_DIR where no embedded stack runs: nothing to fall back on.
+    const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent', DATA_DIR: join(tmpdir(), `kibble-no-stack-${process.pid}`) };
     const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: unknown) => error as { code: number; stderr: string });
     expect(failed).toMatchObject({ code: 2 });
-    expect((failed as { stderr: string }).stderr).toContain('needs MONGODB_URI and CHAIN_RPC_URL');
+    expect((failed as { stderr: string }).stderr).toMatch(/no MONGODB_URI, and no embedded stack is running on DATA_DIR .*set MONGODB_URI and CHAIN_RPC_URL/);
   });
 });

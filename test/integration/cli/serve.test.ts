@@ -1,5 +1,5 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../src/runtime/embedded/managed-process';
@@ -75,7 +75,14 @@ describe('npm start (kibble serve) on the embedded default', () => {
       const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${operatorToken}` } });
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toMatch(/kibble_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/accounts",status="201"\} 1/);
+      // Another shell, same DATA_DIR, no MONGODB_URI: the command finds this stack.
+      const status = spawnSync(process.execPath, ['bin/kibble.js', 'settlement-status', '2020-01', '--json'], { cwd: ROOT, env: cleanEnv({ DATA_DIR: dataDir }), encoding: 'utf8' });
+      expect({ code: status.status, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(status.stdout)).toMatchObject({ period: '2020-01', state: 'open' });
     });
+    // The stack file is this run's while it runs, and gone after a clean stop.
+    expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
+    expect(first).toMatch(/database: embedded ferretdb at mongodb:\/\/127\.0\.0\.1:\d+\/kibble /);
     expect(first).toMatch(/development keys generated in/);
     expect(first).toMatch(/settlement: cron "0 0 1 \* \*" \(UTC\)/);
     expect(first).toMatch(new RegExp(`HTTP API: http://127.0.0.1:${port}/api/v1`));

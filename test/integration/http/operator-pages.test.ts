@@ -126,6 +126,11 @@ describe('operator pages', () => {
     expect(page.text).toMatch(/<table id="plan-donors">/);
     expect(page.text).toMatch(/<table id="plan-creators">/);
     expect(page.text).toMatch(/<table id="plan-transactions">/);
+    // Accounts by handle, the id on hover; no bare 24-digit ids.
+    expect(page.text).toMatch(/<table id="plan-donors">.*<th scope="row"><span class="handle" title="account [0-9a-f]{24}">[^<]+<\/span><\/th>/s);
+    expect(page.text).toMatch(/<table id="plan-creators">.*<th scope="row"><span class="handle" title="account [0-9a-f]{24}">[^<]+<\/span><\/th>/s);
+    expect(page.text).not.toMatch(/<code>[0-9a-f]{24}<\/code>/);
+    expect(page.text).toContain('<span id="settlement-state">open</span>: <span id="settlement-state-words">clicks still count in this month</span>');
     expect(page.text).toMatch(/<dt>Charged in all<\/dt><dd>4 DOGE<\/dd>/);
     expect(page.text.match(/<td class="num">1\.8 DOGE<\/td><td class="num">0 DOGE<\/td><td>paid<\/td>/g)).toHaveLength(2);
     expect(page.text).toContain('<a id="action-execute" class="button" href="/operator/settlements/2026-04/confirm?action=execute">Execute…</a>');
@@ -161,7 +166,7 @@ describe('operator pages', () => {
 
     const executed = await agent.post('/operator/settlements/2026-04/execute').type('form').send({ _csrf: csrfOf(confirm.text), confirm: 'yes' });
     expect(executed.status).toBe(303);
-    expect(executed.headers.location).toBe('/operator/settlements/2026-04?done=execute');
+    expect(executed.headers.location).toBe('/operator/settlements/2026-04');
     const stored = await SettlementModel.findById('2026-04').lean<Settlement>();
     expect(stored?.state).toBe('broadcast');
     const txid = stored?.transactions[0]?.txid ?? '';
@@ -172,14 +177,32 @@ describe('operator pages', () => {
     expect(after.text).toMatch(/<p class="notice ok" role="status">Execute: done\. 2026-04 is now broadcast\.<\/p>/);
     expect(after.text).toContain('<span id="settlement-state">broadcast</span>');
     expect(after.text).toContain('The stored plan');
-    expect(after.text).toMatch(new RegExp(`<table id="transactions">.*<code>${txid}</code></th><td>broadcast</td>`, 's'));
+    expect(after.text).toMatch(new RegExp(`<table id="transactions">.*<code>${txid}</code></th><td><span class="tx-state" data-txid="${txid}" title="sent, waiting for confirmations">broadcast</span></td>`, 's'));
     expect(after.text).toContain('id="action-rebroadcast"');
+    // The notice is said once: a reload shows the state, not "is now broadcast" again.
+    const reloaded = await agent.get('/operator/settlements/2026-04');
+    expect(reloaded.text).not.toContain('Execute: done');
+    expect(reloaded.text).toContain('<span id="settlement-state">broadcast</span>');
+
+    // The page's JSON twin, which kibble.js polls; operators only.
+    const live = await agent.get('/operator/settlements/2026-04/status');
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toMatch(/^application\/json/);
+    expect(live.body).toEqual({
+      period: '2026-04',
+      state: 'broadcast',
+      stateWords: 'sent, waiting for confirmations',
+      lastError: null,
+      transactions: [{ txid, state: 'broadcast', stateWords: 'sent, waiting for confirmations', confirmations: 0, blockHeight: null }],
+    });
+    expect((await request(t.app).get('/operator/settlements/2026-04/status')).status).toBe(401);
 
     const rebroadcastConfirm = await agent.get('/operator/settlements/2026-04/confirm?action=rebroadcast');
     expect(rebroadcastConfirm.text).toContain('Send the 1 stored signed transaction of 2026-04 to the node again');
     const again = await agent.post('/operator/settlements/2026-04/rebroadcast').type('form').send({ _csrf: csrfOf(rebroadcastConfirm.text), confirm: 'yes' });
     expect(again.status).toBe(303);
-    expect(again.headers.location).toBe('/operator/settlements/2026-04?done=rebroadcast');
+    expect(again.headers.location).toBe('/operator/settlements/2026-04');
+    expect((await agent.get('/operator/settlements/2026-04')).text).toContain('The stored transactions of 2026-04 were sent again');
     expect((await SettlementModel.findById('2026-04').lean<Settlement>())?.transactions.map((tx) => tx.txid)).toEqual([txid]);
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   comparePeriods,
+  currentPeriodAt,
   nextPeriod,
   parsePeriod,
   periodBounds,
@@ -178,5 +179,17 @@ describe('period properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('currentPeriodAt: "this month" on every page after "close now"', () => {
+  it.each([
+    ['2026-12-15T10:00:00Z', false, '2026-12'],
+    ['2026-12-15T10:00:00Z', true, '2027-01'],
+    ['2026-12-31T23:59:59.999Z', true, '2027-01'],
+    ['2027-01-01T00:00:00Z', false, '2027-01'],
+    ['2026-04-30T12:00:00Z', true, '2026-05'],
+  ])('at %s, calendar month closed: %s -> %s', (now, closed, expected) => {
+    expect(currentPeriodAt(new Date(now), closed)).toBe(expected);
   });
 });

@@ -14,3 +14,52 @@ document.addEventListener('submit', (event) => {
   const question = form instanceof HTMLFormElement ? form.getAttribute('data-confirm') : null;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// The operator's month page follows the batch as it is signed, sent and confirmed: it polls the
+// page's JSON twin (data-live-url) and updates the state and each transaction's cells in place.
+// Without JavaScript the page is the same, with its Refresh link.
+(() => {
+  const live = document.getElementById('settlement-live');
+  const url = live ? live.getAttribute('data-live-url') : null;
+  if (!live || !url || !window.fetch) return;
+  const POLL_MS = 2000;
+  const note = document.getElementById('live-note');
+  const setText = (element, text) => {
+    if (element && element.textContent !== text) element.textContent = text;
+  };
+  const cell = (kind, txid) => Array.from(document.getElementsByClassName(kind)).find((element) => element.getAttribute('data-txid') === txid);
+  let shownTxids = (live.getAttribute('data-txids') || '').split(' ').filter(Boolean).sort().join(' ');
+  let state = live.getAttribute('data-state');
+
+  const apply = (status) => {
+    if (status.state !== state) {
+      state = status.state;
+      live.setAttribute('data-state', state);
+      setText(note, `Now ${status.state} (${new Date().toLocaleTimeString()}).`);
+    }
+    setText(document.getElementById('settlement-state'), status.state);
+    setText(document.getElementById('settlement-state-words'), status.stateWords);
+    for (const tx of status.transactions) {
+      setText(cell('tx-state', tx.txid), tx.state);
+      setText(cell('tx-confirmations', tx.txid), String(tx.confirmations));
+      setText(cell('tx-height', tx.txid), tx.blockHeight === null ? '–' : String(tx.blockHeight));
+    }
+    const txids = status.transactions.map((tx) => tx.txid).sort().join(' ');
+    if (txids !== shownTxids) {
+      shownTxids = txids;
+      setText(note, `Now ${status.state}: the transactions changed, refresh the page to see them.`);
+    }
+  };
+
+  const poll = () => {
+    window.fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
+      .then((status) => {
+        apply(status);
+        // A confirmed month does not change any more.
+        if (status.state !== 'confirmed') window.setTimeout(poll, POLL_MS);
+      })
+      .catch(() => setText(note, 'Live updates stopped; use Refresh.'));
+  };
+  if (state !== 'confirmed') window.setTimeout(poll, POLL_MS);
+})();
