@@ -110,7 +110,7 @@ ${action}
 </section>
 <section aria-labelledby="button-heading">
 <h2 id="button-heading">The button</h2>
-<p><img id="button-preview" src="/t/${id}/button.svg" alt="kibble button of this thing: ${flattrs} in ${period}" height="20"></p>
+<p><img id="button-preview" src="/t/${id}/button.svg?n=${count}" alt="kibble button of this thing: ${flattrs} in ${period}" height="20"></p>
 ${own ? embedCode(ctx, thing) : html``}
 </section>`;
   return { status, page: layout(ctx, thing.title, main) };

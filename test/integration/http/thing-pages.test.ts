@@ -38,7 +38,7 @@ describe('the thing page /t/:thingId', () => {
     expect(page).toContain(`<a id="thing-url" href="${escapedUrl}" rel="nofollow ugc noopener">${escapedUrl}</a>`);
     expect(page).toContain(`By <strong id="thing-owner">${creator.handle}</strong>`);
     expect(page).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-03');
-    expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg" alt="kibble button of this thing: 0 flattrs in 2026-03"`);
+    expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg?n=0" alt="kibble button of this thing: 0 flattrs in 2026-03"`);
     expect(page).toContain(`<a id="flattr-signin" class="button" href="/signin?next=/t/${thing.id}">Sign in to flattr</a>`);
     expect(page).not.toContain('id="flattr-form"');
     expect(page).not.toContain('id="subscribe-form"');
