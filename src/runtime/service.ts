@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { JsonRpcChainClient } from '../node/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
@@ -13,7 +14,9 @@ import { DepositScanner } from '../services/wallet-watch/scanner';
 import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
+import { startDevChain, type DevChain } from './embedded/dev-chain';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
+import { writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
 import { createSettlementService } from './settlement';
 
@@ -34,11 +37,15 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
   let server: RunningServer | undefined;
+  let devChain: DevChain | undefined;
+  let removeStackFile: (() => void) | undefined;
   const stop = async (): Promise<void> => {
+    removeStackFile?.();
     await server?.close();
     await settlementJobs?.stop();
     await scannerLoop?.stop();
     await housekeeping?.stop();
+    await devChain?.stop();
     await disconnectDatabase();
     await embedded.stop();
   };
@@ -47,6 +54,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const rpc = new JsonRpcChainClient(filled.chainRpcUrl?.reveal() ?? '');
     const chainInfo = await rpc.getBlockchainInfo();
     const clock = () => new Date();
+    // Before the scanner: the first start mines the faucet's first coins (embedded regtest only).
+    devChain = await startDevChain({ config: filled, embeddedNode: embedded.embeddedChain, rpc, log });
     const scanner = new DepositScanner({
       rpc,
       chain: filled.chain,
@@ -66,8 +75,12 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     if (canSign) {
       settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
     }
-    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });
+    const faucet = devChain?.faucet;
+    const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, ...testCoins });
     server = await listen(app, filled.host, filled.port);
+    const webUrl = `http://${filled.host}:${server.port}`;
+    if (devChain !== undefined) removeStackFile = writeStackFile(resolve(filled.dataDir), { url: webUrl, pid: process.pid, blockSeconds: devChain.blockSeconds });
     const banner = [
       ...embedded.started,
       `chain: ${filled.chain.name}, node at ${rpc.redactedUrl}, tip height ${chainInfo.blocks}`,
@@ -81,6 +94,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no WALLET_XPRV or WALLET_MNEMONIC); the instance that holds the signing key runs it',
+      ...(devChain?.bannerLines(webUrl) ?? []),
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
     ];
     return { config: filled, banner, stop };

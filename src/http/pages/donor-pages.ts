@@ -6,6 +6,7 @@ import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../service
 import { DONOR_MONTHS_DEFAULT, donorMonths, type DonorMonth } from '../../services/donor-months';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions/subscriptions';
+import { sendTestCoins, TEST_COINS_MAX } from '../../services/test-coins';
 import { thingsByIds } from '../../services/things/things';
 import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
@@ -27,6 +28,8 @@ const SAVED_NOTICES: Readonly<Record<string, string>> = {
 interface DonorPageState {
   /** What was typed into the budget field, with the reason it was refused. */
   budget?: { value: string; error: string };
+  /** Likewise for the test coins form (embedded regtest stack only). */
+  testCoins?: { value: string; error: string };
   error?: string;
 }
 
@@ -56,6 +59,26 @@ export const donorPages: PageRoute[] = [
   },
   {
     method: 'post',
+    path: '/donor/test-coins',
+    handler: async (ctx) => {
+      if (ctx.accountId === undefined) return signInFirst('/donor');
+      const value = ctx.form.amount ?? '';
+      const { deps } = ctx;
+      try {
+        const overview = await accountOverview(ctx.accountId, { deriver: deps.deriver, chainTip: () => Promise.resolve(undefined) });
+        await sendTestCoins(overview.depositAddress, value, { faucet: deps.testCoins, chain: deps.chain, deriver: deps.deriver });
+      } catch (error) {
+        if (isKibbleError(error) && error.code.startsWith('amount-')) return donorPage(ctx, ctx.accountId, { testCoins: { value, error: error.message } }, 400);
+        if (isKibbleError(error, 'insufficient-funds') || isKibbleError(error, 'dev-chain-only')) {
+          return donorPage(ctx, ctx.accountId, { error: `No test coins sent: ${error.message}.` }, ERROR_CATALOGUE[error.code].httpStatus);
+        }
+        throw error;
+      }
+      return { redirect: '/donor?saved=test-coins' };
+    },
+  },
+  {
+    method: 'post',
     path: '/donor/subscriptions/:subscriptionId/delete',
     handler: async (ctx) => {
       if (ctx.accountId === undefined) return signInFirst('/donor');
@@ -81,10 +104,10 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
     donorMonths(accountId, { before: period, limit: DONOR_MONTHS_DEFAULT, serviceFeeBps: deps.config.serviceFeeBps, now }),
   ]);
   const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
-  const saved = typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
+  const saved = typeof ctx.req.query.saved === 'string' ? savedNotice(ctx, ctx.req.query.saved) : undefined;
   const view: View = { ticker: deps.chain.ticker, titles };
   const main = html`${notice(saved)}${notice(state.error, 'error')}
-${await depositSection(ctx, overview)}
+${await depositSection(ctx, overview, state)}
 ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
@@ -100,7 +123,30 @@ interface View {
 // ---------------------------------------------------------------------------------------------
 // Deposits
 
-async function depositSection(ctx: PageContext, overview: AccountOverview): Promise<TrustedHtml> {
+function savedNotice(ctx: PageContext, key: string): string | undefined {
+  if (key !== 'test-coins') return SAVED_NOTICES[key];
+  return `Test coins sent to your deposit address. They show under "Deposits on their way" at once and count in your balance after ${ctx.deps.config.minConfirmations} confirmations${blocksText(ctx)}.`;
+}
+
+function blocksText(ctx: PageContext): string {
+  const seconds = ctx.deps.testCoins?.blockSeconds ?? 0;
+  return seconds > 0 ? ` (a block every ${seconds} s: about ${seconds * ctx.deps.config.minConfirmations} s)` : ' (mining is off: EMBEDDED_BLOCK_SECONDS=0)';
+}
+
+/** The embedded regtest stack only: coins from its faucet, so a first month needs no outside help. */
+function testCoinsForm(ctx: PageContext, state: DonorPageState): TrustedHtml {
+  if (ctx.deps.testCoins === undefined) return html``;
+  const ticker = ctx.deps.chain.ticker;
+  return html`<section id="test-coins" aria-labelledby="test-coins-heading">
+<h3 id="test-coins-heading">Send test coins</h3>
+<p>This kibble runs on its own test chain (regtest): its coins are worth nothing, and its faucet hands them out. They arrive like any deposit${blocksText(ctx)}.</p>
+<form id="test-coins-form" method="post" action="/donor/test-coins" class="stack">${csrfInput(ctx.csrfToken)}
+${field({ name: 'amount', label: `Test coins to send to your deposit address, in ${ticker} (up to ${formatCoins(TEST_COINS_MAX)})`, value: state.testCoins?.value ?? '100', required: true, ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
+<p><button type="submit">Send test coins</button></p></form>
+</section>`;
+}
+
+async function depositSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState): Promise<TrustedHtml> {
   const { chain, config } = ctx.deps;
   const uri = `${chain.uriScheme}:${overview.depositAddress}`;
   return html`<section aria-labelledby="deposit-heading">
@@ -110,6 +156,7 @@ async function depositSection(ctx: PageContext, overview: AccountOverview): Prom
 <button type="button" class="secondary" data-copy="deposit-address">Copy address</button></p>
 <div id="deposit-qr" class="qr">${await qrCode(uri)}</div>
 <p><a id="deposit-uri" href="${uri}">Open the address in your wallet app</a></p>
+${testCoinsForm(ctx, state)}
 <p>Balance: <strong><span id="balance">${coins(overview.balance, chain.ticker)}</span></strong></p>
 <h3 id="pending-heading">Deposits on their way</h3>
 ${pendingTable(overview.pendingDeposits, config.minConfirmations, chain.ticker)}

@@ -191,3 +191,14 @@ function noSuchAccount(): KibbleError {
 function handleTaken(handle: string): KibbleError {
   return new KibbleError('handle-taken', `the handle "${handle}" is taken (handles are case-insensitive)`);
 }
+
+/**
+ * The deposit address of the account with this handle (case-insensitive), for the embedded
+ * stack's test coins (`kibble dev fund <handle>`): a handle is public, and so is where to pay it.
+ */
+export async function depositAddressOfHandle(handle: string, deriver: AddressDeriver): Promise<string> {
+  const credentials = HANDLE_PATTERN.test(handle) ? await credentialsOf(handle) : null;
+  const account = credentials === null ? null : await findAccount(credentials.id);
+  if (account === null) throw new KibbleError('not-found', `no account with the handle "${handle.slice(0, 32)}"`);
+  return account.depositAddress ?? deriver.depositAddress(account.depositIndex);
+}
