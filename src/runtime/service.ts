@@ -52,10 +52,10 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   try {
     const connection = await connectDatabase({ uri: filled.mongodbUri ?? '' });
     const rpc = new JsonRpcChainClient(filled.chainRpcUrl?.reveal() ?? '');
-    const chainInfo = await rpc.getBlockchainInfo();
-    const clock = () => new Date();
     // Before the scanner: the first start mines the faucet's first coins (embedded regtest only).
     devChain = await startDevChain({ config: filled, embeddedNode: embedded.embeddedChain, rpc, log });
+    const chainInfo = await rpc.getBlockchainInfo();
+    const clock = () => new Date();
     const scanner = new DepositScanner({
       rpc,
       chain: filled.chain,
