@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
+import { worthlessReasons, type DonorFunds, type WorthlessReason } from '../../money/flattr-worth';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { DONOR_MONTHS_DEFAULT, donorMonths, type DonorMonth } from '../../services/donor-months';
@@ -19,6 +20,15 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
  * month ended now, the subscriptions, and what earlier months gave to whom. Everything shown is the
  * session's own account: no route here takes an account id from the request.
  */
+
+/** This month's flattrs when they are worth nothing yet, and the fix for each reason (links into this page). */
+const WORTHLESS_WORDS = {
+  lead: (count: number) => `Your ${count === 1 ? 'flattr' : `${count} flattrs`} this month ${count === 1 ? 'is' : 'are'} recorded but worth nothing yet:`,
+  reasons: { 'no-budget': 'you have no monthly budget', 'no-balance': 'your balance is zero' } as Readonly<Record<WorthlessReason, string>>,
+  fixes: { 'no-budget': { href: '#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
+  countsIf: 'They count if you',
+  beforeEnd: 'before the month ends.',
+};
 
 const SAVED_NOTICES: Readonly<Record<string, string>> = {
   budget: 'Your monthly budget is saved.',
@@ -208,7 +218,16 @@ function feeText(bps: number): string {
 // ---------------------------------------------------------------------------------------------
 // This month
 
-function thisMonthSection(month: DonorPeriodClicks, view: View): TrustedHtml {
+function worthlessWarning(month: DonorPeriodClicks & { funds: DonorFunds }): TrustedHtml {
+  const reasons = worthlessReasons(month.funds);
+  if (month.totals.clickCount === 0 || reasons.length === 0) return html``;
+  const why = reasons.map((reason) => WORTHLESS_WORDS.reasons[reason]).join(' and ');
+  const fixes = reasons.map((reason) => html`<a href="${WORTHLESS_WORDS.fixes[reason].href}">${WORTHLESS_WORDS.fixes[reason].text}</a>`);
+  const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
+  return html`<p class="notice error" role="status" id="worth-nothing-yet">${WORTHLESS_WORDS.lead(month.totals.clickCount)} ${why}. ${WORTHLESS_WORDS.countsIf} ${joined} ${WORTHLESS_WORDS.beforeEnd}</p>`;
+}
+
+function thisMonthSection(month: DonorPeriodClicks & { funds: DonorFunds }, view: View): TrustedHtml {
   const rows = month.clicks.map(
     (click) => html`<tr class="flattr-row"><td>${thingLink(click.thingId, view)}</td><td>${clickedAt(click)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
   );
@@ -219,6 +238,7 @@ function thisMonthSection(month: DonorPeriodClicks, view: View): TrustedHtml {
       : html`<p>If the month ended now you would give <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee) split across ${countText(month.totals.clickCount, 'flattr')}.</p>`;
   return html`<section aria-labelledby="month-heading">
 <h2 id="month-heading">This month: ${month.period}</h2>
+${worthlessWarning(month)}
 ${summary}
 <div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
 <thead><tr><th scope="col">Thing</th><th scope="col">Flattred</th><th scope="col">Source</th><th scope="col" class="num">Worth if the month ended now</th></tr></thead>

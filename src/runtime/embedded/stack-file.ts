@@ -9,7 +9,7 @@ import { z } from 'zod';
  * stays in dev-keys.json.
  */
 const STACK_FILE = 'embedded-stack.json';
-const SCHEMA = z.object({ url: z.string().url(), pid: z.number().int(), blockSeconds: z.number().int() });
+const SCHEMA = z.object({ url: z.url(), pid: z.number().int(), blockSeconds: z.number().int() });
 
 export type EmbeddedStack = z.infer<typeof SCHEMA>;
 

@@ -11,6 +11,7 @@ import { donorAccount } from '../../money/ledger';
 import { accountBalance } from '../ledger/balances';
 import { credentialsOf, findAccount, handleTaken as isHandleTaken, insertAccount, payoutAddressOf, storeMonthlyBudget, storePayoutAddress } from './account-store';
 import { allocateDepositAddress } from './deposit-address';
+import { forgetDonorFunds } from './donor-funds';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';
 
 /**
@@ -138,6 +139,7 @@ function voutOf(key: string): number {
 export async function setMonthlyBudget(accountId: string, text: string, chain: ChainProfile): Promise<bigint> {
   const budget = parseCoins(text, { maxMoney: chain.maxMoney, ticker: chain.ticker });
   if (!(await storeMonthlyBudget(accountId, budget))) throw noSuchAccount();
+  forgetDonorFunds(accountId);
   return budget;
 }
 

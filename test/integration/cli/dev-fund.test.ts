@@ -57,7 +57,7 @@ describe('test coins on the embedded regtest stack: faucet, miner, `kibble dev f
 
   afterAll(async () => {
     for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
+      if (value === undefined) Reflect.deleteProperty(process.env, key);
       else process.env[key] = value;
     }
     await miner.stop();

@@ -84,7 +84,7 @@ describe("the faucet's coins", () => {
   const script = outputScriptFor(chain, faucetAddress);
   const other = outputScriptFor(chain, donorAddress);
   const hash = (n: number): string => n.toString(16).padStart(64, '0');
-  const coinbase = (height: number, to: Uint8Array = script): ParsedTx => ({ txid: hash(1000 + height), inputs: [{ prevTxid: '0'.repeat(64), prevVout: 0xffffffff, sequence: 0 }], outputs: [{ value: 50n * COIN, script: to }], coinbase: true }) as ParsedTx;
+  const coinbase = (height: number, to: Uint8Array = script): ParsedTx => ({ txid: hash(1000 + height), inputs: [{ prevTxid: '0'.repeat(64), prevVout: 0xffffffff, sequence: 0 }], outputs: [{ value: 50n * COIN, script: to }], coinbase: true });
   const mine = (coins: FaucetCoins, from: number, to: number, txs: (height: number) => ParsedTx[] = (h) => [coinbase(h)]): void => {
     for (let height = from; height <= to; height++) expect(coins.applyBlock(height, hash(height), height === 0 ? '0'.repeat(64) : hash(height - 1), txs(height))).toBe(true);
   };
@@ -115,7 +115,7 @@ describe("the faucet's coins", () => {
   it('forgets pending transactions the node dropped, and restores from its state', () => {
     const coins = new FaucetCoins(script, 1);
     mine(coins, 0, 2);
-    coins.addPending({ txid: hash(5), inputs: [{ prevTxid: hash(1001), prevVout: 0, sequence: 0 }], outputs: [], coinbase: false } as ParsedTx);
+    coins.addPending({ txid: hash(5), inputs: [{ prevTxid: hash(1001), prevVout: 0, sequence: 0 }], outputs: [], coinbase: false });
     // Maturity 1: the coinbases of blocks 0, 1 and 2 can all go in block 3; the pending one spends one.
     expect(coins.spendable()).toHaveLength(2);
     coins.keepPendingOnly(new Set());
