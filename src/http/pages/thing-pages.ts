@@ -23,6 +23,7 @@ const WORTH_WORDS = {
   fixes: { 'no-budget': { href: '/donor#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '/donor#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
   recordedWorthless: (period: string) => `Your flattr is recorded in ${period}, but it is worth nothing yet:`,
   wouldBeWorthless: 'A flattr from you would be worth nothing now:',
+  isWorthless: 'Your flattr here is recorded but worth nothing yet:',
   countsIf: 'It counts if you',
   beforeEnd: 'before the month ends.',
   would: (worth: string, clicks: number, fee: string) => `Your flattr here would be worth ${worth} if the month ended now: your budget (or your balance, if smaller) less the ${fee} service fee, split over your ${clicks} ${clicks === 1 ? 'flattr' : 'flattrs'} this month including this one.`,
@@ -97,7 +98,7 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
   const worth = donorId === undefined || own ? undefined : await flattrWorthNow(donorId, id, ctx.deps.config.serviceFeeBps, ctx.now);
   const done = Object.keys(DONE_NOTICES).find((key) => ctx.req.query[key] === '1');
   // "Thanks, it counts" only when it does: a worthless flattr says so and how to fix it instead.
-  const doneNotice = done === 'flattred' && worth !== undefined && worth.reasons.length > 0 ? worthlessNotice(WORTH_WORDS.recordedWorthless(period), worth.reasons) : notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period));
+  const doneNotice = done === 'flattred' && worth !== undefined && worth.reasons.length > 0 ? worthlessNotice(WORTH_WORDS.recordedWorthless(period), worth.reasons, 'flattr-recorded-worthless') : notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period));
   const flattrs = `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
 
   let action: TrustedHtml;
@@ -135,18 +136,18 @@ ${own ? embedCode(ctx, thing) : html``}
 }
 
 function worthText(ctx: PageContext, worth: FlattrWorthNow): TrustedHtml {
-  if (worth.reasons.length > 0) return html`<div id="flattr-worth">${worthlessNotice(WORTH_WORDS.wouldBeWorthless, worth.reasons)}</div>`;
+  if (worth.reasons.length > 0) return html`<div id="flattr-worth">${worthlessNotice(worth.counted ? WORTH_WORDS.isWorthless : WORTH_WORDS.wouldBeWorthless, worth.reasons)}</div>`;
   const amount = `${formatCoins(worth.worth)} ${ctx.deps.chain.ticker}`;
   const text = worth.counted ? WORTH_WORDS.is(amount, worth.clicks) : WORTH_WORDS.would(amount, worth.clicks, `${ctx.deps.config.serviceFeeBps / 100}%`);
   return html`<p id="flattr-worth">${text}</p>`;
 }
 
 /** Why a flattr is worth nothing yet, with a link to each fix. */
-function worthlessNotice(lead: string, reasons: readonly WorthlessReason[]): TrustedHtml {
+function worthlessNotice(lead: string, reasons: readonly WorthlessReason[], id = 'worth-nothing-yet'): TrustedHtml {
   const why = reasons.map((reason) => WORTH_WORDS.reasons[reason]).join(' and ');
   const fixes = reasons.map((reason) => html`<a href="${WORTH_WORDS.fixes[reason].href}">${WORTH_WORDS.fixes[reason].text}</a>`);
   const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
-  return html`<p class="notice error" role="status" id="worth-nothing-yet">${lead} ${why}. ${WORTH_WORDS.countsIf} ${joined} ${WORTH_WORDS.beforeEnd}</p>`;
+  return html`<p class="notice error" role="status" id="${id}">${lead} ${why}. ${WORTH_WORDS.countsIf} ${joined} ${WORTH_WORDS.beforeEnd}</p>`;
 }
 
 /** Only http(s) URLs become links (the things service accepts no other); anything else stays text. */
