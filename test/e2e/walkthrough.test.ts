@@ -36,8 +36,8 @@ describe('the README walkthrough on a fresh embedded setup', () => {
     for (const key of NOT_EMBEDDED) Reflect.deleteProperty(env, key);
     const started = spawn(process.execPath, [join(ROOT, 'bin', 'kibble.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
-    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 120_000;
     while (!output.includes('kibble is running')) {
       if (started.exitCode !== null || Date.now() > deadline) throw new Error(`kibble serve did not start:\n${output}`);
@@ -141,6 +141,26 @@ describe('the README walkthrough on a fresh embedded setup', () => {
     await page.locator('#flattred').waitFor({ state: 'visible' });
     expect(await page.locator('#worth-nothing-yet').count()).toBe(0);
     await donor.screenshot('thing-flattred');
+  });
+
+  step("on a phone (375 px) the creator page's chart text stays at its 12 px and the things have no list bullets", async () => {
+    const phone = await browser.session('creator-phone');
+    const { page } = phone;
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto('/signin');
+    await page.locator('input[name="handle"]').fill(`creator_${suffix}`);
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await phone.clickAndLoad(submitOf(page, 'form:has(input[name="password"])'));
+    await page.goto('/creator');
+    // No DOM lib in tsconfig: the elements are described structurally.
+    const chartScale = await page.locator('#chart').evaluate((svg) => {
+      const element = svg as unknown as { getBoundingClientRect(): { width: number }; viewBox: { baseVal: { width: number } } };
+      return element.getBoundingClientRect().width / element.viewBox.baseVal.width;
+    });
+    expect(chartScale).toBeGreaterThanOrEqual(1);
+    const bullet = await page.locator('#things li').first().evaluate((li) => (globalThis as unknown as { getComputedStyle(e: unknown): { listStyleType: string } }).getComputedStyle(li).listStyleType);
+    expect(bullet).toBe('none');
+    await phone.screenshot('creator-phone');
   });
 
   step('the operator runs the month from the operator page and sees it confirmed', async () => {

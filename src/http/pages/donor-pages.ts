@@ -135,7 +135,7 @@ interface View {
 
 function savedNotice(ctx: PageContext, key: string): string | undefined {
   if (key !== 'test-coins') return SAVED_NOTICES[key];
-  return `Test coins sent to your deposit address. They show under "Deposits on their way" at once and count in your balance after ${ctx.deps.config.minConfirmations} confirmations${blocksText(ctx)}.`;
+  return `Test coins sent to your deposit address. They show under "Deposits on their way" after the next deposit scan and count in your balance after ${ctx.deps.config.minConfirmations} confirmations${blocksText(ctx)}.`;
 }
 
 function blocksText(ctx: PageContext): string {
