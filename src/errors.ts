@@ -52,6 +52,8 @@ export const ERROR_CATALOGUE = {
   'commitment-missing': { httpStatus: 400 },
   /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
   'commitment-invalid': { httpStatus: 400 },
+  /** Mining and test coins exist only on the embedded regtest stack (its own node), never elsewhere. */
+  'dev-chain-only': { httpStatus: 403 },
   internal: { httpStatus: 500 },
   /** The signer refused a request (details.reason names the rule: docs/signer.md lists them). */
   'signing-refused': { httpStatus: 409 },

@@ -4,6 +4,7 @@ import { registerAddressCheck } from './commands/address-check';
 import { registerAudit } from './commands/audit';
 import { registerDecodeBlock } from './commands/decode-block';
 import { registerDerive } from './commands/derive';
+import { registerDev } from './commands/dev';
 import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
 import { registerSettle } from './commands/settle';
@@ -31,6 +32,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerAudit(program, io, setExit);
   registerSigner(program, io, setExit);
   registerSign(program, io, setExit);
+  registerDev(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

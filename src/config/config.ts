@@ -69,6 +69,7 @@ export const ENV_SCHEMA = z.object({
     .refine((value) => isValidCron(value), 'must be a cron expression such as "0 0 1 * *"'),
   UNCLAIMED_MONTHS: integer(1, 120, 6),
   SCAN_INTERVAL_SECONDS: integer(1, 3600, 10),
+  EMBEDDED_BLOCK_SECONDS: integer(0, 3600, 5),
   SCANNER_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 30),
   SETTLEMENT_LEASE_SECONDS: integer(MIN_LEASE_SECONDS, 3600, 60),
   SCAN_START_HEIGHT: optionalText.pipe(
@@ -132,6 +133,8 @@ export interface Config {
   settlementCron: string;
   unclaimedMonths: number;
   scanIntervalSeconds: number;
+  /** The embedded regtest node mines a block this often (0: never); only there, never on a real chain. */
+  embeddedBlockSeconds: number;
   /** Slot length of the scanner lease: a dead holder's lease passes on within two slots. */
   scannerLeaseSeconds: number;
   /** Slot length of the settlement lease, likewise. */
@@ -176,6 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     settlementCron: values.SETTLEMENT_CRON,
     unclaimedMonths: values.UNCLAIMED_MONTHS,
     scanIntervalSeconds: values.SCAN_INTERVAL_SECONDS,
+    embeddedBlockSeconds: values.EMBEDDED_BLOCK_SECONDS,
     scannerLeaseSeconds: values.SCANNER_LEASE_SECONDS,
     settlementLeaseSeconds: values.SETTLEMENT_LEASE_SECONDS,
     scanStartHeight: values.SCAN_START_HEIGHT,

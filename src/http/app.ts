@@ -6,7 +6,7 @@ import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { httpMetricsMiddleware } from './metrics';
 import { mountRoutes } from './mount';
-import { createPageRouter } from './pages/router';
+import { browserErrorPages, createPageRouter } from './pages/router';
 import { createRateLimiters } from './rate-limit';
 import type { Route } from './route';
 import { ALL_ROUTES } from './routes';
@@ -47,6 +47,7 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   mountRoutes(app, routes, deps, limiters);
   if (pages) app.use(createPageRouter(deps, limiters));
   app.use(notFoundHandler);
+  if (pages) app.use(browserErrorPages(deps));
   app.use(errorMiddleware(deps.logger));
   return app;
 }

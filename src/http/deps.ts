@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../log';
 import type { PasswordHashParams } from '../services/accounts/passwords';
 import type { SettlementService } from '../services/settlement/state-machine';
+import type { TestCoinFaucet } from '../services/test-coins';
 import type { KibbleMetrics } from './metrics';
 import type { RateLimitSettings } from './rate-limit';
 
@@ -36,6 +37,12 @@ export interface AppDeps {
    * GET /metrics serves (absent: requests are not timed and /metrics answers 500).
    */
   metrics?: KibbleMetrics;
+  /**
+   * The embedded regtest stack's test-coin faucet (runtime/embedded/dev-faucet.ts): the donor
+   * page's "send test coins" form and POST /api/v1/dev/fund. Absent on every other stack: the
+   * form is not shown and the route answers 403 dev-chain-only.
+   */
+  testCoins?: TestCoinFaucet;
 
   // Optional knobs with production defaults (see `httpSettings`).
   /** Per-bucket limits; tests set them low, benchmarks high. */

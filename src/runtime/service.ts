@@ -14,6 +14,7 @@ import { DepositScanner } from '../services/wallet-watch/scanner';
 import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
+import { startDevChain, type DevChain } from './embedded/dev-chain';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
@@ -37,18 +38,22 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
   let server: RunningServer | undefined;
+  let devChain: DevChain | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
     await settlementJobs?.stop();
     await scannerLoop?.stop();
     await housekeeping?.stop();
     if (embedded.embeddedDatabase) removeStackFile(dataDir);
+    await devChain?.stop();
     await disconnectDatabase();
     await embedded.stop();
   };
   try {
     const connection = await connectDatabase({ uri: filled.mongodbUri ?? '' });
     const rpc = new JsonRpcChainClient(filled.chainRpcUrl?.reveal() ?? '');
+    // Before the scanner: the first start mines the faucet's first coins (embedded regtest only).
+    devChain = await startDevChain({ config: filled, embeddedNode: embedded.embeddedChain, rpc, log });
     const chainInfo = await rpc.getBlockchainInfo();
     const clock = () => new Date();
     const scanner = new DepositScanner({
@@ -72,8 +77,11 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     if (canSign) {
       settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
     }
-    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });
+    const faucet = devChain?.faucet;
+    const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, ...testCoins });
     server = await listen(app, filled.host, filled.port);
+    const webUrl = `http://${filled.host}:${server.port}`;
     if (embedded.embeddedDatabase) {
       writeStackFile(dataDir, {
         pid: process.pid,
@@ -81,7 +89,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         chain: filled.chain.name,
         mongodbUri: filled.mongodbUri ?? '',
         chainRpcUrl: filled.chainRpcUrl?.reveal() ?? '',
-        httpUrl: `http://${filled.host}:${server.port}/`,
+        httpUrl: `${webUrl}/`,
+        ...(devChain === undefined ? {} : { blockSeconds: devChain.blockSeconds }),
       });
     }
     const banner = [
@@ -99,6 +108,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
       ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
       ...(embedded.embeddedDatabase ? [`kibble commands in another shell find this stack through ${stackFileIn(dataDir)} (no MONGODB_URI needed; same DATA_DIR)`] : []),
+      ...(devChain?.bannerLines(webUrl) ?? []),
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
       ...(keyWarning === undefined ? [] : [`WARNING: ${keyWarning}`]),
     ];

@@ -150,7 +150,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
 <div class="card"><dt>Owed (settled, not paid yet)</dt><dd><span id="owed">${formatCoins(stats.owed)}</span> ${ticker}</dd></div>
 </dl>
 <h3>Per month</h3>
-${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}
+<div class="chart-wrap" role="region" aria-label="Chart of flattrs and earnings per month" tabindex="0">${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}</div>
 <div class="table-wrap"><table id="per-month">
 <caption>Flattrs and earnings per month</caption>
 <thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th></tr></thead>

@@ -1,11 +1,13 @@
 import QRCode from 'qrcode';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
 import { formatCoins } from '../../money/amount';
+import { worthlessReasons, type DonorFunds, type WorthlessReason } from '../../money/flattr-worth';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
 import { clicksOf, type ClickValue, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { DONOR_MONTHS_DEFAULT, donorMonths, type DonorMonth } from '../../services/donor-months';
 import { clickPeriodAt } from '../../services/period-closure';
 import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../services/subscriptions/subscriptions';
+import { sendTestCoins, TEST_COINS_MAX } from '../../services/test-coins';
 import { thingsByIds } from '../../services/things/things';
 import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
@@ -19,6 +21,15 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
  * session's own account: no route here takes an account id from the request.
  */
 
+/** This month's flattrs when they are worth nothing yet, and the fix for each reason (links into this page). */
+const WORTHLESS_WORDS = {
+  lead: (count: number) => `Your ${count === 1 ? 'flattr' : `${count} flattrs`} this month ${count === 1 ? 'is' : 'are'} recorded but worth nothing yet:`,
+  reasons: { 'no-budget': 'you have no monthly budget', 'no-balance': 'your balance is zero' } as Readonly<Record<WorthlessReason, string>>,
+  fixes: { 'no-budget': { href: '#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
+  countsIf: 'They count if you',
+  beforeEnd: 'before the month ends.',
+};
+
 const SAVED_NOTICES: Readonly<Record<string, string>> = {
   budget: 'Your monthly budget is saved.',
   unsubscribed: 'You are unsubscribed.',
@@ -27,6 +38,8 @@ const SAVED_NOTICES: Readonly<Record<string, string>> = {
 interface DonorPageState {
   /** What was typed into the budget field, with the reason it was refused. */
   budget?: { value: string; error: string };
+  /** Likewise for the test coins form (embedded regtest stack only). */
+  testCoins?: { value: string; error: string };
   error?: string;
 }
 
@@ -56,6 +69,26 @@ export const donorPages: PageRoute[] = [
   },
   {
     method: 'post',
+    path: '/donor/test-coins',
+    handler: async (ctx) => {
+      if (ctx.accountId === undefined) return signInFirst('/donor');
+      const value = ctx.form.amount ?? '';
+      const { deps } = ctx;
+      try {
+        const overview = await accountOverview(ctx.accountId, { deriver: deps.deriver, chainTip: () => Promise.resolve(undefined) });
+        await sendTestCoins(overview.depositAddress, value, { faucet: deps.testCoins, chain: deps.chain, deriver: deps.deriver });
+      } catch (error) {
+        if (isKibbleError(error) && error.code.startsWith('amount-')) return donorPage(ctx, ctx.accountId, { testCoins: { value, error: error.message } }, 400);
+        if (isKibbleError(error, 'insufficient-funds') || isKibbleError(error, 'dev-chain-only')) {
+          return donorPage(ctx, ctx.accountId, { error: `No test coins sent: ${error.message}.` }, ERROR_CATALOGUE[error.code].httpStatus);
+        }
+        throw error;
+      }
+      return { redirect: '/donor?saved=test-coins' };
+    },
+  },
+  {
+    method: 'post',
     path: '/donor/subscriptions/:subscriptionId/delete',
     handler: async (ctx) => {
       if (ctx.accountId === undefined) return signInFirst('/donor');
@@ -81,10 +114,10 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
     donorMonths(accountId, { before: period, limit: DONOR_MONTHS_DEFAULT, serviceFeeBps: deps.config.serviceFeeBps, now }),
   ]);
   const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
-  const saved = typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
+  const saved = typeof ctx.req.query.saved === 'string' ? savedNotice(ctx, ctx.req.query.saved) : undefined;
   const view: View = { ticker: deps.chain.ticker, titles };
   const main = html`${notice(saved)}${notice(state.error, 'error')}
-${await depositSection(ctx, overview)}
+${await depositSection(ctx, overview, state)}
 ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
@@ -100,7 +133,30 @@ interface View {
 // ---------------------------------------------------------------------------------------------
 // Deposits
 
-async function depositSection(ctx: PageContext, overview: AccountOverview): Promise<TrustedHtml> {
+function savedNotice(ctx: PageContext, key: string): string | undefined {
+  if (key !== 'test-coins') return SAVED_NOTICES[key];
+  return `Test coins sent to your deposit address. They show under "Deposits on their way" after the next deposit scan and count in your balance after ${ctx.deps.config.minConfirmations} confirmations${blocksText(ctx)}.`;
+}
+
+function blocksText(ctx: PageContext): string {
+  const seconds = ctx.deps.testCoins?.blockSeconds ?? 0;
+  return seconds > 0 ? ` (a block every ${seconds} s: about ${seconds * ctx.deps.config.minConfirmations} s)` : ' (mining is off: EMBEDDED_BLOCK_SECONDS=0)';
+}
+
+/** The embedded regtest stack only: coins from its faucet, so a first month needs no outside help. */
+function testCoinsForm(ctx: PageContext, state: DonorPageState): TrustedHtml {
+  if (ctx.deps.testCoins === undefined) return html``;
+  const ticker = ctx.deps.chain.ticker;
+  return html`<section id="test-coins" aria-labelledby="test-coins-heading">
+<h3 id="test-coins-heading">Send test coins</h3>
+<p>This kibble runs on its own test chain (regtest): its coins are worth nothing, and its faucet hands them out. They arrive like any deposit${blocksText(ctx)}.</p>
+<form id="test-coins-form" method="post" action="/donor/test-coins" class="stack">${csrfInput(ctx.csrfToken)}
+${field({ name: 'amount', label: `Test coins to send to your deposit address, in ${ticker} (up to ${formatCoins(TEST_COINS_MAX)})`, value: state.testCoins?.value ?? '100', required: true, ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
+<p><button type="submit">Send test coins</button></p></form>
+</section>`;
+}
+
+async function depositSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState): Promise<TrustedHtml> {
   const { chain, config } = ctx.deps;
   const uri = `${chain.uriScheme}:${overview.depositAddress}`;
   return html`<section aria-labelledby="deposit-heading">
@@ -110,6 +166,7 @@ async function depositSection(ctx: PageContext, overview: AccountOverview): Prom
 <button type="button" class="secondary" data-copy="deposit-address">Copy address</button></p>
 <div id="deposit-qr" class="qr">${await qrCode(uri)}</div>
 <p><a id="deposit-uri" href="${uri}">Open the address in your wallet app</a></p>
+${testCoinsForm(ctx, state)}
 <p>Balance: <strong><span id="balance">${coins(overview.balance, chain.ticker)}</span></strong></p>
 <h3 id="pending-heading">Deposits on their way</h3>
 ${pendingTable(overview.pendingDeposits, config.minConfirmations, chain.ticker)}
@@ -162,7 +219,16 @@ function feeText(bps: number): string {
 // ---------------------------------------------------------------------------------------------
 // This month
 
-function thisMonthSection(month: DonorPeriodClicks, view: View): TrustedHtml {
+function worthlessWarning(month: DonorPeriodClicks & { funds: DonorFunds }): TrustedHtml {
+  const reasons = worthlessReasons(month.funds);
+  if (month.totals.clickCount === 0 || reasons.length === 0) return html``;
+  const why = reasons.map((reason) => WORTHLESS_WORDS.reasons[reason]).join(' and ');
+  const fixes = reasons.map((reason) => html`<a href="${WORTHLESS_WORDS.fixes[reason].href}">${WORTHLESS_WORDS.fixes[reason].text}</a>`);
+  const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
+  return html`<p class="notice error" role="status" id="worth-nothing-yet">${WORTHLESS_WORDS.lead(month.totals.clickCount)} ${why}. ${WORTHLESS_WORDS.countsIf} ${joined} ${WORTHLESS_WORDS.beforeEnd}</p>`;
+}
+
+function thisMonthSection(month: DonorPeriodClicks & { funds: DonorFunds }, view: View): TrustedHtml {
   const rows = month.clicks.map(
     (click) => html`<tr class="flattr-row"><td>${thingLink(click.thingId, view)}</td><td>${clickedAt(click)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
   );
@@ -173,6 +239,7 @@ function thisMonthSection(month: DonorPeriodClicks, view: View): TrustedHtml {
       : html`<p>If the month ended now you would give <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee) split across ${countText(month.totals.clickCount, 'flattr')}.</p>`;
   return html`<section aria-labelledby="month-heading">
 <h2 id="month-heading">This month: ${month.period}</h2>
+${worthlessWarning(month)}
 ${summary}
 <div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
 <thead><tr><th scope="col">Thing</th><th scope="col">Flattred</th><th scope="col">Source</th><th scope="col" class="num">Worth if the month ended now</th></tr></thead>

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { operatorSessionKeyOf, sessionKeyOf } from '../../config/derived-secrets';
 import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
@@ -86,16 +86,35 @@ function formOf(body: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/**
+ * After the API's 404: an error outside /api/ for a browser (Accept prefers text/html over JSON)
+ * is rendered as a page in the layout; API clients (and `Accept: *\/*`, curl's default) keep the
+ * JSON error format from errors.ts. Same status and message either way.
+ */
+export function browserErrorPages(deps: AppDeps): ErrorRequestHandler {
+  const render = pageErrors(deps, 'There is no page at this address.');
+  return (error: unknown, req, res, next) => {
+    if (!prefersHtml(req)) return next(error);
+    render(error, req, res, next);
+  };
+}
+
+export function prefersHtml(req: Pick<Request, 'path' | 'accepts'>): boolean {
+  if (req.path.startsWith('/api/') || req.path === '/metrics') return false;
+  return req.accepts(['json', 'html']) === 'html';
+}
+
 /** The same decision as the API's (errors.ts errorResponse), rendered as a page. */
-function pageErrors(deps: AppDeps): ErrorRequestHandler {
+function pageErrors(deps: AppDeps, notFoundText?: string): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     // 5xx messages are generic ones from errorResponse: what failed stays in the log.
     const { status, body, logged } = errorResponse(error);
+    const message = status === 404 && notFoundText !== undefined ? notFoundText : body.error.message;
     // Method and path only: the query string and the body may carry what was typed into a form.
     if (logged !== undefined) deps.logger.error({ err: logged, method: req.method, path: req.path }, 'page failed');
     const ctx = { accountId: undefined, operator: false, csrfToken: '' };
     res.set('Cache-Control', 'no-store');
-    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${body.error.message}</p><p><a href="/">Back to the start</a></p>`).markup);
+    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
   };
 }

@@ -1,5 +1,8 @@
 import { isKibbleError } from '../../errors';
+import type { WorthlessReason } from '../../money/flattr-worth';
+import { formatCoins } from '../../money/amount';
 import { flattr, hasFlattred } from '../../services/clicks/clicks';
+import { flattrWorthNow, type FlattrWorthNow } from '../../services/clicks/flattr-worth';
 import { clickPeriodAt } from '../../services/period-closure';
 import { thingClickCount } from '../../services/stats';
 import { isSubscribed, subscribe } from '../../services/subscriptions/subscriptions';
@@ -13,6 +16,19 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
  * button creators embed, and for a signed-in donor the flattr and subscribe forms. An unknown or
  * malformed id is a 404 (getThing), rendered as a page by the router.
  */
+
+/** What a signed-in donor's flattr is worth here (honest flattrs, issue 17 item 2); links say how to fix it. */
+const WORTH_WORDS = {
+  reasons: { 'no-budget': 'you have no monthly budget', 'no-balance': 'your balance is zero' } as Readonly<Record<WorthlessReason, string>>,
+  fixes: { 'no-budget': { href: '/donor#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '/donor#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
+  recordedWorthless: (period: string) => `Your flattr is recorded in ${period}, but it is worth nothing yet:`,
+  wouldBeWorthless: 'A flattr from you would be worth nothing now:',
+  isWorthless: 'Your flattr here is recorded but worth nothing yet:',
+  countsIf: 'It counts if you',
+  beforeEnd: 'before the month ends.',
+  would: (worth: string, clicks: number, fee: string) => `Your flattr here would be worth ${worth} if the month ended now: your budget (or your balance, if smaller) less the ${fee} service fee, split over your ${clicks} ${clicks === 1 ? 'flattr' : 'flattrs'} this month including this one.`,
+  is: (worth: string, clicks: number) => `Your flattr here is worth ${worth} if the month ended now (your budget split over your ${clicks} ${clicks === 1 ? 'flattr' : 'flattrs'} this month).`,
+};
 
 const DONE_NOTICES: Readonly<Record<string, (period: string) => string>> = {
   flattred: (period) => `Thanks! Your flattr counts in ${period}; at the end of the month your budget is split across that month's flattrs.`,
@@ -79,7 +95,10 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
     donorId === undefined || own ? false : hasFlattred(donorId, id, period),
     donorId === undefined || own ? false : isSubscribed(donorId, id),
   ]);
+  const worth = donorId === undefined || own ? undefined : await flattrWorthNow(donorId, id, ctx.deps.config.serviceFeeBps, ctx.now);
   const done = Object.keys(DONE_NOTICES).find((key) => ctx.req.query[key] === '1');
+  // "Thanks, it counts" only when it does: a worthless flattr says so and how to fix it instead.
+  const doneNotice = done === 'flattred' && worth !== undefined && worth.reasons.length > 0 ? worthlessNotice(WORTH_WORDS.recordedWorthless(period), worth.reasons, 'flattr-recorded-worthless') : notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period));
   const flattrs = `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
 
   let action: TrustedHtml;
@@ -97,10 +116,10 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
       subscribed
         ? html`<p id="subscribed">You are subscribed: this thing gets a flattr from you every month. <a href="/donor">Your subscriptions</a></p>`
         : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">Subscribe (flattr every month)</button></form>`;
-    action = html`<div class="actions">${flattrPart} ${subscribePart}</div>`;
+    action = html`${worth === undefined ? html`` : worthText(ctx, worth)}<div class="actions">${flattrPart} ${subscribePart}</div>`;
   }
 
-  const main = html`${notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period))}${notice(state.error, 'error')}
+  const main = html`${doneNotice}${notice(state.error, 'error')}
 <p>${thingLink(thing.url)}</p>
 <p>By <strong id="thing-owner">${ownerHandle ?? 'a former kibble user'}</strong></p>
 <p><strong id="flattr-count">${flattrs}</strong> in ${period} (months are UTC).</p>
@@ -110,10 +129,25 @@ ${action}
 </section>
 <section aria-labelledby="button-heading">
 <h2 id="button-heading">The button</h2>
-<p><img id="button-preview" src="/t/${id}/button.svg" alt="kibble button of this thing: ${flattrs} in ${period}" height="20"></p>
+<p><img id="button-preview" src="/t/${id}/button.svg?n=${count}" alt="kibble button of this thing: ${flattrs} in ${period}" height="20"></p>
 ${own ? embedCode(ctx, thing) : html``}
 </section>`;
   return { status, page: layout(ctx, thing.title, main) };
+}
+
+function worthText(ctx: PageContext, worth: FlattrWorthNow): TrustedHtml {
+  if (worth.reasons.length > 0) return html`<div id="flattr-worth">${worthlessNotice(worth.counted ? WORTH_WORDS.isWorthless : WORTH_WORDS.wouldBeWorthless, worth.reasons)}</div>`;
+  const amount = `${formatCoins(worth.worth)} ${ctx.deps.chain.ticker}`;
+  const text = worth.counted ? WORTH_WORDS.is(amount, worth.clicks) : WORTH_WORDS.would(amount, worth.clicks, `${ctx.deps.config.serviceFeeBps / 100}%`);
+  return html`<p id="flattr-worth">${text}</p>`;
+}
+
+/** Why a flattr is worth nothing yet, with a link to each fix. */
+function worthlessNotice(lead: string, reasons: readonly WorthlessReason[], id = 'worth-nothing-yet'): TrustedHtml {
+  const why = reasons.map((reason) => WORTH_WORDS.reasons[reason]).join(' and ');
+  const fixes = reasons.map((reason) => html`<a href="${WORTH_WORDS.fixes[reason].href}">${WORTH_WORDS.fixes[reason].text}</a>`);
+  const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
+  return html`<p class="notice error" role="status" id="${id}">${lead} ${why}. ${WORTH_WORDS.countsIf} ${joined} ${WORTH_WORDS.beforeEnd}</p>`;
 }
 
 /** Only http(s) URLs become links (the things service accepts no other); anything else stays text. */

@@ -23,6 +23,12 @@ const SVG_HEADERS = {
 };
 
 const params = z.object({ thingId: objectId });
+/**
+ * The thing's page links its preview as `button.svg?n=<count it shows>`: after a flattr the count,
+ * hence the URL, is new, so the donor who just clicked never sees a cached image with the old
+ * count. The value only makes the URL unique; the count drawn is always read fresh.
+ */
+const query = z.object({ n: z.string().regex(/^[0-9]{1,10}$/).optional().describe('cache key (the count the linking page showed); ignored') });
 const notFound = { description: 'not-found: no thing with this id' };
 
 export const buttonRoutes: Route[] = [
@@ -33,6 +39,7 @@ export const buttonRoutes: Route[] = [
     tags: ['button'],
     auth: 'none',
     params,
+    query,
     responses: { 200: { description: 'the button (SVG)', schema: z.string(), contentType: SVG }, 404: notFound },
     handler: async ({ params, now }) => {
       const { thing, period, count } = await thingWithCount(params.thingId, now);

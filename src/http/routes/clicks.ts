@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
+import type { WorthlessReason } from '../../money/flattr-worth';
+import { worthlessReasonsOf } from '../../services/accounts/donor-funds';
 import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks/clicks';
 import { clickPeriodAt } from '../../services/period-closure';
 import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
@@ -7,11 +9,23 @@ import { defineRoute, type Route } from '../route';
 import { coinAmount, isoTimestamp, objectId, period } from '../schemas';
 
 /** Flattring, and what a donor's clicks of a period are worth. Amounts are decimal coin strings. */
+const WORTHLESS_TEXT: Readonly<Record<WorthlessReason, string>> = {
+  'no-budget': 'you have no monthly budget (PUT /api/v1/me/budget)',
+  'no-balance': 'your balance is zero (send coins to your deposit address, GET /api/v1/me)',
+};
+
 const clickSchema = z.strictObject({
   id: objectId,
   period,
   thingId: objectId,
   at: isoTimestamp,
+  worthNothingYet: z
+    .strictObject({ reasons: z.array(z.enum(['no-budget', 'no-balance'])), message: z.string() })
+    .nullable()
+    .meta({
+      description:
+        'null when the donor has a budget and a balance. Otherwise the flattr is recorded but worth nothing yet, and why: it counts if the donor sets a budget and funds it before the month is settled.',
+    }),
 });
 
 const clickValueSchema = z.strictObject({
@@ -56,7 +70,12 @@ export const clickRoutes: Route[] = [
     handler: async ({ params, accountId, deps, now }) => {
       const click = await flattr(accountId, params.id, now);
       deps.metrics?.clicks.inc();
-      return { status: 201, body: { id: click.id, period: click.period, thingId: click.thingId, at: click.at.toISOString() } };
+      const reasons = await worthlessReasonsOf(accountId);
+      const worthNothingYet =
+        reasons.length === 0
+          ? null
+          : { reasons, message: `Recorded, but worth nothing yet: ${reasons.map((reason) => WORTHLESS_TEXT[reason]).join(' and ')}. It counts if you fix this before ${click.period} is settled.` };
+      return { status: 201, body: { id: click.id, period: click.period, thingId: click.thingId, at: click.at.toISOString(), worthNothingYet } };
     },
   }),
   defineRoute({

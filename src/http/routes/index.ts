@@ -3,6 +3,7 @@ import { accountRoutes } from './accounts';
 import { adminSettlementRoutes } from './admin-settlements';
 import { buttonRoutes } from './button';
 import { clickRoutes } from './clicks';
+import { devRoutes } from './dev';
 import { healthRoutes } from './health';
 import { meRoutes } from './me';
 import { metricsRoutes } from './metrics';
@@ -30,5 +31,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...adminSettlementRoutes,
   ...metricsRoutes,
   ...statementRoutes,
+  ...devRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

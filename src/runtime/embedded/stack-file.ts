@@ -7,7 +7,7 @@ import { z } from 'zod';
  * and node listen, so that `kibble <command>` in another shell finds them without MONGODB_URI.
  * Written once everything is up, removed on a clean stop; a file left by a killed process is
  * recognised by its PID being gone. Mode 0600: the node's URL carries its RPC key (DATA_DIR
- * already holds the development keys).
+ * already holds the development keys). `kibble dev fund` finds the running server's URL here too.
  */
 export const STACK_FILE = 'stack.json';
 
@@ -19,6 +19,8 @@ const STACK_SCHEMA = z.object({
   mongodbUri: z.string().min(1),
   chainRpcUrl: z.string().min(1),
   httpUrl: z.string(),
+  /** The embedded regtest node's block interval (0: mining off), when the test-coin faucet runs. */
+  blockSeconds: z.number().int().nonnegative().optional(),
 });
 
 export type EmbeddedStack = z.infer<typeof STACK_SCHEMA>;

@@ -54,6 +54,12 @@ export async function findAccount(accountId: string): Promise<Account | null> {
   return AccountModel.findById(accountId).lean();
 }
 
+/** Every account whose monthly budget is above `floor`: id -> budget (the flattr answer's snapshot, donor-funds.ts). */
+export async function monthlyBudgetsOver(floor: bigint): Promise<Map<string, bigint>> {
+  const rows = await AccountModel.find({}, { monthlyBudget: 1 }).lean();
+  return new Map(rows.filter((row) => row.monthlyBudget > floor).map((row) => [row._id.toHexString(), row.monthlyBudget]));
+}
+
 /** The account's monthly budget, or null when there is no such account. */
 export async function monthlyBudgetOf(accountId: string): Promise<bigint | null> {
   if (!Types.ObjectId.isValid(accountId)) return null;

@@ -11,6 +11,7 @@ import { donorAccount } from '../../money/ledger';
 import { accountBalance } from '../ledger/balances';
 import { credentialsOf, findAccount, handleTaken as isHandleTaken, insertAccount, payoutAddressOf, storeMonthlyBudget, storePayoutAddress } from './account-store';
 import { allocateDepositAddress } from './deposit-address';
+import { forgetDonorFunds } from './donor-funds';
 import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword, type PasswordHashParams } from './passwords';
 
 /**
@@ -138,6 +139,7 @@ function voutOf(key: string): number {
 export async function setMonthlyBudget(accountId: string, text: string, chain: ChainProfile): Promise<bigint> {
   const budget = parseCoins(text, { maxMoney: chain.maxMoney, ticker: chain.ticker });
   if (!(await storeMonthlyBudget(accountId, budget))) throw noSuchAccount();
+  forgetDonorFunds(accountId);
   return budget;
 }
 
@@ -190,4 +192,15 @@ function noSuchAccount(): KibbleError {
 
 function handleTaken(handle: string): KibbleError {
   return new KibbleError('handle-taken', `the handle "${handle}" is taken (handles are case-insensitive)`);
+}
+
+/**
+ * The deposit address of the account with this handle (case-insensitive), for the embedded
+ * stack's test coins (`kibble dev fund <handle>`): a handle is public, and so is where to pay it.
+ */
+export async function depositAddressOfHandle(handle: string, deriver: AddressDeriver): Promise<string> {
+  const credentials = HANDLE_PATTERN.test(handle) ? await credentialsOf(handle) : null;
+  const account = credentials === null ? null : await findAccount(credentials.id);
+  if (account === null) throw new KibbleError('not-found', `no account with the handle "${handle.slice(0, 32)}"`);
+  return account.depositAddress ?? deriver.depositAddress(account.depositIndex);
 }

@@ -3,6 +3,7 @@ import { PERIOD_PATTERN } from '../../db/fields';
 import { KibbleError } from '../../errors';
 import { donorAccount } from '../../money/ledger';
 import { parsePeriod } from '../../money/period';
+import type { DonorFunds } from '../../money/flattr-worth';
 import { splitDonorBudget } from '../../money/split';
 import { monthlyBudgetOf } from '../accounts/account-store';
 import { accountBalance } from '../ledger/balances';
@@ -89,7 +90,7 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
  * `now` is the instant of the estimate: a subscription counts if it existed at `now` and before the
  * period ended (one made in April adds nothing to March).
  */
-export async function clicksOf(donorId: string, period: string, serviceFeeBps: number, now: Date = new Date()): Promise<DonorPeriodClicks> {
+export async function clicksOf(donorId: string, period: string, serviceFeeBps: number, now: Date = new Date()): Promise<DonorPeriodClicks & { funds: DonorFunds }> {
   const donor = objectIdOf(donorId, 'account');
   const month = parsePeriod(period);
   const monthlyBudget = await monthlyBudgetOf(donor.toHexString());
@@ -107,14 +108,11 @@ export async function clicksOf(donorId: string, period: string, serviceFeeBps: n
     }
   }
 
-  const split = splitDonorBudget({
-    monthlyBudget,
-    balance: await accountBalance(donorAccount(donor.toHexString())),
-    clickCount: counted.length,
-    serviceFeeBps,
-  });
+  const balance = await accountBalance(donorAccount(donor.toHexString()));
+  const split = splitDonorBudget({ monthlyBudget, balance, clickCount: counted.length, serviceFeeBps });
   return {
     period: month,
+    funds: { monthlyBudget, balance },
     clicks: counted.map((click, index) => ({ ...click, value: split.shares[index] ?? 0n })),
     totals: { charge: split.charge, fee: split.fee, clickCount: counted.length },
   };

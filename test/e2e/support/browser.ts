@@ -67,7 +67,8 @@ export interface E2eBrowser {
 
 const FAILED_LOAD = /^Failed to load resource: the server responded with a status of (\d+)/;
 
-export function useBrowser(baseUrl: () => string): E2eBrowser {
+/** `screenshotDir`: another test file's own folder, so that files do not wipe each other's screenshots. */
+export function useBrowser(baseUrl: () => string, screenshotDir: string = SCREENSHOT_DIR): E2eBrowser {
   let browser: Browser | undefined;
   const sessions: BrowserSession[] = [];
   let problems: string[] = [];
@@ -75,8 +76,8 @@ export function useBrowser(baseUrl: () => string): E2eBrowser {
   let shots = 0;
 
   beforeAll(async () => {
-    rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    rmSync(screenshotDir, { recursive: true, force: true });
+    mkdirSync(screenshotDir, { recursive: true });
     browser = await launchChromium();
   });
 
@@ -89,7 +90,7 @@ export function useBrowser(baseUrl: () => string): E2eBrowser {
 
   const screenshotOf = async (page: Page, label: string): Promise<string> => {
     shots += 1;
-    const path = join(SCREENSHOT_DIR, `${String(shots).padStart(2, '0')}-${label.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    const path = join(screenshotDir, `${String(shots).padStart(2, '0')}-${label.replace(/[^a-z0-9-]+/gi, '-')}.png`);
     await page.screenshot({ path, fullPage: true });
     return path;
   };

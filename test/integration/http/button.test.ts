@@ -67,7 +67,7 @@ describe('public button: the page GET /t/:thingId and the SVG /t/:thingId/button
       const escapedUrl = thing.url.replace(/&/g, '&amp;');
       expect(page).toContain(`<a id="thing-url" href="${escapedUrl}" rel="nofollow ugc noopener">${escapedUrl}</a>`);
       expect(page).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-03');
-      expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg"`);
+      expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg?n=0"`);
     });
 
     it('asks a visitor to sign in to flattr, with no form', async () => {

@@ -6,6 +6,7 @@ import { SubscriptionModel } from '../../../src/db/subscription';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, TEST_PASSWORD, TEST_START } from '../../support/http';
 import { csrfOf, postForm, signUpWeb, type Agent, type WebUser } from '../../support/web';
+import { credit, doge } from '../services/seed';
 
 describe('the thing page /t/:thingId', () => {
   useTestDatabase();
@@ -38,7 +39,7 @@ describe('the thing page /t/:thingId', () => {
     expect(page).toContain(`<a id="thing-url" href="${escapedUrl}" rel="nofollow ugc noopener">${escapedUrl}</a>`);
     expect(page).toContain(`By <strong id="thing-owner">${creator.handle}</strong>`);
     expect(page).toContain('<strong id="flattr-count">0 flattrs</strong> in 2026-03');
-    expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg" alt="kibble button of this thing: 0 flattrs in 2026-03"`);
+    expect(page).toContain(`<img id="button-preview" src="/t/${thing.id}/button.svg?n=0" alt="kibble button of this thing: 0 flattrs in 2026-03"`);
     expect(page).toContain(`<a id="flattr-signin" class="button" href="/signin?next=/t/${thing.id}">Sign in to flattr</a>`);
     expect(page).not.toContain('id="flattr-form"');
     expect(page).not.toContain('id="subscribe-form"');
@@ -61,6 +62,9 @@ describe('the thing page /t/:thingId', () => {
   it('flattrs once per month: the form, then "You flattred this", and a second POST changes nothing', async () => {
     const thing = await registerThing();
     const donor = await signUpWeb(t);
+    // A donor with a budget and a balance: their flattr counts (honest-flattrs.test.ts: one without).
+    await credit(donor.id, doge('5'));
+    expect((await request(t.app).put('/api/v1/me/budget').set('Authorization', bearer(donor.token)).send({ monthlyBudget: '5' })).status).toBe(200);
     const before = await getPage(donor.agent, `/t/${thing.id}`);
     expect(before).toMatch(new RegExp(`<form id="flattr-form" class="inline" method="post" action="/t/${thing.id}/flattr"><input type="hidden" name="_csrf" value="[^"]+"><button type="submit">Flattr</button></form>`));
     expect(before).toContain(`<form id="subscribe-form" class="inline" method="post" action="/t/${thing.id}/subscribe">`);

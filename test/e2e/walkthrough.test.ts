@@ -1,0 +1,218 @@
+// The README's walkthrough, literally, on a fresh embedded setup (issue 17 item 1): `kibble serve`
+// with nothing configured but a temporary DATA_DIR (its own FerretDB, bcoin regtest node, keys,
+// faucet and miner), then in the browser: sign up, send test coins from the donor page, wait for
+// the balance, set a budget, add a thing and a payout address, flattr it, run the month from the
+// operator page and see it confirmed. Nobody mines or scans by hand: the stack's miner, scanner and
+// settlement follower do it. Screenshots go to artifacts/e2e-walkthrough/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { periodOf } from '../../src/money/period';
+import { TEST_PASSWORD } from '../support/http';
+import { randomAddress } from '../support/settlement-world';
+import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
+
+const STEP_TIMEOUT_MS = 180_000;
+const ROOT = join(__dirname, '..', '..');
+/** Fast blocks and scans so that six confirmations take seconds; the defaults are 5 s and 10 s. */
+const STACK_ENV = { EMBEDDED_BLOCK_SECONDS: '1', SCAN_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+/** Settings that would make it anything but the embedded default. */
+const NOT_EMBEDDED = ['MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'WALLET_XPRV', 'WALLET_MNEMONIC', 'FEE_ADDRESS', 'OPERATOR_TOKEN', 'PUBLIC_URL', 'MIN_CONFIRMATIONS'];
+
+describe('the README walkthrough on a fresh embedded setup', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kibble-walkthrough-'));
+  let child: ChildProcess | undefined;
+  let url = '';
+  let output = '';
+  const browser = useBrowser(() => url, join(SCREENSHOT_DIR, '..', 'e2e-walkthrough'));
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, ...STACK_ENV, DATA_DIR: dataDir, PORT: String(port) };
+    for (const key of NOT_EMBEDDED) Reflect.deleteProperty(env, key);
+    const started = spawn(process.execPath, [join(ROOT, 'bin', 'kibble.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    while (!output.includes('kibble is running')) {
+      if (started.exitCode !== null || Date.now() > deadline) throw new Error(`kibble serve did not start:\n${output}`);
+      await sleep(200);
+    }
+    url = `http://127.0.0.1:${port}`;
+  }, 150_000);
+
+  afterAll(async () => {
+    const running = child;
+    if (running !== undefined && running.exitCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const suffix = randomBytes(4).toString('hex');
+  const payoutAddress = randomAddress();
+  let donor: BrowserSession;
+  let thingId = '';
+  let failedStep: string | undefined;
+  function step(name: string, run: () => Promise<void>): void {
+    it(
+      name,
+      async () => {
+        if (failedStep !== undefined) throw new Error(`not run: the earlier step "${failedStep}" failed`);
+        try {
+          await run();
+          const problems = browser.takeProblems();
+          if (problems.length > 0) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
+        } catch (error) {
+          failedStep = name;
+          const shots = await browser.screenshotAll('failed');
+          if (error instanceof Error) error.message += `\n\nScreenshots: ${shots.join(', ')}\n\nkibble serve said:\n${output.slice(-4000)}`;
+          throw error;
+        }
+      },
+      STEP_TIMEOUT_MS,
+    );
+  }
+
+  step('the banner says how to get test coins and how often blocks come', () => {
+    expect(output).toContain('blocks: the embedded node mines one every 1 s (EMBEDDED_BLOCK_SECONDS; 0 switches it off)');
+    expect(output).toContain(`"Send test coins" on ${url}/donor, or from a shell: npx kibble dev fund <handle|address> <amount in DOGE>`);
+    return Promise.resolve();
+  });
+
+  step('sign up, send test coins from the donor page, wait for the balance, set a budget', async () => {
+    donor = await browser.session('donor');
+    const { page } = donor;
+    await page.goto('/signup');
+    await page.locator('input[name="handle"]').fill(`donor_${suffix}`);
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await donor.clickAndLoad(page.getByRole('button', { name: 'Create my account' }));
+    expect(new URL(page.url()).pathname).toBe('/donor');
+    await donor.screenshot('donor');
+
+    await page.locator('#test-coins-form [name="amount"]').fill('50');
+    await donor.clickAndLoad(submitOf(page, '#test-coins-form'));
+    expect(await textOf(page.locator('.notice.ok'))).toContain('Test coins sent to your deposit address');
+    await donor.screenshot('donor-test-coins-sent');
+    await until(async () => {
+      await page.reload();
+      return (await textOf(page.locator('#balance'))) === '50 DOGE';
+    }, 'the balance to show 50 DOGE');
+    await donor.screenshot('donor-funded');
+
+    await page.locator('#budget-form [name="monthlyBudget"]').fill('10');
+    await donor.clickAndLoad(submitOf(page, '#budget-form'));
+    expect(await textOf(page.locator('#monthly-budget'))).toBe('10 DOGE');
+  });
+
+  step('a creator adds a thing and a payout address', async () => {
+    const creator = await browser.session('creator');
+    const { page } = creator;
+    await page.goto('/signup');
+    await page.locator('input[name="handle"]').fill(`creator_${suffix}`);
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await creator.clickAndLoad(page.getByRole('button', { name: 'Create my account' }));
+    await page.goto('/creator');
+    await page.locator('#thing-form [name="url"]').fill(`https://example.org/walkthrough/${suffix}`);
+    await page.locator('#thing-form [name="title"]').fill(`Walkthrough ${suffix}`);
+    await creator.clickAndLoad(submitOf(page, '#thing-form'));
+    await page.goto('/creator');
+    const href = await page.locator('#things h3 a').first().getAttribute('href');
+    thingId = /^\/t\/([0-9a-f]{24})$/.exec(href ?? '')?.[1] ?? '';
+    expect(thingId).not.toBe('');
+    await page.locator('#payout-form [name="address"]').fill(payoutAddress);
+    await creator.clickAndLoad(submitOf(page, '#payout-form'));
+    expect(await textOf(page.locator('#current-payout-address'))).toBe(payoutAddress);
+    await creator.screenshot('creator');
+  });
+
+  step('the donor flattrs it, told what it is worth', async () => {
+    const { page } = donor;
+    await page.goto(`/t/${thingId}`);
+    expect(await textOf(page.locator('#flattr-worth'))).toContain('would be worth 9 DOGE if the month ended now');
+    await donor.clickAndLoad(submitOf(page, '#flattr-form'));
+    await page.locator('#flattred').waitFor({ state: 'visible' });
+    expect(await page.locator('#worth-nothing-yet').count()).toBe(0);
+    await donor.screenshot('thing-flattred');
+  });
+
+  step("on a phone (375 px) the creator page's chart text stays at its 12 px and the things have no list bullets", async () => {
+    const phone = await browser.session('creator-phone');
+    const { page } = phone;
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto('/signin');
+    await page.locator('input[name="handle"]').fill(`creator_${suffix}`);
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await phone.clickAndLoad(submitOf(page, 'form:has(input[name="password"])'));
+    await page.goto('/creator');
+    // No DOM lib in tsconfig: the elements are described structurally.
+    const chartScale = await page.locator('#chart').evaluate((svg) => {
+      const element = svg as unknown as { getBoundingClientRect(): { width: number }; viewBox: { baseVal: { width: number } } };
+      return element.getBoundingClientRect().width / element.viewBox.baseVal.width;
+    });
+    expect(chartScale).toBeGreaterThanOrEqual(1);
+    const bullet = await page.locator('#things li').first().evaluate((li) => (globalThis as unknown as { getComputedStyle(e: unknown): { listStyleType: string } }).getComputedStyle(li).listStyleType);
+    expect(bullet).toBe('none');
+    await phone.screenshot('creator-phone');
+  });
+
+  step('the operator runs the month from the operator page and sees it confirmed', async () => {
+    const operator = await browser.session('operator');
+    const { page } = operator;
+    page.on('dialog', (dialog) => void dialog.accept());
+    const token = (JSON.parse(readFileSync(join(dataDir, 'dev-keys.json'), 'utf8')) as { operatorToken: string }).operatorToken;
+    const period = periodOf(new Date());
+    await page.goto('/operator/signin');
+    await page.locator('input[name="token"]').fill(token);
+    await operator.clickAndLoad(submitOf(page, 'form:has(input[name="token"])'));
+    await page.goto(`/operator/settlements/${period}`);
+    await operator.clickAndLoad(page.locator('#action-execute-close-now'));
+    await operator.clickAndLoad(submitOf(page, '#confirm-form'));
+    await page.locator('#transactions').waitFor({ state: 'visible' });
+    await operator.screenshot('operator-broadcast');
+    await until(async () => {
+      await page.reload();
+      return /(?<![a-z])confirmed\b/i.test(await textOf(page.locator('#transactions')));
+    }, 'the month to be confirmed');
+    await operator.screenshot('operator-confirmed');
+  });
+});
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(1_000);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+function submitOf(page: Page, form: string): Locator {
+  return page.locator(`${form} button:not([type="button"]):not([type="reset"]), ${form} input[type="submit"]`);
+}
