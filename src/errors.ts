@@ -53,6 +53,10 @@ export const ERROR_CATALOGUE = {
   /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
   'commitment-invalid': { httpStatus: 400 },
   internal: { httpStatus: 500 },
+  /** The signed-in account has no allocation in that month (or the month has none). */
+  'proof-not-found': { httpStatus: 404 },
+  /** The month's allocations are not (yet) committed on chain: not settled or signed yet, or nothing was paid on chain. */
+  'proof-not-committed': { httpStatus: 409 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

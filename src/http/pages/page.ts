@@ -22,7 +22,11 @@ export interface PageContext {
   form: Readonly<Record<string, string>>;
 }
 
-export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string };
+export type PageResult =
+  | { status?: number; page: TrustedHtml }
+  | { redirect: string }
+  /** A file to save (a proof): sent as JSON with Content-Disposition: attachment. */
+  | { download: { filename: string; json: unknown } };
 
 export interface PageRoute {
   method: 'get' | 'post';

@@ -13,11 +13,12 @@ import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
 import { layout } from './layout';
 import { operatorPages } from './operator-pages';
+import { proofPages } from './proof-pages';
 import type { PageContext, PageRoute } from './page';
 import { thingPages } from './thing-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...proofPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of
@@ -60,6 +61,10 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
       res.set('Cache-Control', 'no-store');
       if ('redirect' in result) {
         res.redirect(303, result.redirect);
+        return;
+      }
+      if ('download' in result) {
+        res.status(200).type('application/json').set('Content-Disposition', `attachment; filename="${result.download.filename}"`).send(JSON.stringify(result.download.json));
         return;
       }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);

@@ -11,6 +11,7 @@ import { sessionRoutes } from './sessions';
 import { statsRoutes } from './stats';
 import { subscriptionRoutes } from './subscriptions';
 import { thingRoutes } from './things';
+import { proofRoutes } from './proofs';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -28,5 +29,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...buttonRoutes,
   ...adminSettlementRoutes,
   ...metricsRoutes,
+  ...proofRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

@@ -65,6 +65,12 @@ export async function allocationProgressOf(period: string): Promise<{ state: Set
   return row === null ? null : { state: row.state, allocationWritten: row.allocationWritten === true };
 }
 
+/** Periods whose allocation root a signed transaction carries (their proofs can be issued). */
+export async function committedPeriods(): Promise<Set<string>> {
+  const rows = await SettlementModel.find({ 'commitment.txid': { $exists: true } }, { _id: 1 }).lean<Array<Pick<Settlement, '_id'>>>();
+  return new Set(rows.map((row) => row._id));
+}
+
 /** Settlements whose transactions are out, oldest first: the confirmation follower's work. */
 export async function broadcastSettlements(): Promise<Settlement[]> {
   return SettlementModel.find({ state: 'broadcast' }).sort({ _id: 1 }).lean<Settlement[]>();
