@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { KibbleError } from '../../errors';
 import { monthAllocations, reconstructAllocations } from '../../money/allocations';
 import type { Allocation, PlanInput, SettlementPlan } from '../../money/settlement-plan';
-import { buildAllocationTree, type AllocationInput, type AllocationTree } from '../../proofs/allocation-tree';
+import type { AllocationTree } from '../../proofs/allocation-tree';
 import { commitmentScript } from '../../proofs/commitment';
 import { fromHex, toHex } from '../../proofs/encoding';
-import { allocationSalt } from '../../proofs/salts';
+import { saltedAllocationTree } from '../../proofs/salted-allocations';
 import { periodClickCreatorsByDonor } from './plan-input';
 import { readPlanChunks, type PlanCommitment, type StoredPlan } from './plan-store';
 import { findSettlement, type Settlement } from './settlement-store';
@@ -31,7 +31,7 @@ export function planCommitment(input: PlanInput, plan: SettlementPlan): PlanComm
   const rebuilt = reconstructAllocations(plan, clicks, input.serviceFeeBps);
   if (rebuilt.problems.length > 0) throw new KibbleError('internal', `${plan.period}: the allocations do not rebuild from the plan: ${rebuilt.problems.slice(0, 3).join('; ')}`);
   const saltSecret = randomBytes(SALT_SECRET_BYTES);
-  const root = allocations.length === 0 ? null : toHex(allocationTreeFrom(plan.period, allocations, saltSecret).root);
+  const root = allocations.length === 0 ? null : toHex(saltedAllocationTree(plan.period, allocations, saltSecret).root);
   return { saltSecret: saltSecret.toString('hex'), serviceFeeBps: input.serviceFeeBps, root };
 }
 
@@ -74,15 +74,5 @@ export async function committedMonth(period: string): Promise<CommittedMonth> {
 
 /** The month's allocation tree with every donor's salt (the donor's own proof shows it). */
 export function allocationTreeOf(month: Pick<CommittedMonth, 'allocations' | 'commitment'> & { period: string }): AllocationTree {
-  return allocationTreeFrom(month.period, month.allocations, Buffer.from(month.commitment.saltSecret, 'hex'));
-}
-
-function allocationTreeFrom(period: string, allocations: readonly Allocation[], secret: Uint8Array): AllocationTree {
-  const salts = new Map<string, Uint8Array>();
-  const inputs: AllocationInput[] = allocations.map((allocation) => {
-    let salt = salts.get(allocation.donorId);
-    if (salt === undefined) salts.set(allocation.donorId, (salt = allocationSalt(secret, period, allocation.donorId)));
-    return { creator: allocation.creatorId, amount: allocation.amount, donor: { id: allocation.donorId, salt } };
-  });
-  return buildAllocationTree(period, inputs);
+  return saltedAllocationTree(month.period, month.allocations, Buffer.from(month.commitment.saltSecret, 'hex'));
 }
