@@ -13,6 +13,7 @@ import { issueSession } from '../../../src/services/accounts/sessions';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { monthAllocationsOf } from '../../../src/services/settlement/commitment';
 import { findSettlement } from '../../../src/services/settlement/settlement-store';
+import { planReportView, type PlanReportView } from '../../../src/services/settlement/views';
 import { runKibble } from '../../support/cli';
 import { bearer, createTestApp, expectError, type TestApp } from '../../support/http';
 import { doge } from '../../support/money';
@@ -37,6 +38,7 @@ describeEachNode('a month committed on chain, and its personal proofs', (kind) =
   let creators: { one: Creator; two: Creator };
   let bystander: Person;
   let settlement: Settlement;
+  let dryRun: PlanReportView;
   const tokens = new Map<string, string>();
 
   const tokenOf = async (person: Person): Promise<string> => {
@@ -67,6 +69,7 @@ describeEachNode('a month committed on chain, and its personal proofs', (kind) =
     await flattr(donors.one.id, things.one, IN_OCTOBER(2));
     await flattr(donors.one.id, things.two, IN_OCTOBER(3));
     await flattr(donors.two.id, things.one, IN_OCTOBER(4));
+    dryRun = planReportView(await world.service().plan(PERIOD));
     settlement = await world.service().execute(PERIOD);
   });
 
@@ -84,6 +87,11 @@ describeEachNode('a month committed on chain, and its personal proofs', (kind) =
     expect(Buffer.from(tx.outs[0]?.script ?? []).toString('hex')).toBe(Buffer.from(commitmentScript(PERIOD, fromHex('root', root, 32))).toString('hex'));
     expect(tx.outs.slice(1).every((out) => out.value >= doge(1))).toBe(true);
     expect(findCommitment(tx)).toMatchObject({ period: PERIOD, vout: 0 });
+    // The plan views show it: the dry run (its own throwaway salts) and the stored plan.
+    expect(dryRun.commitment).toMatchObject({ root: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown, transaction: 0, vout: 0, note: expect.stringContaining('dry run') as unknown });
+    expect(planReportView(await world.service().plan(PERIOD)).commitment).toEqual({
+      root, transaction: 0, vout: 0, script: Buffer.from(tx.outs[0]?.script ?? []).toString('hex'), note: 'output 0 of transaction 1: OP_RETURN, 45 bytes of script, worth nothing',
+    });
     // Dogecoin Core's relay policy takes it: the policy peer has it in its mempool.
     if (kind === 'dogecoind') expect(await missingAtPeer(world.node, settlement.transactions.map((t) => t.txid))).toEqual([]);
     // The allocations the root commits to, as other tasks read them.
