@@ -57,12 +57,13 @@ export async function monthAllocationsOf(period: string): Promise<Allocation[]> 
   return (await committedMonth(period)).allocations;
 }
 
-export async function committedMonth(period: string): Promise<CommittedMonth> {
-  const settlement = await findSettlement(period);
+/** `read`: the settlement and its stored plan when the caller has them already (the signing step). */
+export async function committedMonth(period: string, read?: { settlement: Settlement; stored: StoredPlan }): Promise<CommittedMonth> {
+  const settlement = read?.settlement ?? (await findSettlement(period));
   if (settlement === null || !settlement.planAttempt || !settlement.planChunks) {
     throw new KibbleError('not-found', `${period} has no stored plan yet (state: ${settlement?.state ?? 'open'})`);
   }
-  const stored = await readPlanChunks(period, settlement.planAttempt, settlement.planChunks);
+  const stored = read?.stored ?? (await readPlanChunks(period, settlement.planAttempt, settlement.planChunks));
   const commitment = stored.commitment;
   if (commitment === undefined) throw new KibbleError('not-found', `${period} was planned before months were committed on chain: it has no allocation commitment`);
   const rebuilt = reconstructAllocations(stored.plan, await periodClickCreatorsByDonor(period), commitment.serviceFeeBps);

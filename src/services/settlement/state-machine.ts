@@ -390,7 +390,7 @@ export class SettlementService {
     const root = settlement.commitment?.root ?? null;
     if (stored.commitment.root !== root) throw new KibbleError('settlement-refused', `${period} is not signed: the settlement's allocation root and its stored plan's differ`);
     if (root === null) return undefined;
-    const month = await committedMonth(period);
+    const month = await committedMonth(period, { settlement, stored });
     const rebuilt = toHex(allocationTreeOf({ period, ...month }).root);
     if (rebuilt !== root) throw new KibbleError('settlement-refused', `${period} is not signed: its allocations rebuild to the root ${rebuilt}, not the planned ${root}`);
     return commitmentScriptHex(period, root);
