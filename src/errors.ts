@@ -61,6 +61,10 @@ export const ERROR_CATALOGUE = {
   'psbt-invalid': { httpStatus: 400 },
   /** SIGNER_URL's signer did not answer (not running, or died mid-answer): retry the step. */
   'signer-unreachable': { httpStatus: 503 },
+  /** The signed-in account has no allocation in that month (or the month has none). */
+  'proof-not-found': { httpStatus: 404 },
+  /** The month's allocations are not (yet) committed on chain: not settled or signed yet, or nothing was paid on chain. */
+  'proof-not-committed': { httpStatus: 409 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -5,13 +5,18 @@ import { signSettlementTransaction } from '../../src/signer/tx-signer';
 import { chainProfile } from '../../src/chain/profiles';
 import { COIN, formatCoins } from '../../src/money/amount';
 import { planSettlement, type PlanCreator, type PlanDonor } from '../../src/money/settlement-plan';
+import { monthAllocations } from '../../src/money/allocations';
+import { commitmentScript } from '../../src/proofs/commitment';
+import { saltedAllocationTree } from '../../src/proofs/salted-allocations';
 
 /**
  * `npm run bench:settle` (issue 5): plan, build and sign a synthetic month of 100,000 donors,
  * 1,000,000 clicks, 10,000 creators and 100,000 unspent outputs, with the pure functions the
  * settlement service runs (no database, no node). Reports time and peak memory, the number of
  * transactions and their total bytes against the lower bound (inputs that must be spent +
- * outputs + per-transaction overhead).
+ * outputs + per-transaction overhead). With the month's commitment (issue 15): its allocations,
+ * their salted tree and the OP_RETURN output in the first transaction, as the service does; the
+ * extra bytes are measured against the same month built without it (not counted in the time).
  *
  *   npx tsx scripts/bench/settle.ts [--donors N] [--clicks N] [--creators N] [--utxos N] [--json]
  *
@@ -107,23 +112,33 @@ function main(): number {
   const started = process.hrtime.bigint();
   const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
   log('planning...');
-  const plan = planSettlement({ period: '2026-10', serviceFeeBps: 1000, dustThreshold: chain.dustThreshold, platformFeeBefore: 0n, feeAddress: month.feeAddress, donors: month.donors, creators: month.creators, expiring: [] });
+  const input = { period: '2026-10', serviceFeeBps: 1000, dustThreshold: chain.dustThreshold, platformFeeBefore: 0n, feeAddress: month.feeAddress, donors: month.donors, creators: month.creators, expiring: [] };
+  const plan = planSettlement(input);
   const planMs = ms(started);
+  log('committing: allocations and their tree...');
+  const commitStart = process.hrtime.bigint();
+  const allocations = monthAllocations(input);
+  const tree = saltedAllocationTree(input.period, allocations, new Uint8Array(32).fill(7));
+  const dataScript = Buffer.from(commitmentScript(input.period, tree.root)).toString('hex');
+  const commitMs = ms(commitStart);
   log('building transactions...');
   const buildStart = process.hrtime.bigint();
-  const build = buildSettlementTransactions({
+  const request = {
     chain,
     payments: plan.payments,
     ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }),
     utxos: month.utxos,
-    changeSlot: (txIndex) => ({ address: deriver.changeAddress(100_000 + txIndex), keyPath: { change: 1, index: 100_000 + txIndex } }),
-  });
+    changeSlot: (txIndex: number) => ({ address: deriver.changeAddress(100_000 + txIndex), keyPath: { change: 1 as const, index: 100_000 + txIndex } }),
+  };
+  const build = buildSettlementTransactions({ ...request, dataOutput: { script: dataScript } });
   const buildMs = ms(buildStart);
   log(`signing ${build.transactions.length} transactions...`);
   const signStart = process.hrtime.bigint();
-  const signed = build.transactions.map((tx) => signSettlementTransaction(chain, tx, signer));
+  const signed = build.transactions.map((tx, index) => signSettlementTransaction(chain, tx, signer, index === 0 ? dataScript : undefined));
   const signMs = ms(signStart);
   const totalSeconds = ms(started) / 1000;
+  // The same month without the commitment, for the extra bytes and fee only (outside the time).
+  const uncommitted = buildSettlementTransactions(request);
   const peakBytes = process.resourceUsage().maxRSS * 1024;
 
   const inputs = build.transactions.reduce((sum, tx) => sum + tx.inputs.length, 0);
@@ -150,7 +165,11 @@ function main(): number {
     feePaymentOutputs: build.feePayment?.outputs ?? 0,
     feePaymentCarried: String(build.feePayment?.carried ?? 0n),
     feePaymentStatus: build.feePayment?.status ?? 'none',
+    allocationLeaves: tree.leafCount,
+    commitmentExtraBytes: build.totalWorstCaseBytes - uncommitted.totalWorstCaseBytes,
+    commitmentExtraNetworkFee: String(build.networkFee - uncommitted.networkFee),
     planMs: Math.round(planMs),
+    commitMs: Math.round(commitMs),
     buildMs: Math.round(buildMs),
     signMs: Math.round(signMs),
     totalSeconds: Math.round(totalSeconds * 100) / 100,
@@ -174,7 +193,8 @@ function main(): number {
         `transactions             ${n(figures.transactions)} (largest ${n(figures.largestTransactionBytes)} bytes), ${n(figures.inputs)} inputs, ${n(figures.outputs)} outputs`,
         `total bytes              ${n(figures.totalWorstCaseBytes)} worst case (${n(figures.signedBytes)} signed) vs lower bound ${n(figures.lowerBoundBytes)}: +${figures.overLowerBoundPercent}%`,
         `platform fee payment     ${formatCoins(build.feePaymentPaid)} of ${formatCoins(plan.feePayment?.amount ?? 0n)} DOGE requested in ${figures.feePaymentOutputs} output(s), network fee ${formatCoins(build.networkFee)}: ${figures.feePaymentStatus}${build.feePayment !== undefined && build.feePayment.carried > 0n ? `, ${formatCoins(build.feePayment.carried)} DOGE carried` : ''}`,
-        `time                     plan ${n(figures.planMs)} ms, build ${n(figures.buildMs)} ms, sign ${n(figures.signMs)} ms: ${figures.totalSeconds} s in all`,
+        `commitment               ${n(figures.allocationLeaves)} allocation leaves; +${n(figures.commitmentExtraBytes)} bytes, +${formatCoins(build.networkFee - uncommitted.networkFee)} DOGE network fee against the month without it`,
+        `time                     plan ${n(figures.planMs)} ms, commit ${n(figures.commitMs)} ms, build ${n(figures.buildMs)} ms, sign ${n(figures.signMs)} ms: ${figures.totalSeconds} s in all`,
         `peak memory (RSS)        ${n(figures.peakRssMiB)} MiB (the whole process, synthetic data included)`,
         `result                   ${failures.length === 0 ? 'OK: under 60 s, under 1 GiB, within 2% of the lower bound, fee paid in full' : `MISSED: ${failures.join('; ')}`}`,
       ].join('\n'),

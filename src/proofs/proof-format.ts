@@ -48,6 +48,10 @@ export const allocationProofSchema = z.strictObject({
   period,
   /** The transaction whose OP_RETURN output carries the root. */
   txid: hash32,
+  /** Optional: the output of `txid` that carries it (checked when given). */
+  vout: z.number().int().nonnegative().max(UINT32_MAX).optional(),
+  /** Optional, informative: the transaction's confirmations when the service issued the proof (not checked: ask a node). */
+  confirmations: z.number().int().nonnegative().optional(),
   /** The allocation root the leaves lead to (also in the transaction). */
   root: hash32,
   leafCount: z.number().int().min(1).max(UINT32_MAX),
@@ -67,6 +71,7 @@ export interface ProofLeaf {
 export interface AllocationProof {
   period: string;
   txid: string;
+  vout?: number;
   root: Uint8Array;
   leafCount: number;
   leaves: ProofLeaf[];
@@ -84,6 +89,7 @@ export function parseAllocationProof(json: unknown): AllocationProof {
   return {
     period: proof.period,
     txid: proof.txid,
+    ...(proof.vout === undefined ? {} : { vout: proof.vout }),
     root: fromHex('root', proof.root, 32),
     leafCount: proof.leafCount,
     leaves: proof.leaves.map((leaf) => ({

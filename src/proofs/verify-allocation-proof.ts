@@ -57,6 +57,7 @@ function checkProof(proofJson: unknown, rawTxHex: string): ProvenAllocations {
   const leaves = checkLeaves(proof);
   const { txid, commitment } = committingTransaction(rawTxHex);
   if (txid !== proof.txid) throw mismatch('txid-mismatch', `the transaction given is ${txid}, the proof names ${proof.txid}`);
+  if (proof.vout !== undefined && commitment.vout !== proof.vout) throw mismatch('vout-mismatch', `the transaction carries the commitment at output ${commitment.vout}, the proof says ${proof.vout}`);
   if (commitment.period !== proof.period) throw mismatch('period-mismatch', `the transaction commits to period ${commitment.period}, the proof is for ${proof.period}`);
   if (!bytesEqual(commitment.root, proof.root)) throw mismatch('root-mismatch', `the transaction commits to root ${toHex(commitment.root)}, the proof's leaves lead to ${toHex(proof.root)}`);
   return { period: proof.period, txid, vout: commitment.vout, root: toHex(proof.root), leaves };

@@ -62,7 +62,7 @@ export function settlementPsbt(
   for (const output of unsigned.outputs) {
     const change = output.change;
     psbt.addOutput({
-      script: outputScriptFor(chain, output.address),
+      script: builtOutputScript(chain, output),
       value: output.amount,
       ...(change === undefined ? {} : {
         bip32Derivation: [{ masterFingerprint: fingerprint, path: keyPathText(change.keyPath), pubkey: publicKeyAt(change.keyPath) }],
@@ -107,6 +107,11 @@ export function unsignedTxidOfPlanned(chain: ChainProfile, unsigned: UnsignedTra
   const tx = new Transaction();
   tx.version = SETTLEMENT_TX_VERSION;
   for (const input of unsigned.inputs) tx.addInput(Uint8Array.from(Buffer.from(input.txid, 'hex').reverse()), input.vout);
-  for (const output of unsigned.outputs) tx.addOutput(outputScriptFor(chain, output.address), output.amount);
+  for (const output of unsigned.outputs) tx.addOutput(builtOutputScript(chain, output), output.amount);
   return tx.getId();
+}
+
+/** A built output's script: an address's, or the planned data output's own (the month's OP_RETURN commitment). */
+function builtOutputScript(chain: ChainProfile, output: UnsignedTransaction['outputs'][number]): Uint8Array {
+  return output.dataScript === undefined ? outputScriptFor(chain, output.address) : Uint8Array.from(Buffer.from(output.dataScript, 'hex'));
 }

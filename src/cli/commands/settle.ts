@@ -88,9 +88,9 @@ async function exportForOfflineSigning(
   const written: string[] = [];
   const settlement = await service.execute(period, {
     closeNow,
-    exportForSigning: async (exported, stored) => {
+    exportForSigning: async (exported, stored, dataScript) => {
       mkdirSync(dir, { recursive: true });
-      for (const file of await exportFiles({ chain: config.chain, rpc, walletXpub }, exported, stored)) {
+      for (const file of await exportFiles({ chain: config.chain, rpc, walletXpub, dataOutputs: dataScript === undefined ? [] : [dataScript] }, exported, stored)) {
         writeFileSync(join(dir, file.name), file.text);
         written.push(file.name);
       }
@@ -131,6 +131,7 @@ export function formatPlan(report: PlanReportView): string {
     report.feePayment === null
       ? 'Platform fee payment: none (no FEE_ADDRESS, or below dust): it stays in platform:fees'
       : `Platform fee payment to ${report.feePayment.address}: ${report.feePayment.note} (requested ${report.feePayment.requested}, network fee ${report.networkFee})`,
+    `Allocation root: ${report.commitment.root ?? 'none'}: ${report.commitment.note}`,
     '',
     report.buildError !== null
       ? `Transactions: cannot be built now: ${report.buildError}`

@@ -8,6 +8,7 @@ import { listThingsOf, registerThing, type ThingView } from '../../services/thin
 import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
+import { proofLink, provableMonths } from './proof-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /** How many months the chart shows (the table below it lists every month). */
@@ -82,7 +83,7 @@ function thingErrorField(error: KibbleError): 'url' | 'title' | undefined {
 }
 
 async function creatorPage(ctx: PageContext, accountId: string, state: CreatorPageState, status = 200): Promise<PageResult> {
-  const [things, stats, payoutAddress, statements] = await Promise.all([listThingsOf(accountId), creatorStats(accountId, ctx.now), currentPayoutAddress(accountId), statementPeriods()]);
+  const [things, stats, payoutAddress, statements, provable] = await Promise.all([listThingsOf(accountId), creatorStats(accountId, ctx.now), currentPayoutAddress(accountId), statementPeriods(), provableMonths()]);
   const saved = status === 200 && typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
   const formError = state.thingForm?.error;
   return {
@@ -107,7 +108,7 @@ ${field({ name: 'title', label: 'Title (up to 200 characters)', value: state.thi
 ${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
 <p><button type="submit">Save the payout address</button></p></form>
 </section>
-${statsSection(ctx, stats, statements)}`,
+${statsSection(ctx, stats, statements, provable)}`,
     ),
   };
 }
@@ -135,10 +136,10 @@ ${things.length === 0 ? html`<p>You have no things yet: add one below.</p>` : ht
 </section>`;
 }
 
-function statsSection(ctx: PageContext, stats: CreatorStats, statements: ReadonlySet<string>): TrustedHtml {
+function statsSection(ctx: PageContext, stats: CreatorStats, statements: ReadonlySet<string>, provable: ReadonlySet<string> = new Set()): TrustedHtml {
   const ticker = ctx.deps.chain.ticker;
   const rows = stats.perPeriod.map(
-    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${row.flattrs}</td><td class="num">${formatCoins(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">Statement</a>` : html``}</td></tr>`,
+    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${row.flattrs}</td><td class="num">${formatCoins(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">Statement</a>` : html``}</td><td>${proofLink(row.period, provable)}</td></tr>`,
   );
   return html`<section id="stats" aria-labelledby="stats-heading">
 <h2 id="stats-heading">Your numbers</h2>
@@ -153,7 +154,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
 <div class="chart-wrap" role="region" aria-label="Chart of flattrs and earnings per month" tabindex="0">${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}</div>
 <div class="table-wrap"><table id="per-month">
 <caption>Flattrs and earnings per month</caption>
-<thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th></tr></thead>
+<thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th><th scope="col">Proof</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet.</td></tr>` : rows}</tbody>
 </table></div>
 </section>`;

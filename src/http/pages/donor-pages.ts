@@ -10,6 +10,7 @@ import { subscriptionsOf, unsubscribe, type SubscriptionWithThing } from '../../
 import { sendTestCoins, TEST_COINS_MAX } from '../../services/test-coins';
 import { thingsByIds } from '../../services/things/things';
 import { tipOrUndefined } from '../chain-tip';
+import { proofLink, provableMonths } from './proof-pages';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
@@ -107,15 +108,16 @@ export const donorPages: PageRoute[] = [
 async function donorPage(ctx: PageContext, accountId: string, state: DonorPageState, status = 200): Promise<PageResult> {
   const { deps, now } = ctx;
   const period = await clickPeriodAt(now);
-  const [overview, thisMonth, subscriptions, past] = await Promise.all([
+  const [overview, thisMonth, subscriptions, past, provable] = await Promise.all([
     accountOverview(accountId, { deriver: deps.deriver, chainTip: () => tipOrUndefined(deps, 'the donor page') }),
     clicksOf(accountId, period, deps.config.serviceFeeBps, now),
     subscriptionsOf(accountId),
     donorMonths(accountId, { before: period, limit: DONOR_MONTHS_DEFAULT, serviceFeeBps: deps.config.serviceFeeBps, now }),
+    provableMonths(),
   ]);
   const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
   const saved = typeof ctx.req.query.saved === 'string' ? savedNotice(ctx, ctx.req.query.saved) : undefined;
-  const view: View = { ticker: deps.chain.ticker, titles };
+  const view: View = { ticker: deps.chain.ticker, titles, provable };
   const main = html`${notice(saved)}${notice(state.error, 'error')}
 ${await depositSection(ctx, overview, state)}
 ${budgetSection(ctx, overview, state, view)}
@@ -128,6 +130,8 @@ ${pastMonthsSection(past, view)}`;
 interface View {
   ticker: string;
   titles: ReadonlyMap<string, string>;
+  /** Months whose allocations are committed on chain: a proof can be downloaded. */
+  provable?: ReadonlySet<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,7 +292,7 @@ function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHt
             : html`If it were settled now: <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`;
           return html`<article class="past-month" aria-labelledby="${headingId}">
 <h3 id="${headingId}">${month.period}: ${statusText(month)}</h3>
-<p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.</p>
+<p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable)}` : ''}</p>
 ${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">Statement of ${month.period}: every flattr and the payout that carried it</a></p>` : html``}
 <div class="table-wrap"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>

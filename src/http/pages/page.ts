@@ -25,7 +25,7 @@ export interface PageContext {
 /** A page, a redirect (303), a file the browser saves, or JSON for the pages' own script (kibble.js), never cached. */
 export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { download: PageDownload } | { status?: number; json: unknown };
 
-/** A file the browser saves (a statement's CSV), sent as an attachment. */
+/** A file the browser saves (a statement's CSV, a month's proof), sent as an attachment. */
 export interface PageDownload {
   contentType: string;
   filename: string;

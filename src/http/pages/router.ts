@@ -13,12 +13,13 @@ import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
 import { layout } from './layout';
 import { operatorPages } from './operator-pages';
+import { proofPages } from './proof-pages';
 import type { PageContext, PageRoute } from './page';
 import { thingPages } from './thing-pages';
 import { statementPages } from './statement-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

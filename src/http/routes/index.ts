@@ -13,6 +13,7 @@ import { statsRoutes } from './stats';
 import { subscriptionRoutes } from './subscriptions';
 import { thingRoutes } from './things';
 import { statementRoutes } from './statements';
+import { proofRoutes } from './proofs';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -32,5 +33,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...metricsRoutes,
   ...statementRoutes,
   ...devRoutes,
+  ...proofRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

@@ -4,12 +4,26 @@ import { SettlementPlanChunkModel } from '../../db/settlement-plan-chunk';
 import { parseWithBigints, stringifyWithBigints } from '../../money/bigint-json';
 import type { SettlementPlan } from '../../money/settlement-plan';
 
+/**
+ * What the month commits to (docs/proofs.md), fixed with the plan: the salt secret its donors'
+ * salts derive from, the fee rate its allocations were split with (to rebuild them), the root.
+ */
+export interface PlanCommitment {
+  /** 32 random bytes as hex, made with this plan attempt. Never logged, never in an answer. */
+  saltSecret: string;
+  serviceFeeBps: number;
+  /** The allocation root (hex); null when the month has no allocations (nothing to commit). */
+  root: string | null;
+}
+
 /** A plan as stored: the allocations and the unsigned transactions that carry them out. */
 export interface StoredPlan {
   plan: SettlementPlan;
   build: BuildResult;
   /** Node tip the spendable outputs were chosen at. */
   tip: number;
+  /** Absent on plans stored before months were committed on chain. */
+  commitment?: PlanCommitment;
 }
 
 /** Well below MongoDB's 16 MiB document limit, and FerretDB's SQLite rows stay moderate. */

@@ -19,12 +19,13 @@ import type { StoredPlan } from './plan-store';
  * default), or from `kibble signer` over SIGNER_URL, as PSBTs with a plan summary. Either way the
  * step stores what comes back before anything is sent.
  */
-export type SignSettlement = (period: string, stored: StoredPlan) => Promise<SignedTransaction[]>;
+export type SignSettlement = (period: string, stored: StoredPlan, dataScript: string | undefined) => Promise<SignedTransaction[]>;
 
+/** `dataScript`: the planned OP_RETURN output (the month's allocation root, hex), in the first transaction only. */
 export function inProcessSigning(chain: ChainProfile, signer: () => Signer): SignSettlement {
-  return (_period, stored) => {
+  return (_period, stored, dataScript) => {
     const key = signer();
-    return Promise.resolve(stored.build.transactions.map((tx) => signSettlementTransaction(chain, tx, key)));
+    return Promise.resolve(stored.build.transactions.map((tx, index) => signSettlementTransaction(chain, tx, key, index === 0 ? dataScript : undefined)));
   };
 }
 
@@ -43,11 +44,11 @@ export interface RemoteSigningDeps {
  */
 export function remoteSigning(deps: RemoteSigningDeps): SignSettlement {
   const account = parseAccountXpub(deps.chain, deps.walletXpub);
-  return async (period, stored) => {
+  return async (period, stored, dataScript) => {
     const { chain, client } = deps;
     const previous = await previousTransactions(deps, stored.build.transactions);
     const psbts = stored.build.transactions.map((tx) => settlementPsbt(chain, tx, previous, account));
-    const summary = settlementSummary(chain, period, stored);
+    const summary = settlementSummary(chain, period, stored, dataScript === undefined ? [] : [dataScript]);
     const answer = await client.sign({ summary: JSON.parse(planSummaryToJson(summary)) as unknown, psbts: psbts.map((psbt) => psbt.toBase64()) });
     const expected = psbts.map(unsignedTxidOf);
     if (answer.transactions.length !== expected.length) {
@@ -114,7 +115,7 @@ export async function previousTransactions(deps: { chain: ChainProfile; rpc: Cha
 }
 
 /** Writes a planned month's PSBTs and summary somewhere for offline signing (`settle --export-psbt`). */
-export type ExportForSigning = (period: string, stored: StoredPlan) => Promise<void>;
+export type ExportForSigning = (period: string, stored: StoredPlan, dataScript: string | undefined) => Promise<void>;
 
 /** Each planned transaction's signed form among `signed` (any order), checked; all must be there. */
 export function matchSignedToPlan(chain: ChainProfile, stored: StoredPlan, signed: ReadonlyArray<{ label: string; tx: Transaction }>): SignedTransaction[] {

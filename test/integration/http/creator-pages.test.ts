@@ -1,3 +1,4 @@
+import { SettlementModel } from '../../../src/db/settlement';
 import { randomBytes } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import { p2pkhAddress } from '../../../src/chain/address';
@@ -190,6 +191,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
       { id: `test-payout:2026-02:${user.id}`, kind: CREATOR_PAYOUT_KIND, period: '2026-02', lines: [{ account: creatorAccount(user.id), amount: -doge(2) }, { account: CUSTODY_ACCOUNT, amount: doge(2) }] },
       TEST_START,
     );
+    await SettlementModel.create({ _id: '2026-02', period: '2026-02', state: 'confirmed', commitment: { root: 'ab'.repeat(32), txid: 'cd'.repeat(32), vout: 0 }, createdAt: TEST_START, updatedAt: TEST_START });
     // March (this month): two donors.
     await flattr(donor.id, thing.id, t.clock());
     await flattr(other.id, thing.id, t.clock());
@@ -201,9 +203,9 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     expect(textOf(page, 'earned')).toBe('2');
     expect(textOf(page, 'owed')).toBe('1');
     expect(page).toMatch(new RegExp(`<span id="earned">2</span> ${TEST_CHAIN.ticker}`));
-    // The statement link shows once a month's settlement is planned: these journals have no settlement.
-    expect(page).toContain('<tr><th scope="row">2026-02</th><td class="num">1</td><td class="num">2</td><td></td></tr>');
-    expect(page).toContain('<tr><th scope="row">2026-03</th><td class="num">2</td><td class="num">0</td><td></td></tr>');
+    // February is settled and its allocation root is on chain: its statement and proof are linked; March has neither yet.
+    expect(page).toContain('<tr><th scope="row">2026-02</th><td class="num">1</td><td class="num">2</td><td><a class="statement-link" href="/me/statements/2026-02">Statement</a></td><td><a class="proof-link" href="/proofs/2026-02" download="kibble-proof-2026-02.json" aria-label="Download the proof of your 2026-02 allocations (JSON, check it with kibble verify-proof)">Download proof</a></td></tr>');
+    expect(page).toContain('<tr><th scope="row">2026-03</th><td class="num">2</td><td class="num">0</td><td></td><td>no proof yet</td></tr>');
     const chart = /<svg id="chart"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
     expect(chart).toContain('>2026-02</text>');
     expect(chart).toContain('>2026-03</text>');
