@@ -53,6 +53,10 @@ export const ERROR_CATALOGUE = {
   /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
   'commitment-invalid': { httpStatus: 400 },
   internal: { httpStatus: 500 },
+  /** A payday snapshot file that does not follow docs/proofs.md ("Replay"). */
+  'snapshot-invalid': { httpStatus: 400 },
+  /** The month's settlement did not store what a snapshot needs (not planned yet, or planned before it was recorded). */
+  'snapshot-unavailable': { httpStatus: 409 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -27,6 +27,14 @@ export interface BuildRequest {
   /** A fresh change slot for the transaction with this index (0,1,2...); called only for transactions that get a change output. */
   changeSlot: (txIndex: number) => ChangeSlot;
 }
+/**
+ * What a build request gave the builder besides the payments, as recorded for a later replay: the
+ * spendable outputs offered (not only those spent) and the change slot of each transaction index.
+ */
+export interface RecordedBuildInputs {
+  utxos: SpendableOutput[];
+  changeSlots: ChangeSlot[];
+}
 export interface BuiltOutput {
   address: string;
   amount: bigint;

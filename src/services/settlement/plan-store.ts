@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { BuildResult } from '../../chain/tx/tx-builder';
+import type { BuildResult, RecordedBuildInputs } from '../../chain/tx/tx-builder';
 import { SettlementPlanChunkModel } from '../../db/settlement-plan-chunk';
 import { parseWithBigints, stringifyWithBigints } from '../../money/bigint-json';
-import type { SettlementPlan } from '../../money/settlement-plan';
+import type { PlanInput, SettlementPlan } from '../../money/settlement-plan';
+
+/** What the transaction builder was given besides the plan; change slots: one per transaction index of the build. */
+export type BuilderInput = RecordedBuildInputs;
 
 /** A plan as stored: the allocations and the unsigned transactions that carry them out. */
 export interface StoredPlan {
@@ -10,6 +13,13 @@ export interface StoredPlan {
   build: BuildResult;
   /** Node tip the spendable outputs were chosen at. */
   tip: number;
+  /**
+   * Exactly what the planner and the builder took, so that the month can be recomputed later
+   * (kibble payday-snapshot and replay, docs/proofs.md "Replay"). Written with the plan, in the same
+   * attempt, so it is as idempotent as the plan; absent on plans stored before it was recorded.
+   */
+  input?: PlanInput;
+  builder?: BuilderInput;
 }
 
 /** Well below MongoDB's 16 MiB document limit, and FerretDB's SQLite rows stay moderate. */

@@ -23,7 +23,7 @@ import { findMinedBlock, sendStoredTransaction, sightTransaction, type Transacti
 import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
-import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
+import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
 import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
 import { clickPeriodsBefore } from '../clicks/click-store';
@@ -211,7 +211,7 @@ export class SettlementService {
     await deleteOtherPlanAttempts(period, undefined);
     const input = await loadPlanInput(period, this.#planSettings());
     const plan = planSettlement(input);
-    const { build, tip } = await this.#buildTransactions(plan);
+    const { build, tip, builder } = await this.#buildTransactions(plan);
     const now = this.deps.clock();
     // Registered before anything is sent, so the scanner records the change coming back.
     for (const tx of build.transactions) {
@@ -219,7 +219,7 @@ export class SettlementService {
         if (output.change) await registerWalletAddress({ address: output.address, kind: 'change', index: output.change.keyPath.index }, now);
       }
     }
-    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip }, now);
+    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, input, builder }, now);
     this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build) }, now));
     this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
     await this.#checkpoint('planned');
@@ -362,18 +362,21 @@ export class SettlementService {
     return problems;
   }
 
-  async #buildTransactions(plan: StoredPlan['plan']): Promise<{ build: BuildResult; tip: number }> {
+  async #buildTransactions(plan: StoredPlan['plan']): Promise<{ build: BuildResult; tip: number; builder: BuilderInput }> {
     const { rpc, chain, deriver, settings } = this.deps;
     const tip = await rpc.getBlockCount();
     const utxos = await spendableOutputs(tip, settings.minConfirmations, chain, await reservedOutpoints());
+    const changeSlot = changeSlots(deriver, await nextChangeIndex());
     const build = buildSettlementTransactions({
       chain,
       payments: plan.payments,
       ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }),
       utxos,
-      changeSlot: changeSlots(deriver, await nextChangeIndex()),
+      changeSlot,
     });
-    return { build, tip };
+    // Every slot the builder could have asked for this many transactions: a replay hands out the same.
+    const slots = build.transactions.map((_, txIndex) => changeSlot(txIndex));
+    return { build, tip, builder: { utxos, changeSlots: slots } };
   }
 
   #planSettings() {
