@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { outputScriptFor } from '../chain/address';
-import { CHAIN_NAMES, type ChainProfile } from '../chain/profiles';
+import { CHAIN_NAMES, chainProfile, type ChainProfile } from '../chain/profiles';
 import type { BuildResult, BuiltOutput, RecordedBuildInputs } from '../chain/tx/tx-builder';
 import { MAX_DERIVATION_INDEX } from '../chain/key-path';
 import { KibbleError } from '../errors';
@@ -123,7 +123,6 @@ export function parsePaydaySnapshot(json: unknown): PaydaySnapshot {
 
 /** What the settlement stored for a month, as the snapshot service reads it. */
 export interface SnapshotSource {
-  chain: ChainProfile;
   input: PlanInput;
   builder: RecordedBuildInputs & { tip: number };
   plan: SettlementPlan;
@@ -138,7 +137,8 @@ export interface SnapshotSource {
 }
 
 export function paydaySnapshotJson(source: SnapshotSource): PaydaySnapshot {
-  const { input, plan, build, chain } = source;
+  const { input, plan, build } = source;
+  const chain = chainProfile(source.builder.chain);
   const pseudonyms = pseudonymsFor([...input.donors.map((d) => d.id), ...input.expiring.map((e) => e.donorId)], source.pseudonymKey);
   const named = (id: string): string => pseudonyms.get(id) as string;
   const creatorsByDonor = new Map<string, string[]>();
@@ -158,7 +158,7 @@ export function paydaySnapshotJson(source: SnapshotSource): PaydaySnapshot {
     kind: PAYDAY_SNAPSHOT_KIND,
     version: 1,
     period: input.period,
-    settings: { chain: chain.name, serviceFeeBps: input.serviceFeeBps, dustThreshold: input.dustThreshold.toString(), feePerByte: chain.fee.perByte.toString(), feeAddress: input.feeAddress },
+    settings: { chain: chain.name, serviceFeeBps: input.serviceFeeBps, dustThreshold: input.dustThreshold.toString(), feePerByte: source.builder.feePerByte.toString(), feeAddress: input.feeAddress },
     platformFeeBefore: input.platformFeeBefore.toString(),
     donors,
     creators: input.creators.map((c) => ({ id: c.id, payoutAddress: c.payoutAddress, owedBefore: c.owedBefore.toString() })).sort((a, b) => compareText(a.id, b.id)),

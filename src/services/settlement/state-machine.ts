@@ -23,7 +23,7 @@ import { findMinedBlock, sendStoredTransaction, sightTransaction, type Transacti
 import { closePeriod } from './closing';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
-import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
+import { deleteOtherPlanAttempts, readPlanChunks, storedPlanInput, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
 import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
 import { clickPeriodsBefore } from '../clicks/click-store';
@@ -219,7 +219,7 @@ export class SettlementService {
         if (output.change) await registerWalletAddress({ address: output.address, kind: 'change', index: output.change.keyPath.index }, now);
       }
     }
-    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, input, builder }, now);
+    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, input: storedPlanInput(input), builder }, now);
     this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build) }, now));
     this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
     await this.#checkpoint('planned');
@@ -376,7 +376,7 @@ export class SettlementService {
     });
     // Every slot the builder could have asked for this many transactions: a replay hands out the same.
     const slots = build.transactions.map((_, txIndex) => changeSlot(txIndex));
-    return { build, tip, builder: { utxos, changeSlots: slots } };
+    return { build, tip, builder: { chain: chain.name, feePerByte: chain.fee.perByte, utxos, changeSlots: slots } };
   }
 
   #planSettings() {

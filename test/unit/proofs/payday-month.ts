@@ -69,9 +69,8 @@ export function settledMonth(options: { signed?: boolean } = {}): Month {
   const salt = (donor: string) => allocationSalt(SECRET, PERIOD, donor);
   const tree = buildAllocationTree(PERIOD, monthAllocations(input).map((a) => ({ creator: a.creatorId, amount: a.amount, donor: { id: a.donorId, salt: salt(a.donorId) } })));
   const snapshot = paydaySnapshotJson({
-    chain: CHAIN,
     input,
-    builder: { tip: 321, utxos, changeSlots: build.transactions.map((_, i) => changeSlot(i)) },
+    builder: { tip: 321, chain: CHAIN.name, feePerByte: CHAIN.fee.perByte, utxos, changeSlots: build.transactions.map((_, i) => changeSlot(i)) },
     plan,
     build,
     signed: signed.map((tx) => ({ txid: tx.txid, raw: tx.raw, blockHeight: 322 })),
