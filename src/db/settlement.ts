@@ -52,6 +52,24 @@ const settlementSummarySchema = new Schema(
   { _id: false },
 );
 
+/**
+ * The month's allocation root (docs/proofs.md), stored at planning; the transaction output that
+ * carries it on chain once signed. No root: the month has no allocations. A root without a txid
+ * after signing: the month pays nothing on chain, so nothing carries it (proofs say so).
+ */
+const settlementCommitmentSchema = new Schema(
+  {
+    /** 64 hex: the root of the month's allocation tree. */
+    root: { type: String, required: true },
+    /** The first settlement transaction, whose OP_RETURN output carries the root. */
+    txid: { type: String },
+    vout: { type: Number },
+    /** The root was read back from the confirmed transaction's stored bytes. */
+    checkedAt: { type: Date },
+  },
+  { _id: false },
+);
+
 const settlementSchema = new Schema(
   {
     /** The period itself, 'YYYY-MM'. */
@@ -68,6 +86,7 @@ const settlementSchema = new Schema(
     planAttempt: { type: String },
     planChunks: { type: Number },
     summary: { type: settlementSummarySchema },
+    commitment: { type: settlementCommitmentSchema },
     /** The allocation journal and unclaimed allocations are written (both idempotent). */
     allocationWritten: { type: Boolean },
     transactions: { type: [settlementTransactionSchema], default: [] },

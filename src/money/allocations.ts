@@ -1,4 +1,4 @@
-import type { Allocation, PlanInput } from './settlement-plan';
+import type { Allocation, PlanInput, SettlementPlan } from './settlement-plan';
 import { splitDonorBudget } from './split';
 
 /**
@@ -35,4 +35,65 @@ export function monthAllocations(input: PlanInput): Allocation[] {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A month's allocations rebuilt from what its settlement stored, and whether they are the plan's. */
+export interface ReconstructedAllocations {
+  input: PlanInput;
+  allocations: Allocation[];
+  /** Why they are not the plan's (empty when they agree exactly). */
+  problems: string[];
+}
+
+/**
+ * A month's allocations rebuilt from what the settlement stores, without the planner's full input:
+ * each planned donor's budget and balance before (the stored plan), the month's counted clicks in
+ * the order loadPlanInput gives the planner (`clickCreatorsByDonor`: creator ids per donor), and
+ * the service fee rate the plan was made with. Creators, refunds and dust do not change an
+ * allocation, so the input leaves them empty.
+ *
+ * Checked against the plan: every planned donor's click count, each creator's credited amount
+ * (their shares of the month) and the total must be the plan's exactly, and no donor may have
+ * clicks the plan did not count. A clicks collection changed after planning, or another fee
+ * rate, shows up as problems rather than as a wrong tree.
+ */
+export function reconstructAllocations(
+  plan: Pick<SettlementPlan, 'period' | 'donors' | 'creators' | 'totals'>,
+  clickCreatorsByDonor: ReadonlyMap<string, readonly string[]>,
+  serviceFeeBps: number,
+): ReconstructedAllocations {
+  const problems: string[] = [];
+  const planned = new Set<string>();
+  const donors = plan.donors.flatMap((donor) => {
+    planned.add(donor.donorId);
+    const clickCreators = clickCreatorsByDonor.get(donor.donorId) ?? [];
+    if (clickCreators.length !== donor.clicks) problems.push(`donor ${donor.donorId} has ${clickCreators.length} counted clicks, the plan counted ${donor.clicks}`);
+    return clickCreators.length === 0 ? [] : [{ id: donor.donorId, monthlyBudget: donor.budget, balance: donor.balanceBefore, clickCreators }];
+  });
+  for (const [donorId, clicks] of clickCreatorsByDonor) {
+    if (!planned.has(donorId) && clicks.length > 0) problems.push(`donor ${donorId} has ${clicks.length} counted clicks the plan does not know`);
+  }
+  const input: PlanInput = { period: plan.period, serviceFeeBps, dustThreshold: 0n, platformFeeBefore: 0n, feeAddress: null, donors, creators: [], expiring: [] };
+  const allocations = monthAllocations(input);
+  problems.push(...creditMismatches(allocations, plan));
+  return { input, allocations, problems };
+}
+
+/** Each creator's allocations must add up to what the plan credited them, and all to its total. */
+function creditMismatches(allocations: readonly Allocation[], plan: Pick<SettlementPlan, 'creators' | 'totals'>): string[] {
+  const problems: string[] = [];
+  const byCreator = new Map<string, bigint>();
+  let total = 0n;
+  for (const allocation of allocations) {
+    byCreator.set(allocation.creatorId, (byCreator.get(allocation.creatorId) ?? 0n) + allocation.amount);
+    total += allocation.amount;
+  }
+  for (const creator of plan.creators) {
+    const amount = byCreator.get(creator.creatorId) ?? 0n;
+    if (amount !== creator.credited) problems.push(`creator ${creator.creatorId}: the allocations add up to ${amount}, the plan credited ${creator.credited}`);
+    byCreator.delete(creator.creatorId);
+  }
+  for (const [creatorId, amount] of byCreator) problems.push(`creator ${creatorId} gets ${amount} in the allocations but is not in the plan`);
+  if (total !== plan.totals.creditedToCreators) problems.push(`the allocations add up to ${total}, the plan credited ${plan.totals.creditedToCreators} in all`);
+  return problems;
 }

@@ -21,13 +21,7 @@ export interface PlanSettings {
  */
 export async function loadPlanInput(period: string, settings: PlanSettings, extraClicks: readonly Click[] = []): Promise<PlanInput> {
   const stored = await periodClicksForPlan(period);
-  const clicksByDonor = new Map<string, Array<Pick<Click, 'creatorId' | 'source'>>>();
-  for (const click of [...stored, ...extraClicks]) {
-    const donorId = click.donorId.toHexString();
-    const list = clicksByDonor.get(donorId) ?? [];
-    list.push(click);
-    clicksByDonor.set(donorId, list);
-  }
+  const clicksByDonor = groupByDonor([...stored, ...extraClicks]);
 
   const [donorBalances, creatorBalances, platformFeeBefore] = await Promise.all([
     balancesByPrefix(donorAccount('')),
@@ -48,7 +42,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     id,
     monthlyBudget: accountById.get(id)?.monthlyBudget ?? 0n,
     balance: donorBalances.get(donorAccount(id)) ?? 0n,
-    clickCreators: orderForSettlement(clicks).map((click) => click.creatorId.toHexString()),
+    clickCreators: creatorsInSettlementOrder(clicks),
   }));
   const creators: PlanCreator[] = [...creatorIds].map((id) => ({
     id,
@@ -66,6 +60,32 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
     creators,
     expiring,
   };
+}
+
+/**
+ * The creators of a closed month's counted clicks per donor, in the order the planner took them
+ * (the same read and order as loadPlanInput): what a month's allocations are rebuilt from.
+ */
+export async function periodClickCreatorsByDonor(period: string): Promise<Map<string, string[]>> {
+  const byDonor = groupByDonor(await periodClicksForPlan(period));
+  return new Map([...byDonor].map(([donorId, clicks]) => [donorId, creatorsInSettlementOrder(clicks)]));
+}
+
+type GroupedClick = Pick<Click, 'donorId' | 'creatorId' | 'source'>;
+
+function groupByDonor(clicks: readonly GroupedClick[]): Map<string, GroupedClick[]> {
+  const clicksByDonor = new Map<string, GroupedClick[]>();
+  for (const click of clicks) {
+    const donorId = click.donorId.toHexString();
+    const list = clicksByDonor.get(donorId) ?? [];
+    list.push(click);
+    clicksByDonor.set(donorId, list);
+  }
+  return clicksByDonor;
+}
+
+function creatorsInSettlementOrder(clicks: readonly GroupedClick[]): string[] {
+  return orderForSettlement(clicks).map((click) => click.creatorId.toHexString());
 }
 
 export function monthsBefore(period: string, months: number): string {

@@ -8,12 +8,26 @@ import type { PlanDonor, PlanInput, SettlementPlan } from '../../money/settlemen
 /** What the transaction builder was given besides the plan; change slots: one per transaction index of the build. */
 export type BuilderInput = RecordedBuildInputs;
 
+/**
+ * What the month commits to (docs/proofs.md), fixed with the plan: the salt secret its donors'
+ * salts derive from, the fee rate its allocations were split with (to rebuild them), the root.
+ */
+export interface PlanCommitment {
+  /** 32 random bytes as hex, made with this plan attempt. Never logged, never in an answer. */
+  saltSecret: string;
+  serviceFeeBps: number;
+  /** The allocation root (hex); null when the month has no allocations (nothing to commit). */
+  root: string | null;
+}
+
 /** A plan as stored: the allocations and the unsigned transactions that carry them out. */
 export interface StoredPlan {
   plan: SettlementPlan;
   build: BuildResult;
   /** Node tip the spendable outputs were chosen at. */
   tip: number;
+  /** Absent on plans stored before months were committed on chain. */
+  commitment?: PlanCommitment;
   /**
    * Exactly what the planner and the builder took, so that the month can be recomputed later
    * (kibble payday-snapshot and replay, docs/proofs.md "Replay"). Written with the plan, in the same

@@ -11,6 +11,13 @@ import { transitionFilter, type SettlementTransition } from './transitions';
 export { SETTLEMENT_STATES };
 export type { Settlement, SettlementState, SettlementTransaction };
 export type SettlementSummary = NonNullable<Settlement['summary']>;
+/** The month's allocation root and, once signed, the output carrying it (docs/proofs.md). */
+export interface SettlementCommitment {
+  root: string;
+  txid?: string;
+  vout?: number;
+  checkedAt?: Date;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -103,8 +110,13 @@ export async function markSubscriptionClicksAdded(period: string, at: Date): Pro
 }
 
 /** closed -> planned: the stored plan (its chunks' attempt) becomes the plan. */
-export async function markPlanned(period: string, plan: { planAttempt: string; planChunks: number; summary: SettlementSummary }, at: Date): Promise<boolean> {
-  return move(period, 'planned', { state: 'planned', ...plan }, at, { clearError: true });
+export async function markPlanned(
+  period: string, plan: { planAttempt: string; planChunks: number; summary: SettlementSummary; commitment?: SettlementCommitment | null }, at: Date,
+): Promise<boolean> {
+  const { commitment = null, ...rest } = plan;
+  // A month without allocations commits to nothing: no root (a re-plan clears an old attempt's).
+  const set = commitment === null ? { state: 'planned', ...rest } : { state: 'planned', ...rest, commitment };
+  return move(period, 'planned', set, at, { clearError: true, ...(commitment === null ? { unset: ['commitment'] } : {}) });
 }
 
 /** planned: the allocation journal and the unclaimed allocations are written. */
@@ -112,9 +124,18 @@ export async function markAllocationWritten(period: string, at: Date): Promise<b
   return move(period, 'allocationWritten', { allocationWritten: true }, at);
 }
 
-/** planned -> signed: the signed transactions are stored, before any is sent. */
-export async function markSigned(period: string, transactions: readonly SettlementTransaction[], at: Date): Promise<boolean> {
-  return move(period, 'signed', { state: 'signed', transactions }, at, { clearError: true });
+/** planned -> signed: the signed transactions are stored, before any is sent; with them the output that carries the month's root. */
+export async function markSigned(
+  period: string, transactions: readonly SettlementTransaction[], at: Date, carrier?: { txid: string; vout: number },
+): Promise<boolean> {
+  const set: Record<string, unknown> = { state: 'signed', transactions };
+  if (carrier !== undefined) Object.assign(set, { 'commitment.txid': carrier.txid, 'commitment.vout': carrier.vout });
+  return move(period, 'signed', set, at, { clearError: true });
+}
+
+/** broadcast: the committed root was read back from the confirmed transaction that carries it. */
+export async function markCommitmentChecked(period: string, at: Date): Promise<boolean> {
+  return move(period, 'commitmentChecked', { 'commitment.checkedAt': at }, at);
 }
 
 /** signed or broadcast: the transactions' own states (sent, block height, confirmed). */
@@ -137,8 +158,11 @@ export async function recordLastError(period: string, message: string, at: Date)
   await SettlementModel.updateOne({ _id: period }, { $set: { lastError: message, updatedAt: at } });
 }
 
-async function move(period: string, transition: SettlementTransition, set: Record<string, unknown>, at: Date, options: { clearError?: boolean } = {}): Promise<boolean> {
-  const update = { $set: { ...set, updatedAt: at }, ...(options.clearError ? { $unset: { lastError: 1 } } : {}) };
+async function move(
+  period: string, transition: SettlementTransition, set: Record<string, unknown>, at: Date, options: { clearError?: boolean; unset?: string[] } = {},
+): Promise<boolean> {
+  const unset = [...(options.clearError ? ['lastError'] : []), ...(options.unset ?? [])];
+  const update = { $set: { ...set, updatedAt: at }, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) };
   const result = await SettlementModel.updateOne(transitionFilter(period, transition), update);
   return result.matchedCount === 1;
 }

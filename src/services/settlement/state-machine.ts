@@ -21,6 +21,7 @@ import { ledgerProblems } from '../ledger/ledger-checks';
 import { recordJournal } from '../ledger/ledger-store';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
+import { planCommitment } from './commitment';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, storedPlanInput, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
@@ -211,6 +212,8 @@ export class SettlementService {
     await deleteOtherPlanAttempts(period, undefined);
     const input = await loadPlanInput(period, this.#planSettings());
     const plan = planSettlement(input);
+    // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
+    const commitment = planCommitment(input, plan);
     const { build, tip, builder } = await this.#buildTransactions(plan);
     const now = this.deps.clock();
     // Registered before anything is sent, so the scanner records the change coming back.
@@ -219,8 +222,9 @@ export class SettlementService {
         if (output.change) await registerWalletAddress({ address: output.address, kind: 'change', index: output.change.keyPath.index }, now);
       }
     }
-    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, input: storedPlanInput(input), builder }, now);
-    this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build) }, now));
+    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, commitment, input: storedPlanInput(input), builder }, now);
+    const root = commitment.root === null ? null : { root: commitment.root };
+    this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build), commitment: root }, now));
     this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
     await this.#checkpoint('planned');
     return this.#reload(period);

@@ -22,6 +22,8 @@ export const SETTLEMENT_TRANSITIONS = {
   transactionsUpdated: { from: ['signed', 'broadcast'], to: null },
   /** Every transaction was sent. */
   broadcast: { from: ['signed'], to: 'broadcast' },
+  /** The month's allocation root was read back from its confirmed carrying transaction. */
+  commitmentChecked: { from: ['broadcast'], to: null },
   /** Every transaction is buried deep enough and its payout journal written. */
   confirmed: { from: ['broadcast'], to: 'confirmed' },
 } as const satisfies Record<string, { from: readonly SettlementState[]; to: SettlementState | null }>;

@@ -12,6 +12,7 @@ const EXPECTED: Record<SettlementTransition, { from: SettlementState[]; to: 'sam
   signed: { from: ['planned'], to: 'signed' },
   transactionsUpdated: { from: ['signed', 'broadcast'], to: 'same' },
   broadcast: { from: ['signed'], to: 'broadcast' },
+  commitmentChecked: { from: ['broadcast'], to: 'same' },
   confirmed: { from: ['broadcast'], to: 'confirmed' },
 };
 
