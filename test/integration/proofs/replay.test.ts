@@ -96,8 +96,9 @@ describe('kibble payday-snapshot and replay of a settled month', () => {
     expect(offline.stdout).toContain(`replay of ${PERIOD}: everything recomputed matches what was published`);
 
     const online = await runKibble('replay', file, '--rpc', world.node.rpcUrl, '--json');
+    const verdict = JSON.parse(online.stdout) as { matches: boolean; items: Array<{ name: string; status: string; differences: string[] }> };
+    expect(verdict.items.flatMap((i) => i.differences)).toEqual([]);
     expect(online.exitCode).toBe(0);
-    const verdict = JSON.parse(online.stdout) as { matches: boolean; items: Array<{ name: string; status: string }> };
     expect(Object.fromEntries(verdict.items.map((i) => [i.name, i.status]))).toEqual({
       'plan totals': 'match',
       payments: 'match',
