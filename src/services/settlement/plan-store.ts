@@ -39,7 +39,8 @@ export interface StoredPlan {
 
 /**
  * The planner's input as stored: each click names its creator by index into `creators`, a few
- * bytes instead of a 24-character id (a month of a million clicks: about 4 MB instead of 27 MB).
+ * bytes instead of a 24-character id (measured: 100,000 donors with a million clicks over 10,000
+ * creators store 17 MB instead of 40 MB).
  */
 export type StoredPlanInput = Omit<PlanInput, 'donors'> & { donors: Array<Omit<PlanDonor, 'clickCreators'> & { clicks: number[] }> };
 
