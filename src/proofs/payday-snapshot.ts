@@ -197,6 +197,8 @@ export function paydaySnapshotJson(source: SnapshotSource): PaydaySnapshot {
 
 /** A built output as the snapshot lists it: its script (what the chain holds) and amount. */
 export function snapshotOutput(chain: ChainProfile, output: BuiltOutput): SnapshotOutput {
+  // The month's commitment (OP_RETURN): a script and no address.
+  if (output.dataScript !== undefined) return { script: output.dataScript, amount: output.amount.toString(), address: null, change: false };
   return { script: toHex(outputScriptFor(chain, output.address)), amount: output.amount.toString(), address: output.address, change: output.change !== undefined };
 }
 

@@ -4,7 +4,7 @@ import { KibbleError } from '../errors';
 import { monthAllocations } from '../money/allocations';
 import { planSettlement, type PlanInput, type SettlementPlan } from '../money/settlement-plan';
 import { buildAllocationTree } from './allocation-tree';
-import { findCommitment, parseRawTransaction } from './commitment';
+import { commitmentScript, findCommitment, parseRawTransaction } from './commitment';
 import { bytesEqual, fromHex, toHex } from './encoding';
 import { snapshotOutput, type PaydaySnapshot, type SnapshotOutput } from './payday-snapshot';
 import { fieldDifferences, firstDifferences, keyedDifferences, sequenceDifferences } from './replay-compare';
@@ -55,7 +55,9 @@ export function replayPayday(snapshot: PaydaySnapshot, sightings?: ReadonlyMap<s
   items.push(totalsItem(snapshot, plan), paymentsItem(snapshot, plan));
   const root = allocationRootItem(snapshot, input);
   items.push(root.item);
-  const built = transactionsItem(snapshot, chain, plan);
+  // The first transaction carries the recomputed root (else the published one, to compare the rest).
+  const committed = root.root ?? (snapshot.published.allocationRoot === null ? null : fromHex('allocation root', snapshot.published.allocationRoot, 32));
+  const built = transactionsItem(snapshot, chain, plan, committed);
   items.push(built.item);
   items.push(signedItem(snapshot, chain, built.build));
   items.push(...chainItems(snapshot, root.root, sightings));
@@ -128,7 +130,7 @@ function allocationRootItem(snapshot: PaydaySnapshot, input: PlanInput): { item:
   return { item: item(name, summary, recomputed === published ? [] : [`root: published ${published ?? 'none'}, recomputed ${recomputed ?? 'none'}`]), root };
 }
 
-function transactionsItem(snapshot: PaydaySnapshot, chain: ChainProfile, plan: SettlementPlan): { item: ReplayItem; build: BuildResult | undefined } {
+function transactionsItem(snapshot: PaydaySnapshot, chain: ChainProfile, plan: SettlementPlan, root: Uint8Array | null): { item: ReplayItem; build: BuildResult | undefined } {
   const name = 'unsigned transactions';
   const slots = snapshot.builder.changeSlots;
   let build: BuildResult;
@@ -143,6 +145,7 @@ function transactionsItem(snapshot: PaydaySnapshot, chain: ChainProfile, plan: S
         if (slot === undefined) throw new KibbleError('validation-failed', `the replay needs a change slot for transaction ${txIndex}; the snapshot lists ${slots.length}`);
         return slot;
       },
+      ...(root === null ? {} : { dataOutput: { script: toHex(commitmentScript(snapshot.period, root)) } }),
     });
   } catch (error) {
     return { item: item(name, 'the builder on the snapshot\'s outputs and change slots', [`the builder refuses: ${messageOf(error)}`]), build: undefined };

@@ -7,7 +7,7 @@ import { outputScriptFor, parseAddress } from '../chain/address';
 import { addressOfPublicKey } from '../keys/hd';
 import type { Signer, SigningKey } from './hd-signer';
 import type { SpendableOutput, UnsignedTransaction } from '../chain/tx/tx-builder';
-import { feeFor, worstCaseTxBytes } from '../chain/tx/tx-size';
+import { feeFor, isStandardDataScript, worstCaseTxBytes } from '../chain/tx/tx-size';
 
 /**
  * Signs a built settlement transaction: legacy P2PKH inputs, SIGHASH_ALL, RFC 6979 (so signing
@@ -31,13 +31,18 @@ const BLANK_INPUT_BYTES = 41;
 /** secp256k1 order / 2: Dogecoin relays only low-S signatures. */
 const HALF_ORDER = Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex');
 
-export function signSettlementTransaction(chain: ChainProfile, unsigned: UnsignedTransaction, signer: Signer): SignedTransaction {
+/**
+ * `plannedDataScript`: the one data output (OP_RETURN, hex script) the plan allows in this
+ * transaction, the month's commitment, derived by the caller from the stored root, not from the
+ * transaction. Any other data output, or one where none is planned, is refused.
+ */
+export function signSettlementTransaction(chain: ChainProfile, unsigned: UnsignedTransaction, signer: Signer, plannedDataScript?: string): SignedTransaction {
   if (signer.chain !== chain.name) fail(`the signer is for ${signer.chain}, the transaction for ${chain.name}`);
-  checkBeforeSigning(chain, unsigned);
+  const scripts = checkBeforeSigning(chain, unsigned, plannedDataScript);
   const tx = new Transaction();
   tx.version = TX_VERSION;
   for (const input of unsigned.inputs) tx.addInput(txidToHash(input.txid), input.vout);
-  for (const output of unsigned.outputs) tx.addOutput(outputScriptFor(chain, output.address), output.amount);
+  unsigned.outputs.forEach((output, vout) => tx.addOutput(scripts[vout] as Uint8Array, output.amount));
 
   const sighash = new LegacySighash(tx);
   const keys = new Map<string, SigningKey>();
@@ -99,21 +104,36 @@ class LegacySighash {
   }
 }
 
-/** The last rails before anything is signed: the sums and sizes the builder promised. */
-function checkBeforeSigning(chain: ChainProfile, unsigned: UnsignedTransaction): void {
+/** The last rails before anything is signed: the sums and sizes the builder promised. Returns each output's script. */
+function checkBeforeSigning(chain: ChainProfile, unsigned: UnsignedTransaction, plannedDataScript: string | undefined): Uint8Array[] {
   if (unsigned.inputs.length === 0 || unsigned.outputs.length === 0) fail('a transaction needs inputs and outputs');
   let balance = 0n;
   for (const input of unsigned.inputs) balance += input.amount;
-  for (const output of unsigned.outputs) {
-    if (output.amount < chain.dustThreshold) fail(`an output to ${output.address} is below the dust threshold`);
+  let dataOutputs = 0;
+  const scripts = unsigned.outputs.map((output) => {
     balance -= output.amount;
-  }
+    if (output.dataScript === undefined) {
+      if (output.amount < chain.dustThreshold) fail(`an output to ${output.address} is below the dust threshold`);
+      // P2PKH or P2SH of this chain only (outputScriptFor refuses anything else).
+      return outputScriptFor(chain, output.address);
+    }
+    dataOutputs += 1;
+    if (plannedDataScript === undefined) fail('the transaction has a data output the plan does not list');
+    if (dataOutputs > 1) fail('the transaction has more than one data output');
+    if (output.dataScript !== plannedDataScript) fail('the data output is not the script the plan lists');
+    if (output.amount !== 0n) fail(`the data output carries ${output.amount}; it must carry nothing`);
+    const script = Buffer.from(output.dataScript, 'hex');
+    if (!isStandardDataScript(script)) fail('the data output is not one standard OP_RETURN script');
+    return new Uint8Array(script);
+  });
+  if (plannedDataScript !== undefined && dataOutputs === 0) fail('the plan lists a data output that the transaction lacks');
   if (balance !== unsigned.fee) fail(`the fee ${unsigned.fee} is not inputs - outputs (${balance})`);
-  const scriptLengths = unsigned.outputs.map((output) => outputScriptFor(chain, output.address).length);
+  const scriptLengths = scripts.map((script) => script.length);
   const worstCase = worstCaseTxBytes(unsigned.inputs.length, scriptLengths);
   if (worstCase !== unsigned.worstCaseBytes) fail(`worst-case size is ${worstCase}, the transaction says ${unsigned.worstCaseBytes}`);
   if (worstCase >= chain.maxStandardTxBytes) fail(`${worstCase} bytes is not below the standard limit ${chain.maxStandardTxBytes}`);
   if (unsigned.fee < feeFor(worstCase, chain.fee.perByte)) fail(`the fee ${unsigned.fee} is below the rate for ${worstCase} bytes`);
+  return scripts;
 }
 
 function keyFor(chain: ChainProfile, signer: Signer, input: SpendableOutput, keys: Map<string, SigningKey>): SigningKey {

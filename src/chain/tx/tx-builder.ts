@@ -2,7 +2,7 @@ import type { ChainProfile } from '../profiles';
 import { KibbleError } from '../../errors';
 import { lowerBoundBytes } from './tx-lower-bound';
 import { planTransactions, type FeePlacement, type Plan } from './tx-packing';
-import { checkChangeSlot, checkChangeSlots, checkFeePayment, mergePayments, outputScriptLength, sortedUtxos, type Payout } from './tx-request';
+import { checkChangeSlot, checkChangeSlots, checkDataOutput, checkFeePayment, mergePayments, outputScriptLength, sortedUtxos, type Payout } from './tx-request';
 import { P2PKH_SCRIPT_BYTES, feeFor, outputBytes, worstCaseTxBytes } from './tx-size';
 import type { BuildRequest, BuildResult, BuiltOutput, FeePaymentOutcome, PaymentRequest, SpendableOutput, UnsignedTransaction } from './tx-types';
 
@@ -27,7 +27,9 @@ export function buildSettlementTransactions(request: BuildRequest): BuildResult 
   const payouts = mergePayments(chain, request.payments, ids);
   const feePayment = request.feePayingPayment === undefined ? undefined : checkFeePayment(chain, request.feePayingPayment, ids);
   const utxos = sortedUtxos(chain, request.utxos);
-  const { plans, feePayment: placed } = planTransactions(chain, utxos, payouts, feePayment);
+  const dataScript = checkDataOutput(request.dataOutput);
+  const dataScriptBytes = dataScript === undefined ? undefined : dataScript.length / 2;
+  const { plans, feePayment: placed } = planTransactions(chain, utxos, payouts, feePayment, dataScriptBytes);
   const transactions = plans.map((plan, txIndex) => materialize(request, utxos, payouts, plan, txIndex));
   let networkFee = 0n;
   let totalWorstCaseBytes = 0;
@@ -41,7 +43,7 @@ export function buildSettlementTransactions(request: BuildRequest): BuildResult 
   checkChangeSlots(transactions, request);
   const paidFeeBytes = feePaymentPaid > 0n && feePayment !== undefined ? outputBytes(feePayment.scriptLength) : 0;
   const lowerBound = transactions.length === 0 ? 0
-    : lowerBoundBytes(chain, utxos, payouts, paidFeeBytes, feePaymentPaid > 0n ? feePaymentPaid + networkFee : undefined);
+    : lowerBoundBytes(chain, utxos, payouts, paidFeeBytes, feePaymentPaid > 0n ? feePaymentPaid + networkFee : undefined, dataScriptBytes === undefined ? 0 : outputBytes(dataScriptBytes));
   return { transactions, networkFee, feePaymentPaid, ...(outcome === undefined ? {} : { feePayment: outcome }), totalWorstCaseBytes, lowerBoundBytes: lowerBound };
 }
 
@@ -76,6 +78,10 @@ function materialize(
   const inputs = utxos.slice(plan.inputStart, plan.inputStart + plan.inputCount).map(copyUtxo);
   const outputs: BuiltOutput[] = [];
   const scriptLengths: number[] = [];
+  if (plan.dataOutputs > 0 && request.dataOutput !== undefined) {
+    outputs.push({ address: '', amount: 0n, paymentIds: [], dataScript: request.dataOutput.script });
+    scriptLengths.push(request.dataOutput.script.length / 2);
+  }
   for (const payout of payouts.slice(plan.outputStart, plan.outputEnd)) {
     outputs.push({ address: payout.address, amount: payout.amount, paymentIds: [...payout.paymentIds] });
     scriptLengths.push(payout.scriptLength);
@@ -99,8 +105,13 @@ function materialize(
 function selfCheck(chain: ChainProfile, tx: UnsignedTransaction, bytes: number, txIndex: number): void {
   let balance = 0n;
   for (const input of tx.inputs) balance += input.amount;
-  for (const output of tx.outputs) {
+  for (const [vout, output] of tx.outputs.entries()) {
     balance -= output.amount;
+    if (output.dataScript !== undefined) {
+      // Only the first transaction's first output, worth nothing.
+      if (txIndex !== 0 || vout !== 0 || output.amount !== 0n || output.paymentIds.length > 0 || output.change !== undefined) fail(`transaction ${txIndex} has a misplaced data output`);
+      continue;
+    }
     if (output.amount < chain.dustThreshold) fail(`an output of transaction ${txIndex} is below the dust threshold`);
   }
   if (balance !== tx.fee) fail(`transaction ${txIndex}: inputs - outputs != fee`);

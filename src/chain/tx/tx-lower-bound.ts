@@ -7,15 +7,16 @@ import type { SpendableOutput } from './tx-types';
 /** 4 version + 1 + 1 counts + 4 locktime. */
 const MIN_OVERHEAD_BYTES = txOverheadBytes(0, 0);
 
-/** See BuildResult.lowerBoundBytes; feePaymentAmount: what a paid fee-paying payment carries, fees included. */
+/** See BuildResult.lowerBoundBytes; feePaymentAmount: what a paid fee-paying payment carries, fees included; dataOutputBytes: the data output's whole size, if any. */
 export function lowerBoundBytes(
   chain: ChainProfile,
   utxos: readonly SpendableOutput[],
   payouts: readonly Payout[],
   feePaymentBytes: number,
   feePaymentAmount: bigint | undefined,
+  dataOutputBytes = 0,
 ): number {
-  let paymentBytes = feePaymentBytes;
+  let paymentBytes = feePaymentBytes + dataOutputBytes;
   let paymentTotal = 0n;
   for (const payout of payouts) {
     paymentBytes += outputBytes(payout.scriptLength);

@@ -19,6 +19,8 @@ export interface Plan {
   outputEnd: number;
   outputSum: bigint;
   outputBytes: number;
+  /** 1 when this transaction carries the data output (the first one), else 0; its bytes are in outputBytes. */
+  dataOutputs: number;
   /** The fee-paying payment's amount when this transaction carries it, else 0n. */
   feePayment: bigint;
   change: bigint;
@@ -52,9 +54,9 @@ export interface Planned { plans: Plan[]; feePayment: FeePlacement | null }
  * each, no more than the change outputs it replaces.
  */
 export function planTransactions(
-  chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], feePayment: FeePayment | undefined,
+  chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], feePayment: FeePayment | undefined, dataScriptBytes?: number,
 ): Planned {
-  const packer = new Packer(chain, utxos, payouts);
+  const packer = new Packer(chain, utxos, payouts, dataScriptBytes);
   packer.packPayouts();
   const placed = feePayment === undefined ? null : packer.placeFeePayment(feePayment.amount, outputBytes(feePayment.scriptLength));
   return { plans: packer.finish(), feePayment: placed };
@@ -63,7 +65,8 @@ export function planTransactions(
 /**
  * Greedy packing in one pass: outputs are added to the open transaction while it stays standard
  * with the (largest-first) inputs it then needs; inputs are a running prefix of the sorted utxos,
- * so the whole build is linear after the sort.
+ * so the whole build is linear after the sort. The first transaction starts with the data output,
+ * when there is one, so its bytes count like any other output's.
  */
 class Packer {
   readonly #chain: ChainProfile;
@@ -73,11 +76,12 @@ class Packer {
   #open: Plan;
   #feesSoFar = 0n;
 
-  constructor(chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[]) {
+  constructor(chain: ChainProfile, utxos: readonly SpendableOutput[], payouts: readonly Payout[], dataScriptBytes: number | undefined) {
     this.#chain = chain;
     this.#utxos = utxos;
     this.#payouts = payouts;
     this.#open = emptyPlan(0, 0);
+    if (dataScriptBytes !== undefined) Object.assign(this.#open, { dataOutputs: 1, outputBytes: outputBytes(dataScriptBytes) });
   }
 
   packPayouts(): void {
@@ -85,7 +89,7 @@ class Packer {
       const payout = this.#payouts[j] as Payout;
       const tx = this.#open;
       const bytes = tx.outputBytes + outputBytes(payout.scriptLength);
-      const funding = this.#fundPayouts(tx, tx.outputSum + payout.amount, j + 1 - tx.outputStart, bytes);
+      const funding = this.#fundPayouts(tx, tx.outputSum + payout.amount, j + 1 - tx.outputStart + tx.dataOutputs, bytes);
       if (funding.ok) {
         const outputSum = tx.outputSum + payout.amount;
         Object.assign(tx, fundedFields(funding), { outputEnd: j + 1, outputSum, outputBytes: bytes });
@@ -110,7 +114,7 @@ class Packer {
     for (;;) {
       const tx = this.#open;
       const net = requested - this.#feesSoFar - placement.paid;
-      const outputCount = tx.outputEnd - tx.outputStart + 1;
+      const outputCount = tx.outputEnd - tx.outputStart + tx.dataOutputs + 1;
       const bytesWithFee = tx.outputBytes + scriptBytes;
       // More inputs or a change output only raise the fee: below dust here means below dust anyway.
       const smallestFee = feeFor(this.#sizeOf(tx.inputCount, outputCount, bytesWithFee), perByte);
@@ -255,7 +259,7 @@ class Packer {
 
 function emptyPlan(inputStart: number, outputStart: number): Plan {
   return {
-    inputStart, inputCount: 0, inputSum: 0n, outputStart, outputEnd: outputStart, outputSum: 0n, outputBytes: 0,
+    inputStart, inputCount: 0, inputSum: 0n, outputStart, outputEnd: outputStart, outputSum: 0n, outputBytes: 0, dataOutputs: 0,
     feePayment: 0n, change: 0n, fee: 0n, bytes: 0,
   };
 }

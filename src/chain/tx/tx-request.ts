@@ -5,7 +5,7 @@ import type { ChainProfile } from '../profiles';
 import { KibbleError } from '../../errors';
 import { parseAddress, type AddressType } from '../address';
 import { MAX_DERIVATION_INDEX, type KeyPath } from '../key-path';
-import { P2PKH_SCRIPT_BYTES, P2SH_SCRIPT_BYTES } from './tx-size';
+import { isStandardDataScript, P2PKH_SCRIPT_BYTES, P2SH_SCRIPT_BYTES } from './tx-size';
 import type { BuildRequest, ChangeSlot, PaymentRequest, SpendableOutput, UnsignedTransaction } from './tx-types';
 
 /**
@@ -81,6 +81,16 @@ function checkPayment(chain: ChainProfile, payment: PaymentRequest, ids: Set<str
   if (typeof payment.amount !== 'bigint' || payment.amount < 0n || payment.amount > chain.maxMoney) {
     invalid(`payment ${payment.id} has an invalid amount`);
   }
+}
+
+/** The data output's script, checked: hex of an OP_RETURN script of at most 83 bytes. */
+export function checkDataOutput(dataOutput: BuildRequest['dataOutput']): string | undefined {
+  if (dataOutput === undefined) return undefined;
+  const { script } = dataOutput;
+  if (typeof script !== 'string' || !/^(?:[0-9a-f]{2})+$/.test(script) || !isStandardDataScript(Buffer.from(script, 'hex'))) {
+    invalid('the data output must be an OP_RETURN script of at most 83 bytes, as lower-case hex');
+  }
+  return script;
 }
 
 /** Checks the spendable outputs and sorts them largest first (ties by txid, then vout). */

@@ -14,6 +14,15 @@ export const P2PKH_SCRIPT_BYTES = 25;
 /** OP_HASH160 <20> OP_EQUAL. */
 export const P2SH_SCRIPT_BYTES = 23;
 
+/** OP_RETURN and one push of up to 80 bytes: Dogecoin's (and Bitcoin's) standard data output. */
+export const MAX_DATA_SCRIPT_BYTES = 83;
+const OP_RETURN = 0x6a;
+
+/** Whether `script` is a data output kibble may add: OP_RETURN first, at most 83 bytes. */
+export function isStandardDataScript(script: Uint8Array): boolean {
+  return script.length >= 1 && script.length <= MAX_DATA_SCRIPT_BYTES && script[0] === OP_RETURN;
+}
+
 const VERSION_BYTES = 4;
 const LOCKTIME_BYTES = 4;
 const AMOUNT_BYTES = 8;

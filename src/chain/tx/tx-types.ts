@@ -26,6 +26,12 @@ export interface BuildRequest {
   utxos: readonly SpendableOutput[];
   /** A fresh change slot for the transaction with this index (0,1,2...); called only for transactions that get a change output. */
   changeSlot: (txIndex: number) => ChangeSlot;
+  /**
+   * One data output (OP_RETURN, value 0) for the FIRST transaction: the month's commitment
+   * (docs/proofs.md). Its bytes count in that transaction's size and fee. When nothing is paid
+   * (no transaction), it goes nowhere.
+   */
+  dataOutput?: { script: string /* hex */ };
 }
 /**
  * What a build request gave the builder besides the payments, as recorded for a later replay: the
@@ -39,15 +45,18 @@ export interface RecordedBuildInputs {
   changeSlots: ChangeSlot[];
 }
 export interface BuiltOutput {
+  /** '' for a data output */
   address: string;
   amount: bigint;
-  /** payment ids paid by this output; empty for change */
+  /** payment ids paid by this output; empty for change and data */
   paymentIds: string[];
   change?: ChangeSlot;
+  /** A data output: its OP_RETURN script (hex); value 0, neither a payment nor change. */
+  dataScript?: string;
 }
 export interface UnsignedTransaction {
   inputs: SpendableOutput[];
-  /** Merged payments by address, then the fee-paying payment's output (if this transaction carries part of it), then change. */
+  /** The data output first (first transaction only), then merged payments by address, then the fee-paying payment's output (if this transaction carries part of it), then change. */
   outputs: BuiltOutput[];
   /** = sum(inputs) - sum(outputs), exactly; at least chain.fee.perByte x worstCaseBytes. */
   fee: bigint;

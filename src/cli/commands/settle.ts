@@ -83,6 +83,7 @@ export function formatPlan(report: PlanReportView): string {
     report.feePayment === null
       ? 'Platform fee payment: none (no FEE_ADDRESS, or below dust): it stays in platform:fees'
       : `Platform fee payment to ${report.feePayment.address}: ${report.feePayment.note} (requested ${report.feePayment.requested}, network fee ${report.networkFee})`,
+    `Allocation root: ${report.commitment.root ?? 'none'}: ${report.commitment.note}`,
     '',
     report.buildError !== null
       ? `Transactions: cannot be built now: ${report.buildError}`

@@ -240,6 +240,7 @@ ${table(
 )}
 ${definitions('plan-fees', [
   ['Service fee payment', plan.feePayment === null ? 'none' : html`${coins(plan.feePayment.paid)} of ${coins(plan.feePayment.requested)} to ${mono(plan.feePayment.address)}: <span id="fee-payment-note">${plan.feePayment.note}</span>`],
+  ['Allocation root', plan.commitment.root === null ? plan.commitment.note : html`${mono(plan.commitment.root)}: ${plan.commitment.note}`],
   ['Network fee', coins(plan.networkFee)],
 ])}
 ${build}</section>`;

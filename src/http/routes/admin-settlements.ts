@@ -55,6 +55,14 @@ const planSchema = z.strictObject({
     })
     .nullable(),
   transactions: z.array(z.strictObject({ index: z.number().int(), inputs: z.number().int(), outputs: z.number().int(), bytes: z.number().int(), fee: coinAmount, change: coinAmount })),
+  commitment: z
+    .strictObject({
+      root: z.string().nullable().meta({ description: "the month's allocation root (hex, docs/proofs.md); null without allocations" }),
+      transaction: z.number().int().nullable().meta({ description: 'index of the transaction carrying it (0, the first) or null when none does' }),
+      vout: z.number().int().nullable(),
+      script: z.string().nullable().meta({ description: 'the OP_RETURN output script (hex), value 0' }),
+      note: z.string().meta({ description: 'the same in a sentence, or why nothing is committed on chain' }),
+    }),
   networkFee: coinAmount,
   totalBytes: z.number().int(),
   lowerBoundBytes: z.number().int(),

@@ -71,7 +71,12 @@ function transactionProblems(plan: SettlementPlan, build: BuildResult, chain: Ch
     if (inputs !== outputs + tx.fee) problems.push(`invariant 4 (inputs = outputs + fee): ${label} spends ${coins(inputs)} but pays out ${coins(outputs)} with a fee of ${coins(tx.fee)}`);
     if (tx.fee < chain.fee.perByte * BigInt(tx.worstCaseBytes)) problems.push(`${label}: fee ${coins(tx.fee)} is below the fee policy for ${tx.worstCaseBytes} bytes`);
     if (tx.worstCaseBytes >= chain.maxStandardTxBytes) problems.push(`${label}: ${tx.worstCaseBytes} bytes is not below the standard limit of ${chain.maxStandardTxBytes}`);
-    for (const output of tx.outputs) {
+    for (const [vout, output] of tx.outputs.entries()) {
+      if (output.dataScript !== undefined) {
+        // The month's commitment: worth nothing, first output of the first transaction only.
+        if (index !== 0 || vout !== 0 || output.amount !== 0n) problems.push(`${label}: a data output at output ${vout} carrying ${coins(output.amount)}; only the first transaction's first output may be one, worth nothing`);
+        continue;
+      }
       if (output.amount < chain.dustThreshold) problems.push(`${label}: an output of ${coins(output.amount)} to ${output.address} is below the dust threshold`);
       if (output.change !== undefined) continue;
       if (feePayment !== null && output.paymentIds.includes(feePayment.id)) {

@@ -21,7 +21,9 @@ import { ledgerProblems } from '../ledger/ledger-checks';
 import { recordJournal } from '../ledger/ledger-store';
 import { findMinedBlock, sendStoredTransaction, sightTransaction, type TransactionSighting } from './chain-steps';
 import { closePeriod } from './closing';
-import { planCommitment } from './commitment';
+import { allocationTreeOf, commitmentScriptHex, committedMonth, planCommitment } from './commitment';
+import { committingTransaction } from '../../proofs/commitment';
+import { toHex } from '../../proofs/encoding';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
 import { deleteOtherPlanAttempts, readPlanChunks, storedPlanInput, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
@@ -35,6 +37,7 @@ import {
   hasUnconfirmedSettlement,
   markAllocationWritten,
   markBroadcast,
+  markCommitmentChecked,
   markConfirmed,
   markPlanned,
   markSigned,
@@ -95,6 +98,11 @@ export interface PlanView {
   build: BuildResult | null;
   /** Why no transactions could be built (dry run only), e.g. not enough confirmed coins yet. */
   buildError: string | null;
+  /**
+   * The month's allocation root (hex) the first transaction's data output carries; null without
+   * allocations (or for a plan stored before commitments). A dry run's uses a throwaway salt secret.
+   */
+  commitmentRoot: string | null;
 }
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,18 +129,19 @@ export class SettlementService {
     const settlement = await findSettlement(period);
     if (settlement?.planAttempt && settlement.planChunks) {
       const stored = await readPlanChunks(period, settlement.planAttempt, settlement.planChunks);
-      return { period, state: settlement.state, stored: true, plan: stored.plan, build: stored.build, buildError: null };
+      return { period, state: settlement.state, stored: true, plan: stored.plan, build: stored.build, buildError: null, commitmentRoot: stored.commitment?.root ?? null };
     }
     const now = this.deps.clock();
     const implied = settlement?.subscriptionClicksAdded ? [] : await subscriptionClicksOf(period, estimateCutoff(period, now));
     const input = await loadPlanInput(period, this.#planSettings(), implied.map(({ click }) => click));
     const plan = planSettlement(input);
+    const commitmentRoot = planCommitment(input, plan).root;
     try {
-      const { build } = await this.#buildTransactions(plan);
-      return { period, state: settlement?.state ?? 'open', stored: false, plan, build, buildError: null };
+      const { build } = await this.#buildTransactions(plan, commitmentRoot);
+      return { period, state: settlement?.state ?? 'open', stored: false, plan, build, buildError: null, commitmentRoot };
     } catch (error) {
       if (!isKibbleError(error, 'insufficient-funds')) throw error;
-      return { period, state: settlement?.state ?? 'open', stored: false, plan, build: null, buildError: error.message };
+      return { period, state: settlement?.state ?? 'open', stored: false, plan, build: null, buildError: error.message, commitmentRoot };
     }
   }
 
@@ -214,7 +223,7 @@ export class SettlementService {
     const plan = planSettlement(input);
     // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
     const commitment = planCommitment(input, plan);
-    const { build, tip, builder } = await this.#buildTransactions(plan);
+    const { build, tip, builder } = await this.#buildTransactions(plan, commitment.root);
     const now = this.deps.clock();
     // Registered before anything is sent, so the scanner records the change coming back.
     for (const tx of build.transactions) {
@@ -247,13 +256,15 @@ export class SettlementService {
     if (problems.length > 0) {
       throw new KibbleError('settlement-refused', `${period} is not signed: ${problems.join('; ')}`, { problems });
     }
+    const dataScript = await this.#plannedDataScript(settlement, stored);
     const signer = this.deps.signer();
-    const transactions = stored.build.transactions.map((tx) => {
-      const signed = signSettlementTransaction(this.deps.chain, tx, signer);
+    const transactions = stored.build.transactions.map((tx, index) => {
+      const signed = signSettlementTransaction(this.deps.chain, tx, signer, index === 0 ? dataScript : undefined);
       return { txid: signed.txid, raw: signed.raw, bytes: signed.bytes, worstCaseBytes: signed.worstCaseBytes, fee: signed.fee, inputs: tx.inputs.map((input) => `${input.txid}:${input.vout}`), state: 'signed' as const };
     });
+    const carrier = dataScript === undefined || transactions[0] === undefined ? undefined : commitmentCarrier(period, transactions[0].raw, settlement.commitment?.root);
     // Stored before anything is sent: a resume re-sends exactly these bytes.
-    this.#moved(period, 'signed', await markSigned(period, transactions, now));
+    this.#moved(period, 'signed', await markSigned(period, transactions, now, carrier));
     this.deps.log.info({ period, txids: transactions.map((tx) => tx.txid) }, 'settlement signed');
     await this.#checkpoint('signed');
     return this.#reload(period);
@@ -314,6 +325,7 @@ export class SettlementService {
         continue;
       }
       stored ??= await this.#storedPlan(settlement);
+      if (index === 0) await this.#checkCommitmentMined(settlement, tx);
       await recordJournal(payoutJournal(payoutsOf(period, stored, index, tx)), this.deps.clock());
       await this.#checkpoint('payout-journal');
       transactions[index] = { ...tx, state: 'confirmed', blockHeight: sighting.height, confirmedAt: this.deps.clock() };
@@ -366,7 +378,37 @@ export class SettlementService {
     return problems;
   }
 
-  async #buildTransactions(plan: StoredPlan['plan']): Promise<{ build: BuildResult; tip: number; builder: BuilderInput }> {
+  /**
+   * The data output the first transaction may carry: the commitment of the stored root, once the
+   * root is rebuilt from the stored plan and clicks (commitment.ts) and found the same, so every
+   * proof of the month can be issued later. Undefined when the month commits to nothing.
+   */
+  async #plannedDataScript(settlement: Settlement, stored: StoredPlan): Promise<string | undefined> {
+    const period = settlement._id;
+    // A plan stored before months were committed was built without a data output.
+    if (stored.commitment === undefined) return undefined;
+    const root = settlement.commitment?.root ?? null;
+    if (stored.commitment.root !== root) throw new KibbleError('settlement-refused', `${period} is not signed: the settlement's allocation root and its stored plan's differ`);
+    if (root === null) return undefined;
+    const month = await committedMonth(period);
+    const rebuilt = toHex(allocationTreeOf({ period, ...month }).root);
+    if (rebuilt !== root) throw new KibbleError('settlement-refused', `${period} is not signed: its allocations rebuild to the root ${rebuilt}, not the planned ${root}`);
+    return commitmentScriptHex(period, root);
+  }
+
+  /** Once the first transaction is confirmed: its stored bytes (the mined ones: same txid) carry the month's root. */
+  async #checkCommitmentMined(settlement: Settlement, tx: SettlementTransaction): Promise<void> {
+    const commitment = settlement.commitment;
+    if (commitment?.txid === undefined || commitment.checkedAt !== undefined) return;
+    const period = settlement._id;
+    const found = committingTransaction(tx.raw);
+    if (found.txid !== commitment.txid || found.commitment.vout !== commitment.vout || found.commitment.period !== period || toHex(found.commitment.root) !== commitment.root) {
+      throw new KibbleError('settlement-refused', `${period}: the confirmed transaction ${tx.txid} does not carry the month's allocation root ${commitment.root} at output ${commitment.vout}`);
+    }
+    this.#moved(period, 'commitmentChecked', await markCommitmentChecked(period, this.deps.clock()));
+  }
+
+  async #buildTransactions(plan: StoredPlan['plan'], commitmentRoot: string | null): Promise<{ build: BuildResult; tip: number; builder: BuilderInput }> {
     const { rpc, chain, deriver, settings } = this.deps;
     const tip = await rpc.getBlockCount();
     const utxos = await spendableOutputs(tip, settings.minConfirmations, chain, await reservedOutpoints());
@@ -377,6 +419,7 @@ export class SettlementService {
       ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }),
       utxos,
       changeSlot,
+      ...(commitmentRoot === null ? {} : { dataOutput: { script: commitmentScriptHex(plan.period, commitmentRoot) } }),
     });
     // Every slot the builder could have asked for this many transactions: a replay hands out the same.
     const slots = build.transactions.map((_, txIndex) => changeSlot(txIndex));
@@ -465,6 +508,15 @@ export async function duePeriods(before: string): Promise<string[]> {
   const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s.period));
   const open = settlements.filter((s) => s.state !== 'confirmed' && s.period < before).map((s) => s.period);
   return [...new Set([...clickPeriods, ...open])].filter((period) => !confirmed.has(period)).sort();
+}
+
+/** Where the signed first transaction carries the month's root: read back from its bytes. */
+function commitmentCarrier(period: string, raw: string, root: string | undefined): { txid: string; vout: number } {
+  const { txid, commitment } = committingTransaction(raw);
+  if (commitment.period !== period || toHex(commitment.root) !== root) {
+    throw new KibbleError('settlement-refused', `${period} is not signed: the signed first transaction does not carry the planned root`);
+  }
+  return { txid, vout: commitment.vout };
 }
 
 function payoutsOf(period: string, stored: StoredPlan, index: number, tx: SettlementTransaction) {

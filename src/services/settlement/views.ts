@@ -62,6 +62,12 @@ export interface PlanReportView {
    */
   feePayment: { address: string; requested: string; paid: string; outputs: number; carried: string; status: string | null; note: string } | null;
   transactions: Array<{ index: number; inputs: number; outputs: number; bytes: number; fee: string; change: string }>;
+  /**
+   * The month's allocation root and the data output carrying it (docs/proofs.md): output `vout`
+   * of the first transaction, an OP_RETURN `script` (hex) worth nothing. `note` says it in words,
+   * or why nothing is committed on chain.
+   */
+  commitment: { root: string | null; transaction: number | null; vout: number | null; script: string | null; note: string };
   networkFee: string;
   totalBytes: number;
   lowerBoundBytes: number;
@@ -97,11 +103,26 @@ export function planReportView(view: PlanView): PlanReportView {
       fee: coins(tx.fee),
       change: coins(tx.outputs.filter((output) => output.change !== undefined).reduce((sum, output) => sum + output.amount, 0n)),
     })),
+    commitment: commitmentView(view),
     networkFee: coins(build?.networkFee ?? 0n),
     totalBytes: build?.totalWorstCaseBytes ?? 0,
     lowerBoundBytes: build?.lowerBoundBytes ?? 0,
     buildError: view.buildError,
   };
+}
+
+function commitmentView(view: PlanView): PlanReportView['commitment'] {
+  const root = view.commitmentRoot;
+  const first = view.build?.transactions[0];
+  const vout = first?.outputs.findIndex((output) => output.dataScript !== undefined) ?? -1;
+  const output = first === undefined || vout < 0 ? undefined : first.outputs[vout];
+  if (root === null) return { root, transaction: null, vout: null, script: null, note: 'no allocations this month: nothing to commit' };
+  if (output?.dataScript === undefined) {
+    const why = view.build === null ? 'no transactions could be built yet' : 'the month pays nothing on chain, so no transaction carries it (proofs say "not committed")';
+    return { root, transaction: null, vout: null, script: null, note: `root stored, not on chain: ${why}` };
+  }
+  const dryRun = view.stored ? '' : ' (dry run: the salts, and so the root, are made anew when the month is planned)';
+  return { root, transaction: 0, vout, script: output.dataScript, note: `output ${vout} of transaction 1: OP_RETURN, ${output.dataScript.length / 2} bytes of script, worth nothing${dryRun}` };
 }
 
 type FeePaymentView = NonNullable<PlanReportView['feePayment']>;

@@ -9,6 +9,7 @@ import { monthAllocations } from '../../../src/money/allocations';
 import { COIN } from '../../../src/money/amount';
 import { planSettlement, type PlanInput } from '../../../src/money/settlement-plan';
 import { buildAllocationTree, donorCommitment } from '../../../src/proofs/allocation-tree';
+import { commitmentScript } from '../../../src/proofs/commitment';
 import { paydaySnapshotJson, type PaydaySnapshot } from '../../../src/proofs/payday-snapshot';
 import { allocationSalt } from '../../../src/proofs/salts';
 import { createSigner } from '../../../src/signer/hd-signer';
@@ -64,10 +65,11 @@ export function settledMonth(options: { signed?: boolean } = {}): Month {
     { txid: 'c2'.repeat(32), vout: 1, amount: 3n * COIN, address: deriver.depositAddress(1), keyPath: { change: 0, index: 1 } },
   ];
   const changeSlot = (txIndex: number) => ({ address: deriver.changeAddress(7 + txIndex), keyPath: { change: 1 as const, index: 7 + txIndex } });
-  const build = buildSettlementTransactions({ chain: CHAIN, payments: plan.payments, ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }), utxos, changeSlot });
-  const signed = options.signed === false ? [] : build.transactions.map((tx) => signSettlementTransaction(CHAIN, tx, signer));
   const salt = (donor: string) => allocationSalt(SECRET, PERIOD, donor);
   const tree = buildAllocationTree(PERIOD, monthAllocations(input).map((a) => ({ creator: a.creatorId, amount: a.amount, donor: { id: a.donorId, salt: salt(a.donorId) } })));
+  const dataScript = Buffer.from(commitmentScript(PERIOD, tree.root)).toString('hex');
+  const build = buildSettlementTransactions({ chain: CHAIN, payments: plan.payments, ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }), utxos, changeSlot, dataOutput: { script: dataScript } });
+  const signed = options.signed === false ? [] : build.transactions.map((tx, i) => signSettlementTransaction(CHAIN, tx, signer, i === 0 ? dataScript : undefined));
   const snapshot = paydaySnapshotJson({
     input,
     builder: { tip: 321, chain: CHAIN.name, feePerByte: CHAIN.fee.perByte, utxos, changeSlots: build.transactions.map((_, i) => changeSlot(i)) },

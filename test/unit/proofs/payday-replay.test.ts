@@ -93,7 +93,7 @@ describe('replay', () => {
   });
 
   it('with the node\'s word: every transaction found is a match, one the node does not know a mismatch', () => {
-    expect(statuses(replayPayday(month.snapshot, sightingsOf(month.txids)))).toMatchObject({ 'on chain': 'match' });
+    expect(statuses(replayPayday(month.snapshot, sightingsOf(month.txids)))).toMatchObject({ 'on chain': 'match', 'allocation root on chain': 'match' });
     const unknown = replayPayday(month.snapshot, sightingsOf(month.txids, 'nowhere'));
     expect(unknown.matches).toBe(false);
     expect(differencesOf(unknown, 'on chain')).toEqual([`transaction ${month.txids[0]}: the node knows no such transaction`]);
@@ -133,6 +133,14 @@ describe('replay', () => {
     const signed = forged.published.transactions[0]?.signed as NonNullable<PaydaySnapshot['published']['transactions'][number]['signed']>;
     signed.raw = signed.raw.replace(/00000000$/, '01000000'); // another lock time: other bytes, other txid
     expect(differencesOf(replayPayday(forged), 'signed transactions')).toEqual([expect.stringContaining(`not ${signed.txid}`)]);
+  });
+
+  it('tells a published root that differs from the recomputed one, which the transaction on chain carries', () => {
+    const edited = copyOf(month.snapshot);
+    edited.published.allocationRoot = 'ab'.repeat(32);
+    const verdict = replayPayday(edited, sightingsOf(month.txids));
+    expect(statuses(verdict)).toMatchObject({ 'allocation root': 'mismatch', 'unsigned transactions': 'match', 'allocation root on chain': 'match' });
+    expect(differencesOf(verdict, 'allocation root')).toEqual([expect.stringMatching(new RegExp(`^root: published ${'ab'.repeat(32)}, recomputed [0-9a-f]{64}$`))]);
   });
 
   it('reports a planner that refuses the input as a mismatch, not a crash', () => {
