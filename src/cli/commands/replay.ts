@@ -54,10 +54,11 @@ async function sightTransactions(url: string, snapshot: PaydaySnapshot): Promise
   const client = new JsonRpcChainClient(url, { retries: 1 });
   const chain = chainProfile(snapshot.settings.chain);
   const sightings = new Map<string, TransactionSighting>();
+  const tip = await client.getBlockCount();
   for (const tx of snapshot.published.transactions) {
     if (tx.signed === null) continue;
     const { txid, blockHeight } = tx.signed;
-    if (blockHeight !== null && blockHeight <= (await client.getBlockCount())) {
+    if (blockHeight !== null && blockHeight <= tip) {
       const block = parseBlock(await client.getRawBlock(await client.getBlockHash(blockHeight)), { auxpow: chain.auxpow });
       if (block.transactions.some((t) => t.txid === txid)) {
         sightings.set(txid, { txid, where: 'block', height: blockHeight });
