@@ -26,7 +26,19 @@ const address = (n: number): string => p2pkhAddress(CHAIN, new Uint8Array(20).fi
 export const DONORS = { alice: id(1), bob: id(2), carol: id(3), dave: id(4) };
 export const CREATORS = { one: id(11), two: id(12), unclaimed: id(13), dusty: id(14) };
 
-export function monthInput(): PlanInput {
+/** The small month, or with `manyCreators` one more donor paying that many creators (several transactions). */
+export function monthInput(manyCreators = 0): PlanInput {
+  const many = Array.from({ length: manyCreators }, (_, i) => ({ id: id(100_000 + i), payoutAddress: p2pkhAddress(CHAIN, Buffer.from(id(100_000 + i).padStart(40, '0'), 'hex')), owedBefore: 0n }));
+  const input = smallMonth();
+  if (manyCreators === 0) return input;
+  return {
+    ...input,
+    donors: [...input.donors, { id: id(5), monthlyBudget: 100n * COIN, balance: 100n * COIN, clickCreators: many.map((c) => c.id) }],
+    creators: [...input.creators, ...many],
+  };
+}
+
+function smallMonth(): PlanInput {
   return {
     period: PERIOD,
     serviceFeeBps: 1000,
@@ -55,14 +67,15 @@ export interface Month {
 }
 
 /** Plans, builds, signs and commits the month, then writes its snapshot (signed or only planned). */
-export function settledMonth(options: { signed?: boolean } = {}): Month {
-  const input = monthInput();
+export function settledMonth(options: { signed?: boolean; manyCreators?: number } = {}): Month {
+  const input = monthInput(options.manyCreators);
   const plan = planSettlement(input);
   const signer = createSigner(CHAIN, { mnemonic: MNEMONIC });
   const deriver = new AddressDeriver(CHAIN, signer.accountXpub());
   const utxos: SpendableOutput[] = [
     { txid: 'c1'.repeat(32), vout: 0, amount: 20n * COIN, address: deriver.depositAddress(0), keyPath: { change: 0, index: 0 } },
     { txid: 'c2'.repeat(32), vout: 1, amount: 3n * COIN, address: deriver.depositAddress(1), keyPath: { change: 0, index: 1 } },
+    ...(options.manyCreators === undefined ? [] : [60n, 50n].map((coins, i) => ({ txid: `d${i}`.repeat(32), vout: 0, amount: coins * COIN, address: deriver.depositAddress(2 + i), keyPath: { change: 0 as const, index: 2 + i } }))),
   ];
   const changeSlot = (txIndex: number) => ({ address: deriver.changeAddress(7 + txIndex), keyPath: { change: 1 as const, index: 7 + txIndex } });
   const salt = (donor: string) => allocationSalt(SECRET, PERIOD, donor);

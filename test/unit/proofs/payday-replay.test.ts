@@ -86,6 +86,17 @@ describe('replay', () => {
     expect(verdict.matches).toBe(true);
   });
 
+  it('matches a month of several transactions, and names the one whose change slot moved', () => {
+    const big = settledMonth({ manyCreators: 3200 });
+    expect(big.txids.length).toBeGreaterThan(1);
+    expect(replayPayday(big.snapshot, sightingsOf(big.txids)).matches).toBe(true);
+    const edited = copyOf(big.snapshot);
+    const [first, second] = edited.builder.changeSlots as [PaydaySnapshot['builder']['changeSlots'][number], PaydaySnapshot['builder']['changeSlots'][number]];
+    edited.builder.changeSlots = [second, first];
+    const verdict = replayPayday(edited);
+    expect(statuses(verdict)).toMatchObject({ 'plan totals': 'match', 'allocation root': 'match', 'unsigned transactions': 'mismatch' });
+  });
+
   it('matches a month planned but not signed yet, the signed part skipped', () => {
     const verdict = replayPayday(settledMonth({ signed: false }).snapshot, new Map());
     expect(verdict.matches).toBe(true);
