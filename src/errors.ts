@@ -65,6 +65,10 @@ export const ERROR_CATALOGUE = {
   'proof-not-found': { httpStatus: 404 },
   /** The month's allocations are not (yet) committed on chain: not settled or signed yet, or nothing was paid on chain. */
   'proof-not-committed': { httpStatus: 409 },
+  /** A payday snapshot file that does not follow docs/proofs.md ("Replay"). */
+  'snapshot-invalid': { httpStatus: 400 },
+  /** The month's settlement did not store what a snapshot needs (not planned yet, or planned before it was recorded). */
+  'snapshot-unavailable': { httpStatus: 409 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -11,6 +11,8 @@ import { registerSettle } from './commands/settle';
 import { registerSign } from './commands/sign';
 import { registerSigner } from './commands/signer';
 import { registerVerifyProof } from './commands/verify-proof';
+import { registerPaydaySnapshot } from './commands/payday-snapshot';
+import { registerReplay } from './commands/replay';
 import { EXIT, processIo, type CliIo } from './io';
 import { kibbleVersion } from './version';
 
@@ -33,6 +35,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerSigner(program, io, setExit);
   registerSign(program, io, setExit);
   registerDev(program, io, setExit);
+  registerPaydaySnapshot(program, io, setExit);
+  registerReplay(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

@@ -7,8 +7,8 @@ import { P2PKH_SCRIPT_BYTES, feeFor, outputBytes, worstCaseTxBytes } from './tx-
 import type { BuildRequest, BuildResult, BuiltOutput, FeePaymentOutcome, PaymentRequest, SpendableOutput, UnsignedTransaction } from './tx-types';
 
 export type {
-  BuildRequest, BuildResult, BuiltOutput, ChangeSlot, FeePaymentOutcome, FeePaymentStatus, KeyPath, PaymentRequest, SpendableOutput,
-  UnsignedTransaction,
+  BuildRequest, BuildResult, BuiltOutput, ChangeSlot, FeePaymentOutcome, FeePaymentStatus, KeyPath, PaymentRequest, RecordedBuildInputs,
+  SpendableOutput, UnsignedTransaction,
 } from './tx-types';
 
 /**

@@ -1,6 +1,6 @@
 // The settlement builder's public types: what the caller asks for (BuildRequest) and what it gets
 // back (BuildResult). tx-builder.ts re-exports them; import them from there.
-import type { ChainProfile } from '../profiles';
+import type { ChainName, ChainProfile } from '../profiles';
 import type { KeyPath } from '../key-path';
 
 export type { KeyPath } from '../key-path';
@@ -32,6 +32,17 @@ export interface BuildRequest {
    * (no transaction), it goes nowhere.
    */
   dataOutput?: { script: string /* hex */ };
+}
+/**
+ * What a build request gave the builder besides the payments, as recorded for a later replay: the
+ * spendable outputs offered (not only those spent) and the change slot of each transaction index.
+ */
+export interface RecordedBuildInputs {
+  /** The chain profile's name and the fee rate it had then. */
+  chain: ChainName;
+  feePerByte: bigint;
+  utxos: SpendableOutput[];
+  changeSlots: ChangeSlot[];
 }
 export interface BuiltOutput {
   /** '' for a data output */

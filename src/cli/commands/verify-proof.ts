@@ -8,7 +8,7 @@ import { verifyAllocationProof, type AllocationVerdict, type ProvenAllocations }
 import { EXIT, type CliIo } from '../io';
 
 /** Dogecoin Core: -5 "No such mempool [or blockchain] transaction..."; bcoin: -1 "Transaction not found.". */
-const TX_NOT_FOUND = /no such mempool|transaction not found/i;
+export const TX_NOT_FOUND = /no such mempool|transaction not found/i;
 
 interface VerifyProofOptions {
   rpc?: string;

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { BuildResult } from '../../chain/tx/tx-builder';
+import { KibbleError } from '../../errors';
+import type { BuildResult, RecordedBuildInputs } from '../../chain/tx/tx-builder';
 import { SettlementPlanChunkModel } from '../../db/settlement-plan-chunk';
 import { parseWithBigints, stringifyWithBigints } from '../../money/bigint-json';
-import type { SettlementPlan } from '../../money/settlement-plan';
+import type { PlanDonor, PlanInput, SettlementPlan } from '../../money/settlement-plan';
+
+/** What the transaction builder was given besides the plan; change slots: one per transaction index of the build. */
+export type BuilderInput = RecordedBuildInputs;
 
 /**
  * What the month commits to (docs/proofs.md), fixed with the plan: the salt secret its donors'
@@ -24,6 +28,46 @@ export interface StoredPlan {
   tip: number;
   /** Absent on plans stored before months were committed on chain. */
   commitment?: PlanCommitment;
+  /**
+   * Exactly what the planner and the builder took, so that the month can be recomputed later
+   * (kibble payday-snapshot and replay, docs/proofs.md "Replay"). Written with the plan, in the same
+   * attempt, so it is as idempotent as the plan; absent on plans stored before it was recorded.
+   */
+  input?: StoredPlanInput;
+  builder?: BuilderInput;
+}
+
+/**
+ * The planner's input as stored: each click names its creator by index into `creators`, a few
+ * bytes instead of a 24-character id (measured: 100,000 donors with a million clicks over 10,000
+ * creators store 17 MB instead of 40 MB).
+ */
+export type StoredPlanInput = Omit<PlanInput, 'donors'> & { donors: Array<Omit<PlanDonor, 'clickCreators'> & { clicks: number[] }> };
+
+export function storedPlanInput(input: PlanInput): StoredPlanInput {
+  const indexOf = new Map(input.creators.map((creator, index) => [creator.id, index]));
+  const donors = input.donors.map(({ clickCreators, ...donor }) => ({
+    ...donor,
+    clicks: clickCreators.map((creatorId) => {
+      const index = indexOf.get(creatorId);
+      // The planner refuses such an input before it could be stored.
+      if (index === undefined) throw new KibbleError('internal', `donor ${donor.id} clicked creator ${creatorId}, who is missing from the creators`);
+      return index;
+    }),
+  }));
+  return { ...input, donors };
+}
+
+export function planInputOf(stored: StoredPlanInput): PlanInput {
+  const donors = stored.donors.map(({ clicks, ...donor }) => ({
+    ...donor,
+    clickCreators: clicks.map((index) => {
+      const creator = stored.creators[index];
+      if (creator === undefined) throw new KibbleError('internal', `stored plan input of ${stored.period}: click of donor ${donor.id} names creator #${index} of ${stored.creators.length}`);
+      return creator.id;
+    }),
+  }));
+  return { ...stored, donors };
 }
 
 /** Well below MongoDB's 16 MiB document limit, and FerretDB's SQLite rows stay moderate. */

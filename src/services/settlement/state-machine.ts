@@ -27,7 +27,7 @@ import { committingTransaction } from '../../proofs/commitment';
 import { toHex } from '../../proofs/encoding';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
-import { deleteOtherPlanAttempts, readPlanChunks, writePlanChunks, type StoredPlan } from './plan-store';
+import { deleteOtherPlanAttempts, readPlanChunks, storedPlanInput, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
 import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
 import { clickPeriodsBefore } from '../clicks/click-store';
@@ -254,7 +254,7 @@ export class SettlementService {
     const plan = planSettlement(input);
     // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
     const commitment = planCommitment(input, plan);
-    const { build, tip } = await this.#buildTransactions(plan, commitment.root);
+    const { build, tip, builder } = await this.#buildTransactions(plan, commitment.root);
     const now = this.deps.clock();
     // Registered before anything is sent, so the scanner records the change coming back.
     for (const tx of build.transactions) {
@@ -262,7 +262,7 @@ export class SettlementService {
         if (output.change) await registerWalletAddress({ address: output.address, kind: 'change', index: output.change.keyPath.index }, now);
       }
     }
-    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, commitment }, now);
+    const { attempt, chunks } = await writePlanChunks(period, { plan, build, tip, commitment, input: storedPlanInput(input), builder }, now);
     const root = commitment.root === null ? null : { root: commitment.root };
     this.#moved(period, 'planned', await markPlanned(period, { planAttempt: attempt, planChunks: chunks, summary: summaryOf(plan, build), commitment: root }, now));
     this.deps.log.info({ period, transactions: build.transactions.length, charged: String(plan.totals.charged) }, 'settlement planned');
@@ -458,19 +458,22 @@ export class SettlementService {
     this.#moved(period, 'commitmentChecked', await markCommitmentChecked(period, this.deps.clock()));
   }
 
-  async #buildTransactions(plan: StoredPlan['plan'], commitmentRoot: string | null): Promise<{ build: BuildResult; tip: number }> {
+  async #buildTransactions(plan: StoredPlan['plan'], commitmentRoot: string | null): Promise<{ build: BuildResult; tip: number; builder: BuilderInput }> {
     const { rpc, chain, deriver, settings } = this.deps;
     const tip = await rpc.getBlockCount();
     const utxos = await spendableOutputs(tip, settings.minConfirmations, chain, await reservedOutpoints());
+    const changeSlot = changeSlots(deriver, await nextChangeIndex());
     const build = buildSettlementTransactions({
       chain,
       payments: plan.payments,
       ...(plan.feePayment === null ? {} : { feePayingPayment: plan.feePayment }),
       utxos,
-      changeSlot: changeSlots(deriver, await nextChangeIndex()),
+      changeSlot,
       ...(commitmentRoot === null ? {} : { dataOutput: { script: commitmentScriptHex(plan.period, commitmentRoot) } }),
     });
-    return { build, tip };
+    // Every slot the builder could have asked for this many transactions: a replay hands out the same.
+    const slots = build.transactions.map((_, txIndex) => changeSlot(txIndex));
+    return { build, tip, builder: { chain: chain.name, feePerByte: chain.fee.perByte, utxos, changeSlots: slots } };
   }
 
   #planSettings() {
