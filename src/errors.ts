@@ -53,6 +53,12 @@ export const ERROR_CATALOGUE = {
   /** An OP_RETURN output with the kibble tag that is not a well-formed commitment, or two of them. */
   'commitment-invalid': { httpStatus: 400 },
   internal: { httpStatus: 500 },
+  /** A proof-of-reserves snapshot cannot be taken now (the ledger and the liabilities disagree, the scanner is behind). */
+  'reserves-refused': { httpStatus: 409 },
+  /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
+  'reserves-invalid': { httpStatus: 400 },
+  /** A published reserves document that fails a check: an output missing or spent, outputs short of the liabilities. */
+  'reserves-mismatch': { httpStatus: 400 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,99 @@
+import { KibbleError } from '../errors';
+import { publishedReservesSchema, type PublishedReserves } from './reserves-snapshot';
+import { verifyReservesProof, type ProvenLiability } from './reserves-proof';
+
+/**
+ * The checks of `kibble verify-reserves` as plain data in, a verdict out (docs/proofs.md,
+ * "Reserves publication"). The CLI asks the node about each listed output and passes the findings
+ * here: an output counts when it is unspent now, or was still unspent at the snapshot's height
+ * (spent in a later block); then the counted outputs must cover the liabilities' total, and a
+ * user's proof must lead to the published root and total.
+ */
+
+/** What the chain says about one listed output. */
+export type OutputFinding =
+  /** `gettxout` answers: unspent now; `matches` when its value and script are the listed ones. */
+  | { status: 'unspent'; matches: boolean }
+  /** Spent, but in a block above the snapshot's height: it was unspent at that height. */
+  | { status: 'spent-later'; spentAt: number }
+  /** Spent at or before the snapshot's height (spentAt when known), or not in the chain at all. */
+  | { status: 'spent'; spentAt?: number }
+  | { status: 'missing' };
+
+export interface ReservesProblem {
+  reason: 'output-spent' | 'output-missing' | 'output-mismatch' | 'outputs-short' | 'proof-mismatch' | 'snapshot-mismatch';
+  message: string;
+}
+
+export interface ReservesVerdictReport {
+  valid: boolean;
+  snapshot: string;
+  height: number;
+  liabilitiesTotal: bigint;
+  /** The listed outputs that passed, and their total. */
+  countedOutputs: number;
+  countedTotal: bigint;
+  /** Outputs that counted because they were unspent at the snapshot's height, though spent since. */
+  spentLater: string[];
+  problems: ReservesProblem[];
+  /** The user's leaf, when a proof was given and verified. */
+  proves?: ProvenLiability;
+}
+
+/** The published document, parsed; a malformed one is reserves-invalid (the CLI's exit 2). */
+export function parsePublishedReserves(json: unknown): PublishedReserves {
+  const parsed = publishedReservesSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? 'the document' : issue.path.join('.');
+    throw new KibbleError('reserves-invalid', `not a kibble reserves document (version 1): ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
+  }
+  const published = parsed.data;
+  const listed = published.outputs.reduce((sum, output) => sum + BigInt(output.amount), 0n);
+  if (listed.toString() !== published.outputsTotal) {
+    throw new KibbleError('reserves-invalid', `the outputs listed sum to ${listed}, the document states ${published.outputsTotal}`);
+  }
+  return published;
+}
+
+export const outpointOf = (output: { txid: string; vout: number }): string => `${output.txid}:${output.vout}`;
+
+export function checkReserves(published: PublishedReserves, findings: ReadonlyMap<string, OutputFinding>, proofJson?: unknown): ReservesVerdictReport {
+  const problems: ReservesProblem[] = [];
+  const spentLater: string[] = [];
+  let countedOutputs = 0;
+  let countedTotal = 0n;
+  for (const output of published.outputs) {
+    const outpoint = outpointOf(output);
+    const finding = findings.get(outpoint) ?? { status: 'missing' };
+    if (finding.status === 'unspent' && !finding.matches) {
+      problems.push({ reason: 'output-mismatch', message: `output ${outpoint} is unspent but its value or address is not the listed ${output.amount} to ${output.address}` });
+      continue;
+    }
+    if (finding.status === 'spent') {
+      const when = finding.spentAt === undefined ? 'at or before' : `at height ${finding.spentAt}, at or before`;
+      problems.push({ reason: 'output-spent', message: `output ${outpoint} (${output.amount} units) was spent ${when} the snapshot's height ${published.height}` });
+      continue;
+    }
+    if (finding.status === 'missing') {
+      problems.push({ reason: 'output-missing', message: `output ${outpoint} (${output.amount} units) is neither unspent nor found in the block at its stated height ${output.height}` });
+      continue;
+    }
+    if (finding.status === 'spent-later') spentLater.push(outpoint);
+    countedOutputs += 1;
+    countedTotal += BigInt(output.amount);
+  }
+  const liabilitiesTotal = BigInt(published.liabilities.total);
+  if (countedTotal < liabilitiesTotal) {
+    problems.push({ reason: 'outputs-short', message: `the outputs that check out total ${countedTotal} units, less than the liabilities' ${liabilitiesTotal}: short by ${liabilitiesTotal - countedTotal}` });
+  }
+  const report: ReservesVerdictReport = { valid: false, snapshot: published.snapshot, height: published.height, liabilitiesTotal, countedOutputs, countedTotal, spentLater, problems };
+  if (proofJson !== undefined) {
+    const verdict = verifyReservesProof(proofJson, { root: published.liabilities.root, total: liabilitiesTotal });
+    if (!verdict.valid) problems.push({ reason: 'proof-mismatch', message: `your proof does not verify (${verdict.reason}): ${verdict.message}` });
+    else if (verdict.proves.snapshot !== published.snapshot) problems.push({ reason: 'snapshot-mismatch', message: `your proof is for snapshot ${verdict.proves.snapshot}, the document is ${published.snapshot}` });
+    else report.proves = verdict.proves;
+  }
+  report.valid = problems.length === 0;
+  return report;
+}
