@@ -8,6 +8,8 @@ import { registerScan } from './commands/scan';
 import { registerServe } from './commands/serve';
 import { registerSettle } from './commands/settle';
 import { registerVerifyProof } from './commands/verify-proof';
+import { registerReserves } from './commands/reserves';
+import { registerVerifyReserves } from './commands/verify-reserves';
 import { EXIT, processIo, type CliIo } from './io';
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -25,6 +27,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerSettle(program, io, setExit);
   registerVerifyProof(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerReserves(program, io, setExit);
+  registerVerifyReserves(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

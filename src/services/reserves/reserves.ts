@@ -11,6 +11,7 @@ import { balancesByPrefix } from '../ledger/balances';
 import { readChainCursor } from '../wallet-watch/chain-cursor-store';
 import { pendingDepositsTotal } from '../wallet-watch/deposit-store';
 import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
+import { latestConfirmedPeriod } from '../settlement/settlement-store';
 import { findSnapshotHead, findSnapshotWithSecret, insertSnapshot, readSnapshotText, snapshotExists, type SnapshotHead } from './reserves-store';
 
 /**
@@ -142,4 +143,14 @@ export async function reservesProofFor(accountId: string, options: { role?: Proo
   }
   const which = options.role === undefined ? 'a balance or an amount owed' : options.role === 'donor' ? 'a donor balance' : 'an amount owed as a creator';
   throw new KibbleError('not-found', `you had no leaf in proof of reserves snapshot ${snapshot._id}: kibble owed you nothing (${which}) when it was taken`);
+}
+
+/**
+ * After a settlement is confirmed: publishes the snapshot named after the newest confirmed month,
+ * once (idempotent by that id). Null when there is nothing to do.
+ */
+export async function publishReservesAfterSettlement(options: Omit<PublishOptions, 'snapshot'>): Promise<PublishOutcome | null> {
+  const period = await latestConfirmedPeriod();
+  if (period === null || (await snapshotExists(period))) return null;
+  return publishReserves({ ...options, snapshot: period });
 }
