@@ -7,6 +7,7 @@ import { listThingsOf, registerThing, type ThingView } from '../../services/thin
 import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
+import { myReservesProofSection } from './reserves-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /** How many months the chart shows (the table below it lists every month). */
@@ -106,7 +107,8 @@ ${field({ name: 'title', label: 'Title (up to 200 characters)', value: state.thi
 ${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
 <p><button type="submit">Save the payout address</button></p></form>
 </section>
-${statsSection(ctx, stats)}`,
+${statsSection(ctx, stats)}
+${myReservesProofSection('creator')}`,
     ),
   };
 }

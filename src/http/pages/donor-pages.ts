@@ -11,6 +11,7 @@ import { tipOrUndefined } from '../chain-tip';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
+import { myReservesProofSection } from './reserves-pages';
 
 /**
  * The donor's page: where to send coins (address, QR code, wallet link), the balance and the
@@ -88,7 +89,8 @@ ${await depositSection(ctx, overview)}
 ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
-${pastMonthsSection(past, view)}`;
+${pastMonthsSection(past, view)}
+${myReservesProofSection('donor')}`;
   return { status, page: layout(ctx, `Donor: ${overview.handle}`, main) };
 }
 

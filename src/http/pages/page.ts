@@ -22,7 +22,8 @@ export interface PageContext {
   form: Readonly<Record<string, string>>;
 }
 
-export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string };
+/** A page, a redirect, or a file to download (a proof: JSON, saved under `name`). */
+export type PageResult = { status?: number; page: TrustedHtml } | { redirect: string } | { file: { name: string; contentType: string; body: string } };
 
 export interface PageRoute {
   method: 'get' | 'post';

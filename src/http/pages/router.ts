@@ -15,9 +15,11 @@ import { layout } from './layout';
 import { operatorPages } from './operator-pages';
 import type { PageContext, PageRoute } from './page';
 import { thingPages } from './thing-pages';
+import { reservesPages } from './reserves-pages';
+import { paydaysPages } from './paydays-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...reservesPages, ...paydaysPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of
@@ -60,6 +62,10 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
       res.set('Cache-Control', 'no-store');
       if ('redirect' in result) {
         res.redirect(303, result.redirect);
+        return;
+      }
+      if ('file' in result) {
+        res.attachment(result.file.name).type(result.file.contentType).send(result.file.body);
         return;
       }
       res.status(result.status ?? 200).type('text/html').send(result.page.markup);

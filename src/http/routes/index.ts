@@ -11,6 +11,8 @@ import { sessionRoutes } from './sessions';
 import { statsRoutes } from './stats';
 import { subscriptionRoutes } from './subscriptions';
 import { thingRoutes } from './things';
+import { reservesRoutes } from './reserves';
+import { paydaysRoutes } from './paydays';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -28,5 +30,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...buttonRoutes,
   ...adminSettlementRoutes,
   ...metricsRoutes,
+  ...reservesRoutes,
+  ...paydaysRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];
