@@ -5,7 +5,7 @@ import type { PublishedReserves } from '../../proofs/reserves-snapshot';
 import { latestPublished, reservesProofFor, type ProofRole } from '../../services/reserves/reserves';
 import { html, type TrustedHtml } from '../html';
 import { layout } from './layout';
-import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
+import { signInFirst, type PageRoute } from './page';
 
 /**
  * The public proof-of-reserves page (/reserves): the latest snapshot's totals, the coverage, the
