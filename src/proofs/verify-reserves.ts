@@ -5,8 +5,8 @@ import { verifyReservesProof, type ProvenLiability } from './reserves-proof';
 /**
  * The checks of `kibble verify-reserves` as plain data in, a verdict out (docs/proofs.md,
  * "Reserves publication"). The CLI asks the node about each listed output and passes the findings
- * here: an output counts when it is unspent now, or was still unspent at the snapshot's height
- * (spent in a later block); then the counted outputs must cover the liabilities' total, and a
+ * here: an output counts when it is unspent now (or, checking the snapshot at its height, when it
+ * was spent only in a later block); then the counted outputs must cover the liabilities' total, and a
  * user's proof must lead to the published root and total.
  */
 
@@ -58,7 +58,11 @@ export function parsePublishedReserves(json: unknown): PublishedReserves {
 
 export const outpointOf = (output: { txid: string; vout: number }): string => `${output.txid}:${output.vout}`;
 
-export function checkReserves(published: PublishedReserves, findings: ReadonlyMap<string, OutputFinding>, proofJson?: unknown): ReservesVerdictReport {
+/**
+ * `atHeight`: judge the snapshot at its own height (an output spent in a later block still counts);
+ * without it, only outputs unspent now count: the reserves as they stand today.
+ */
+export function checkReserves(published: PublishedReserves, findings: ReadonlyMap<string, OutputFinding>, proofJson?: unknown, options: { atHeight?: boolean } = {}): ReservesVerdictReport {
   const problems: ReservesProblem[] = [];
   const spentLater: string[] = [];
   let countedOutputs = 0;
@@ -79,7 +83,13 @@ export function checkReserves(published: PublishedReserves, findings: ReadonlyMa
       problems.push({ reason: 'output-missing', message: `output ${outpoint} (${output.amount} units) is neither unspent nor found in the block at its stated height ${output.height}` });
       continue;
     }
-    if (finding.status === 'spent-later') spentLater.push(outpoint);
+    if (finding.status === 'spent-later') {
+      if (options.atHeight !== true) {
+        problems.push({ reason: 'output-spent', message: `output ${outpoint} (${output.amount} units) was spent at height ${finding.spentAt}, after the snapshot's height ${published.height}: it counted then, not now (--at-height checks the snapshot at its height)` });
+        continue;
+      }
+      spentLater.push(outpoint);
+    }
     countedOutputs += 1;
     countedTotal += BigInt(output.amount);
   }

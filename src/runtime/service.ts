@@ -10,7 +10,7 @@ import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/wallet-watch/scanner';
-import { publishReservesAfterSettlement } from '../services/reserves/reserves';
+import { publishReservesAfterTick } from '../jobs/reserves-publishing';
 import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
@@ -65,16 +65,12 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = filled.walletXprv !== undefined || filled.walletMnemonic !== undefined;
     if (canSign) {
-      const reservesLog = log.child({ job: 'reserves' });
       settlementJobs = startSettlementJobs(settlement, {
         cron: filled.settlementCron,
         followIntervalMs: filled.scanIntervalSeconds * 1000,
         log: log.child({ job: 'settlement' }),
         // The proof of reserves follows each confirmed month (docs/proofs.md, "Reserves publication").
-        afterTick: async () => {
-          const outcome = await publishReservesAfterSettlement({ chain: filled.chain, clock });
-          if (outcome?.created) reservesLog.info({ snapshot: outcome.published.snapshot, root: outcome.published.liabilities.root }, 'proof of reserves published');
-        },
+        afterTick: publishReservesAfterTick({ chain: filled.chain, clock, log: log.child({ job: 'reserves' }) }),
       });
     }
     const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });

@@ -14,6 +14,7 @@ interface VerifyReservesOptions {
   rpc?: string;
   proof?: string;
   scanBlocks: number;
+  atHeight?: boolean;
   json?: boolean;
 }
 
@@ -28,12 +29,13 @@ export function registerVerifyReserves(program: Command, io: CliIo, setExit: (co
     .command('verify-reserves')
     .description(
       'check a published proof of reserves (GET /api/v1/reserves; docs/proofs.md, "Reserves publication"): every listed output exists unspent on chain ' +
-        "(or was unspent at the snapshot's height, spent later), the outputs that check out total at least the liabilities, and your own proof " +
+        "(or, with --at-height, was unspent at the snapshot's height), the outputs that check out total at least the liabilities, and your own proof " +
         '(GET /api/v1/me/reserves-proof) leads to the published root and total. Exit 0 valid, 1 not valid (with the reasons), 2 unreadable input or node.',
     )
     .argument('<published>', 'the published reserves JSON file')
     .option('--rpc <url>', "a node's JSON-RPC URL (http://user:pass@host:port/) to check the outputs with gettxout; without it the outputs are not checked on chain")
     .option('--proof <file>', 'your inclusion proof JSON file (GET /api/v1/me/reserves-proof)')
+    .option('--at-height', "judge the snapshot at its own height: an output spent in a later block still counts (default: only outputs unspent now count)")
     .option('--scan-blocks <n>', "for an output spent since: how many blocks after it to read looking for the spend (to tell whether it was unspent at the snapshot's height)", scanBlocksOption, 10_000)
     .option('--json', 'print the verdict as JSON')
     .action(async (file: string, options: VerifyReservesOptions) => {
@@ -46,7 +48,7 @@ export function registerVerifyReserves(program: Command, io: CliIo, setExit: (co
         throw new KibbleError('reserves-invalid', `the document names chain ${JSON.stringify(published.chain)}, which kibble does not know`);
       }
       const findings = options.rpc === undefined ? unchecked(published) : await findingsFromNode(new JsonRpcChainClient(options.rpc, { retries: 1 }), chain, published, options.scanBlocks);
-      const report = checkReserves(published, findings, proof);
+      const report = checkReserves(published, findings, proof, { atHeight: options.atHeight === true });
       io.out(options.json === true ? `${reportJson(report, options.rpc !== undefined)}\n` : describe(report, published, options.rpc !== undefined));
       setExit(report.valid ? EXIT.ok : EXIT.checkFailed);
     });

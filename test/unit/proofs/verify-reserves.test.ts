@@ -28,9 +28,13 @@ describe('verify-reserves logic', () => {
     expect(report).toMatchObject({ valid: true, countedOutputs: 2, countedTotal: 950n, liabilitiesTotal: 900n, problems: [], proves: { account: 'donor:a', amount: 600n } });
   });
 
-  it('counts an output spent after the snapshot height, and says so', () => {
-    const report = checkReserves(published, findings({ status: 'spent-later', spentAt: 11 }));
-    expect(report).toMatchObject({ valid: true, spentLater: [outpointOf(OUTPUTS[1]!)] });
+  it('counts an output spent after the snapshot height only when judging the snapshot at its height, and says so', () => {
+    const atHeight = checkReserves(published, findings({ status: 'spent-later', spentAt: 11 }), undefined, { atHeight: true });
+    expect(atHeight).toMatchObject({ valid: true, spentLater: [outpointOf(OUTPUTS[1]!)] });
+    const now = checkReserves(published, findings({ status: 'spent-later', spentAt: 11 }));
+    expect(now.valid).toBe(false);
+    expect(now.problems.map((problem) => problem.reason)).toEqual(['output-spent', 'outputs-short']);
+    expect(now.problems[0]?.message).toContain("spent at height 11, after the snapshot's height 10");
   });
 
   it('fails when a spent output leaves the outputs short of the liabilities, naming both reasons', () => {
