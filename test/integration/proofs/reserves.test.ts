@@ -118,6 +118,13 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
       expect(result.stdout).toContain(`valid: snapshot ${PERIOD}`);
       expect(result.stdout).toContain(`account ${role}:${(who as Donor).id}`);
     }
+    // The donor page links the same proof as a download, through the page session cookie.
+    const cookie = `kibble_session=${await tokenOf((donors[0] as Donor).id)}`;
+    expect((await request(t.app).get('/donor').set('Cookie', cookie)).text).toContain('href="/reserves/my-proof.json?as=donor"');
+    const download = await request(t.app).get('/reserves/my-proof.json?as=donor').set('Cookie', cookie);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename=kibble-reserves-proof-${PERIOD}.json`);
+    expect(JSON.parse(download.text)).toMatchObject({ kind: 'kibble-reserves-proof', snapshot: PERIOD, leaf: { account: `donor:${(donors[0] as Donor).id}` } });
+    expect((await request(t.app).get('/reserves/my-proof.json')).status).toBe(303); // sign in first
     // Paid in full, owed nothing: no leaf.
     expectError(await request(t.app).get('/api/v1/me/reserves-proof').set('Authorization', bearer(await tokenOf(creators.paid.id))), 404, 'not-found');
   });
