@@ -90,7 +90,7 @@ export const publishedReservesSchema = z.strictObject({
   liabilities: z.strictObject({ root: hash32, total: units, leafCount: z.number().int().nonnegative() }),
   outputs: z.array(z.strictObject({ txid: hash32, vout: z.number().int().nonnegative(), address: z.string().min(1).max(128), amount: units, height: z.number().int().nonnegative() })),
   outputsTotal: units,
-  /** Message signatures per address: none yet (docs/proofs.md says why). */
+  /** Per address, its key's signature of reservesSignedMessage (empty when the publisher had no key). */
   signatures: z.array(z.strictObject({ address: z.string(), message: z.string(), signature: z.string() })),
 });
 
@@ -104,8 +104,16 @@ export interface SnapshotFacts {
   outputs: readonly ReservesOutput[];
 }
 
+/**
+ * What each address of the wallet signs in a snapshot: bound to the snapshot and its root, so a
+ * signature cannot be carried over to another snapshot.
+ */
+export function reservesSignedMessage(snapshot: string, root: string): string {
+  return `kibble proof of reserves ${snapshot} ${root}`;
+}
+
 /** The document published at GET /api/v1/reserves. Amounts are smallest units, as in the proofs. */
-export function publishedReserves(facts: SnapshotFacts, tree: SumTree): PublishedReserves {
+export function publishedReserves(facts: SnapshotFacts, tree: SumTree, signatures: PublishedReserves['signatures'] = []): PublishedReserves {
   const outputs = [...facts.outputs].sort((a, b) => a.height - b.height || (a.txid < b.txid ? -1 : a.txid > b.txid ? 1 : a.vout - b.vout));
   return {
     kind: RESERVES_KIND,
@@ -117,6 +125,6 @@ export function publishedReserves(facts: SnapshotFacts, tree: SumTree): Publishe
     liabilities: { root: toHex(tree.root.hash), total: tree.root.sum.toString(), leafCount: tree.leaves.length },
     outputs: outputs.map((output) => ({ ...output, amount: output.amount.toString() })),
     outputsTotal: outputs.reduce((sum, output) => sum + output.amount, 0n).toString(),
-    signatures: [],
+    signatures,
   };
 }

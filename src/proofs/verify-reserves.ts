@@ -1,5 +1,7 @@
+import type { ChainProfile } from '../chain/profiles';
+import { verifySignedMessage } from '../chain/signed-message';
 import { KibbleError } from '../errors';
-import { publishedReservesSchema, type PublishedReserves } from './reserves-snapshot';
+import { publishedReservesSchema, reservesSignedMessage, type PublishedReserves } from './reserves-snapshot';
 import { verifyReservesProof, type ProvenLiability } from './reserves-proof';
 
 /**
@@ -21,7 +23,7 @@ export type OutputFinding =
   | { status: 'missing' };
 
 export interface ReservesProblem {
-  reason: 'output-spent' | 'output-missing' | 'output-mismatch' | 'outputs-short' | 'proof-mismatch' | 'snapshot-mismatch';
+  reason: 'output-spent' | 'output-missing' | 'output-mismatch' | 'outputs-short' | 'proof-mismatch' | 'snapshot-mismatch' | 'signature-invalid';
   message: string;
 }
 
@@ -36,6 +38,9 @@ export interface ReservesVerdictReport {
   /** Outputs that counted because they were unspent at the snapshot's height, though spent since. */
   spentLater: string[];
   problems: ReservesProblem[];
+  /** Distinct addresses of the listed outputs, and how many of them carry a valid signature. */
+  addresses: number;
+  addressesSigned: number;
   /** The user's leaf, when a proof was given and verified. */
   proves?: ProvenLiability;
 }
@@ -62,7 +67,12 @@ export const outpointOf = (output: { txid: string; vout: number }): string => `$
  * `atHeight`: judge the snapshot at its own height (an output spent in a later block still counts);
  * without it, only outputs unspent now count: the reserves as they stand today.
  */
-export function checkReserves(published: PublishedReserves, findings: ReadonlyMap<string, OutputFinding>, proofJson?: unknown, options: { atHeight?: boolean } = {}): ReservesVerdictReport {
+export function checkReserves(
+  published: PublishedReserves,
+  findings: ReadonlyMap<string, OutputFinding>,
+  proofJson?: unknown,
+  options: { atHeight?: boolean; chain?: ChainProfile } = {},
+): ReservesVerdictReport {
   const problems: ReservesProblem[] = [];
   const spentLater: string[] = [];
   let countedOutputs = 0;
@@ -97,7 +107,10 @@ export function checkReserves(published: PublishedReserves, findings: ReadonlyMa
   if (countedTotal < liabilitiesTotal) {
     problems.push({ reason: 'outputs-short', message: `the outputs that check out total ${countedTotal} units, less than the liabilities' ${liabilitiesTotal}: short by ${liabilitiesTotal - countedTotal}` });
   }
-  const report: ReservesVerdictReport = { valid: false, snapshot: published.snapshot, height: published.height, liabilitiesTotal, countedOutputs, countedTotal, spentLater, problems };
+  const addresses = new Set(published.outputs.map((output) => output.address));
+  const signed = checkSignatures(published, options.chain, problems);
+  const addressesSigned = [...addresses].filter((address) => signed.has(address)).length;
+  const report: ReservesVerdictReport = { valid: false, snapshot: published.snapshot, height: published.height, liabilitiesTotal, countedOutputs, countedTotal, spentLater, problems, addresses: addresses.size, addressesSigned };
   if (proofJson !== undefined) {
     const verdict = verifyReservesProof(proofJson, { root: published.liabilities.root, total: liabilitiesTotal });
     if (!verdict.valid) problems.push({ reason: 'proof-mismatch', message: `your proof does not verify (${verdict.reason}): ${verdict.message}` });
@@ -106,4 +119,17 @@ export function checkReserves(published: PublishedReserves, findings: ReadonlyMa
   }
   report.valid = problems.length === 0;
   return report;
+}
+
+/** Every signature must sign this snapshot's message with its address's key; returns the addresses that do. */
+function checkSignatures(published: PublishedReserves, chain: ChainProfile | undefined, problems: ReservesProblem[]): Set<string> {
+  const signed = new Set<string>();
+  if (published.signatures.length === 0) return signed;
+  const expected = reservesSignedMessage(published.snapshot, published.liabilities.root);
+  for (const { address, message, signature } of published.signatures) {
+    if (message !== expected) problems.push({ reason: 'signature-invalid', message: `the signature of ${address} is of another message (${JSON.stringify(message)}), not this snapshot's` });
+    else if (chain === undefined || !verifySignedMessage(chain, address, message, signature)) problems.push({ reason: 'signature-invalid', message: `the signature of ${address} does not verify with that address's key` });
+    else signed.add(address);
+  }
+  return signed;
 }

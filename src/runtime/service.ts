@@ -16,7 +16,8 @@ import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { listen, type RunningServer } from './listen';
-import { createSettlementService } from './settlement';
+import { createSettlementService, signerFromConfig } from './settlement';
+import { messageSignerOf } from '../signer/message-signer';
 
 export interface RunningKibble {
   config: Config;
@@ -70,7 +71,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         followIntervalMs: filled.scanIntervalSeconds * 1000,
         log: log.child({ job: 'settlement' }),
         // The proof of reserves follows each confirmed month (docs/proofs.md, "Reserves publication").
-        afterTick: publishReservesAfterTick({ chain: filled.chain, clock, log: log.child({ job: 'reserves' }) }),
+        // This instance holds the signing key: each wallet address signs the snapshot.
+        afterTick: publishReservesAfterTick({ chain: filled.chain, clock, log: log.child({ job: 'reserves' }), messageSigner: () => messageSignerOf(signerFromConfig(filled), filled.chain) }),
       });
     }
     const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics });

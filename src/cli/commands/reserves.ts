@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { KibbleError } from '../../errors';
+import { signerFromConfig } from '../../runtime/settlement';
+import { messageSignerOf } from '../../signer/message-signer';
 import { formatCoins } from '../../money/amount';
 import type { PublishedReserves } from '../../proofs/reserves-snapshot';
 import { publishReserves, type PublishOutcome } from '../../services/reserves/reserves';
@@ -17,7 +19,7 @@ export function registerReserves(program: Command, io: CliIo, setExit: (code: nu
     .command('reserves')
     .description(
       'publish a proof of reserves now (docs/proofs.md, "Reserves publication"): the ledger\'s liabilities as a salted Merkle-sum tree and the ' +
-        "wallet's unspent outputs as the scanner recorded them, served at GET /api/v1/reserves. Needs MONGODB_URI. The settlement publishes one by itself " +
+        "wallet's unspent outputs as the scanner recorded them (each address signing the snapshot when WALLET_XPRV or WALLET_MNEMONIC is set), served at GET /api/v1/reserves. Needs MONGODB_URI. The settlement publishes one by itself " +
         'after each confirmed month. Refused (exit 1) when the ledger and the wallet do not agree (the scanner behind a settlement, say).',
     )
     .option('--publish', 'take and publish the snapshot (without it: nothing is done, see --help)')
@@ -28,9 +30,18 @@ export function registerReserves(program: Command, io: CliIo, setExit: (code: nu
       const progress = (message: string): void => io.err(`${message}\n`);
       let outcome: PublishOutcome;
       try {
-        outcome = await withDatabase('reserves', (config) =>
-          publishReserves({ chain: config.chain, clock: () => new Date(), progress, ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }) }),
-        );
+        outcome = await withDatabase('reserves', (config) => {
+          // With the wallet's signing key configured, each address signs the snapshot (docs/proofs.md).
+          const hasKey = config.walletXprv !== undefined || config.walletMnemonic !== undefined;
+          if (!hasKey) progress('no WALLET_XPRV or WALLET_MNEMONIC: the snapshot carries no address signatures');
+          return publishReserves({
+            chain: config.chain,
+            clock: () => new Date(),
+            progress,
+            ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
+            ...(hasKey ? { messageSigner: () => messageSignerOf(signerFromConfig(config), config.chain) } : {}),
+          });
+        });
       } catch (error) {
         if (!(error instanceof KibbleError && error.code === 'reserves-refused')) throw error;
         io.err(`NOT published: ${error.message} [${error.code}]\n`);
@@ -50,7 +61,7 @@ function summary({ created, published }: PublishOutcome): string {
   return [
     `${created ? 'published' : 'already published'}: snapshot ${p.snapshot} at height ${p.height} (${p.chain}), taken ${p.takenAt}`,
     `liabilities: ${formatCoins(owed)} in ${p.liabilities.leafCount} leaves, root ${p.liabilities.root}`,
-    `reserves: ${formatCoins(held)} in ${p.outputs.length} unspent outputs (${coverage})`,
+    `reserves: ${formatCoins(held)} in ${p.outputs.length} unspent outputs (${coverage}); ${p.signatures.length} address signatures`,
     'Served at GET /api/v1/reserves; anyone can check it with `kibble verify-reserves`.',
   ].join('\n') + '\n';
 }

@@ -48,7 +48,7 @@ export function registerVerifyReserves(program: Command, io: CliIo, setExit: (co
         throw new KibbleError('reserves-invalid', `the document names chain ${JSON.stringify(published.chain)}, which kibble does not know`);
       }
       const findings = options.rpc === undefined ? unchecked(published) : await findingsFromNode(new JsonRpcChainClient(options.rpc, { retries: 1 }), chain, published, options.scanBlocks);
-      const report = checkReserves(published, findings, proof, { atHeight: options.atHeight === true });
+      const report = checkReserves(published, findings, proof, { atHeight: options.atHeight === true, chain });
       io.out(options.json === true ? `${reportJson(report, options.rpc !== undefined)}\n` : describe(report, published, options.rpc !== undefined));
       setExit(report.valid ? EXIT.ok : EXIT.checkFailed);
     });
@@ -132,14 +132,19 @@ function describe(report: ReservesVerdictReport, published: PublishedReserves, c
       ? `${report.countedOutputs} of ${published.outputs.length} listed outputs checked on chain, ${formatCoins(report.countedTotal)} in all: at least the liabilities`
       : `outputs NOT checked on chain (no --rpc): the ${published.outputs.length} listed outputs total ${formatCoins(report.countedTotal)}, at least the liabilities as stated`,
   );
+  lines.push(
+    report.addressesSigned > 0
+      ? `${report.addressesSigned} of ${report.addresses} addresses signed this snapshot's message with their key: the publisher held those keys`
+      : 'no address signatures: it does not show who controls these outputs',
+  );
   for (const outpoint of report.spentLater) lines.push(`  ${outpoint} was unspent at height ${report.height} and has been spent since`);
   if (report.proves !== undefined) {
     const whose = report.proves.account === undefined ? 'your leaf' : `account ${report.proves.account}`;
     lines.push(`your proof: ${whose}, ${formatCoins(report.proves.amount)} (${report.proves.amount} units), is included in the published root and total`);
   }
   lines.push(
-    'It shows the service held at least what it owed, at that height, in these outputs. It cannot show that the operator controls their keys (no signatures in this document), ' +
-      'that no liability was left out (each user checks their own leaf), or that the coins were not borrowed for the moment (docs/proofs.md).',
+    'It shows the service held at least what it owed, at that height, in these outputs. It cannot show that no liability was left out (each user checks their own leaf), ' +
+      'that another service does not count the same outputs, or that the coins were not borrowed for the moment (docs/proofs.md).',
   );
   return `${lines.join('\n')}\n`;
 }

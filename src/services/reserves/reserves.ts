@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { KeyPath } from '../../chain/key-path';
 import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError } from '../../errors';
 import { creatorAccount, donorAccount } from '../../money/ledger';
 import { fromHex } from '../../proofs/encoding';
 import { reservesProofJson, type ReservesProofJson } from '../../proofs/reserves-proof';
-import { leafIndexOf, liabilitiesFromBalances, publishedReserves, reservesTree, type Liability, type PublishedReserves } from '../../proofs/reserves-snapshot';
+import { leafIndexOf, liabilitiesFromBalances, publishedReserves, reservesSignedMessage, reservesTree, type Liability, type PublishedReserves } from '../../proofs/reserves-snapshot';
+import { toHex } from '../../proofs/encoding';
 import { reservesSalt } from '../../proofs/salts';
 import type { SumTree } from '../../proofs/sum-tree';
 import { balancesByPrefix } from '../ledger/balances';
@@ -33,6 +35,12 @@ export interface PublishOptions {
   snapshot?: string;
   /** Told of each step, for the CLI's progress lines. */
   progress?: (message: string) => void;
+  /**
+   * Where the key is present: gives a function signing a message with the key at a wallet key
+   * path (src/signer/message-signer.ts), asked for once per snapshot, so the key is read only
+   * while it signs. Without it the snapshot carries no signatures.
+   */
+  messageSigner?: () => (keyPath: KeyPath, message: string) => string;
 }
 
 const ATTEMPTS = 3;
@@ -77,6 +85,14 @@ async function publishOnce(options: PublishOptions, say: (message: string) => vo
   const secret = randomBytes(32);
   const tree = reservesTree(snapshot, secret, liabilities);
   const takenAt = options.clock();
+  const signatures: PublishedReserves['signatures'] = [];
+  if (options.messageSigner !== undefined) {
+    const sign = options.messageSigner();
+    const message = reservesSignedMessage(snapshot, toHex(tree.root.hash));
+    const keyPaths = new Map<string, KeyPath>(outputs.map((output) => [output.address, { change: output.kind === 'change' ? 1 : 0, index: output.addressIndex }]));
+    for (const [address, keyPath] of keyPaths) signatures.push({ address, message, signature: sign(keyPath, message) });
+    say(`signed the snapshot with the keys of ${signatures.length} addresses`);
+  }
   const published = publishedReserves(
     {
       snapshot,
@@ -86,6 +102,7 @@ async function publishOnce(options: PublishOptions, say: (message: string) => vo
       outputs: outputs.map((output) => ({ txid: output.txid, vout: output.vout, address: output.address, amount: output.amount, height: output.blockHeight })),
     },
     tree,
+    signatures,
   );
   const created = await insertSnapshot(
     {

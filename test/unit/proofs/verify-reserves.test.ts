@@ -1,6 +1,11 @@
+import { chainProfile } from '../../../src/chain/profiles';
 import { isKibbleError } from '../../../src/errors';
+import { AddressDeriver } from '../../../src/keys/hd';
+import { toHex } from '../../../src/proofs/encoding';
+import { createSigner } from '../../../src/signer/hd-signer';
+import { signMessageWith } from '../../../src/signer/message-signer';
 import { reservesProofJson } from '../../../src/proofs/reserves-proof';
-import { leafIndexOf, publishedReserves, reservesTree, type PublishedReserves } from '../../../src/proofs/reserves-snapshot';
+import { leafIndexOf, publishedReserves, reservesSignedMessage, reservesTree, type PublishedReserves } from '../../../src/proofs/reserves-snapshot';
 import { reservesSalt } from '../../../src/proofs/salts';
 import { checkReserves, outpointOf, parsePublishedReserves, type OutputFinding } from '../../../src/proofs/verify-reserves';
 
@@ -70,5 +75,36 @@ describe('verify-reserves logic', () => {
     expect(code({ ...published, outputsTotal: '951' })).toBe('reserves-invalid');
     expect(code({ ...published, liabilities: { ...published.liabilities, total: '-1' } })).toBe('reserves-invalid');
     expect(code({ ...published, extra: 1 })).toBe('reserves-invalid');
+  });
+});
+
+describe('verify-reserves: address signatures', () => {
+  const chain = chainProfile('bcoin-regtest');
+  const signer = createSigner(chain, { mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about' });
+  const deriver = new AddressDeriver(chain, signer.accountXpub());
+  const outputs = [
+    { txid: '33'.repeat(32), vout: 0, address: deriver.depositAddress(0), amount: 1000n, height: 5 },
+    { txid: '44'.repeat(32), vout: 0, address: deriver.changeAddress(0), amount: 1000n, height: 6 },
+  ];
+  const message = reservesSignedMessage('2026-11', toHex(tree.root.hash));
+  const signatures = [
+    { address: outputs[0]!.address, message, signature: signMessageWith(signer, chain, { change: 0, index: 0 }, message) },
+    { address: outputs[1]!.address, message, signature: signMessageWith(signer, chain, { change: 1, index: 0 }, message) },
+  ];
+  const signedDoc = publishedReserves({ snapshot: '2026-11', chain: chain.name, takenAt: new Date(0), height: 10, outputs }, tree, signatures);
+  const allUnspent = new Map<string, OutputFinding>(outputs.map((output) => [outpointOf(output), { status: 'unspent', matches: true }]));
+
+  it('counts the addresses whose key signed this snapshot', () => {
+    expect(checkReserves(signedDoc, allUnspent, undefined, { chain })).toMatchObject({ valid: true, addresses: 2, addressesSigned: 2 });
+    expect(checkReserves({ ...signedDoc, signatures: signatures.slice(1) }, allUnspent, undefined, { chain })).toMatchObject({ valid: true, addressesSigned: 1 });
+  });
+
+  it('refuses a signature of another snapshot\'s message, or by another key', () => {
+    const replayed = { ...signatures[0]!, message: reservesSignedMessage('2026-10', toHex(tree.root.hash)) };
+    const swapped = { ...signatures[0]!, signature: signatures[1]!.signature };
+    for (const bad of [replayed, swapped]) {
+      const report = checkReserves({ ...signedDoc, signatures: [bad, signatures[1]!] }, allUnspent, undefined, { chain });
+      expect(report.problems.map((problem) => problem.reason)).toEqual(['signature-invalid']);
+    }
   });
 });
