@@ -41,7 +41,7 @@ const WORDS = {
     'Your own proof (on your donor or creator page) shows that your balance is one of the leaves and counts in the total. Anyone can check that the listed outputs were unspent on chain at that height and total at least the liabilities: `npx kibble verify-reserves <snapshot.json> --rpc <node URL> [--proof my-proof.json]`.',
   ],
   provesNot: [
-    'It cannot show that kibble controls the keys of these outputs: no address signs a message in this version.',
+    'Without address signatures (listed in the JSON document when the snapshot was published with the wallet key), it cannot show that kibble controls the keys of these outputs.',
     'It cannot show that no liability was left out: a user left out of the tree finds out only by checking their own proof.',
     'It cannot show that the coins were not borrowed for the moment of the snapshot, or that another service does not count the same outputs.',
   ],

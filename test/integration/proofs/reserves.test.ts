@@ -20,6 +20,7 @@ import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { signSettlementTransaction } from '../../../src/signer/tx-signer';
+import { messageSignerOf } from '../../../src/signer/message-signer';
 import { runKibble } from '../../support/cli';
 import { uriOfDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError } from '../../support/http';
@@ -80,7 +81,7 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
 
     // The jobs as `kibble serve` runs them: the follower confirms, then the snapshot is published.
     const log = createLogger('silent');
-    const jobs = startSettlementJobs(service, { cron: '0 0 1 1 *', followIntervalMs: 100, log, afterTick: publishReservesAfterTick({ chain: world.chain, clock: () => new Date(), log }) });
+    const jobs = startSettlementJobs(service, { cron: '0 0 1 1 *', followIntervalMs: 100, log, afterTick: publishReservesAfterTick({ chain: world.chain, clock: () => new Date(), log, messageSigner: () => messageSignerOf(createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC }), world.chain) }) });
     try {
       await world.mineAndScan(MIN_CONFIRMATIONS);
       await waitFor('the month\'s snapshot', async () => (await ReservesSnapshotModel.exists({ _id: PERIOD })) ?? null);
@@ -116,6 +117,7 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
       const result = await runKibble('verify-reserves', file, '--rpc', world.node.rpcUrl, '--proof', writeJson(`proof-${(who as Donor).id}`, proof.body));
       expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
       expect(result.stdout).toContain(`valid: snapshot ${PERIOD}`);
+      expect(result.stdout).toMatch(/(\d+) of \1 addresses signed this snapshot's message/);
       expect(result.stdout).toContain(`account ${role}:${(who as Donor).id}`);
     }
     // The donor page links the same proof as a download, through the page session cookie.
@@ -137,18 +139,21 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     if (kind === 'bcoin') {
       const { stdout } = await run('npx', ['--no-install', 'kibble', 'reserves', '--publish', '--json'], {
         cwd: ROOT,
-        env: { ...process.env, MONGODB_URI: uriOfDatabase(world.db), CHAIN: world.chain.name, LOG_LEVEL: 'silent' },
+        env: { ...process.env, MONGODB_URI: uriOfDatabase(world.db), CHAIN: world.chain.name, WALLET_MNEMONIC: SETTLEMENT_MNEMONIC, LOG_LEVEL: 'silent' },
         timeout: 60_000,
       });
       onDemand = JSON.parse(stdout) as PublishedReserves;
     } else {
-      onDemand = (await publishReserves({ chain: world.chain, clock: () => new Date() })).published;
+      onDemand = (await publishReserves({ chain: world.chain, clock: () => new Date(), messageSigner: () => messageSignerOf(createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC }), world.chain) })).published;
     }
     expect(onDemand.snapshot).toMatch(/^h\d+$/);
     expect(onDemand.liabilities.total).toBe(published.liabilities.total);
     expect((await request(t.app).get('/api/v1/reserves')).body).toEqual(onDemand);
     const ok = await runKibble('verify-reserves', writeJson('on-demand', onDemand), '--rpc', world.node.rpcUrl);
     expect(ok.exitCode).toBe(0);
+    const addresses = new Set(onDemand.outputs.map((output) => output.address)).size;
+    expect(onDemand.signatures).toHaveLength(addresses);
+    expect(ok.stdout).toContain(`${addresses} of ${addresses} addresses signed this snapshot's message with their key`);
   });
 
   it('fails verify-reserves once a listed output is spent behind kibble\'s back', async () => {
