@@ -154,6 +154,10 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     const addresses = new Set(onDemand.outputs.map((output) => output.address)).size;
     expect(onDemand.signatures).toHaveLength(addresses);
     expect(ok.stdout).toContain(`${addresses} of ${addresses} addresses signed this snapshot's message with their key`);
+    // Dogecoin Core's own verifymessage (no wallet needed) accepts kibble's signatures.
+    if (kind === 'dogecoind') {
+      for (const { address, message, signature } of onDemand.signatures) expect(await world.node.rpc('verifymessage', [address, signature, message])).toBe(true);
+    }
   });
 
   it('fails verify-reserves once a listed output is spent behind kibble\'s back', async () => {
