@@ -57,8 +57,6 @@ export const ERROR_CATALOGUE = {
   'reserves-refused': { httpStatus: 409 },
   /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
   'reserves-invalid': { httpStatus: 400 },
-  /** A published reserves document that fails a check: an output missing or spent, outputs short of the liabilities. */
-  'reserves-mismatch': { httpStatus: 400 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
