@@ -69,6 +69,10 @@ export const ERROR_CATALOGUE = {
   'snapshot-invalid': { httpStatus: 400 },
   /** The month's settlement did not store what a snapshot needs (not planned yet, or planned before it was recorded). */
   'snapshot-unavailable': { httpStatus: 409 },
+  /** A proof-of-reserves snapshot cannot be taken now (the ledger and the liabilities disagree, the scanner is behind). */
+  'reserves-refused': { httpStatus: 409 },
+  /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
+  'reserves-invalid': { httpStatus: 400 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -13,6 +13,8 @@ import { registerSigner } from './commands/signer';
 import { registerVerifyProof } from './commands/verify-proof';
 import { registerPaydaySnapshot } from './commands/payday-snapshot';
 import { registerReplay } from './commands/replay';
+import { registerReserves } from './commands/reserves';
+import { registerVerifyReserves } from './commands/verify-reserves';
 import { EXIT, processIo, type CliIo } from './io';
 import { kibbleVersion } from './version';
 
@@ -37,6 +39,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerDev(program, io, setExit);
   registerPaydaySnapshot(program, io, setExit);
   registerReplay(program, io, setExit);
+  registerReserves(program, io, setExit);
+  registerVerifyReserves(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
     command.showHelpAfterError(`(run "kibble ${command.name()} --help" for usage)`);

@@ -22,6 +22,8 @@ import { WalletAddressModel } from './wallet-address';
 import { WalletOutputModel } from './wallet-output';
 import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
+import { ReservesSnapshotModel } from './reserves-snapshot';
+import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
 
 export * from './account';
 export * from './chain-cursor';
@@ -47,6 +49,8 @@ export * from './wallet-address';
 export * from './wallet-output';
 export * from './wallet-spend';
 export * from './watch-snapshot';
+export * from './reserves-snapshot';
+export * from './reserves-snapshot-chunk';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -73,4 +77,6 @@ export const ALL_MODELS = [
   WalletOutputModel,
   WalletSpendModel,
   WatchSnapshotModel,
+  ReservesSnapshotModel,
+  ReservesSnapshotChunkModel,
 ] as const;

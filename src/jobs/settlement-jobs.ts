@@ -10,6 +10,11 @@ export interface SettlementJobOptions {
   /** How often broadcast settlements are followed to confirmed, and a catch-up goes on. */
   followIntervalMs: number;
   log: Logger;
+  /**
+   * Run after each tick's settlement work (the proof of reserves published once a month is
+   * confirmed); its failure is logged and retried at the next tick, never stopping the settlement.
+   */
+  afterTick?: () => Promise<void>;
 }
 
 /**
@@ -38,6 +43,12 @@ export function startSettlementJobs(service: SettlementService, options: Settlem
     } catch (error) {
       if (isKibbleError(error, 'lease-held')) return; // another instance runs it
       log.error({ err: error }, 'settlement step failed; retrying at the next interval (the reason is stored on the settlement)');
+    }
+    if (options.afterTick === undefined) return;
+    try {
+      await options.afterTick();
+    } catch (error) {
+      log.warn({ err: error }, 'after the settlement step: failed, retrying at the next interval');
     }
   };
   const runTick = (): void => {

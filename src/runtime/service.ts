@@ -11,6 +11,7 @@ import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
 import { DepositScanner } from '../services/wallet-watch/scanner';
+import { publishReservesAfterTick } from '../jobs/reserves-publishing';
 import { createApp } from '../http/app';
 import { createMetrics } from '../http/metrics';
 import { productionAppDeps } from '../http/wiring';
@@ -18,7 +19,8 @@ import { startDevChain, type DevChain } from './embedded/dev-chain';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
-import { canSettle, createSettlementService, keyInServiceWarning } from './settlement';
+import { canSettle, createSettlementService, keyInServiceWarning, signerFromConfig } from './settlement';
+import { messageSignerOf } from '../signer/message-signer';
 
 export interface RunningKibble {
   config: Config;
@@ -75,7 +77,19 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const keyWarning = keyInServiceWarning(filled);
     if (keyWarning !== undefined) log.warn({ component: 'settlement' }, `WARNING: ${keyWarning}`);
     if (canSign) {
-      settlementJobs = startSettlementJobs(settlement, { cron: filled.settlementCron, followIntervalMs: filled.scanIntervalSeconds * 1000, log: log.child({ job: 'settlement' }) });
+      settlementJobs = startSettlementJobs(settlement, {
+        cron: filled.settlementCron,
+        followIntervalMs: filled.scanIntervalSeconds * 1000,
+        log: log.child({ job: 'settlement' }),
+        // The proof of reserves follows each confirmed month (docs/proofs.md, "Reserves publication").
+        // Where this instance holds the signing key (not with SIGNER_URL), each wallet address signs the snapshot.
+        afterTick: publishReservesAfterTick({
+          chain: filled.chain,
+          clock,
+          log: log.child({ job: 'reserves' }),
+          ...(filled.walletXprv || filled.walletMnemonic ? { messageSigner: () => messageSignerOf(signerFromConfig(filled), filled.chain) } : {}),
+        }),
+      });
     }
     const faucet = devChain?.faucet;
     const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };

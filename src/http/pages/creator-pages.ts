@@ -9,6 +9,7 @@ import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
 import { proofLink, provableMonths } from './proof-pages';
+import { myReservesProofSection } from './reserves-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /** How many months the chart shows (the table below it lists every month). */
@@ -108,7 +109,8 @@ ${field({ name: 'title', label: 'Title (up to 200 characters)', value: state.thi
 ${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
 <p><button type="submit">Save the payout address</button></p></form>
 </section>
-${statsSection(ctx, stats, statements, provable)}`,
+${statsSection(ctx, stats, statements, provable)}
+${myReservesProofSection('creator')}`,
     ),
   };
 }

@@ -14,6 +14,7 @@ import { proofLink, provableMonths } from './proof-pages';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
+import { myReservesProofSection } from './reserves-pages';
 
 /**
  * The donor's page: where to send coins (address, QR code, wallet link), the balance and the
@@ -123,7 +124,8 @@ ${await depositSection(ctx, overview, state)}
 ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
-${pastMonthsSection(past, view)}`;
+${pastMonthsSection(past, view)}
+${myReservesProofSection('donor')}`;
   return { status, page: layout(ctx, `Donor: ${overview.handle}`, main) };
 }
 

@@ -17,9 +17,11 @@ import { proofPages } from './proof-pages';
 import type { PageContext, PageRoute } from './page';
 import { thingPages } from './thing-pages';
 import { statementPages } from './statement-pages';
+import { reservesPages } from './reserves-pages';
+import { paydaysPages } from './paydays-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

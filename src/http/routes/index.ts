@@ -14,6 +14,8 @@ import { subscriptionRoutes } from './subscriptions';
 import { thingRoutes } from './things';
 import { statementRoutes } from './statements';
 import { proofRoutes } from './proofs';
+import { reservesRoutes } from './reserves';
+import { paydaysRoutes } from './paydays';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -34,5 +36,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...statementRoutes,
   ...devRoutes,
   ...proofRoutes,
+  ...reservesRoutes,
+  ...paydaysRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

@@ -92,6 +92,30 @@ export async function reservedOutpoints(): Promise<Set<string>> {
   return new Set(pending.flatMap((settlement) => settlement.transactions.flatMap((tx) => tx.inputs)));
 }
 
+/** The newest confirmed settlement's period, or null: the proof of reserves follows it. */
+export async function latestConfirmedPeriod(): Promise<string | null> {
+  const row = await SettlementModel.findOne({ state: 'confirmed' }, { _id: 1 }).sort({ _id: -1 }).lean<Pick<Settlement, '_id'>>();
+  return row?._id ?? null;
+}
+
+/** A confirmed month as the public paydays show it: its summary and its transactions' ids and heights. */
+export type ConfirmedSettlementRow = Pick<Settlement, '_id' | 'summary' | 'updatedAt'> & {
+  transactions: Array<Pick<SettlementTransaction, 'txid' | 'blockHeight' | 'confirmedAt'>>;
+  commitment?: unknown;
+};
+
+/**
+ * Up to `limit` confirmed settlements before `before` (a period; all when undefined), newest first,
+ * without the raw transactions: the read grows with the months asked for, not with history.
+ */
+export async function confirmedSettlementsBefore(before: string | undefined, limit: number): Promise<ConfirmedSettlementRow[]> {
+  const filter = before === undefined ? { state: 'confirmed' } : { state: 'confirmed', _id: { $lt: before } };
+  return SettlementModel.find(filter, { summary: 1, updatedAt: 1, 'transactions.txid': 1, 'transactions.blockHeight': 1, 'transactions.confirmedAt': 1, commitment: 1 })
+    .sort({ _id: -1 })
+    .limit(limit)
+    .lean<ConfirmedSettlementRow[]>();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Moves
 

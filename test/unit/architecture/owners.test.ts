@@ -27,6 +27,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/wallet-output': 'src/services/wallet-watch/wallet-output-store.ts',
   'src/db/wallet-spend': 'src/services/wallet-watch/wallet-spend-store.ts',
   'src/db/watch-snapshot': 'src/services/wallet-watch/watch-snapshot-store.ts',
+  'src/db/reserves-snapshot': 'src/services/reserves/reserves-store.ts',
+  'src/db/reserves-snapshot-chunk': 'src/services/reserves/reserves-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
