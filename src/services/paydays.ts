@@ -39,21 +39,9 @@ export interface PaydaysPage {
 export const PAYDAYS_DEFAULT = 12;
 export const PAYDAYS_MAX = 100;
 
-const HASH = /^[0-9a-f]{64}$/;
-
-/**
- * The allocation root of a settlement, when the commitment (added by the OP_RETURN work) is on its
- * document as `commitment.root`, as hex or bytes; null otherwise. Read defensively: older
- * settlements have none.
- */
-export function allocationRootOf(settlement: { commitment?: unknown }): string | null {
-  const commitment = settlement.commitment;
-  if (typeof commitment !== 'object' || commitment === null || !('root' in commitment)) return null;
-  const root: unknown = commitment.root;
-  if (typeof root === 'string') return HASH.test(root) ? root : null;
-  if (root instanceof Uint8Array && root.length === 32) return Buffer.from(root).toString('hex');
-  if (typeof root === 'object' && root !== null && 'buffer' in root && root.buffer instanceof Uint8Array && root.buffer.length === 32) return Buffer.from(root.buffer).toString('hex');
-  return null;
+/** The month's allocation root (hex) as committed on chain; null for months settled before commitments. */
+export function allocationRootOf(settlement: Pick<ConfirmedSettlementRow, 'commitment'>): string | null {
+  return settlement.commitment?.root ?? null;
 }
 
 /** A confirmed settlement as a payday (pure: the store's row and the reserves root in). */

@@ -99,9 +99,8 @@ export async function latestConfirmedPeriod(): Promise<string | null> {
 }
 
 /** A confirmed month as the public paydays show it: its summary and its transactions' ids and heights. */
-export type ConfirmedSettlementRow = Pick<Settlement, '_id' | 'summary' | 'updatedAt'> & {
+export type ConfirmedSettlementRow = Pick<Settlement, '_id' | 'summary' | 'updatedAt' | 'commitment'> & {
   transactions: Array<Pick<SettlementTransaction, 'txid' | 'blockHeight' | 'confirmedAt'>>;
-  commitment?: unknown;
 };
 
 /**

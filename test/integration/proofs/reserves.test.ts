@@ -194,6 +194,8 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
 
   it('shows the month on the public paydays (JSON, page, Atom) with the settlement\'s figures and no donor', async () => {
     const summary = settlement.summary as NonNullable<Settlement['summary']>;
+    // The month's allocation root, as committed on chain in its first transaction.
+    expect(settlement.commitment?.root).toMatch(/^[0-9a-f]{64}$/);
     const json = await request(t.app).get('/api/v1/paydays');
     expect(json.status).toBe(200);
     expect(json.headers['access-control-allow-origin']).toBe('*');
@@ -212,7 +214,7 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
           serviceFee: formatCoins(summary.serviceFee),
           networkFee: formatCoins(summary.networkFee),
           txids: settlement.transactions.map((tx) => tx.txid),
-          allocationRoot: null,
+          allocationRoot: settlement.commitment?.root,
           reservesRoot: published.liabilities.root,
           confirmedAt: expect.any(String) as unknown,
         },
