@@ -4,7 +4,7 @@ import { CHAIN_NAMES, chainProfile, type ChainProfile } from '../chain/profiles'
 import type { BuildResult, BuiltOutput, RecordedBuildInputs } from '../chain/tx/tx-builder';
 import { MAX_DERIVATION_INDEX } from '../chain/key-path';
 import { KibbleError } from '../errors';
-import { parsePeriod } from '../money/period';
+import { periodText } from './proof-format';
 import { monthAllocations } from '../money/allocations';
 import type { PlanInput, SettlementPlan } from '../money/settlement-plan';
 import { IDENTIFIER, toHex } from './encoding';
@@ -29,14 +29,7 @@ const identifier = z.string().regex(IDENTIFIER, 'must be 1 to 64 printable ASCII
 const pseudonym = z.string().regex(PSEUDONYM, "must be a pseudonym 'donor-000001'");
 const address = z.string().min(1).max(128);
 const count = z.number().int().nonnegative();
-const period = z.string().refine((text) => {
-  try {
-    parsePeriod(text);
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be a UTC month 'YYYY-MM'");
+const period = periodText;
 const keyPath = z.strictObject({ change: z.union([z.literal(0), z.literal(1)]), index: z.number().int().min(0).max(MAX_DERIVATION_INDEX) });
 const outpoint = z.string().regex(/^[0-9a-f]{64}:[0-9]{1,10}$/, "must be 'txid:vout'");
 

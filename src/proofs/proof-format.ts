@@ -23,7 +23,8 @@ const amount = z
   .string()
   .regex(/^[1-9][0-9]{0,19}$/, 'must be a positive whole number of smallest units, as a decimal string')
   .refine((text) => BigInt(text) <= UINT64_MAX, 'must fit an unsigned 64-bit integer');
-const period = z.string().refine((text) => {
+/** A UTC month 'YYYY-MM', as every proof format writes it. */
+export const periodText = z.string().refine((text) => {
   try {
     parsePeriod(text);
     return true;
@@ -45,7 +46,7 @@ const leafSchema = z.strictObject({
 export const allocationProofSchema = z.strictObject({
   kind: z.literal(ALLOCATION_PROOF_KIND),
   version: z.literal(1),
-  period,
+  period: periodText,
   /** The transaction whose OP_RETURN output carries the root. */
   txid: hash32,
   /** Optional: the output of `txid` that carries it (checked when given). */
