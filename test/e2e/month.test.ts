@@ -5,14 +5,16 @@
 // Every page visited is saved under artifacts/e2e/, and any console error, page error or CSP
 // report fails the step (test/e2e/support/browser.ts), as does an error in the server's log.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { addressFromOutputScript, checkAddress } from '../../src/chain/address';
-import { parseBlock } from '../../src/chain/block/block-parser';
+import { parseBlock, transactionBytesInBlock } from '../../src/chain/block/block-parser';
 import { AccountModel, handleKeyOf } from '../../src/db/account';
 import { ClickModel } from '../../src/db/click';
 import { SettlementModel, type Settlement } from '../../src/db/settlement';
 import { ThingModel } from '../../src/db/thing';
 import { periodOf } from '../../src/money/period';
+import { verifyAllocationProof } from '../../src/proofs/verify-allocation-proof';
 import { TEST_OPERATOR_TOKEN, TEST_PASSWORD } from '../support/http';
 import { doge } from '../support/money';
 import { MIN_CONFIRMATIONS, randomAddress, SETTLEMENT_CHAIN, useSettlementWorld } from '../support/settlement-world';
@@ -276,6 +278,29 @@ describe('a month of kibble in the browser', () => {
     const pdf = await page.pdf({ format: 'A4' });
     expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     await page.emulateMedia({ media: 'screen' });
+  });
+
+  step("the donor downloads the month's proof from the donor page, and it verifies against the mined transaction", async () => {
+    const { page } = donor;
+    await page.goto('/donor');
+    expectAt(donor, '/donor');
+    const link = page.locator(`a.proof-link[href="/proofs/${period}"]`);
+    await link.waitFor({ state: 'visible' });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`kibble-proof-${period}.json`);
+    const proof = JSON.parse(readFileSync(await download.path(), 'utf8')) as unknown;
+    await donor.screenshot('donor-proof-link');
+
+    // Checked as a donor would, without kibble: against the transaction as the node mined it.
+    const height = (await SettlementModel.findById(period).orFail().lean<Settlement>()).transactions[0]?.blockHeight as number;
+    const raw = transactionBytesInBlock(await world.rpc.getRawBlock(await world.rpc.getBlockHash(height)), txid, { auxpow: false });
+    const verdict = verifyAllocationProof(proof, Buffer.from(raw ?? new Uint8Array()).toString('hex'));
+    expect(verdict.valid).toBe(true);
+    if (!verdict.valid) return;
+    expect(verdict.proves).toMatchObject({ period, txid });
+    const donorId = (await AccountModel.findOne({ handleKey: handleKeyOf(donorHandle) }).orFail().lean())._id.toHexString();
+    const creatorId = (await AccountModel.findOne({ handleKey: handleKeyOf(creatorHandle) }).orFail().lean())._id.toHexString();
+    expect(verdict.proves.leaves).toEqual([expect.objectContaining({ donor: donorId, creator: creatorId, amount: CREATOR_SHARE })]);
   });
 });
 
