@@ -124,7 +124,7 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     const cookie = `kibble_session=${await tokenOf((donors[0] as Donor).id)}`;
     expect((await request(t.app).get('/donor').set('Cookie', cookie)).text).toContain('href="/reserves/my-proof.json?as=donor"');
     const download = await request(t.app).get('/reserves/my-proof.json?as=donor').set('Cookie', cookie);
-    expect(download.headers['content-disposition']).toBe(`attachment; filename=kibble-reserves-proof-${PERIOD}.json`);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="kibble-reserves-proof-${PERIOD}.json"`);
     expect(JSON.parse(download.text)).toMatchObject({ kind: 'kibble-reserves-proof', snapshot: PERIOD, leaf: { account: `donor:${(donors[0] as Donor).id}` } });
     expect((await request(t.app).get('/reserves/my-proof.json')).status).toBe(303); // sign in first
     // Paid in full, owed nothing: no leaf.

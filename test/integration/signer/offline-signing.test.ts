@@ -5,6 +5,7 @@ import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { KibbleError } from '../../../src/errors';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { readPlanChunks } from '../../../src/services/settlement/plan-store';
+import { commitmentScriptHex } from '../../../src/services/settlement/commitment';
 import { exportFiles } from '../../../src/services/settlement/signing';
 import { settlementStatusView } from '../../../src/services/settlement/views';
 import { createSigner } from '../../../src/signer/hd-signer';
@@ -41,8 +42,10 @@ describe('a month signed offline: export, kibble sign, import', () => {
 
   test('export writes the PSBTs and the summary; the month waits for signatures, nothing is sent', async () => {
     const exported = await service().execute('2026-07', {
-      exportForSigning: async (period, stored) => {
-        for (const file of await exportFiles({ chain: world.chain, rpc: world.rpc, walletXpub: createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC }).accountXpub() }, period, stored)) writeFileSync(join(dir, file.name), file.text);
+      exportForSigning: async (period, stored, dataScript) => {
+        const walletXpub = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC }).accountXpub();
+        const dataOutputs = dataScript === undefined ? [] : [dataScript];
+        for (const file of await exportFiles({ chain: world.chain, rpc: world.rpc, walletXpub, dataOutputs }, period, stored)) writeFileSync(join(dir, file.name), file.text);
       },
     });
     expect(exported.state).toBe('planned');
@@ -80,7 +83,11 @@ describe('a month signed offline: export, kibble sign, import', () => {
     expect(settled.state).toBe('broadcast');
     const stored = await readPlanChunks('2026-07', settled.planAttempt ?? '', settled.planChunks ?? 0);
     const key = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC });
-    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx) => signSettlementTransaction(world.chain, tx, key).raw));
+    // The first transaction carries the month's allocation root (its OP_RETURN output), as in-process signing would.
+    const root = settled.commitment?.root;
+    expect(root).toMatch(/^[0-9a-f]{64}$/);
+    const dataScript = commitmentScriptHex('2026-07', root as string);
+    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx, index) => signSettlementTransaction(world.chain, tx, key, index === 0 ? dataScript : undefined).raw));
     expect((await world.rpc.getRawMempool()).sort()).toEqual(settled.transactions.map((tx) => tx.txid).sort());
     // Importing again changes nothing: the month is out.
     expect(await rejectedCode(service().importSigned('2026-07', []))).toBe('settlement-refused');
