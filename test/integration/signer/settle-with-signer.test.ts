@@ -10,6 +10,7 @@ import { createSigner } from '../../../src/signer/hd-signer';
 import { SignerClient } from '../../../src/signer/signer-client';
 import type { SignRequestBody, SignResponseBody } from '../../../src/signer/signer-protocol';
 import { signSettlementTransaction } from '../../../src/signer/tx-signer';
+import { commitmentScriptHex } from '../../../src/services/settlement/commitment';
 import { capturedLog } from '../../support/captured-log';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
@@ -90,7 +91,9 @@ describe('a month settled through a separate kibble signer', () => {
     // The same transactions, byte for byte, as the in-process signer makes from the stored plan.
     const stored = await readPlanChunks('2026-07', settled.planAttempt ?? '', settled.planChunks ?? 0);
     const key = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC });
-    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx) => signSettlementTransaction(world.chain, tx, key).raw));
+    // With the month's allocation root in the first transaction's OP_RETURN output, as the signer was told.
+    const dataScript = commitmentScriptHex('2026-07', settled.commitment?.root ?? '');
+    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx, index) => signSettlementTransaction(world.chain, tx, key, index === 0 ? dataScript : undefined).raw));
     expect((await world.rpc.getRawMempool()).sort()).toEqual(settled.transactions.map((tx) => tx.txid).sort());
   });
 
