@@ -92,7 +92,10 @@ describe('kibble serve without a key, signing through a kibble signer process', 
     const executed = await admin('POST', `/api/v1/admin/settlements/${period}/execute?closeNow=true`);
     expect({ state: executed.state, lastError: executed.lastError }).toEqual({ state: 'broadcast', lastError: null });
     expect(executed.transactions.length).toBeGreaterThan(0);
-    expect(signer?.output()).toContain('settlement signed');
+    // The signer's own log names the period and the very transactions that went out.
+    const signedLine = (signer?.output() ?? '').split('\n').find((line) => line.includes('signer: period signed'));
+    expect(signedLine).toContain(`"period":"${period}"`);
+    for (const tx of executed.transactions) expect(signedLine).toContain(tx.txid);
     expect((await world.rpc.getRawMempool()).sort()).toEqual(executed.transactions.map((tx) => tx.txid).sort());
 
     await world.faucet.mine(MIN_CONFIRMATIONS);
@@ -115,7 +118,7 @@ describe('kibble serve without a key, signing through a kibble signer process', 
     if (signer !== undefined) signerOutput = await signer.stop();
     const serverOutput = server[0]?.process.output() ?? '';
     expect(serverOutput).toContain('kibble: stopped');
-    expect(signerOutput).toContain('settlement signed');
+    expect(signerOutput).toContain('signer: period signed');
     for (const output of [serverOutput, signerOutput]) {
       expect(secrets.filter((secret) => output.includes(secret))).toEqual([]);
       expect(keyMaterialIn(output, SETTLEMENT_MNEMONIC)).toEqual([]);
