@@ -5,14 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Transaction } from 'bitcoinjs-lib';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
-import { commitmentScript } from '../../../src/proofs/commitment';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { readPlanChunks } from '../../../src/services/settlement/plan-store';
-import { createSigner } from '../../../src/signer/hd-signer';
 import { readPsbt, unsignedTxidOf, unsignedTxidOfTransaction } from '../../../src/signer/psbt';
-import { signSettlementTransaction } from '../../../src/signer/tx-signer';
 import { deploymentEnv } from '../../support/cli';
 import { doge } from '../../support/money';
+import { rawsSignedInProcess } from '../../support/planned-signatures';
 import { FEE_BPS, MIN_CONFIRMATIONS, SETTLEMENT_MNEMONIC, settlementXpub, useSettlementWorld } from '../../support/settlement-world';
 
 // The offline flow as an operator types it, every step a real `npx kibble` process:
@@ -101,12 +98,8 @@ describe('a month signed offline, every step through the kibble CLI', () => {
     expect(settled.state).toBe('broadcast');
     // Exactly the planned transactions: the exported PSBTs' unsigned ones, signed as the
     // in-process signer signs the stored plan, byte for byte; and those are in the mempool.
-    const stored = await readPlanChunks(PERIOD, settled.planAttempt ?? '', settled.planChunks ?? 0);
-    const key = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC });
-    const root = settled.commitment?.root;
-    if (root === undefined) throw new Error('the month commits no allocation root');
-    const dataScript = Buffer.from(commitmentScript(PERIOD, Buffer.from(root, 'hex'))).toString('hex');
-    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx, index) => signSettlementTransaction(world.chain, tx, key, index === 0 ? dataScript : undefined).raw));
+    expect(settled.commitment?.root).toMatch(/^[0-9a-f]{64}$/);
+    expect(settled.transactions.map((tx) => tx.raw)).toEqual(await rawsSignedInProcess(world.chain, settled, SETTLEMENT_MNEMONIC));
     const exportedUnsigned = unsignedFiles().map((file) => unsignedTxidOf(readPsbt(world.chain, readFileSync(file, 'utf8').trim(), file)));
     expect(settled.transactions.map((tx) => unsignedTxidOfTransaction(Transaction.fromHex(tx.raw)))).toEqual(exportedUnsigned);
     expect((await world.rpc.getRawMempool()).sort()).toEqual(settled.transactions.map((tx) => tx.txid).sort());
