@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { KibbleError } from '../../../src/errors';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { readPlanChunks } from '../../../src/services/settlement/plan-store';
 import { remoteSigning } from '../../../src/services/settlement/signing';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { SignerClient } from '../../../src/signer/signer-client';
 import type { SignRequestBody, SignResponseBody } from '../../../src/signer/signer-protocol';
-import { signSettlementTransaction } from '../../../src/signer/tx-signer';
 import { capturedLog } from '../../support/captured-log';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
+import { rawsSignedInProcess } from '../../support/planned-signatures';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
 import { keyMaterialIn, startSignerProcess, type SignerChild } from '../../support/signer-process';
 
@@ -88,9 +87,7 @@ describe('a month settled through a separate kibble signer', () => {
     expect(settled.state).toBe('broadcast');
     expect(running.output()).toContain('period signed before, logged bytes answered');
     // The same transactions, byte for byte, as the in-process signer makes from the stored plan.
-    const stored = await readPlanChunks('2026-07', settled.planAttempt ?? '', settled.planChunks ?? 0);
-    const key = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC });
-    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx) => signSettlementTransaction(world.chain, tx, key).raw));
+    expect(settled.transactions.map((tx) => tx.raw)).toEqual(await rawsSignedInProcess(world.chain, settled, SETTLEMENT_MNEMONIC));
     expect((await world.rpc.getRawMempool()).sort()).toEqual(settled.transactions.map((tx) => tx.txid).sort());
   });
 
