@@ -4,16 +4,14 @@ import { join } from 'node:path';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { KibbleError } from '../../../src/errors';
 import { flattr } from '../../../src/services/clicks/clicks';
-import { readPlanChunks } from '../../../src/services/settlement/plan-store';
 import { remoteSigning } from '../../../src/services/settlement/signing';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { SignerClient } from '../../../src/signer/signer-client';
 import type { SignRequestBody, SignResponseBody } from '../../../src/signer/signer-protocol';
-import { signSettlementTransaction } from '../../../src/signer/tx-signer';
-import { commitmentScriptHex } from '../../../src/services/settlement/commitment';
 import { capturedLog } from '../../support/captured-log';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
+import { rawsSignedInProcess } from '../../support/planned-signatures';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
 import { keyMaterialIn, startSignerProcess, type SignerChild } from '../../support/signer-process';
 
@@ -89,11 +87,7 @@ describe('a month settled through a separate kibble signer', () => {
     expect(settled.state).toBe('broadcast');
     expect(running.output()).toContain('period signed before, logged bytes answered');
     // The same transactions, byte for byte, as the in-process signer makes from the stored plan.
-    const stored = await readPlanChunks('2026-07', settled.planAttempt ?? '', settled.planChunks ?? 0);
-    const key = createSigner(world.chain, { mnemonic: SETTLEMENT_MNEMONIC });
-    // With the month's allocation root in the first transaction's OP_RETURN output, as the signer was told.
-    const dataScript = commitmentScriptHex('2026-07', settled.commitment?.root ?? '');
-    expect(settled.transactions.map((tx) => tx.raw)).toEqual(stored.build.transactions.map((tx, index) => signSettlementTransaction(world.chain, tx, key, index === 0 ? dataScript : undefined).raw));
+    expect(settled.transactions.map((tx) => tx.raw)).toEqual(await rawsSignedInProcess(world.chain, settled, SETTLEMENT_MNEMONIC));
     expect((await world.rpc.getRawMempool()).sort()).toEqual(settled.transactions.map((tx) => tx.txid).sort());
   });
 
