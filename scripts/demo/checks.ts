@@ -12,7 +12,9 @@ import { allocationJournalId } from '../../src/money/settlement-plan';
 import { accountBalance, balancesByPrefix } from '../../src/services/ledger/balances';
 import { unbalancedJournals } from '../../src/services/ledger/ledger-audit';
 import type { PlanReportView, SettlementStatusView } from '../../src/services/settlement/views';
-import { auditChain, spentValueOf, unspentValueOf, type ChainAudit } from '../regtest/chain-audit';
+import { auditChain, spentValueOf, unspentValueOf, type ChainAudit, type ChainOutput } from '../regtest/chain-audit';
+import { transactionBytesInBlock } from '../../src/chain/block/block-parser';
+import { committingTransaction } from '../../src/proofs/commitment';
 
 export interface CheckResult {
   invariant: 1 | 2 | 3 | 4;
@@ -143,6 +145,7 @@ async function settlementAddsUp(facts: Facts, input: CheckInput, audit: ChainAud
     networkFee += txFee;
     facts.expect(inputs === outputs + txFee, `${stored.txid.slice(0, 16)}…: inputs ${formatCoins(inputs)} == outputs ${formatCoins(outputs)} + network fee ${stored.fee}`);
     for (const output of tx.outputs) {
+      if (output.address === undefined && (await isCommittedRoot(facts, input, tx.height, output))) continue;
       const key = output.address ?? `(script) ${output.txid}:${output.vout}`;
       received.set(key, (received.get(key) ?? 0n) + output.value);
     }
@@ -171,4 +174,19 @@ async function settlementAddsUp(facts: Facts, input: CheckInput, audit: ChainAud
   // Whatever else the transactions paid must be change back to the wallet.
   const strays = [...received.keys()].filter((address) => !paidTo.has(address) && !wallet.has(address));
   facts.expect(strays.length === 0, strays.length === 0 ? 'every other output is change to the wallet' : `outputs to unexpected addresses: ${strays.join(', ')}`);
+}
+
+/** The month's OP_RETURN output: where the plan put it, zero-valued, carrying the planned allocation root (read from the mined bytes). */
+async function isCommittedRoot(facts: Facts, input: CheckInput, height: number, output: ChainOutput): Promise<boolean> {
+  const { commitment } = input.plan;
+  if (commitment.root === null || output.vout !== commitment.vout || input.status.transactions[commitment.transaction ?? 0]?.txid !== output.txid) return false;
+  const block = await input.rpc.getRawBlock(await input.rpc.getBlockHash(height));
+  const raw = transactionBytesInBlock(block, output.txid, { auxpow: input.chain.auxpow });
+  const found = raw === undefined ? undefined : committingTransaction(Buffer.from(raw).toString('hex'));
+  const root = found === undefined ? undefined : Buffer.from(found.commitment.root).toString('hex');
+  facts.expect(
+    output.value === 0n && found?.commitment.vout === output.vout && found.commitment.period === input.period && root === commitment.root,
+    `${output.txid.slice(0, 16)}…:${output.vout}: OP_RETURN (value ${formatCoins(output.value)}) commits ${input.period}'s allocation root ${commitment.root}`,
+  );
+  return true;
 }
