@@ -144,7 +144,8 @@ describe('clicksOf', () => {
     await credit(other, doge(5));
     await subscribe(donor, await newThing(creator), MARCH);
     const otherResult = await clicksOf(other, '2026-03', FEE_BPS, MARCH);
-    expect(otherResult).toEqual({ period: '2026-03', clicks: [], totals: { charge: 0n, fee: 0n, clickCount: 0 } });
+    // Their own funds only: budget and balance of 5 each.
+    expect(otherResult).toEqual({ period: '2026-03', clicks: [], totals: { charge: 0n, fee: 0n, clickCount: 0 }, funds: { monthlyBudget: doge(5), balance: doge(5) } });
     const theirThing = await newThing(creator);
     await flattr(other, theirThing, MARCH);
     const mine = await clicksOf(donor, '2026-03', FEE_BPS, MARCH);
