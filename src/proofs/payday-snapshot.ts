@@ -3,7 +3,7 @@ import { outputScriptFor } from '../chain/address';
 import { CHAIN_NAMES, chainProfile, type ChainProfile } from '../chain/profiles';
 import type { BuildResult, BuiltOutput, RecordedBuildInputs } from '../chain/tx/tx-builder';
 import { MAX_DERIVATION_INDEX } from '../chain/key-path';
-import { KibbleError } from '../errors';
+import { parseDocument } from './document';
 import { periodText } from './proof-format';
 import { monthAllocations } from '../money/allocations';
 import type { PlanInput, SettlementPlan } from '../money/settlement-plan';
@@ -104,11 +104,7 @@ export type SnapshotOutput = SnapshotTransaction['outputs'][number];
 
 /** Validates a parsed JSON document; throws snapshot-invalid naming the first bad field. */
 export function parsePaydaySnapshot(json: unknown): PaydaySnapshot {
-  const parsed = paydaySnapshotSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'the snapshot' : issue.path.join('.');
-  throw new KibbleError('snapshot-invalid', `not a kibble payday snapshot (version 1): ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
+  return parseDocument(paydaySnapshotSchema, json, { code: 'snapshot-invalid', kind: 'payday snapshot', whole: 'the snapshot' });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KibbleError } from '../errors';
+import { parseDocument } from './document';
 import { parsePeriod } from '../money/period';
 import type { AllocationLeaf, AllocationTree, DonorSide } from './allocation-tree';
 import { allocationLeafAt, allocationLeaves, allocationPath } from './allocation-tree';
@@ -80,13 +81,7 @@ export interface AllocationProof {
 
 /** Validates a parsed JSON document; throws proof-invalid naming the first bad field. */
 export function parseAllocationProof(json: unknown): AllocationProof {
-  const parsed = allocationProofSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? 'the proof' : issue.path.join('.');
-    throw new KibbleError('proof-invalid', `not a kibble allocation proof (version 1): ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
-  }
-  const proof = parsed.data;
+  const proof = parseDocument(allocationProofSchema, json, { code: 'proof-invalid', kind: 'allocation proof', whole: 'the proof' });
   return {
     period: proof.period,
     txid: proof.txid,

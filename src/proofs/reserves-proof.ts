@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isKibbleError, KibbleError, type ErrorCode } from '../errors';
+import { parseDocument } from './document';
 import { bytesEqual, fromHex, IDENTIFIER, toHex, UINT128_MAX, UINT32_MAX } from './encoding';
 import { reservesAccountCommitment, sumPath, sumRootFromPath, type SumTree } from './sum-tree';
 
@@ -83,13 +84,7 @@ export function verifyReservesProof(proofJson: unknown, published?: { root: stri
 }
 
 function checkReservesProof(proofJson: unknown, published: { root: string; total: bigint } | undefined): ProvenLiability {
-  const parsed = reservesProofSchema.safeParse(proofJson);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? 'the proof' : issue.path.join('.');
-    throw new KibbleError('proof-invalid', `not a kibble reserves proof (version 1): ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
-  }
-  const proof = parsed.data;
+  const proof = parseDocument(reservesProofSchema, proofJson, { code: 'proof-invalid', kind: 'reserves proof', whole: 'the proof' });
   const amount = BigInt(proof.leaf.amount);
   const commitment = 'commitment' in proof.leaf ? fromHex('commitment', proof.leaf.commitment, 32) : reservesAccountCommitment(fromHex('salt', proof.leaf.salt, 32), proof.leaf.account);
   const path = proof.path.map((node) => ({ hash: fromHex('path hash', node.hash, 32), sum: BigInt(node.sum) }));

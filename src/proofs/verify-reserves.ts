@@ -1,6 +1,7 @@
 import type { ChainProfile } from '../chain/profiles';
 import { verifySignedMessage } from '../chain/signed-message';
 import { KibbleError } from '../errors';
+import { parseDocument } from './document';
 import { publishedReservesSchema, reservesSignedMessage, type PublishedReserves } from './reserves-snapshot';
 import { verifyReservesProof, type ProvenLiability } from './reserves-proof';
 
@@ -47,13 +48,7 @@ export interface ReservesVerdictReport {
 
 /** The published document, parsed; a malformed one is reserves-invalid (the CLI's exit 2). */
 export function parsePublishedReserves(json: unknown): PublishedReserves {
-  const parsed = publishedReservesSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? 'the document' : issue.path.join('.');
-    throw new KibbleError('reserves-invalid', `not a kibble reserves document (version 1): ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
-  }
-  const published = parsed.data;
+  const published = parseDocument(publishedReservesSchema, json, { code: 'reserves-invalid', kind: 'reserves document', whole: 'the document' });
   const listed = published.outputs.reduce((sum, output) => sum + BigInt(output.amount), 0n);
   if (listed.toString() !== published.outputsTotal) {
     throw new KibbleError('reserves-invalid', `the outputs listed sum to ${listed}, the document states ${published.outputsTotal}`);
