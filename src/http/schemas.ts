@@ -15,6 +15,15 @@ export const coinAmount = z.string().meta({ description: 'decimal whole coins, e
 
 export const period = z.string().regex(PERIOD_PATTERN, "must be a UTC month 'YYYY-MM'");
 
+/** A page size in a query string: a whole number from 1 to `max` (at most 999), as text. */
+export function pageLimit(max: number): z.ZodString {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, message)
+    .refine((text) => Number(text) <= max, message);
+}
+
 export const isoTimestamp = z.string().meta({ description: 'ISO 8601 timestamp (UTC)', example: '2026-03-15T12:00:00.000Z' });
 
 const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as [keyof typeof ERROR_CATALOGUE, ...(keyof typeof ERROR_CATALOGUE)[]];

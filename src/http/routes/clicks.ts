@@ -6,7 +6,7 @@ import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks/
 import { clickPeriodAt } from '../../services/period-closure';
 import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
 import { defineRoute, type Route } from '../route';
-import { coinAmount, isoTimestamp, objectId, period } from '../schemas';
+import { coinAmount, isoTimestamp, objectId, pageLimit, period } from '../schemas';
 
 /** Flattring, and what a donor's clicks of a period are worth. Amounts are decimal coin strings. */
 const WORTHLESS_TEXT: Readonly<Record<WorthlessReason, string>> = {
@@ -103,11 +103,7 @@ export const clickRoutes: Route[] = [
     auth: 'account',
     query: z.object({
       before: period.optional(),
-      limit: z
-        .string()
-        .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${DONOR_MONTHS_MAX}`)
-        .refine((text) => Number(text) <= DONOR_MONTHS_MAX, `must be a whole number from 1 to ${DONOR_MONTHS_MAX}`)
-        .optional(),
+      limit: pageLimit(DONOR_MONTHS_MAX).optional(),
     }),
     responses: { 200: { description: 'the months', schema: z.strictObject({ months: z.array(donorMonthSchema) }) } },
     handler: async ({ query, accountId, deps, now }) => {

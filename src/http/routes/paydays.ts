@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { paydays, PAYDAYS_DEFAULT, PAYDAYS_MAX } from '../../services/paydays';
 import { paydaysAtom } from '../atom';
 import { defineRoute, type Route } from '../route';
-import { coinAmount, period } from '../schemas';
+import { coinAmount, pageLimit, period } from '../schemas';
 import { PUBLIC_JSON_HEADERS } from './reserves';
 
 /** The public paydays: every settled month's totals, transactions and roots; nothing about any donor. */
@@ -27,11 +27,7 @@ export const paydaySchema = z.strictObject({
 
 export const paydaysQuery = z.object({
   before: period.optional(),
-  limit: z
-    .string()
-    .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${PAYDAYS_MAX}`)
-    .refine((text) => Number(text) <= PAYDAYS_MAX, `must be a whole number from 1 to ${PAYDAYS_MAX}`)
-    .optional(),
+  limit: pageLimit(PAYDAYS_MAX).optional(),
 });
 
 export const paydaysRoutes: Route[] = [

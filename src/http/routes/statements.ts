@@ -5,7 +5,7 @@ import { statementOf, type StatementSettings } from '../../services/statements/s
 import { tipOrUndefined } from '../chain-tip';
 import type { AppDeps } from '../deps';
 import { defineRoute, type Route } from '../route';
-import { coinAmount, objectId, period } from '../schemas';
+import { coinAmount, objectId, pageLimit, period } from '../schemas';
 import { statementCsv, statementJson } from '../statement-views';
 
 /**
@@ -140,11 +140,7 @@ export const statementRoutes: Route[] = [
     auth: 'account',
     query: z.object({
       offset: z.string().regex(/^(0|[1-9][0-9]{0,8})$/, 'must be a whole number >= 0').optional(),
-      limit: z
-        .string()
-        .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${DEPOSIT_PAGE_MAX}`)
-        .refine((text) => Number(text) <= DEPOSIT_PAGE_MAX, `must be a whole number from 1 to ${DEPOSIT_PAGE_MAX}`)
-        .optional(),
+      limit: pageLimit(DEPOSIT_PAGE_MAX).optional(),
     }),
     responses: { 200: { description: 'one page of deposits', schema: depositHistorySchema } },
     handler: async ({ query, accountId, deps }) => {
