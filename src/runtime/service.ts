@@ -19,7 +19,7 @@ import { startDevChain, type DevChain } from './embedded/dev-chain';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
-import { canSettle, createSettlementService, keyInServiceWarning, signerFromConfig } from './settlement';
+import { canSettle, createSettlementService, hasKeyInProcess, keyInServiceWarning, signerFromConfig } from './settlement';
 import { messageSignerOf } from '../signer/message-signer';
 
 export interface RunningKibble {
@@ -87,7 +87,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
           chain: filled.chain,
           clock,
           log: log.child({ job: 'reserves' }),
-          ...(filled.walletXprv || filled.walletMnemonic ? { messageSigner: () => messageSignerOf(signerFromConfig(filled), filled.chain) } : {}),
+          ...(hasKeyInProcess(filled) ? { messageSigner: () => messageSignerOf(signerFromConfig(filled), filled.chain) } : {}),
         }),
       });
     }

@@ -20,7 +20,7 @@ export interface SettlementWiring {
 /** The settlement service as `kibble serve`, the CLI and the admin API run it. */
 export function createSettlementService(config: Config, rpc: ChainRpc, log: Logger, wiring: SettlementWiring): SettlementService {
   // With only a signing key configured (the CLI on an operator's machine), its xpub is the wallet's.
-  const walletXpub = config.walletXpub ?? (config.walletXprv || config.walletMnemonic ? signerFromConfig(config).accountXpub() : undefined);
+  const walletXpub = config.walletXpub ?? (hasKeyInProcess(config) ? signerFromConfig(config).accountXpub() : undefined);
   if (walletXpub === undefined) throw new KibbleError('config-invalid', 'WALLET_XPUB is not set: settlement derives change addresses from it');
   const clock = wiring.clock ?? (() => new Date());
   return new SettlementService({
@@ -61,14 +61,19 @@ export function signerFromConfig(config: Config): Signer {
   return signer;
 }
 
+/** WALLET_XPRV or WALLET_MNEMONIC in this process's own configuration. */
+export function hasKeyInProcess(config: Config): boolean {
+  return config.walletXprv !== undefined || config.walletMnemonic !== undefined;
+}
+
 /** Whether this instance can settle: a key of its own, or a signer process to ask. */
 export function canSettle(config: Config): boolean {
-  return config.signerUrl !== undefined || config.walletXprv !== undefined || config.walletMnemonic !== undefined;
+  return config.signerUrl !== undefined || hasKeyInProcess(config);
 }
 
 /** A private key in the web server's own environment: allowed, but in production said loudly. */
 export function keyInServiceWarning(config: Config): string | undefined {
-  if (config.nodeEnv !== 'production' || (config.walletXprv === undefined && config.walletMnemonic === undefined)) return undefined;
+  if (config.nodeEnv !== 'production' || !hasKeyInProcess(config)) return undefined;
   return 'the wallet\'s PRIVATE key is in this web-facing process (WALLET_XPRV / WALLET_MNEMONIC): whoever takes it over can empty the wallet. '
     + 'Run `kibble signer` elsewhere and set SIGNER_URL instead (docs/signer.md)';
 }

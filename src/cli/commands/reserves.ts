@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { KibbleError } from '../../errors';
-import { signerFromConfig } from '../../runtime/settlement';
+import { hasKeyInProcess, signerFromConfig } from '../../runtime/settlement';
 import { messageSignerOf } from '../../signer/message-signer';
 import { formatCoins } from '../../money/amount';
 import type { PublishedReserves } from '../../proofs/reserves-snapshot';
@@ -32,7 +32,7 @@ export function registerReserves(program: Command, io: CliIo, setExit: (code: nu
       try {
         outcome = await withDatabase('reserves', (config) => {
           // With the wallet's signing key configured, each address signs the snapshot (docs/proofs.md).
-          const hasKey = config.walletXprv !== undefined || config.walletMnemonic !== undefined;
+          const hasKey = hasKeyInProcess(config);
           if (!hasKey) progress('no WALLET_XPRV or WALLET_MNEMONIC: the snapshot carries no address signatures');
           return publishReserves({
             chain: config.chain,
