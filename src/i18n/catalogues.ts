@@ -2,6 +2,14 @@ import enCommon from './locales/en/common';
 import frCommon from './locales/fr/common';
 import enErrors from './locales/en/errors';
 import frErrors from './locales/fr/errors';
+import enAuth from './locales/en/auth';
+import frAuth from './locales/fr/auth';
+import enThing from './locales/en/thing';
+import frThing from './locales/fr/thing';
+import enDonor from './locales/en/donor';
+import frDonor from './locales/fr/donor';
+import enCreator from './locales/en/creator';
+import frCreator from './locales/fr/creator';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -13,6 +21,10 @@ import frErrors from './locales/fr/errors';
 export const NAMESPACES = {
   common: { en: enCommon, fr: frCommon },
   errors: { en: enErrors, fr: frErrors },
+  auth: { en: enAuth, fr: frAuth },
+  thing: { en: enThing, fr: frThing },
+  donor: { en: enDonor, fr: frDonor },
+  creator: { en: enCreator, fr: frCreator },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

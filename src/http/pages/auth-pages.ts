@@ -1,8 +1,10 @@
-import { isKibbleError } from '../../errors';
-import { checkCredentials, createAccount } from '../../services/accounts/accounts';
+import { isKibbleError, type KibbleError } from '../../errors';
+import { localizedErrorMessage } from '../../i18n/error-messages';
+import { checkCredentials, createAccount, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../services/accounts/accounts';
 import { html } from '../html';
 import { issueSessionFor, revokeSessionFor } from '../session-issuing';
 import { csrfInput, field, layout, notice } from './layout';
+import { richText } from './rich-text';
 import { safeReturnPath, type PageContext, type PageResult, type PageRoute } from './page';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from './web-session';
 
@@ -11,14 +13,17 @@ export const authPages: PageRoute[] = [
   {
     method: 'get',
     path: '/',
-    handler: (ctx) => ({
-      page: layout(
-        ctx,
-        'Flattr on Dogecoin',
-        html`<p>Set a monthly budget, fund it with a deposit, and click the kibble buttons of what you like all month. At the end of the month your budget is split equally across your clicks and paid to the creators on chain.</p>
-<p>${ctx.accountId ? html`<a class="button" href="/donor">Your donor page</a> <a class="button" href="/creator">Your creator page</a>` : html`<a class="button" href="/signup">Sign up</a> <a class="button" href="/signin">Sign in</a>`}</p>`,
-      ),
-    }),
+    handler: (ctx) => {
+      const { t } = ctx.i18n;
+      return {
+        page: layout(
+          ctx,
+          t('auth:home.title'),
+          html`<p>${t('auth:home.intro')}</p>
+<p>${ctx.accountId ? html`<a class="button" href="/donor">${t('auth:home.donorPage')}</a> <a class="button" href="/creator">${t('auth:home.creatorPage')}</a>` : html`<a class="button" href="/signup">${t('common:nav.signUp')}</a> <a class="button" href="/signin">${t('common:nav.signIn')}</a>`}</p>`,
+        ),
+      };
+    },
   },
   { method: 'get', path: '/signup', handler: (ctx) => signUpPage(ctx, {}) },
   {
@@ -34,7 +39,8 @@ export const authPages: PageRoute[] = [
       } catch (error) {
         if (!isKibbleError(error)) throw error;
         const onPassword = error.message.startsWith('password');
-        return signUpPage(ctx, { handle, ...(onPassword ? { passwordError: error.message } : { handleError: error.message.replace(/^handle: /, '') }) }, 400);
+        const message = signUpErrorText(ctx, error, onPassword);
+        return signUpPage(ctx, { handle, ...(onPassword ? { passwordError: message } : { handleError: message }) }, 400);
       }
     },
   },
@@ -49,7 +55,7 @@ export const authPages: PageRoute[] = [
         return await startSession(ctx, await checkCredentials(handle, password, ctx.deps.passwordHashing));
       } catch (error) {
         if (!isKibbleError(error, 'unauthorized')) throw error;
-        return signInPage(ctx, { handle, error: error.message }, 401);
+        return signInPage(ctx, { handle, error: ctx.i18n.t('auth:signIn.refused') }, 401);
       }
     },
   },
@@ -65,6 +71,13 @@ export const authPages: PageRoute[] = [
   },
 ];
 
+/** The form's rules in the reader's words; a taken handle (or anything else) by its error code. */
+function signUpErrorText(ctx: PageContext, error: KibbleError, onPassword: boolean): string {
+  const { t } = ctx.i18n;
+  if (error.code !== 'validation-failed') return localizedErrorMessage(ctx.i18n, error);
+  return onPassword ? t('auth:signUp.passwordInvalid', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) : t('auth:signUp.handleInvalid');
+}
+
 function nextOf(ctx: PageContext): string {
   const next = ctx.form.next ?? (typeof ctx.req.query.next === 'string' ? ctx.req.query.next : undefined);
   return safeReturnPath(next);
@@ -77,31 +90,33 @@ async function startSession(ctx: PageContext, accountId: string): Promise<PageRe
 }
 
 function signUpPage(ctx: PageContext, state: { handle?: string; handleError?: string; passwordError?: string }, status = 200): PageResult {
+  const { t } = ctx.i18n;
   return {
     status,
     page: layout(
       ctx,
-      'Sign up',
+      t('auth:signUp.title'),
       html`<form method="post" action="/signup" class="stack">${csrfInput(ctx.csrfToken)}<input type="hidden" name="next" value="${nextOf(ctx)}">
-${field({ name: 'handle', label: 'Handle (3 to 32 characters: a-z, 0-9, _ and -)', value: state.handle ?? '', autocomplete: 'username', required: true, ...(state.handleError ? { error: state.handleError } : {}) })}
-${field({ name: 'password', label: 'Password (at least 10 characters)', type: 'password', autocomplete: 'new-password', required: true, ...(state.passwordError ? { error: state.passwordError } : {}) })}
-<p><button type="submit">Create my account</button></p></form>
-<p>Already have an account? <a href="/signin">Sign in</a>.</p>`,
+${field({ name: 'handle', label: t('auth:signUp.handle'), value: state.handle ?? '', autocomplete: 'username', required: true, ...(state.handleError ? { error: state.handleError } : {}) })}
+${field({ name: 'password', label: t('auth:signUp.password'), type: 'password', autocomplete: 'new-password', required: true, ...(state.passwordError ? { error: state.passwordError } : {}) })}
+<p><button type="submit">${t('auth:signUp.submit')}</button></p></form>
+<p>${richText(ctx.i18n, 'auth:signUp.haveAccount', {}, { link: html`<a href="/signin">${t('common:nav.signIn')}</a>` })}</p>`,
     ),
   };
 }
 
 function signInPage(ctx: PageContext, state: { handle?: string; error?: string }, status = 200): PageResult {
+  const { t } = ctx.i18n;
   return {
     status,
     page: layout(
       ctx,
-      'Sign in',
+      t('auth:signIn.title'),
       html`${notice(state.error, 'error')}<form method="post" action="/signin" class="stack">${csrfInput(ctx.csrfToken)}<input type="hidden" name="next" value="${nextOf(ctx)}">
-${field({ name: 'handle', label: 'Handle', value: state.handle ?? '', autocomplete: 'username', required: true })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
-<p><button type="submit">Sign in</button></p></form>
-<p>New here? <a href="/signup">Sign up</a>.</p>`,
+${field({ name: 'handle', label: t('auth:signIn.handle'), value: state.handle ?? '', autocomplete: 'username', required: true })}
+${field({ name: 'password', label: t('auth:signIn.password'), type: 'password', autocomplete: 'current-password', required: true })}
+<p><button type="submit">${t('auth:signIn.submit')}</button></p></form>
+<p>${richText(ctx.i18n, 'auth:signIn.newHere', {}, { link: html`<a href="/signup">${t('common:nav.signUp')}</a>` })}</p>`,
     ),
   };
 }

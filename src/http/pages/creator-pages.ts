@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, isKibbleError, type KibbleError } from '../../errors';
-import { formatCoins } from '../../money/amount';
+import { localizedErrorMessage } from '../../i18n/error-messages';
 import { nextPeriod, PERIOD_PATTERN, previousPeriod } from '../../money/period';
 import { statementPeriods } from '../../services/statements/statements';
 import { currentPayoutAddress, setPayoutAddress } from '../../services/accounts/accounts';
@@ -8,6 +8,7 @@ import { listThingsOf, registerThing, type ThingView } from '../../services/thin
 import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
+import { richText } from './rich-text';
 import { proofLink, provableMonths } from './proof-pages';
 import { myReservesProofSection } from './reserves-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
@@ -15,10 +16,7 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
 /** How many months the chart shows (the table below it lists every month). */
 export const CHART_MONTHS = 12;
 
-const SAVED_NOTICES: Readonly<Record<string, string>> = {
-  thing: 'Your thing is added. Copy its embed code into your page to show its kibble button.',
-  payout: 'Your payout address is saved. The next settlement pays what you earned to it.',
-};
+const SAVED_NOTICES = { thing: 'creator:saved.thing', payout: 'creator:saved.payout' } as const;
 
 interface CreatorPageState {
   thingForm?: { url: string; title: string; urlError?: string; titleError?: string; error?: string };
@@ -47,10 +45,11 @@ export const creatorPages: PageRoute[] = [
       } catch (error) {
         if (!isKibbleError(error) || (error.code !== 'validation-failed' && error.code !== 'thing-exists')) throw error;
         const where = thingErrorField(error);
+        const message = localizedErrorMessage(ctx.i18n, error);
         const thingForm = {
           url,
           title,
-          ...(where === 'url' ? { urlError: error.message } : where === 'title' ? { titleError: error.message } : { error: error.message }),
+          ...(where === 'url' ? { urlError: message } : where === 'title' ? { titleError: message } : { error: message }),
         };
         return creatorPage(ctx, ctx.accountId, { thingForm }, ERROR_CATALOGUE[error.code].httpStatus);
       }
@@ -67,7 +66,7 @@ export const creatorPages: PageRoute[] = [
         return { redirect: '/creator?saved=payout' };
       } catch (error) {
         if (!isKibbleError(error, 'address-invalid')) throw error;
-        return creatorPage(ctx, ctx.accountId, { payoutForm: { address, error: error.message } }, 400);
+        return creatorPage(ctx, ctx.accountId, { payoutForm: { address, error: localizedErrorMessage(ctx.i18n, error) } }, 400);
       }
     },
   },
@@ -85,29 +84,31 @@ function thingErrorField(error: KibbleError): 'url' | 'title' | undefined {
 
 async function creatorPage(ctx: PageContext, accountId: string, state: CreatorPageState, status = 200): Promise<PageResult> {
   const [things, stats, payoutAddress, statements, provable] = await Promise.all([listThingsOf(accountId), creatorStats(accountId, ctx.now), currentPayoutAddress(accountId), statementPeriods(), provableMonths()]);
-  const saved = status === 200 && typeof ctx.req.query.saved === 'string' ? SAVED_NOTICES[ctx.req.query.saved] : undefined;
+  const { t } = ctx.i18n;
+  const savedKey = ctx.req.query.saved;
+  const saved = status === 200 && (savedKey === 'thing' || savedKey === 'payout') ? t(SAVED_NOTICES[savedKey]) : undefined;
   const formError = state.thingForm?.error;
   return {
     status,
     page: layout(
       ctx,
-      'Creator',
-      html`${notice(saved)}${status !== 200 ? notice('This form was not saved: see the message next to the field.', 'error') : html``}
+      t('creator:title'),
+      html`${notice(saved)}${status !== 200 ? notice(t('creator:notSaved'), 'error') : html``}
 ${thingsSection(ctx, things)}
 <section aria-labelledby="add-thing-heading">
-<h2 id="add-thing-heading">Add a thing</h2>
-<p>A thing is a page of yours people can flattr: a post, a video, a repository. One thing per URL.</p>
+<h2 id="add-thing-heading">${t('creator:addThing.heading')}</h2>
+<p>${t('creator:addThing.intro')}</p>
 ${notice(formError, 'error')}<form id="thing-form" method="post" action="/creator/things" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'url', label: 'URL (http or https)', type: 'url', value: state.thingForm?.url ?? '', autocomplete: 'url', required: true, ...(state.thingForm?.urlError ? { error: state.thingForm.urlError } : {}) })}
-${field({ name: 'title', label: 'Title (up to 200 characters)', value: state.thingForm?.title ?? '', required: true, ...(state.thingForm?.titleError ? { error: state.thingForm.titleError } : {}) })}
-<p><button type="submit">Add the thing</button></p></form>
+${field({ name: 'url', label: t('creator:addThing.url'), type: 'url', value: state.thingForm?.url ?? '', autocomplete: 'url', required: true, ...(state.thingForm?.urlError ? { error: state.thingForm.urlError } : {}) })}
+${field({ name: 'title', label: t('creator:addThing.title'), value: state.thingForm?.title ?? '', required: true, ...(state.thingForm?.titleError ? { error: state.thingForm.titleError } : {}) })}
+<p><button type="submit">${t('creator:addThing.submit')}</button></p></form>
 </section>
 <section id="payout" aria-labelledby="payout-heading">
-<h2 id="payout-heading">Payout address</h2>
-<p>${payoutAddress ? html`Your earnings are paid to <span class="mono" id="current-payout-address">${payoutAddress}</span>.` : html`You have no payout address yet: what you earn stays owed to you until you give one.`}</p>
+<h2 id="payout-heading">${t('creator:payout.heading')}</h2>
+<p>${payoutAddress ? richText(ctx.i18n, 'creator:payout.current', {}, { address: html`<span class="mono" id="current-payout-address">${payoutAddress}</span>` }) : html`${t('creator:payout.none')}`}</p>
 <form id="payout-form" method="post" action="/creator/payout-address" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'address', label: `Your ${ctx.deps.chain.name} address`, value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
-<p><button type="submit">Save the payout address</button></p></form>
+${field({ name: 'address', label: t('creator:payout.label', { chain: ctx.deps.chain.name }), value: state.payoutForm?.address ?? payoutAddress ?? '', autocomplete: 'off', required: true, ...(state.payoutForm ? { error: state.payoutForm.error } : {}) })}
+<p><button type="submit">${t('creator:payout.submit')}</button></p></form>
 </section>
 ${statsSection(ctx, stats, statements, provable)}
 ${myReservesProofSection('creator')}`,
@@ -117,47 +118,49 @@ ${myReservesProofSection('creator')}`,
 
 function thingsSection(ctx: PageContext, things: readonly ThingView[]): TrustedHtml {
   const publicUrl = ctx.deps.config.publicUrl;
+  const { t } = ctx.i18n;
   const items = things.map((thing) => {
     const embedId = `embed-${thing.id}`;
     const page = `${publicUrl}/t/${thing.id}`;
     // The snippet is HTML the creator pastes into their page: escaped once as markup here, and
     // escaped again by the template below as the text of the textarea.
-    const snippet = html`<a href="${page}"><img src="${page}/button.svg" alt="Flattr ${thing.title} with kibble"></a>`.markup;
+    const snippet = html`<a href="${page}"><img src="${page}/button.svg" alt="${t('creator:things.embedAlt', { title: thing.title })}"></a>`.markup;
     return html`<li class="thing card">
 <h3><a href="/t/${thing.id}">${thing.title}</a></h3>
 <p class="mono"><a href="${thing.url}" rel="nofollow noopener noreferrer">${thing.url}</a></p>
-<p><img src="/t/${thing.id}/button.svg" alt="kibble button for ${thing.title}"></p>
-<p class="field"><label for="${embedId}">Embed code for ${thing.title}</label>
+<p><img src="/t/${thing.id}/button.svg" alt="${t('creator:things.buttonAlt', { title: thing.title })}"></p>
+<p class="field"><label for="${embedId}">${t('creator:things.embedLabel', { title: thing.title })}</label>
 <textarea id="${embedId}" readonly rows="3">${snippet}</textarea></p>
-<p><button type="button" data-copy="${embedId}">Copy</button></p>
+<p><button type="button" data-copy="${embedId}" data-copied="${t('creator:things.copied')}">${t('creator:things.copy')}</button></p>
 </li>`;
   });
   return html`<section id="things" aria-labelledby="things-heading">
-<h2 id="things-heading">Your things</h2>
-${things.length === 0 ? html`<p>You have no things yet: add one below.</p>` : html`<ul class="cards" role="list">${items}</ul>`}
+<h2 id="things-heading">${t('creator:things.heading')}</h2>
+${things.length === 0 ? html`<p>${t('creator:things.none')}</p>` : html`<ul class="cards" role="list">${items}</ul>`}
 </section>`;
 }
 
 function statsSection(ctx: PageContext, stats: CreatorStats, statements: ReadonlySet<string>, provable: ReadonlySet<string> = new Set()): TrustedHtml {
   const ticker = ctx.deps.chain.ticker;
+  const { t, formatAmount, formatNumber } = ctx.i18n;
   const rows = stats.perPeriod.map(
-    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${row.flattrs}</td><td class="num">${formatCoins(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">Statement</a>` : html``}</td><td>${proofLink(row.period, provable)}</td></tr>`,
+    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${formatNumber(row.flattrs)}</td><td class="num">${formatAmount(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">${t('creator:stats.statement')}</a>` : html``}</td><td>${proofLink(row.period, provable)}</td></tr>`,
   );
   return html`<section id="stats" aria-labelledby="stats-heading">
-<h2 id="stats-heading">Your numbers</h2>
+<h2 id="stats-heading">${t('creator:stats.heading')}</h2>
 <dl class="cards">
-<div class="card"><dt>Flattrs this month (${stats.period})</dt><dd><span id="flattrs-this-month">${stats.flattrsThisPeriod}</span></dd></div>
-<div class="card"><dt>Flattrs all time</dt><dd><span id="flattrs-all-time">${stats.flattrsAllTime}</span></dd></div>
-<div class="card"><dt>Supporters (distinct donors)</dt><dd><span id="supporters">${stats.distinctSupporters}</span></dd></div>
-<div class="card"><dt>Earned (paid out)</dt><dd><span id="earned">${formatCoins(stats.earned)}</span> ${ticker}</dd></div>
-<div class="card"><dt>Owed (settled, not paid yet)</dt><dd><span id="owed">${formatCoins(stats.owed)}</span> ${ticker}</dd></div>
+<div class="card"><dt>${t('creator:stats.thisMonth', { period: stats.period })}</dt><dd><span id="flattrs-this-month">${formatNumber(stats.flattrsThisPeriod)}</span></dd></div>
+<div class="card"><dt>${t('creator:stats.allTime')}</dt><dd><span id="flattrs-all-time">${formatNumber(stats.flattrsAllTime)}</span></dd></div>
+<div class="card"><dt>${t('creator:stats.supporters')}</dt><dd><span id="supporters">${formatNumber(stats.distinctSupporters)}</span></dd></div>
+<div class="card"><dt>${t('creator:stats.earned')}</dt><dd><span id="earned">${formatAmount(stats.earned)}</span> ${ticker}</dd></div>
+<div class="card"><dt>${t('creator:stats.owed')}</dt><dd><span id="owed">${formatAmount(stats.owed)}</span> ${ticker}</dd></div>
 </dl>
-<h3>Per month</h3>
-<div class="chart-wrap" role="region" aria-label="Chart of flattrs and earnings per month" tabindex="0">${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}</div>
+<h3>${t('creator:stats.perMonth')}</h3>
+<div class="chart-wrap" role="region" aria-label="${t('creator:stats.chartRegion')}" tabindex="0">${renderChart(chartRows(stats), { ticker, title: t('creator:stats.chartTitle', { months: CHART_MONTHS }) })}</div>
 <div class="table-wrap"><table id="per-month">
-<caption>Flattrs and earnings per month</caption>
-<thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th><th scope="col">Proof</th></tr></thead>
-<tbody>${rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet.</td></tr>` : rows}</tbody>
+<caption>${t('creator:stats.caption')}</caption>
+<thead><tr><th scope="col">${t('creator:stats.month')}</th><th scope="col" class="num">${t('creator:stats.flattrs')}</th><th scope="col" class="num">${t('creator:stats.earnedIn', { ticker })}</th><th scope="col">${t('creator:stats.statement')}</th><th scope="col">${t('creator:stats.proof')}</th></tr></thead>
+<tbody>${rows.length === 0 ? html`<tr><td colspan="5">${t('creator:stats.none')}</td></tr>` : rows}</tbody>
 </table></div>
 </section>`;
 }

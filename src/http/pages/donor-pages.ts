@@ -1,5 +1,8 @@
 import QRCode from 'qrcode';
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
+import { localizedErrorMessage } from '../../i18n/error-messages';
+import type { Translator } from '../../i18n/translator';
+import { parseLocalizedCoins } from '../../i18n/parse-amount';
 import { formatCoins } from '../../money/amount';
 import { worthlessReasons, type DonorFunds, type WorthlessReason } from '../../money/flattr-worth';
 import { accountOverview, setMonthlyBudget, type AccountOverview, type PendingDeposit } from '../../services/accounts/accounts';
@@ -13,6 +16,7 @@ import { tipOrUndefined } from '../chain-tip';
 import { proofLink, provableMonths } from './proof-pages';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
+import { richText } from './rich-text';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 import { myReservesProofSection } from './reserves-pages';
 
@@ -23,19 +27,10 @@ import { myReservesProofSection } from './reserves-pages';
  * session's own account: no route here takes an account id from the request.
  */
 
-/** This month's flattrs when they are worth nothing yet, and the fix for each reason (links into this page). */
-const WORTHLESS_WORDS = {
-  lead: (count: number) => `Your ${count === 1 ? 'flattr' : `${count} flattrs`} this month ${count === 1 ? 'is' : 'are'} recorded but worth nothing yet:`,
-  reasons: { 'no-budget': 'you have no monthly budget', 'no-balance': 'your balance is zero' } as Readonly<Record<WorthlessReason, string>>,
-  fixes: { 'no-budget': { href: '#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
-  countsIf: 'They count if you',
-  beforeEnd: 'before the month ends.',
-};
+/** Where each fix of a worthless flattr is, on this page; the words are the thing page's (thing namespace). */
+const WORTHLESS_FIX_TARGETS: Readonly<Record<WorthlessReason, string>> = { 'no-budget': '#budget-heading', 'no-balance': '#deposit-heading' };
 
-const SAVED_NOTICES: Readonly<Record<string, string>> = {
-  budget: 'Your monthly budget is saved.',
-  unsubscribed: 'You are unsubscribed.',
-};
+const SAVED_NOTICES = { budget: 'donor:saved.budget', unsubscribed: 'donor:saved.unsubscribed' } as const;
 
 interface DonorPageState {
   /** What was typed into the budget field, with the reason it was refused. */
@@ -61,10 +56,12 @@ export const donorPages: PageRoute[] = [
       if (ctx.accountId === undefined) return signInFirst('/donor');
       const value = ctx.form.monthlyBudget ?? '';
       try {
-        await setMonthlyBudget(ctx.accountId, value.trim(), ctx.deps.chain);
+        // The form speaks the reader's locale ("10,5" in French); the service takes the canonical form.
+        const units = parseLocalizedCoins(value, ctx.i18n.locale, { maxMoney: ctx.deps.chain.maxMoney, ticker: ctx.deps.chain.ticker });
+        await setMonthlyBudget(ctx.accountId, formatCoins(units), ctx.deps.chain);
       } catch (error) {
         if (!isKibbleError(error) || !error.code.startsWith('amount-')) throw error;
-        return donorPage(ctx, ctx.accountId, { budget: { value, error: error.message } }, 400);
+        return donorPage(ctx, ctx.accountId, { budget: { value, error: localizedErrorMessage(ctx.i18n, error) } }, 400);
       }
       return { redirect: '/donor?saved=budget' };
     },
@@ -80,9 +77,9 @@ export const donorPages: PageRoute[] = [
         const overview = await accountOverview(ctx.accountId, { deriver: deps.deriver, chainTip: () => Promise.resolve(undefined) });
         await sendTestCoins(overview.depositAddress, value, { faucet: deps.testCoins, chain: deps.chain, deriver: deps.deriver });
       } catch (error) {
-        if (isKibbleError(error) && error.code.startsWith('amount-')) return donorPage(ctx, ctx.accountId, { testCoins: { value, error: error.message } }, 400);
+        if (isKibbleError(error) && error.code.startsWith('amount-')) return donorPage(ctx, ctx.accountId, { testCoins: { value, error: localizedErrorMessage(ctx.i18n, error) } }, 400);
         if (isKibbleError(error, 'insufficient-funds') || isKibbleError(error, 'dev-chain-only')) {
-          return donorPage(ctx, ctx.accountId, { error: `No test coins sent: ${error.message}.` }, ERROR_CATALOGUE[error.code].httpStatus);
+          return donorPage(ctx, ctx.accountId, { error: ctx.i18n.t('donor:testCoins.refused', { reason: localizedErrorMessage(ctx.i18n, error) }) }, ERROR_CATALOGUE[error.code].httpStatus);
         }
         throw error;
       }
@@ -99,7 +96,7 @@ export const donorPages: PageRoute[] = [
       } catch (error) {
         if (!isKibbleError(error)) throw error;
         // Already gone (another tab) or not one of this donor's: the same answer, ids cannot be probed.
-        return donorPage(ctx, ctx.accountId, { error: `Could not unsubscribe: ${error.message}.` }, ERROR_CATALOGUE[error.code].httpStatus);
+        return donorPage(ctx, ctx.accountId, { error: ctx.i18n.t('donor:unsubscribe.refused', { reason: localizedErrorMessage(ctx.i18n, error) }) }, ERROR_CATALOGUE[error.code].httpStatus);
       }
       return { redirect: '/donor?saved=unsubscribed' };
     },
@@ -118,15 +115,15 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
   ]);
   const titles = await thingTitles([...thisMonth.clicks, ...past.flatMap((month) => month.clicks)].map((click) => click.thingId));
   const saved = typeof ctx.req.query.saved === 'string' ? savedNotice(ctx, ctx.req.query.saved) : undefined;
-  const view: View = { ticker: deps.chain.ticker, titles, provable };
+  const view: View = { ticker: deps.chain.ticker, titles, provable, i18n: ctx.i18n };
   const main = html`${notice(saved)}${notice(state.error, 'error')}
-${await depositSection(ctx, overview, state)}
+${await depositSection(ctx, overview, state, view)}
 ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
 ${pastMonthsSection(past, view)}
 ${myReservesProofSection('donor')}`;
-  return { status, page: layout(ctx, `Donor: ${overview.handle}`, main) };
+  return { status, page: layout(ctx, ctx.i18n.t('donor:title', { handle: overview.handle }), main) };
 }
 
 interface View {
@@ -134,145 +131,162 @@ interface View {
   titles: ReadonlyMap<string, string>;
   /** Months whose allocations are committed on chain: a proof can be downloaded. */
   provable?: ReadonlySet<string>;
+  i18n: Translator;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Deposits
 
 function savedNotice(ctx: PageContext, key: string): string | undefined {
-  if (key !== 'test-coins') return SAVED_NOTICES[key];
-  return `Test coins sent to your deposit address. They show under "Deposits on their way" after the next deposit scan and count in your balance after ${ctx.deps.config.minConfirmations} confirmations${blocksText(ctx)}.`;
+  if (key === 'budget' || key === 'unsubscribed') return ctx.i18n.t(SAVED_NOTICES[key]);
+  if (key !== 'test-coins') return undefined;
+  return ctx.i18n.t('donor:saved.testCoins', { confirmations: ctx.deps.config.minConfirmations, blocks: blocksText(ctx) });
 }
 
 function blocksText(ctx: PageContext): string {
   const seconds = ctx.deps.testCoins?.blockSeconds ?? 0;
-  return seconds > 0 ? ` (a block every ${seconds} s: about ${seconds * ctx.deps.config.minConfirmations} s)` : ' (mining is off: EMBEDDED_BLOCK_SECONDS=0)';
+  return seconds > 0 ? ctx.i18n.t('donor:blocks.every', { seconds, total: seconds * ctx.deps.config.minConfirmations }) : ctx.i18n.t('donor:blocks.off');
 }
 
 /** The embedded regtest stack only: coins from its faucet, so a first month needs no outside help. */
 function testCoinsForm(ctx: PageContext, state: DonorPageState): TrustedHtml {
   if (ctx.deps.testCoins === undefined) return html``;
   const ticker = ctx.deps.chain.ticker;
+  const { t } = ctx.i18n;
   return html`<section id="test-coins" aria-labelledby="test-coins-heading">
-<h3 id="test-coins-heading">Send test coins</h3>
-<p>This kibble runs on its own test chain (regtest): its coins are worth nothing, and its faucet hands them out. They arrive like any deposit${blocksText(ctx)}.</p>
+<h3 id="test-coins-heading">${t('donor:testCoins.heading')}</h3>
+<p>${t('donor:testCoins.intro', { blocks: blocksText(ctx) })}</p>
 <form id="test-coins-form" method="post" action="/donor/test-coins" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'amount', label: `Test coins to send to your deposit address, in ${ticker} (up to ${formatCoins(TEST_COINS_MAX)})`, value: state.testCoins?.value ?? '100', required: true, ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
-<p><button type="submit">Send test coins</button></p></form>
+${field({ name: 'amount', label: t('donor:testCoins.label', { ticker, max: ctx.i18n.formatAmount(TEST_COINS_MAX) }), value: state.testCoins?.value ?? '100', required: true, ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
+<p><button type="submit">${t('donor:testCoins.submit')}</button></p></form>
 </section>`;
 }
 
-async function depositSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState): Promise<TrustedHtml> {
+async function depositSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState, view: View): Promise<TrustedHtml> {
   const { chain, config } = ctx.deps;
+  const { t } = ctx.i18n;
   const uri = `${chain.uriScheme}:${overview.depositAddress}`;
   return html`<section aria-labelledby="deposit-heading">
-<h2 id="deposit-heading">Fund your budget</h2>
-<p>Send ${chain.ticker} to your own deposit address. A deposit counts in your balance once it has ${config.minConfirmations} confirmations.</p>
-<p>Your deposit address: <code id="deposit-address">${overview.depositAddress}</code>
-<button type="button" class="secondary" data-copy="deposit-address">Copy address</button></p>
-<div id="deposit-qr" class="qr">${await qrCode(uri)}</div>
-<p><a id="deposit-uri" href="${uri}">Open the address in your wallet app</a></p>
+<h2 id="deposit-heading">${t('donor:deposit.heading')}</h2>
+<p>${t('donor:deposit.intro', { ticker: chain.ticker, confirmations: config.minConfirmations })}</p>
+<p>${richText(ctx.i18n, 'donor:deposit.address', {}, { address: html`<code id="deposit-address">${overview.depositAddress}</code>` })}
+<button type="button" class="secondary" data-copy="deposit-address" data-copied="${t('donor:deposit.copied')}">${t('donor:deposit.copy')}</button></p>
+<div id="deposit-qr" class="qr">${await qrCode(uri, t('donor:deposit.qr'))}</div>
+<p><a id="deposit-uri" href="${uri}">${t('donor:deposit.openWallet')}</a></p>
 ${testCoinsForm(ctx, state)}
-<p>Balance: <strong><span id="balance">${coins(overview.balance, chain.ticker)}</span></strong></p>
-<h3 id="pending-heading">Deposits on their way</h3>
-${pendingTable(overview.pendingDeposits, config.minConfirmations, chain.ticker)}
-<p><a href="/me/deposits">All your deposits</a></p>
+<p>${richText(ctx.i18n, 'donor:deposit.balance', {}, { balance: html`<strong><span id="balance">${coins(overview.balance, view)}</span></strong>` })}</p>
+<h3 id="pending-heading">${t('donor:pending.heading')}</h3>
+${pendingTable(overview.pendingDeposits, config.minConfirmations, view)}
+<p><a href="/me/deposits">${t('donor:deposit.all')}</a></p>
 </section>`;
 }
 
 /** The address's URI as an inline SVG QR code (no image request, nothing for the CSP to refuse). */
-async function qrCode(uri: string): Promise<TrustedHtml> {
+async function qrCode(uri: string, label: string): Promise<TrustedHtml> {
   const svg = (await QRCode.toString(uri, { type: 'svg', margin: 1 })).trim();
   // The library's own markup is the only thing passed through unescaped, and only if it is an SVG.
   if (!svg.startsWith('<svg') || !svg.endsWith('</svg>')) throw new Error('qrcode did not return an SVG');
-  return trustedHtml(svg.replace(/^<svg /, '<svg role="img" aria-label="QR code of your deposit address" '));
+  return trustedHtml(svg.replace(/^<svg /, html`<svg role="img" aria-label="${label}" `.markup));
 }
 
-function pendingTable(deposits: readonly PendingDeposit[], required: number, ticker: string): TrustedHtml {
+function pendingTable(deposits: readonly PendingDeposit[], required: number, view: View): TrustedHtml {
+  const { t } = view.i18n;
   const rows = deposits.map(
-    (deposit) => html`<tr class="pending-row"><td class="num">${coins(deposit.amount, ticker)}</td><td>${confirmationsText(deposit.confirmations, required)}</td><td><code>${deposit.txid.slice(0, 16)}…:${deposit.vout}</code></td></tr>`,
+    (deposit) => html`<tr class="pending-row"><td class="num">${coins(deposit.amount, view)}</td><td>${confirmationsText(view.i18n, deposit.confirmations, required)}</td><td><code>${deposit.txid.slice(0, 16)}…:${deposit.vout}</code></td></tr>`,
   );
-  const body = rows.length === 0 ? html`<tr><td colspan="3">None right now.</td></tr>` : html`${rows}`;
+  const body = rows.length === 0 ? html`<tr><td colspan="3">${t('donor:pending.none')}</td></tr>` : html`${rows}`;
   return html`<div class="table-wrap"><table id="pending-deposits" aria-labelledby="pending-heading">
-<thead><tr><th scope="col" class="num">Amount</th><th scope="col">Confirmations</th><th scope="col">Transaction</th></tr></thead>
+<thead><tr><th scope="col" class="num">${t('donor:pending.amount')}</th><th scope="col">${t('donor:pending.confirmations')}</th><th scope="col">${t('donor:pending.transaction')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
 }
 
-function confirmationsText(confirmations: number | undefined, required: number): string {
-  if (confirmations === undefined) return `unknown right now (${required} needed)`;
-  if (confirmations === 0) return `0 of ${required} (not in a block yet)`;
-  return `${Math.min(confirmations, required)} of ${required}`;
+function confirmationsText(i18n: Translator, confirmations: number | undefined, required: number): string {
+  if (confirmations === undefined) return i18n.t('donor:pending.unknown', { required });
+  if (confirmations === 0) return i18n.t('donor:pending.notInBlock', { required });
+  return i18n.t('donor:pending.of', { confirmations: Math.min(confirmations, required), required });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Budget
 
 function budgetSection(ctx: PageContext, overview: AccountOverview, state: DonorPageState, view: View): TrustedHtml {
-  const value = state.budget?.value ?? formatCoins(overview.monthlyBudget);
+  const { i18n } = ctx;
+  // Written back as the reader writes it ("2,5" in French, no digit groups): the form takes it again.
+  const value = state.budget?.value ?? formatCoins(overview.monthlyBudget).replace('.', decimalSign(i18n));
   return html`<section aria-labelledby="budget-heading">
-<h2 id="budget-heading">Monthly budget</h2>
-<p>Now: <strong id="monthly-budget">${coins(overview.monthlyBudget, view.ticker)}</strong> a month. At the end of each month the smaller of your budget and your balance is split equally across that month's flattrs (less the ${feeText(ctx.deps.config.serviceFeeBps)} service fee). 0 pauses giving.</p>
+<h2 id="budget-heading">${i18n.t('donor:budget.heading')}</h2>
+<p>${richText(i18n, 'donor:budget.now', { fee: feeText(i18n, ctx.deps.config.serviceFeeBps) }, { budget: html`<strong id="monthly-budget">${coins(overview.monthlyBudget, view)}</strong>` })}</p>
 <form id="budget-form" method="post" action="/donor/budget" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'monthlyBudget', label: `Monthly budget in ${view.ticker} (for example 10 or 2.5)`, value, required: true, ...(state.budget ? { error: state.budget.error } : {}) })}
-<p><button type="submit">Save budget</button></p></form>
+${field({ name: 'monthlyBudget', label: i18n.t('donor:budget.label', { ticker: view.ticker, example1: '10', example2: `2${decimalSign(i18n)}5` }), value, required: true, inputmode: 'decimal', ...(state.budget ? { error: state.budget.error } : {}) })}
+<p><button type="submit">${i18n.t('donor:budget.submit')}</button></p></form>
 </section>`;
 }
 
-function feeText(bps: number): string {
-  return `${bps / 100}%`;
+function decimalSign(i18n: Translator): string {
+  return i18n.formatNumber(0.5).replace(/[0-9]/g, '');
+}
+
+function feeText(i18n: Translator, bps: number): string {
+  return i18n.formatNumber(bps / 10_000, { style: 'percent', maximumFractionDigits: 2 });
 }
 
 // ---------------------------------------------------------------------------------------------
 // This month
 
-function worthlessWarning(month: DonorPeriodClicks & { funds: DonorFunds }): TrustedHtml {
+function worthlessWarning(month: DonorPeriodClicks & { funds: DonorFunds }, view: View): TrustedHtml {
+  const { i18n } = view;
   const reasons = worthlessReasons(month.funds);
   if (month.totals.clickCount === 0 || reasons.length === 0) return html``;
-  const why = reasons.map((reason) => WORTHLESS_WORDS.reasons[reason]).join(' and ');
-  const fixes = reasons.map((reason) => html`<a href="${WORTHLESS_WORDS.fixes[reason].href}">${WORTHLESS_WORDS.fixes[reason].text}</a>`);
-  const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
-  return html`<p class="notice error" role="status" id="worth-nothing-yet">${WORTHLESS_WORDS.lead(month.totals.clickCount)} ${why}. ${WORTHLESS_WORDS.countsIf} ${joined} ${WORTHLESS_WORDS.beforeEnd}</p>`;
+  const why = reasons.map((reason) => i18n.t(`thing:reason.${reason}`)).join(i18n.t('thing:and'));
+  const fixes = reasons.map((reason) => html`<a href="${WORTHLESS_FIX_TARGETS[reason]}">${i18n.t(`thing:fix.${reason}`)}</a>`);
+  const joined = html`${fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html`${i18n.t('thing:and')}`, fix]))}`;
+  const lead = i18n.t('donor:worthless.lead', { count: month.totals.clickCount });
+  return html`<p class="notice error" role="status" id="worth-nothing-yet">${richText(i18n, 'donor:worthless.explain', { lead, why }, { fixes: joined })}</p>`;
 }
 
 function thisMonthSection(month: DonorPeriodClicks & { funds: DonorFunds }, view: View): TrustedHtml {
+  const { i18n } = view;
+  const { t } = i18n;
   const rows = month.clicks.map(
-    (click) => html`<tr class="flattr-row"><td>${thingLink(click.thingId, view)}</td><td>${clickedAt(click)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
+    (click) => html`<tr class="flattr-row"><td>${thingLink(click.thingId, view)}</td><td>${clickedAt(click, view)}</td><td>${t(`donor:source.${click.source}`)}</td><td class="num">${coins(click.value, view)}</td></tr>`,
   );
-  const body = rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet this month.</td></tr>` : html`${rows}`;
+  const body = rows.length === 0 ? html`<tr><td colspan="4">${t('donor:month.none')}</td></tr>` : html`${rows}`;
   const summary =
     month.totals.clickCount === 0
-      ? html`<p>Flattr things with their kibble buttons; your budget is split across them at the end of the month.</p>`
-      : html`<p>If the month ended now you would give <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee) split across ${countText(month.totals.clickCount, 'flattr')}.</p>`;
+      ? html`<p>${t('donor:month.hint')}</p>`
+      : html`<p>${richText(i18n, 'donor:month.ifEnded', { fee: coins(month.totals.fee, view), count: month.totals.clickCount }, { charge: html`<strong>${coins(month.totals.charge, view)}</strong>` })}</p>`;
   return html`<section aria-labelledby="month-heading">
-<h2 id="month-heading">This month: ${month.period}</h2>
-${worthlessWarning(month)}
+<h2 id="month-heading">${t('donor:month.heading', { period: month.period })}</h2>
+${worthlessWarning(month, view)}
 ${summary}
 <div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
-<thead><tr><th scope="col">Thing</th><th scope="col">Flattred</th><th scope="col">Source</th><th scope="col" class="num">Worth if the month ended now</th></tr></thead>
+<thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:month.flattred')}</th><th scope="col">${t('donor:month.source')}</th><th scope="col" class="num">${t('donor:month.worth')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
 }
 
-function clickedAt(click: ClickValue): TrustedHtml {
-  return click.at === null ? html`at the end of the month` : html`<time datetime="${click.at.toISOString()}">${utcText(click.at)}</time>`;
+function clickedAt(click: ClickValue, view: View): TrustedHtml {
+  return click.at === null ? html`${view.i18n.t('donor:month.atEnd')}` : html`<time datetime="${click.at.toISOString()}">${view.i18n.formatDate(click.at, 'dateTime')}</time>`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Subscriptions
 
 function subscriptionsSection(ctx: PageContext, subscriptions: readonly SubscriptionWithThing[]): TrustedHtml {
+  const { i18n } = ctx;
+  const { t } = i18n;
   const rows = subscriptions.map((subscription) => {
-    const title = subscription.thing?.title ?? 'a thing that no longer exists';
+    const title = subscription.thing?.title ?? t('donor:subscriptions.gone');
     return html`<tr class="subscription-row"><td>${subscription.thing === null ? html`${title}` : html`<a href="/t/${subscription.thingId}">${title}</a>`}</td>
-<td><time datetime="${subscription.createdAt.toISOString()}">${utcText(subscription.createdAt)}</time></td>
-<td><form class="inline" method="post" action="/donor/subscriptions/${subscription.id}/delete" data-confirm="Unsubscribe from ${title}?">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary" aria-label="Unsubscribe from ${title}">Unsubscribe</button></form></td></tr>`;
+<td><time datetime="${subscription.createdAt.toISOString()}">${i18n.formatDate(subscription.createdAt, 'dateTime')}</time></td>
+<td><form class="inline" method="post" action="/donor/subscriptions/${subscription.id}/delete" data-confirm="${t('donor:subscriptions.confirm', { title })}">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary" aria-label="${t('donor:subscriptions.unsubscribeFrom', { title })}">${t('donor:subscriptions.unsubscribe')}</button></form></td></tr>`;
   });
-  const body = rows.length === 0 ? html`<tr><td colspan="3">No subscriptions. Subscribe on a thing's page to flattr it every month.</td></tr>` : html`${rows}`;
+  const body = rows.length === 0 ? html`<tr><td colspan="3">${t('donor:subscriptions.none')}</td></tr>` : html`${rows}`;
   return html`<section aria-labelledby="subscriptions-heading">
-<h2 id="subscriptions-heading">Subscriptions</h2>
-<p>Each subscription flattrs its thing once every month, unless you flattred it that month anyway.</p>
+<h2 id="subscriptions-heading">${t('donor:subscriptions.heading')}</h2>
+<p>${t('donor:subscriptions.intro')}</p>
 <div class="table-wrap"><table id="subscriptions" aria-labelledby="subscriptions-heading">
-<thead><tr><th scope="col">Thing</th><th scope="col">Since</th><th scope="col">Action</th></tr></thead>
+<thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:subscriptions.since')}</th><th scope="col">${t('donor:subscriptions.action')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
 }
@@ -281,28 +295,29 @@ function subscriptionsSection(ctx: PageContext, subscriptions: readonly Subscrip
 // Past months
 
 function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHtml {
+  const { i18n } = view;
+  const { t } = i18n;
   const body =
     months.length === 0
-      ? html`<p>No earlier months with flattrs yet.</p>`
+      ? html`<p>${t('donor:past.none')}</p>`
       : html`${months.map((month) => {
           const headingId = `past-${month.period}`;
           const rows = month.clicks.map(
-            (click) => html`<tr class="past-row"><td>${thingLink(click.thingId, view)}</td><td>${click.source}</td><td class="num">${coins(click.value, view.ticker)}</td></tr>`,
+            (click) => html`<tr class="past-row"><td>${thingLink(click.thingId, view)}</td><td>${t(`donor:source.${click.source}`)}</td><td class="num">${coins(click.value, view)}</td></tr>`,
           );
-          const charge = month.final
-            ? html`Charged <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`
-            : html`If it were settled now: <strong>${coins(month.totals.charge, view.ticker)}</strong> (of which ${coins(month.totals.fee, view.ticker)} service fee)`;
+          const vars = { fee: coins(month.totals.fee, view), count: month.totals.clickCount };
+          const charge = richText(i18n, month.final ? 'donor:past.charged' : 'donor:past.ifSettled', vars, { charge: html`<strong>${coins(month.totals.charge, view)}</strong>` });
           return html`<article class="past-month" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${month.period}: ${statusText(month)}</h3>
-<p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable)}` : ''}</p>
-${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">Statement of ${month.period}: every flattr and the payout that carried it</a></p>` : html``}
+<h3 id="${headingId}">${t('donor:past.monthHeading', { period: month.period, status: statusText(month, i18n) })}</h3>
+<p>${charge}${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable)}` : ''}</p>
+${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">${t('donor:past.statement', { period: month.period })}</a></p>` : html``}
 <div class="table-wrap"><table aria-labelledby="${headingId}">
-<thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>
+<thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:month.source')}</th><th scope="col" class="num">${t('donor:past.share')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 </article>`;
         })}`;
   return html`<section id="past-months" aria-labelledby="past-heading">
-<h2 id="past-heading">Past months</h2>
+<h2 id="past-heading">${t('donor:past.heading')}</h2>
 ${body}
 </section>`;
 }
@@ -315,26 +330,17 @@ async function thingTitles(ids: readonly string[]): Promise<Map<string, string>>
 }
 
 /** 'settled' once confirmed; before, the settlement's progress. */
-function statusText(month: DonorMonth): string {
-  if (month.settlementState === 'open') return 'not settled yet';
-  return month.settlementState === 'confirmed' ? 'settled' : `being settled (${month.settlementState})`;
+function statusText(month: DonorMonth, i18n: Translator): string {
+  if (month.settlementState === 'open') return i18n.t('donor:status.open');
+  return month.settlementState === 'confirmed' ? i18n.t('donor:status.settled') : i18n.t('donor:status.settling', { state: month.settlementState });
 }
 
 function thingLink(thingId: string, view: View): TrustedHtml {
   const title = view.titles.get(thingId);
-  return title === undefined ? html`a thing that no longer exists` : html`<a href="/t/${thingId}">${title}</a>`;
+  return title === undefined ? html`${view.i18n.t('donor:subscriptions.gone')}` : html`<a href="/t/${thingId}">${title}</a>`;
 }
 
-function coins(amount: bigint, ticker: string): string {
-  return `${formatCoins(amount)} ${ticker}`;
+/** An amount in the reader's locale, exact, with the chain's unit. */
+function coins(amount: bigint, view: Pick<View, 'i18n' | 'ticker'>): string {
+  return view.i18n.formatAmount(amount, { ticker: view.ticker });
 }
-
-function countText(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** "2026-03-15 12:00 UTC": months are UTC, so are the times shown next to them. */
-function utcText(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-

@@ -81,13 +81,13 @@ export function sameLocation(req: PageLocation | undefined, locale: string): str
 }
 
 /** A labelled input with its error (if any) right next to it, tied by aria-describedby. */
-export function field(options: { name: string; label: string; value?: string; type?: string; error?: string; autocomplete?: string; required?: boolean }): TrustedHtml {
+export function field(options: { name: string; label: string; value?: string; type?: string; error?: string; autocomplete?: string; required?: boolean; inputmode?: 'decimal' }): TrustedHtml {
   const id = `field-${options.name}`;
   const errorId = `${id}-error`;
   const error = options.error === undefined ? html`` : html`<p class="error" id="${errorId}" role="alert">${options.error}</p>`;
   const describedBy = options.error === undefined ? html`` : html` aria-describedby="${errorId}" aria-invalid="true"`;
   return html`<div class="field"><label for="${id}">${options.label}</label>
-<input id="${id}" name="${options.name}" type="${options.type ?? 'text'}" value="${options.value ?? ''}"${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : html``}${options.required ? html` required` : html``}${describedBy}>
+<input id="${id}" name="${options.name}" type="${options.type ?? 'text'}" value="${options.value ?? ''}"${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : html``}${options.inputmode ? html` inputmode="${options.inputmode}"` : html``}${options.required ? html` required` : html``}${describedBy}>
 ${error}</div>`;
 }
 

@@ -97,7 +97,7 @@ function formOf(body: unknown): Record<string, string> {
  * JSON error format from errors.ts. Same status and message either way.
  */
 export function browserErrorPages(deps: AppDeps): ErrorRequestHandler {
-  const render = pageErrors(deps, 'There is no page at this address.');
+  const render = pageErrors(deps, true);
   return (error: unknown, req, res, next) => {
     if (!prefersHtml(req)) return next(error);
     render(error, req, res, next);
@@ -110,18 +110,19 @@ export function prefersHtml(req: Pick<Request, 'path' | 'accepts'>): boolean {
 }
 
 /** The same decision as the API's (errors.ts errorResponse), rendered as a page. */
-function pageErrors(deps: AppDeps, notFoundText?: string): ErrorRequestHandler {
+function pageErrors(deps: AppDeps, noSuchPage = false): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     // 5xx messages are generic ones from errorResponse: what failed stays in the log.
     const i18n = translatorOf(res);
     const { status, body, logged } = errorResponse(error, i18n);
-    const message = status === 404 && notFoundText !== undefined ? notFoundText : body.error.message;
+    const message = status === 404 && noSuchPage ? i18n.t('common:error.noPage') : body.error.message;
     // Method and path only: the query string and the body may carry what was typed into a form.
     if (logged !== undefined) deps.logger.error({ err: logged, method: req.method, path: req.path }, 'page failed');
     // The language links keep the path only: a query string may hold what was typed into a form.
     const ctx = { accountId: undefined, operator: false, csrfToken: '', i18n, req: { method: 'POST', path: req.path.slice(0, 200), query: {} } };
     res.set('Cache-Control', 'no-store');
-    res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
+    const title = i18n.t(status === 404 ? 'common:error.notFoundTitle' : 'common:error.title');
+    res.status(status).type('text/html').send(layout(ctx, title, html`<p class="notice error" role="alert">${message}</p><p><a href="/">${i18n.t('common:error.backToStart')}</a></p>`).markup);
   };
 }

@@ -1,6 +1,5 @@
 import { isKibbleError } from '../../errors';
 import type { WorthlessReason } from '../../money/flattr-worth';
-import { formatCoins } from '../../money/amount';
 import { flattr, hasFlattred } from '../../services/clicks/clicks';
 import { flattrWorthNow, type FlattrWorthNow } from '../../services/clicks/flattr-worth';
 import { clickPeriodAt } from '../../services/period-closure';
@@ -9,6 +8,7 @@ import { isSubscribed, subscribe } from '../../services/subscriptions/subscripti
 import { getThing, ownerHandleOf, type ThingView } from '../../services/things/things';
 import { escapeHtml, html, type TrustedHtml } from '../html';
 import { csrfInput, layout, notice } from './layout';
+import { richText } from './rich-text';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /**
@@ -17,23 +17,9 @@ import { signInFirst, type PageContext, type PageResult, type PageRoute } from '
  * malformed id is a 404 (getThing), rendered as a page by the router.
  */
 
-/** What a signed-in donor's flattr is worth here (honest flattrs, issue 17 item 2); links say how to fix it. */
-const WORTH_WORDS = {
-  reasons: { 'no-budget': 'you have no monthly budget', 'no-balance': 'your balance is zero' } as Readonly<Record<WorthlessReason, string>>,
-  fixes: { 'no-budget': { href: '/donor#budget-heading', text: 'set a monthly budget' }, 'no-balance': { href: '/donor#deposit-heading', text: 'fund your account' } } as Readonly<Record<WorthlessReason, { href: string; text: string }>>,
-  recordedWorthless: (period: string) => `Your flattr is recorded in ${period}, but it is worth nothing yet:`,
-  wouldBeWorthless: 'A flattr from you would be worth nothing now:',
-  isWorthless: 'Your flattr here is recorded but worth nothing yet:',
-  countsIf: 'It counts if you',
-  beforeEnd: 'before the month ends.',
-  would: (worth: string, clicks: number, fee: string) => `Your flattr here would be worth ${worth} if the month ended now: your budget (or your balance, if smaller) less the ${fee} service fee, split over your ${clicks} ${clicks === 1 ? 'flattr' : 'flattrs'} this month including this one.`,
-  is: (worth: string, clicks: number) => `Your flattr here is worth ${worth} if the month ended now (your budget split over your ${clicks} ${clicks === 1 ? 'flattr' : 'flattrs'} this month).`,
-};
-
-const DONE_NOTICES: Readonly<Record<string, (period: string) => string>> = {
-  flattred: (period) => `Thanks! Your flattr counts in ${period}; at the end of the month your budget is split across that month's flattrs.`,
-  subscribed: () => 'Subscribed: this thing gets a flattr from you every month. You can unsubscribe on your donor page.',
-};
+/** Notices after a flattr or a subscription (`?flattred=1`), by the query key. */
+const DONE_NOTICES = { flattred: 'thing:done.flattred', subscribed: 'thing:done.subscribed' } as const;
+type Done = keyof typeof DONE_NOTICES;
 
 export const thingPages: PageRoute[] = [
   {
@@ -55,7 +41,7 @@ export const thingPages: PageRoute[] = [
       } catch (error) {
         // Already flattred this period: the page shows it.
         if (isKibbleError(error, 'already-flattred')) return { redirect: `/t/${id}` };
-        if (isKibbleError(error, 'own-thing')) return thingPage(ctx, thing, { error: 'You cannot flattr your own thing.' }, 403);
+        if (isKibbleError(error, 'own-thing')) return thingPage(ctx, thing, { error: ctx.i18n.t('thing:refused.ownFlattr') }, 403);
         throw error;
       }
       return { redirect: `/t/${id}?flattred=1` };
@@ -72,7 +58,7 @@ export const thingPages: PageRoute[] = [
         await subscribe(ctx.accountId, id, ctx.now);
       } catch (error) {
         if (isKibbleError(error, 'already-subscribed')) return { redirect: `/t/${id}` };
-        if (isKibbleError(error, 'own-thing')) return thingPage(ctx, thing, { error: 'You cannot subscribe to your own thing.' }, 403);
+        if (isKibbleError(error, 'own-thing')) return thingPage(ctx, thing, { error: ctx.i18n.t('thing:refused.ownSubscribe') }, 403);
         throw error;
       }
       return { redirect: `/t/${id}?subscribed=1` };
@@ -96,59 +82,65 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
     donorId === undefined || own ? false : isSubscribed(donorId, id),
   ]);
   const worth = donorId === undefined || own ? undefined : await flattrWorthNow(donorId, id, ctx.deps.config.serviceFeeBps, ctx.now);
-  const done = Object.keys(DONE_NOTICES).find((key) => ctx.req.query[key] === '1');
+  const { t } = ctx.i18n;
+  const done = (Object.keys(DONE_NOTICES) as Done[]).find((key) => ctx.req.query[key] === '1');
   // "Thanks, it counts" only when it does: a worthless flattr says so and how to fix it instead.
-  const doneNotice = done === 'flattred' && worth !== undefined && worth.reasons.length > 0 ? worthlessNotice(WORTH_WORDS.recordedWorthless(period), worth.reasons, 'flattr-recorded-worthless') : notice(done === undefined ? undefined : DONE_NOTICES[done]?.(period));
-  const flattrs = `${count} ${count === 1 ? 'flattr' : 'flattrs'}`;
+  const doneNotice =
+    done === 'flattred' && worth !== undefined && worth.reasons.length > 0
+      ? worthlessNotice(ctx, t('thing:worthless.recorded', { period }), worth.reasons, 'flattr-recorded-worthless')
+      : notice(done === undefined ? undefined : t(DONE_NOTICES[done], { period }));
+  const flattrs = t('thing:count', { count });
 
   let action: TrustedHtml;
   if (donorId === undefined) {
-    action = html`<p><a id="flattr-signin" class="button" href="/signin?next=/t/${id}">Sign in to flattr</a></p>
-<p>New to kibble? <a href="/signup?next=/t/${id}">Sign up</a>, set a monthly budget and flattr what you like.</p>`;
+    action = html`<p><a id="flattr-signin" class="button" href="/signin?next=/t/${id}">${t('thing:signInToFlattr')}</a></p>
+<p>${richText(ctx.i18n, 'thing:newToKibble', {}, { signUp: html`<a href="/signup?next=/t/${id}">${t('common:nav.signUp')}</a>` })}</p>`;
   } else if (own) {
-    action = html`<p id="own-thing">This is your own thing: you cannot flattr it. Put its button on your site so that others can.</p>`;
+    action = html`<p id="own-thing">${t('thing:own')}</p>`;
   } else {
-    const flattrPart =
-      flattred
-        ? html`<p id="flattred">You flattred this in ${period}.</p>`
-        : html`<form id="flattr-form" class="inline" method="post" action="/t/${id}/flattr">${csrfInput(ctx.csrfToken)}<button type="submit">Flattr</button></form>`;
-    const subscribePart =
-      subscribed
-        ? html`<p id="subscribed">You are subscribed: this thing gets a flattr from you every month. <a href="/donor">Your subscriptions</a></p>`
-        : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">Subscribe (flattr every month)</button></form>`;
+    const flattrPart = flattred
+      ? html`<p id="flattred">${t('thing:flattred', { period })}</p>`
+      : html`<form id="flattr-form" class="inline" method="post" action="/t/${id}/flattr">${csrfInput(ctx.csrfToken)}<button type="submit">${t('thing:flattr')}</button></form>`;
+    const subscribePart = subscribed
+      ? html`<p id="subscribed">${richText(ctx.i18n, 'thing:subscribed', {}, { link: html`<a href="/donor">${t('thing:yourSubscriptions')}</a>` })}</p>`
+      : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">${t('thing:subscribe')}</button></form>`;
     action = html`${worth === undefined ? html`` : worthText(ctx, worth)}<div class="actions">${flattrPart} ${subscribePart}</div>`;
   }
 
   const main = html`${doneNotice}${notice(state.error, 'error')}
 <p>${thingLink(thing.url)}</p>
-<p>By <strong id="thing-owner">${ownerHandle ?? 'a former kibble user'}</strong></p>
-<p><strong id="flattr-count">${flattrs}</strong> in ${period} (months are UTC).</p>
+<p>${richText(ctx.i18n, 'thing:by', {}, { owner: html`<strong id="thing-owner">${ownerHandle ?? t('thing:formerUser')}</strong>` })}</p>
+<p>${richText(ctx.i18n, 'thing:countIn', { period }, { count: html`<strong id="flattr-count">${flattrs}</strong>` })}</p>
 <section aria-labelledby="flattr-heading">
-<h2 id="flattr-heading">Flattr it</h2>
+<h2 id="flattr-heading">${t('thing:heading.flattr')}</h2>
 ${action}
 </section>
 <section aria-labelledby="button-heading">
-<h2 id="button-heading">The button</h2>
-<p><img id="button-preview" src="/t/${id}/button.svg?n=${count}" alt="kibble button of this thing: ${flattrs} in ${period}" height="20"></p>
+<h2 id="button-heading">${t('thing:heading.button')}</h2>
+<p><img id="button-preview" src="/t/${id}/button.svg?n=${count}" alt="${t('thing:buttonAlt', { flattrs, period })}" height="20"></p>
 ${own ? embedCode(ctx, thing) : html``}
 </section>`;
   return { status, page: layout(ctx, thing.title, main) };
 }
 
 function worthText(ctx: PageContext, worth: FlattrWorthNow): TrustedHtml {
-  if (worth.reasons.length > 0) return html`<div id="flattr-worth">${worthlessNotice(worth.counted ? WORTH_WORDS.isWorthless : WORTH_WORDS.wouldBeWorthless, worth.reasons)}</div>`;
-  const amount = `${formatCoins(worth.worth)} ${ctx.deps.chain.ticker}`;
-  const text = worth.counted ? WORTH_WORDS.is(amount, worth.clicks) : WORTH_WORDS.would(amount, worth.clicks, `${ctx.deps.config.serviceFeeBps / 100}%`);
-  return html`<p id="flattr-worth">${text}</p>`;
+  const { t } = ctx.i18n;
+  if (worth.reasons.length > 0) return html`<div id="flattr-worth">${worthlessNotice(ctx, t(worth.counted ? 'thing:worthless.is' : 'thing:worthless.would'), worth.reasons)}</div>`;
+  const amount = ctx.i18n.formatAmount(worth.worth, { ticker: ctx.deps.chain.ticker });
+  const vars = { worth: amount, count: worth.clicks, fee: ctx.i18n.formatNumber(ctx.deps.config.serviceFeeBps / 10_000, { style: 'percent', maximumFractionDigits: 2 }) };
+  return html`<p id="flattr-worth">${t(worth.counted ? 'thing:worth.is' : 'thing:worth.would', vars)}</p>`;
 }
 
-/** Why a flattr is worth nothing yet, with a link to each fix. */
-function worthlessNotice(lead: string, reasons: readonly WorthlessReason[], id = 'worth-nothing-yet'): TrustedHtml {
-  const why = reasons.map((reason) => WORTH_WORDS.reasons[reason]).join(' and ');
-  const fixes = reasons.map((reason) => html`<a href="${WORTH_WORDS.fixes[reason].href}">${WORTH_WORDS.fixes[reason].text}</a>`);
-  const joined = fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html` and `, fix]));
-  return html`<p class="notice error" role="status" id="${id}">${lead} ${why}. ${WORTH_WORDS.countsIf} ${joined} ${WORTH_WORDS.beforeEnd}</p>`;
+/** Why a flattr is worth nothing yet, with a link to each fix (the same words as the donor page's). */
+function worthlessNotice(ctx: PageContext, lead: string, reasons: readonly WorthlessReason[], id = 'worth-nothing-yet'): TrustedHtml {
+  const { t } = ctx.i18n;
+  const why = reasons.map((reason) => t(`thing:reason.${reason}`)).join(t('thing:and'));
+  const fixes = reasons.map((reason) => html`<a href="${WORTHLESS_FIX_TARGETS[reason]}">${t(`thing:fix.${reason}`)}</a>`);
+  const joined = html`${fixes.flatMap((fix, index) => (index === 0 ? [fix] : [html`${t('thing:and')}`, fix]))}`;
+  return html`<p class="notice error" role="status" id="${id}">${richText(ctx.i18n, 'thing:worthless.explain', { lead, why }, { fixes: joined })}</p>`;
 }
+
+const WORTHLESS_FIX_TARGETS: Readonly<Record<WorthlessReason, string>> = { 'no-budget': '/donor#budget-heading', 'no-balance': '/donor#deposit-heading' };
 
 /** Only http(s) URLs become links (the things service accepts no other); anything else stays text. */
 function thingLink(url: string): TrustedHtml {
@@ -158,8 +150,9 @@ function thingLink(url: string): TrustedHtml {
 /** The markup a creator pastes into their site, shown as text (escaped once for the snippet, once for the page). */
 function embedCode(ctx: PageContext, thing: ThingView): TrustedHtml {
   const base = `${ctx.deps.config.publicUrl}/t/${thing.id}`;
-  const snippet = `<a href="${escapeHtml(base)}"><img src="${escapeHtml(`${base}/button.svg`)}" alt="${escapeHtml(`Flattr ${thing.title} with kibble`)}" height="20"></a>`;
-  return html`<p>To show it on your site, paste this where the button should be:</p>
+  const { t } = ctx.i18n;
+  const snippet = `<a href="${escapeHtml(base)}"><img src="${escapeHtml(`${base}/button.svg`)}" alt="${escapeHtml(t('thing:embedAlt', { title: thing.title }))}" height="20"></a>`;
+  return html`<p>${t('thing:embedLead')}</p>
 <p><code id="embed-code">${snippet}</code></p>
-<p><button type="button" class="secondary" data-copy="embed-code">Copy the code</button></p>`;
+<p><button type="button" class="secondary" data-copy="embed-code" data-copied="${t('thing:copied')}">${t('thing:copyCode')}</button></p>`;
 }

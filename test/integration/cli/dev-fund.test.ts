@@ -130,7 +130,7 @@ describe('test coins on the embedded regtest stack: faucet, miner, `kibble dev f
     expect(after.text).toContain(`count in your balance after ${MIN_CONFIRMATIONS} confirmations (a block every ${BLOCK_SECONDS} s: about ${MIN_CONFIRMATIONS * BLOCK_SECONDS} s)`);
     await balanceBecomes(donor, '7.5');
     const credited = await donor.agent.get('/donor');
-    expect(credited.text).toContain('<span id="balance">7.5 DOGE</span>');
+    expect(credited.text).toContain('<span id="balance">7.5\u00a0DOGE</span>');
   }, 60_000);
 
   it('the faucet tells what it holds; a payment above it is refused as insufficient-funds', async () => {

@@ -106,7 +106,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     expect(item).toContain(`<a href="${thing.url}" rel="nofollow noopener noreferrer">${thing.url}</a>`);
     expect(item).toContain(`<img src="/t/${thing.id}/button.svg" alt="kibble button for ${escapedTitle}">`);
     expect(item).toContain(`<label for="embed-${thing.id}">`);
-    expect(item).toContain(`<button type="button" data-copy="embed-${thing.id}">Copy</button>`);
+    expect(item).toContain(`<button type="button" data-copy="embed-${thing.id}" data-copied="Copied">Copy</button>`);
     // The textarea holds the snippet as text: what the browser shows is HTML to paste, whose
     // own title is escaped for its attribute.
     const textarea = new RegExp(`<textarea id="embed-${thing.id}" readonly rows="3">([^<]*)</textarea>`).exec(item)?.[1];

@@ -43,9 +43,9 @@ interface ApiMonth {
 
 /** A past month's figures as the page shows them: the charge, the fee, the count and each share. */
 function pageFigures(article: string): { charge: string; fee: string; clickCount: number; values: string[] } {
-  const summary = /<strong>([0-9.]+) DOGE<\/strong> \(of which ([0-9.]+) DOGE service fee\) for ([0-9]+) flattrs?\./.exec(article);
+  const summary = /<strong>([0-9.]+)\u00a0DOGE<\/strong> \(of which ([0-9.]+)\u00a0DOGE service fee\) for ([0-9]+) flattrs?\./.exec(article);
   if (summary === null) throw new Error(`no summary in ${article}`);
-  const values = rows(article, 'past-row').map((row) => /<td class="num">([0-9.]+) DOGE<\/td>/.exec(row)?.[1] ?? 'missing');
+  const values = rows(article, 'past-row').map((row) => /<td class="num">([0-9.]+)\u00a0DOGE<\/td>/.exec(row)?.[1] ?? 'missing');
   return { charge: summary[1] ?? '', fee: summary[2] ?? '', clickCount: Number(summary[3]), values };
 }
 
@@ -83,7 +83,7 @@ describe('the donor page', () => {
     expect(page).toContain(`<code id="deposit-address">${alice.depositAddress}</code>`);
     expect(page).toContain(`<a id="deposit-uri" href="dogecoin:${alice.depositAddress}">`);
     expect(page).toMatch(/<div id="deposit-qr" class="qr"><svg role="img" aria-label="QR code of your deposit address" xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*>[\s\S]*<\/svg><\/div>/);
-    expect(page).toContain('<span id="balance">0 DOGE</span>');
+    expect(page).toContain('<span id="balance">0\u00a0DOGE</span>');
     expect(table(page, 'pending-deposits')).toContain('None right now.');
     expect(table(page, 'this-month')).toContain('No flattrs yet this month.');
     expect(table(page, 'subscriptions')).toContain('No subscriptions.');
@@ -106,12 +106,12 @@ describe('the donor page', () => {
     await MempoolDepositModel.create({ _id: depositKey(mempool, 0), txid: mempool, address: bob.depositAddress, accountId: bob.id, amount: doge('0.5'), seenAt: t.clock() });
 
     let page = await donorPage(bob);
-    expect(page).toContain('<span id="balance">12.5 DOGE</span>');
+    expect(page).toContain('<span id="balance">12.5\u00a0DOGE</span>');
     const pending = rows(table(page, 'pending-deposits'), 'pending-row');
     expect(pending).toHaveLength(2);
-    expect(pending[0]).toContain('3 DOGE');
+    expect(pending[0]).toContain('3\u00a0DOGE');
     expect(pending[0]).toContain('3 of 6');
-    expect(pending[1]).toContain('0.5 DOGE');
+    expect(pending[1]).toContain('0.5\u00a0DOGE');
     expect(pending[1]).toContain('0 of 6 (not in a block yet)');
 
     // The node down: the page still shows, without confirmations for the deposit in a block.
@@ -125,7 +125,7 @@ describe('the donor page', () => {
       const carol = await signUpWeb(t);
       const page = await donorPage(carol);
       expect(page).toContain('<form id="budget-form" method="post" action="/donor/budget"');
-      expect(page).toContain('<input id="field-monthlyBudget" name="monthlyBudget" type="text" value="0" required>');
+      expect(page).toContain('<input id="field-monthlyBudget" name="monthlyBudget" type="text" value="0" inputmode="decimal" required>');
 
       const res = await postForm(carol.agent, '/donor', '/donor/budget', { monthlyBudget: '12.5' });
       expect(res.status).toBe(303);
@@ -134,7 +134,7 @@ describe('the donor page', () => {
 
       const after = await donorPage(carol, '?saved=budget');
       expect(after).toContain('<p class="notice ok" role="status">Your monthly budget is saved.</p>');
-      expect(after).toContain('<strong id="monthly-budget">12.5 DOGE</strong>');
+      expect(after).toContain('<strong id="monthly-budget">12.5\u00a0DOGE</strong>');
       expect(after).toContain('value="12.5"');
       // Without the query the notice is gone.
       expect(await donorPage(carol)).not.toContain('Your monthly budget is saved.');
@@ -157,7 +157,7 @@ describe('the donor page', () => {
       expect(fieldMarkup).toMatch(new RegExp(`<p class="error" id="field-monthlyBudget-error" role="alert">amount [^<]*${reason}`));
       // The rest of the page is still there, and the budget is unchanged.
       expect(res.text).toContain(`<code id="deposit-address">${dave.depositAddress}</code>`);
-      expect(res.text).toContain('<strong id="monthly-budget">3 DOGE</strong>');
+      expect(res.text).toContain('<strong id="monthly-budget">3\u00a0DOGE</strong>');
       expect((await AccountModel.findById(dave.id).lean())?.monthlyBudget ?? -1n).toBe(doge('3'));
     });
   });
@@ -186,17 +186,18 @@ describe('the donor page', () => {
       const page = await donorPage(erin);
       expect(page).toContain('<h2 id="month-heading">This month: 2026-03</h2>');
       // 10 DOGE budget, 10% fee: 9 DOGE over two clicks (the flattr and the subscription's).
-      expect(page).toContain('you would give <strong>10 DOGE</strong> (of which 1 DOGE service fee) split across 2 flattrs');
+      expect(page).toContain('you would give <strong>10\u00a0DOGE</strong> (of which 1\u00a0DOGE service fee) split across 2 flattrs');
       const [clicked, bySubscription, ...more] = rows(table(page, 'this-month'), 'flattr-row');
       expect(more).toEqual([]);
       expect(clicked).toContain(`<a href="/t/${post}">A post &lt;about&gt; dogs</a>`);
-      expect(clicked).toContain('<time datetime="2026-03-15T12:00:00.000Z">2026-03-15 12:00 UTC</time>');
+      // Intl's English date and time (ICU puts a space or a narrow no-break space before PM).
+      expect(clicked).toMatch(/<time datetime="2026-03-15T12:00:00.000Z">Mar 15, 2026, 12:00\sPM UTC<\/time>/);
       expect(clicked).toContain('<td>button</td>');
-      expect(clicked).toContain('4.5 DOGE');
+      expect(clicked).toContain('4.5\u00a0DOGE');
       expect(bySubscription).toContain(`<a href="/t/${video}">A video</a>`);
       expect(bySubscription).toContain('at the end of the month');
       expect(bySubscription).toContain('<td>subscription</td>');
-      expect(bySubscription).toContain('4.5 DOGE');
+      expect(bySubscription).toContain('4.5\u00a0DOGE');
 
       const subscription = rows(table(page, 'subscriptions'), 'subscription-row');
       expect(subscription).toHaveLength(1);
@@ -216,7 +217,7 @@ describe('the donor page', () => {
       expect(page).toContain('You are unsubscribed.');
       expect(table(page, 'subscriptions')).toContain('No subscriptions.');
       // The subscription's click is gone from the estimate: the flattr now gets all 9 DOGE.
-      expect(rows(table(page, 'this-month'), 'flattr-row').map((row) => row.includes('9 DOGE'))).toEqual([true]);
+      expect(rows(table(page, 'this-month'), 'flattr-row').map((row) => row.includes('9\u00a0DOGE'))).toEqual([true]);
 
       const again = await postForm(erin.agent, '/donor', `/donor/subscriptions/${id}/delete`);
       expect(again.status).toBe(404);
@@ -261,13 +262,13 @@ describe('the donor page', () => {
       expect(more).toEqual([]);
       expect(february).toContain('<h3 id="past-2026-02">2026-02: not settled yet</h3>');
       // Not settled: the estimate from today's budget (4) and balance (15).
-      expect(february).toContain('If it were settled now: <strong>4 DOGE</strong> (of which 0.4 DOGE service fee) for 2 flattrs.');
-      expect(rows(february ?? '', 'past-row').map((row) => row.includes('1.8 DOGE'))).toEqual([true, true]);
+      expect(february).toContain('If it were settled now: <strong>4\u00a0DOGE</strong> (of which 0.4\u00a0DOGE service fee) for 2 flattrs.');
+      expect(rows(february ?? '', 'past-row').map((row) => row.includes('1.8\u00a0DOGE'))).toEqual([true, true]);
       expect(january).toContain('<h3 id="past-2026-01">2026-01: settled</h3>');
-      expect(january).toContain('Charged <strong>5 DOGE</strong> (of which 0.5 DOGE service fee) for 1 flattr.');
+      expect(january).toContain('Charged <strong>5\u00a0DOGE</strong> (of which 0.5\u00a0DOGE service fee) for 1 flattr.');
       const [share] = rows(january ?? '', 'past-row');
       expect(share).toContain(`<a href="/t/${post}">A post &lt;about&gt; dogs</a>`);
-      expect(share).toContain('4.5 DOGE');
+      expect(share).toContain('4.5\u00a0DOGE');
 
       // GET /api/v1/me/months gives the same figures as the page, the settled month included.
       const api = await request(t.app).get('/api/v1/me/months').set('Authorization', bearer(frank.token));
@@ -302,7 +303,7 @@ describe('the donor page', () => {
       await postForm(gina.agent, `/t/${thing}`, `/t/${thing}/flattr`);
 
       const ginaPage = await donorPage(gina);
-      expect(ginaPage).toContain('<span id="balance">42 DOGE</span>');
+      expect(ginaPage).toContain('<span id="balance">42\u00a0DOGE</span>');
       expect(ginaPage).toContain('Secret garden');
 
       const hankPage = await donorPage(hank);
@@ -310,7 +311,7 @@ describe('the donor page', () => {
       expect(hankPage).toContain(`<code id="deposit-address">${hank.depositAddress}</code>`);
       expect(hankPage).not.toContain(gina.depositAddress);
       expect(hankPage).not.toContain(gina.handle);
-      expect(hankPage).toContain('<span id="balance">0 DOGE</span>');
+      expect(hankPage).toContain('<span id="balance">0\u00a0DOGE</span>');
       expect(hankPage).not.toContain('Secret garden');
 
       // Hank cannot end Gina's subscription by naming it: answered like an unknown id.

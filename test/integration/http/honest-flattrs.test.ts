@@ -78,11 +78,11 @@ describe('honest flattrs', () => {
       const thingId = await newThing();
       const before = await donor.agent.get(`/t/${thingId}`);
       // 9 less 10% = 8.1 over 2 flattrs (the one made and this one).
-      expect(before.text).toContain('<p id="flattr-worth">Your flattr here would be worth 4.05 DOGE if the month ended now: your budget (or your balance, if smaller) less the 10% service fee, split over your 2 flattrs this month including this one.</p>');
+      expect(before.text).toContain('<p id="flattr-worth">Your flattr here would be worth 4.05\u00a0DOGE if the month ended now: your budget (or your balance, if smaller) less the 10% service fee, split over your 2 flattrs this month including this one.</p>');
       const flattred = await postForm(donor.agent, `/t/${thingId}`, `/t/${thingId}/flattr`);
       const after = await donor.agent.get(String(flattred.headers.location));
       expect(after.text).toContain('Thanks! Your flattr counts in 2026-03');
-      expect(after.text).toContain('<p id="flattr-worth">Your flattr here is worth 4.05 DOGE if the month ended now (your budget split over your 2 flattrs this month).</p>');
+      expect(after.text).toContain('<p id="flattr-worth">Your flattr here is worth 4.05\u00a0DOGE if the month ended now (your budget split over your 2 flattrs this month).</p>');
     });
 
     it('shows a visitor no worth at all', async () => {

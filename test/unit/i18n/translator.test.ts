@@ -32,7 +32,7 @@ describe('translatorFor', () => {
     expect(fr.formatAmount(105n * 10n ** 7n, { ticker: 'DOGE' })).toBe('10,5\u00a0DOGE');
     expect(en.formatNumber(1234.5)).toBe('1,234.5');
     expect(fr.formatDate(new Date('2026-12-06T23:30:00Z'))).toBe('6 déc. 2026');
-    expect(en.formatDate(new Date('2026-12-06T23:30:00Z'), 'dateTime')).toBe('Dec 6, 2026, 11:30 PM UTC');
+    expect(en.formatDate(new Date('2026-12-06T23:30:00Z'), 'dateTime')).toMatch(/^Dec 6, 2026, 11:30\sPM UTC$/);
     expect(fr.formatPeriod('2026-12')).toBe('décembre 2026');
     expect(en.formatPeriod('2026-12')).toBe('December 2026');
     expect(en.formatPeriod('not a month')).toBe('not a month');

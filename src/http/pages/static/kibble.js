@@ -6,7 +6,8 @@ document.addEventListener('click', (event) => {
   const source = document.getElementById(button.getAttribute('data-copy') || '');
   if (!source || !navigator.clipboard) return;
   navigator.clipboard.writeText(source.value || source.textContent || '').then(() => {
-    button.textContent = 'Copied';
+    // The page gives the word in its language (data-copied); English if it does not.
+    button.textContent = button.getAttribute('data-copied') || 'Copied';
   }, () => undefined);
 });
 document.addEventListener('submit', (event) => {

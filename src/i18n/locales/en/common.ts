@@ -12,6 +12,10 @@ export default {
   'language.label': 'Language',
   'language.en': 'English',
   'language.fr': 'Français',
+  'error.notFoundTitle': 'Not found',
+  'error.title': 'Sorry',
+  'error.noPage': 'There is no page at this address.',
+  'error.backToStart': 'Back to the start',
   'flattrs.count_one': '{{count}} flattr',
   'flattrs.count_other': '{{count}} flattrs',
 };

@@ -11,6 +11,10 @@ export default {
   'language.label': 'Langue',
   'language.en': 'English',
   'language.fr': 'Français',
+  'error.notFoundTitle': 'Page introuvable',
+  'error.title': 'Désolé',
+  'error.noPage': "Il n'y a pas de page à cette adresse.",
+  'error.backToStart': "Retour à l'accueil",
   'flattrs.count_one': '{{count}} flattr',
   'flattrs.count_other': '{{count}} flattrs',
 };

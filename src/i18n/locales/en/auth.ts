@@ -1,0 +1,20 @@
+/** The start page, sign up and sign in. */
+export default {
+  'home.title': 'Flattr on Dogecoin',
+  'home.intro': 'Set a monthly budget, fund it with a deposit, and click the kibble buttons of what you like all month. At the end of the month your budget is split equally across your clicks and paid to the creators on chain.',
+  'home.donorPage': 'Your donor page',
+  'home.creatorPage': 'Your creator page',
+  'signUp.title': 'Sign up',
+  'signUp.handle': 'Handle (3 to 32 characters: a-z, 0-9, _ and -)',
+  'signUp.password': 'Password (at least 10 characters)',
+  'signUp.submit': 'Create my account',
+  'signUp.haveAccount': 'Already have an account? {{link}}.',
+  'signIn.title': 'Sign in',
+  'signIn.handle': 'Handle',
+  'signIn.password': 'Password',
+  'signIn.submit': 'Sign in',
+  'signIn.newHere': 'New here? {{link}}.',
+  'signUp.handleInvalid': '3 to 32 characters of a-z, 0-9, "_" and "-"',
+  'signUp.passwordInvalid': 'password: {{min}} to {{max}} characters',
+  'signIn.refused': 'wrong handle or password',
+};
