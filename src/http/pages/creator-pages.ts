@@ -4,7 +4,7 @@ import { nextPeriod, PERIOD_PATTERN, previousPeriod } from '../../money/period';
 import { statementPeriods } from '../../services/statements/statements';
 import { currentPayoutAddress, setPayoutAddress } from '../../services/accounts/accounts';
 import { creatorStats, type CreatorStats } from '../../services/stats';
-import { listThingsOf, registerThing, type ThingView } from '../../services/things/things';
+import { listThingsOf, registerThing, THING_TITLE_MAX_CHARS, type ThingView } from '../../services/things/things';
 import { html, type TrustedHtml } from '../html';
 import { renderChart, type ChartRow } from './chart';
 import { csrfInput, field, layout, notice } from './layout';
@@ -45,7 +45,7 @@ export const creatorPages: PageRoute[] = [
       } catch (error) {
         if (!isKibbleError(error) || (error.code !== 'validation-failed' && error.code !== 'thing-exists')) throw error;
         const where = thingErrorField(error);
-        const message = localizedErrorMessage(ctx.i18n, error);
+        const message = thingErrorText(ctx, error, where);
         const thingForm = {
           url,
           title,
@@ -71,6 +71,15 @@ export const creatorPages: PageRoute[] = [
     },
   },
 ];
+
+/**
+ * An add-thing error in the reader's language: English keeps the service's specific message; other
+ * languages say the field's rule (a taken URL by its error code).
+ */
+function thingErrorText(ctx: PageContext, error: KibbleError, where: 'url' | 'title' | undefined): string {
+  if (ctx.i18n.locale === 'en' || error.code !== 'validation-failed' || where === undefined) return localizedErrorMessage(ctx.i18n, error);
+  return where === 'url' ? ctx.i18n.t('creator:invalid.url') : ctx.i18n.t('creator:invalid.title', { max: THING_TITLE_MAX_CHARS });
+}
 
 /** Which field of the add-thing form an error belongs to: details.field, else the message. */
 function thingErrorField(error: KibbleError): 'url' | 'title' | undefined {

@@ -75,7 +75,9 @@ export const donorPages: PageRoute[] = [
       const { deps } = ctx;
       try {
         const overview = await accountOverview(ctx.accountId, { deriver: deps.deriver, chainTip: () => Promise.resolve(undefined) });
-        await sendTestCoins(overview.depositAddress, value, { faucet: deps.testCoins, chain: deps.chain, deriver: deps.deriver });
+        // "10,5" in French: read in the reader's locale, handed on in the canonical form.
+        const canonical = formatCoins(parseLocalizedCoins(value, ctx.i18n.locale, { maxMoney: deps.chain.maxMoney, ticker: deps.chain.ticker }));
+        await sendTestCoins(overview.depositAddress, canonical, { faucet: deps.testCoins, chain: deps.chain, deriver: deps.deriver });
       } catch (error) {
         if (isKibbleError(error) && error.code.startsWith('amount-')) return donorPage(ctx, ctx.accountId, { testCoins: { value, error: localizedErrorMessage(ctx.i18n, error) } }, 400);
         if (isKibbleError(error, 'insufficient-funds') || isKibbleError(error, 'dev-chain-only')) {
@@ -157,7 +159,7 @@ function testCoinsForm(ctx: PageContext, state: DonorPageState): TrustedHtml {
 <h3 id="test-coins-heading">${t('donor:testCoins.heading')}</h3>
 <p>${t('donor:testCoins.intro', { blocks: blocksText(ctx) })}</p>
 <form id="test-coins-form" method="post" action="/donor/test-coins" class="stack">${csrfInput(ctx.csrfToken)}
-${field({ name: 'amount', label: t('donor:testCoins.label', { ticker, max: ctx.i18n.formatAmount(TEST_COINS_MAX) }), value: state.testCoins?.value ?? '100', required: true, ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
+${field({ name: 'amount', label: t('donor:testCoins.label', { ticker, max: ctx.i18n.formatAmount(TEST_COINS_MAX) }), value: state.testCoins?.value ?? '100', required: true, inputmode: 'decimal', ...(state.testCoins ? { error: state.testCoins.error } : {}) })}
 <p><button type="submit">${t('donor:testCoins.submit')}</button></p></form>
 </section>`;
 }

@@ -9,6 +9,8 @@ export default {
   'addThing.url': 'URL (http or https)',
   'addThing.title': 'Title (up to 200 characters)',
   'addThing.submit': 'Add the thing',
+  'invalid.url': 'The URL must be an http or https address.',
+  'invalid.title': 'The title must be 1 to {{max}} characters, on one line.',
   'payout.heading': 'Payout address',
   'payout.current': 'Your earnings are paid to {{address}}.',
   'payout.none': 'You have no payout address yet: what you earn stays owed to you until you give one.',

@@ -8,6 +8,8 @@ export default {
   'addThing.url': 'URL (http ou https)',
   'addThing.title': "Titre (jusqu'à 200 caractères)",
   'addThing.submit': 'Ajouter le contenu',
+  'invalid.url': "L'URL doit être une adresse http ou https.",
+  'invalid.title': 'Le titre doit faire de 1 à {{max}} caractères, sur une seule ligne.',
   'payout.heading': 'Adresse de versement',
   'payout.current': 'Vos gains sont versés à {{address}}.',
   'payout.none': "Vous n'avez pas encore d'adresse de versement : ce que vous gagnez vous reste dû jusqu'à ce que vous en donniez une.",
