@@ -23,7 +23,8 @@ export function openApiDocument(routes: readonly Route[]): JsonObject {
     info: {
       title: 'kibble API',
       version: API_VERSION,
-      description: 'Monthly micro-donations on Dogecoin-style chains. Amounts are decimal strings of whole coins ("12.5").',
+      description: 'Monthly micro-donations on Dogecoin-style chains. Amounts are decimal strings of whole coins ("12.5"). ' +
+        'Error messages follow Accept-Language (en, fr); error codes and details do not.',
     },
     paths,
     components: {
