@@ -2,6 +2,20 @@ import enCommon from './locales/en/common';
 import frCommon from './locales/fr/common';
 import enErrors from './locales/en/errors';
 import frErrors from './locales/fr/errors';
+import enOperator from './locales/en/operator';
+import frOperator from './locales/fr/operator';
+import enSettlement from './locales/en/settlement';
+import frSettlement from './locales/fr/settlement';
+import enStatements from './locales/en/statements';
+import frStatements from './locales/fr/statements';
+import enPaydays from './locales/en/paydays';
+import frPaydays from './locales/fr/paydays';
+import enReserves from './locales/en/reserves';
+import frReserves from './locales/fr/reserves';
+import enProofs from './locales/en/proofs';
+import frProofs from './locales/fr/proofs';
+import enChart from './locales/en/chart';
+import frChart from './locales/fr/chart';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -13,6 +27,13 @@ import frErrors from './locales/fr/errors';
 export const NAMESPACES = {
   common: { en: enCommon, fr: frCommon },
   errors: { en: enErrors, fr: frErrors },
+  operator: { en: enOperator, fr: frOperator },
+  settlement: { en: enSettlement, fr: frSettlement },
+  statements: { en: enStatements, fr: frStatements },
+  paydays: { en: enPaydays, fr: frPaydays },
+  reserves: { en: enReserves, fr: frReserves },
+  proofs: { en: enProofs, fr: frProofs },
+  chart: { en: enChart, fr: frChart },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;
