@@ -1,30 +1,20 @@
 import type { KibbleError } from '../../errors';
 import { localizedErrorMessage } from '../../i18n/error-messages';
-import type { MessageKey, Translator } from '../../i18n/translator';
+import type { MessageKey, MessageVars, Translator } from '../../i18n/translator';
 import { parseCoins } from '../../money/amount';
-import { escapeHtml, trustedHtml, TrustedHtml } from '../html';
+import { escapeHtml, trustedHtml, type TrustedHtml } from '../html';
 
 /**
- * A message whose placeholders hold markup (a <code>, a link, an id'd <span>): the catalogue's
- * text and every plain value are escaped, the TrustedHtml values are kept as they are. Each
- * markup value travels through i18next as a token of control characters that escaping leaves
- * alone and no catalogue text or plain value contains, and is put back afterwards.
+ * A message whose placeholders hold markup (a <code>, a link, an id'd <span>): the message is
+ * translated with a marker in each markup slot, escaped as text, and only then are the markers
+ * replaced by the given markup, so a translation can move markup but never inject its own. (The
+ * i18n branch wrote the same helper at the same time, pages/rich-text.ts, with this signature:
+ * after both are merged, one of them goes.)
  */
-export function htmlT(tr: Translator, key: MessageKey, vars: Readonly<Record<string, string | number | bigint | TrustedHtml>>): TrustedHtml {
-  const markup = new Map<string, string>();
-  const plain: Record<string, string | number | bigint> = {};
-  for (const [name, value] of Object.entries(vars)) {
-    if (value instanceof TrustedHtml) {
-      const token = `\u0001${markup.size}\u0002`;
-      markup.set(token, value.markup);
-      plain[name] = token;
-    } else {
-      // A plain value cannot pose as a token (it would only ever pick another value's markup, but still).
-      plain[name] = typeof value === 'string' ? value.replace(/[\u0001\u0002]/g, '') : value;
-    }
-  }
-  const text = escapeHtml(tr.t(key, plain));
-  return trustedHtml(text.replace(/\u0001[0-9]+\u0002/g, (token) => markup.get(token) ?? ''));
+export function richText(tr: Translator, key: MessageKey, vars: MessageVars, markup: Readonly<Record<string, TrustedHtml>>): TrustedHtml {
+  const markers = Object.fromEntries(Object.keys(markup).map((name) => [name, `\u0001${name}\u0002`]));
+  const escaped = escapeHtml(tr.t(key, { ...vars, ...markers }));
+  return trustedHtml(escaped.replace(/\u0001([^\u0002]*)\u0002/g, (marker, name: string) => markup[name]?.markup ?? marker));
 }
 
 /** Above any chain's supply: the decimal strings read back here were written by formatCoins. */

@@ -4,7 +4,7 @@ import type { PlanReportView, SettlementStatusView } from '../../services/settle
 import { creatorOutcomeWords, settlementStateName, settlementStateWords, transactionStateName, transactionStateWords } from '../../services/settlement/words';
 import { html, type TrustedHtml } from '../html';
 import { notice } from './layout';
-import { coinsText, htmlT } from './localized';
+import { coinsText, richText } from './localized';
 import { actionLabel, countText, definitions, mono, operatorLayout, table, type Cell, type LayoutContext, type OperatorAction } from './operator-views';
 
 /**
@@ -127,7 +127,7 @@ ${definitions('settlement-status', [
   [tr.t('operator:closedAt'), closedAt],
   ...(status.awaitingSignaturesSince === null
     ? []
-    : [[tr.t('operator:signatures'), html`<span id="awaiting-signatures">${htmlT(tr, 'operator:awaitingSignatures', { since: moment(tr, status.awaitingSignaturesSince), command: html`<code>kibble settle ${status.period} --import-signed</code>` })}</span>`] as const]),
+    : [[tr.t('operator:signatures'), html`<span id="awaiting-signatures">${richText(tr, 'operator:awaitingSignatures', { since: moment(tr, status.awaitingSignaturesSince) }, { command: html`<code>kibble settle ${status.period} --import-signed</code>` })}</span>`] as const]),
 ])}
 ${status.lastError === null ? html`` : html`<p id="last-error" class="notice error" role="alert">${tr.t('operator:lastError', { error: status.lastError })}</p>`}
 <p id="live-note" role="status" aria-live="polite" data-now="${liveWords.now}" data-changed="${liveWords.changed}" data-stopped="${liveWords.stopped}"></p>
@@ -199,7 +199,7 @@ ${definitions('plan-fees', [
     tr.t('operator:feePaymentTerm'),
     plan.feePayment === null
       ? tr.t('operator:noFeePayment')
-      : html`${htmlT(tr, 'operator:feePayment', { paid: coins(plan.feePayment.paid), requested: coins(plan.feePayment.requested), address: mono(plan.feePayment.address) })}: <span id="fee-payment-note">${feePaymentNote(plan, words)}</span>`,
+      : html`${richText(tr, 'operator:feePayment', { paid: coins(plan.feePayment.paid), requested: coins(plan.feePayment.requested) }, { address: mono(plan.feePayment.address) })}: <span id="fee-payment-note">${feePaymentNote(plan, words)}</span>`,
   ],
   [tr.t('operator:allocationRootTerm'), plan.commitment.root === null ? commitmentNote(plan, tr) : html`${mono(plan.commitment.root)}: ${commitmentNote(plan, tr)}`],
   [tr.t('operator:networkFeeTerm'), coins(plan.networkFee)],

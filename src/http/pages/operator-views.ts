@@ -3,7 +3,7 @@ import type { SettlementStatusView } from '../../services/settlement/views';
 import { settlementStateName } from '../../services/settlement/words';
 import { html, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
-import { coinsText, htmlT } from './localized';
+import { coinsText, richText } from './localized';
 import type { PageContext } from './page';
 
 /**
@@ -51,7 +51,7 @@ export function signInView(ctx: LayoutContext, error: string | undefined): Trust
     html`<form id="operator-signin" method="post" action="/operator/signin" class="stack">${csrfInput(ctx.csrfToken)}
 ${field({ name: 'token', label: tr.t('operator:tokenLabel'), type: 'password', autocomplete: 'current-password', required: true, ...(error === undefined ? {} : { error }) })}
 <p><button type="submit">${tr.t('operator:signIn')}</button></p></form>
-<p>${htmlT(tr, 'operator:tokenHelp', { name: html`<code>OPERATOR_TOKEN</code>` })}</p>`,
+<p>${richText(tr, 'operator:tokenHelp', {}, { name: html`<code>OPERATOR_TOKEN</code>` })}</p>`,
   );
 }
 

@@ -6,7 +6,7 @@ import type { PublishedReserves } from '../../proofs/reserves-snapshot';
 import { latestPublished, reservesProofFor, type ProofRole } from '../../services/reserves/reserves';
 import { html, type TrustedHtml } from '../html';
 import { layout } from './layout';
-import { htmlT } from './localized';
+import { richText } from './localized';
 import { signInFirst, type PageRoute } from './page';
 
 /**
@@ -77,7 +77,7 @@ function reservesMain(published: PublishedReserves, chain: ChainProfile, tr: Tra
 <div class="card"><dt>${tr.t('reserves:held')}</dt><dd><span id="outputs-total">${tr.formatAmount(held)}</span> ${ticker}</dd></div>
 <div class="card"><dt>${tr.t('reserves:coverage')}</dt><dd><span id="coverage">${coverage}</span></dd></div>
 </dl>
-<p>${htmlT(tr, 'reserves:snapshotLine', { snapshot: html`<strong id="snapshot-id">${published.snapshot}</strong>`, height: published.height, takenAt: Number.isNaN(takenAt.getTime()) ? published.takenAt : tr.formatDate(takenAt, 'dateTime') })}</p>
+<p>${richText(tr, 'reserves:snapshotLine', { height: published.height, takenAt: Number.isNaN(takenAt.getTime()) ? published.takenAt : tr.formatDate(takenAt, 'dateTime') }, { snapshot: html`<strong id="snapshot-id">${published.snapshot}</strong>` })}</p>
 <p>${tr.t('reserves:rootLine', { count: published.liabilities.leafCount })} <code id="liabilities-root">${published.liabilities.root}</code></p>
 <p><a href="/api/v1/reserves?snapshot=${published.snapshot}" download>${tr.t('reserves:download')}</a></p>
 <section aria-labelledby="outputs-heading">
