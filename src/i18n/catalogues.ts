@@ -10,6 +10,20 @@ import enDonor from './locales/en/donor';
 import frDonor from './locales/fr/donor';
 import enCreator from './locales/en/creator';
 import frCreator from './locales/fr/creator';
+import enOperator from './locales/en/operator';
+import frOperator from './locales/fr/operator';
+import enSettlement from './locales/en/settlement';
+import frSettlement from './locales/fr/settlement';
+import enStatements from './locales/en/statements';
+import frStatements from './locales/fr/statements';
+import enPaydays from './locales/en/paydays';
+import frPaydays from './locales/fr/paydays';
+import enReserves from './locales/en/reserves';
+import frReserves from './locales/fr/reserves';
+import enProofs from './locales/en/proofs';
+import frProofs from './locales/fr/proofs';
+import enChart from './locales/en/chart';
+import frChart from './locales/fr/chart';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -25,6 +39,13 @@ export const NAMESPACES = {
   thing: { en: enThing, fr: frThing },
   donor: { en: enDonor, fr: frDonor },
   creator: { en: enCreator, fr: frCreator },
+  operator: { en: enOperator, fr: frOperator },
+  settlement: { en: enSettlement, fr: frSettlement },
+  statements: { en: enStatements, fr: frStatements },
+  paydays: { en: enPaydays, fr: frPaydays },
+  reserves: { en: enReserves, fr: frReserves },
+  proofs: { en: enProofs, fr: frProofs },
+  chart: { en: enChart, fr: frChart },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

@@ -1,4 +1,5 @@
-import { formatCoins } from '../../money/amount';
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translatorFor, type Translator } from '../../i18n/translator';
 import { html, type TrustedHtml } from '../html';
 
 /** One month of the creator's chart: how many flattrs, and what was paid out for it (koinu). */
@@ -9,6 +10,8 @@ export interface ChartRow {
 }
 
 export interface ChartOptions {
+  /** The words and number formats of the page's locale (English when not given). */
+  tr?: Translator;
   /** Shown with the earnings scale and legend, e.g. "DOGE". */
   ticker?: string;
   /** The chart's accessible name (its <title>). */
@@ -31,6 +34,8 @@ const EARNED_FILL = '#1a5fb4';
 const INK = '#1b1b1b';
 const MUTED = '#4a4a4a';
 const LINE = '#c8c8c8';
+/** A generous average glyph width at font-size 12, to place the second legend entry after the first in any language. */
+const LEGEND_CHAR_WIDTH = 7;
 
 /**
  * A server-rendered bar chart of flattrs (left scale) and earnings (right scale) per month, as
@@ -39,11 +44,17 @@ const LINE = '#c8c8c8';
  * are bigint koinu and are scaled in bigint arithmetic, so amounts above 2^53 draw correctly.
  */
 export function renderChart(rows: readonly ChartRow[], options: ChartOptions = {}): TrustedHtml {
-  const title = options.title ?? 'Flattrs and earnings per month';
-  const unit = options.ticker === undefined || options.ticker === '' ? '' : ` ${options.ticker}`;
+  const tr = options.tr ?? translatorFor(DEFAULT_LOCALE);
+  const title = options.title ?? tr.t('chart:title');
+  const ticker = options.ticker === undefined || options.ticker === '' ? undefined : options.ticker;
+  const amount = (units: bigint): string => tr.formatAmount(units, ticker === undefined ? {} : { ticker });
   const slot = rows.length === 0 ? MIN_PLOT_WIDTH : Math.max(MIN_SLOT, MIN_PLOT_WIDTH / rows.length);
   const plotWidth = rows.length === 0 ? MIN_PLOT_WIDTH : slot * rows.length;
-  const width = LEFT + plotWidth + RIGHT;
+  const legendFlattrs = tr.t('chart:legendFlattrs');
+  const legendEarned = ticker === undefined ? tr.t('chart:legendEarned') : tr.t('chart:legendEarnedIn', { unit: ticker });
+  const secondLegend = LEFT + 16 + legendFlattrs.length * LEGEND_CHAR_WIDTH + 24;
+  // Wide enough for the legend too: some languages say "left scale" in many more letters.
+  const width = Math.max(LEFT + plotWidth + RIGHT, secondLegend + 16 + legendEarned.length * LEGEND_CHAR_WIDTH + 8);
   const height = TOP + PLOT_HEIGHT + BOTTOM;
   const baseline = TOP + PLOT_HEIGHT;
   const open = (desc: string, body: TrustedHtml): TrustedHtml =>
@@ -55,9 +66,9 @@ ${body}
 
   if (rows.length === 0) {
     return open(
-      'No flattrs or earnings yet.',
+      tr.t('chart:emptyDesc'),
       html`<line x1="${LEFT}" y1="${baseline}" x2="${LEFT + plotWidth}" y2="${baseline}" stroke="${MUTED}" stroke-width="1"/>
-<text x="${LEFT + plotWidth / 2}" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" fill="${INK}">No flattrs or earnings yet</text>`,
+<text x="${LEFT + plotWidth / 2}" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" fill="${INK}">${tr.t('chart:empty')}</text>`,
     );
   }
 
@@ -68,27 +79,27 @@ ${body}
     const flattrs = countOf(row.flattrs);
     const flattrsHeight = maxFlattrs === 0 ? 0 : (flattrs / maxFlattrs) * PLOT_HEIGHT;
     const earnedHeight = fraction(row.earned, maxEarned) * PLOT_HEIGHT;
-    const earned = `${formatCoins(row.earned > 0n ? row.earned : 0n)}${unit}`;
+    const earned = amount(row.earned > 0n ? row.earned : 0n);
     return html`<g>
-<rect x="${num(center - BAR_GAP / 2 - BAR_WIDTH)}" y="${num(baseline - flattrsHeight)}" width="${BAR_WIDTH}" height="${num(flattrsHeight)}" fill="${FLATTRS_FILL}"><title>${row.period}: ${flattrs} ${flattrs === 1 ? 'flattr' : 'flattrs'}</title></rect>
-<rect x="${num(center + BAR_GAP / 2)}" y="${num(baseline - earnedHeight)}" width="${BAR_WIDTH}" height="${num(earnedHeight)}" fill="${EARNED_FILL}"><title>${row.period}: ${earned} earned</title></rect>
+<rect x="${num(center - BAR_GAP / 2 - BAR_WIDTH)}" y="${num(baseline - flattrsHeight)}" width="${BAR_WIDTH}" height="${num(flattrsHeight)}" fill="${FLATTRS_FILL}"><title>${tr.t('chart:barFlattrs', { month: row.period, count: flattrs })}</title></rect>
+<rect x="${num(center + BAR_GAP / 2)}" y="${num(baseline - earnedHeight)}" width="${BAR_WIDTH}" height="${num(earnedHeight)}" fill="${EARNED_FILL}"><title>${tr.t('chart:barEarned', { month: row.period, amount: earned })}</title></rect>
 <text x="${num(center)}" y="${baseline + 18}" text-anchor="middle" fill="${INK}">${row.period}</text>
 </g>`;
   });
 
-  const maxEarnedLabel = `${formatCoins(maxEarned)}${unit}`;
-  const desc = `Bars per month from ${rows[0]?.period ?? ''} to ${rows[rows.length - 1]?.period ?? ''}: flattrs on the left scale (up to ${maxFlattrs}), earnings on the right scale (up to ${maxEarnedLabel}). The table below has the same numbers.`;
+  const maxEarnedLabel = amount(maxEarned);
+  const desc = tr.t('chart:desc', { from: rows[0]?.period ?? '', to: rows[rows.length - 1]?.period ?? '', maxFlattrs: tr.formatNumber(maxFlattrs), maxEarned: maxEarnedLabel });
   const right = LEFT + plotWidth;
   return open(
     desc,
     html`<g class="legend">
-<rect x="${LEFT}" y="8" width="12" height="12" fill="${FLATTRS_FILL}"/><text x="${LEFT + 16}" y="18" fill="${INK}">Flattrs (left scale)</text>
-<rect x="${LEFT + 150}" y="8" width="12" height="12" fill="${EARNED_FILL}"/><text x="${LEFT + 166}" y="18" fill="${INK}">Earned${unit} (right scale)</text>
+<rect x="${LEFT}" y="8" width="12" height="12" fill="${FLATTRS_FILL}"/><text x="${LEFT + 16}" y="18" fill="${INK}">${legendFlattrs}</text>
+<rect x="${secondLegend}" y="8" width="12" height="12" fill="${EARNED_FILL}"/><text x="${secondLegend + 16}" y="18" fill="${INK}">${legendEarned}</text>
 </g>
 <g class="axes">
 <line x1="${LEFT}" y1="${TOP}" x2="${right}" y2="${TOP}" stroke="${LINE}" stroke-width="1"/>
 <line x1="${LEFT}" y1="${baseline}" x2="${right}" y2="${baseline}" stroke="${MUTED}" stroke-width="1"/>
-<text x="${LEFT - 6}" y="${TOP + 4}" text-anchor="end" fill="${MUTED}">${maxFlattrs}</text>
+<text x="${LEFT - 6}" y="${TOP + 4}" text-anchor="end" fill="${MUTED}">${tr.formatNumber(maxFlattrs)}</text>
 <text x="${LEFT - 6}" y="${baseline + 4}" text-anchor="end" fill="${MUTED}">0</text>
 <text x="${right + 6}" y="${TOP + 4}" fill="${MUTED}">${maxEarnedLabel}</text>
 <text x="${right + 6}" y="${baseline + 4}" fill="${MUTED}">0</text>

@@ -120,7 +120,7 @@ ${field({ name: 'address', label: t('creator:payout.label', { chain: ctx.deps.ch
 <p><button type="submit">${t('creator:payout.submit')}</button></p></form>
 </section>
 ${statsSection(ctx, stats, statements, provable)}
-${myReservesProofSection('creator')}`,
+${myReservesProofSection('creator', ctx.i18n)}`,
     ),
   };
 }
@@ -153,7 +153,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
   const ticker = ctx.deps.chain.ticker;
   const { t, formatAmount, formatNumber } = ctx.i18n;
   const rows = stats.perPeriod.map(
-    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${formatNumber(row.flattrs)}</td><td class="num">${formatAmount(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">${t('creator:stats.statement')}</a>` : html``}</td><td>${proofLink(row.period, provable)}</td></tr>`,
+    (row) => html`<tr><th scope="row">${row.period}</th><td class="num">${formatNumber(row.flattrs)}</td><td class="num">${formatAmount(row.earned)}</td><td>${statements.has(row.period) ? html`<a class="statement-link" href="/me/statements/${row.period}">${t('creator:stats.statement')}</a>` : html``}</td><td>${proofLink(row.period, provable, ctx.i18n)}</td></tr>`,
   );
   return html`<section id="stats" aria-labelledby="stats-heading">
 <h2 id="stats-heading">${t('creator:stats.heading')}</h2>
@@ -165,7 +165,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
 <div class="card"><dt>${t('creator:stats.owed')}</dt><dd><span id="owed">${formatAmount(stats.owed)}</span> ${ticker}</dd></div>
 </dl>
 <h3>${t('creator:stats.perMonth')}</h3>
-<div class="chart-wrap" role="region" aria-label="${t('creator:stats.chartRegion')}" tabindex="0">${renderChart(chartRows(stats), { ticker, title: t('creator:stats.chartTitle', { months: CHART_MONTHS }) })}</div>
+<div class="chart-wrap" role="region" aria-label="${t('creator:stats.chartRegion')}" tabindex="0">${renderChart(chartRows(stats), { tr: ctx.i18n, ticker, title: t('creator:stats.chartTitle', { months: CHART_MONTHS }) })}</div>
 <div class="table-wrap"><table id="per-month">
 <caption>${t('creator:stats.caption')}</caption>
 <thead><tr><th scope="col">${t('creator:stats.month')}</th><th scope="col" class="num">${t('creator:stats.flattrs')}</th><th scope="col" class="num">${t('creator:stats.earnedIn', { ticker })}</th><th scope="col">${t('creator:stats.statement')}</th><th scope="col">${t('creator:stats.proof')}</th></tr></thead>

@@ -124,7 +124,7 @@ ${budgetSection(ctx, overview, state, view)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
 ${pastMonthsSection(past, view)}
-${myReservesProofSection('donor')}`;
+${myReservesProofSection('donor', ctx.i18n)}`;
   return { status, page: layout(ctx, ctx.i18n.t('donor:title', { handle: overview.handle }), main) };
 }
 
@@ -311,7 +311,7 @@ function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHt
           const charge = richText(i18n, month.final ? 'donor:past.charged' : 'donor:past.ifSettled', vars, { charge: html`<strong>${coins(month.totals.charge, view)}</strong>` });
           return html`<article class="past-month" aria-labelledby="${headingId}">
 <h3 id="${headingId}">${t('donor:past.monthHeading', { period: month.period, status: statusText(month, i18n) })}</h3>
-<p>${charge}${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable)}` : ''}</p>
+<p>${charge}${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable, i18n)}` : ''}</p>
 ${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">${t('donor:past.statement', { period: month.period })}</a></p>` : html``}
 <div class="table-wrap"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:month.source')}</th><th scope="col" class="num">${t('donor:past.share')}</th></tr></thead>

@@ -1,5 +1,4 @@
 import { ERROR_CATALOGUE, isKibbleError } from '../../errors';
-import { formatCoins } from '../../money/amount';
 import { nextPeriod, parsePeriod, periodBounds, periodOf } from '../../money/period';
 import { settlementOverview, settlementStatus } from '../../services/settlement/status';
 import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
@@ -7,10 +6,13 @@ import { walletHoldings } from '../../services/settlement/wallet';
 import { scannerHeight } from '../../services/wallet-watch/chain-cursor-store';
 import { handlesOf } from '../../services/accounts/account-store';
 import { clickPeriodAt } from '../../services/period-closure';
-import { SETTLEMENT_STATE_WORDS, TRANSACTION_STATE_WORDS, wordsFor } from '../../services/settlement/words';
+import { settlementStateName, settlementStateWords, transactionStateName, transactionStateWords } from '../../services/settlement/words';
 import { operatorTokenMatches } from '../auth';
 import { tipOrUndefined } from '../chain-tip';
-import { ACTION_LABELS, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, settlementView, signInView, type OperatorAction } from './operator-views';
+import { localizedErrorMessage } from '../../i18n/error-messages';
+import { coinsText, operatorErrorText } from './localized';
+import { settlementView } from './operator-settlement-view';
+import { actionLabel, confirmView, dashboardView, explainView, isOperatorAction, OPERATOR_ACTIONS, signInView, type OperatorAction } from './operator-views';
 import type { PageContext, PageResult, PageRoute } from './page';
 import { issueOperatorSessionFor, revokeOperatorSessionFor } from '../session-issuing';
 import { cookieOptions, OPERATOR_COOKIE, operatorTokenOf } from './web-session';
@@ -62,8 +64,8 @@ async function dashboard(ctx: PageContext, form: { periodInput?: string; periodE
     status,
     page: dashboardView(ctx, {
       ticker: ctx.deps.chain.ticker,
-      walletUnspent: formatCoins(holdings.unspent),
-      uncreditedDeposits: formatCoins(holdings.uncreditedDeposits),
+      walletUnspent: holdings.unspent,
+      uncreditedDeposits: holdings.uncreditedDeposits,
       scannerHeight: cursorHeight,
       nodeTip: tip,
       currentPeriod: current,
@@ -91,13 +93,13 @@ async function settlementFacts(ctx: PageContext, period: string): Promise<Settle
   const { started, status } = await settlementStatus(period, await tipOrUndefined(ctx.deps, 'the operator pages'));
   let plan: PlanReportView | string;
   if (ctx.deps.settlement === undefined) {
-    plan = 'the settlement service does not run in this instance (it needs the signing key)';
+    plan = ctx.i18n.t('operator:noService');
   } else {
     try {
       plan = planReportView(await ctx.deps.settlement.plan(period));
     } catch (error) {
       if (!isKibbleError(error)) throw error;
-      plan = error.message;
+      plan = operatorErrorText(ctx.i18n, error);
     }
   }
   const ids = typeof plan === 'string' ? [] : [...plan.donors.map((d) => d.donorId), ...plan.creators.map((c) => c.creatorId), ...plan.refunds.flatMap((r) => [r.donorId, r.creatorId])];
@@ -106,14 +108,15 @@ async function settlementFacts(ctx: PageContext, period: string): Promise<Settle
 
 /** Whether each action can run now, and if not why (undefined: not worth mentioning). */
 function availability(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): { available: boolean; reason?: string } {
+  const tr = ctx.i18n;
   const state = facts.status.state;
   const current = periodOf(ctx.now);
   const ended = ctx.now >= periodBounds(facts.period).end;
   switch (action) {
     case 'execute':
-      if (state === 'confirmed') return { available: false, reason: 'nothing left to do: the settlement is confirmed' };
+      if (state === 'confirmed') return { available: false, reason: tr.t('operator:reasonConfirmed') };
       if (!ended && !facts.started) {
-        return { available: false, reason: facts.period === current ? 'the month has not ended yet (close it now instead)' : 'the month has not ended yet' };
+        return { available: false, reason: facts.period === current ? tr.t('operator:reasonNotEndedCloseNow') : tr.t('operator:reasonNotEnded') };
       }
       return { available: true };
     case 'execute-close-now':
@@ -138,54 +141,66 @@ function settlementPage(ctx: PageContext, facts: SettlementFacts, notices: { don
   };
 }
 
-function doneMessage(action: OperatorAction, facts: SettlementFacts): string {
-  const state = facts.status.state;
+function doneMessage(ctx: PageContext, action: OperatorAction, facts: SettlementFacts): string {
+  const tr = ctx.i18n;
+  const state = settlementStateName(tr, facts.status.state);
   return action === 'rebroadcast'
-    ? `The stored transactions of ${facts.period} were sent again; the settlement is ${state}.`
-    : `${ACTION_LABELS[action]}: done. ${facts.period} is now ${state}.`;
+    ? tr.t('operator:doneRebroadcast', { month: facts.period, state })
+    : tr.t('operator:doneAction', { action: actionLabel(tr, action), month: facts.period, state });
+}
+
+/** What "execute" will start with, from the month's state: the steps left. */
+function stepsLeft(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): string {
+  const tr = ctx.i18n;
+  const month = facts.period;
+  switch (facts.status.state) {
+    case 'open':
+      return action === 'execute-close-now' ? tr.t('operator:step-open-close-now', { month, next: nextPeriod(month) }) : tr.t('operator:step-open', { month });
+    case 'closed':
+      return tr.t('operator:step-closed', { month });
+    case 'planned':
+      return tr.t('operator:step-planned', { month });
+    case 'signed':
+      return tr.t('operator:step-signed', { month });
+    default:
+      return tr.t('operator:step-other', { month });
+  }
 }
 
 /** Exactly what the action will do, in one sentence the operator confirms. */
 function question(ctx: PageContext, facts: SettlementFacts, action: OperatorAction): string {
+  const tr = ctx.i18n;
   const { period, status } = facts;
-  const ticker = ctx.deps.chain.ticker;
-  if (action === 'rebroadcast') {
-    const count = status.transactions.length;
-    return `Send the ${count} stored signed transaction${count === 1 ? '' : 's'} of ${period} to the node again: the same bytes, never new transactions.`;
-  }
-  const state = status.state;
-  const closing = action === 'execute-close-now' ? `Close ${period} now (later clicks count in ${nextPeriod(period)})` : `Close ${period}`;
-  const steps: Record<string, string> = {
-    open: `${closing}, plan, sign and broadcast`,
-    closed: `Plan, sign and broadcast for ${period}`,
-    planned: `Sign and broadcast for ${period}`,
-    signed: `Broadcast for ${period}`,
-  };
-  if (state === 'broadcast') {
-    return `Check the broadcast transactions of ${period} for confirmations, send again any that vanished and record the payouts of those confirmed.`;
-  }
+  const coins = (decimal: string): string => coinsText(tr, decimal, ctx.deps.chain.ticker);
+  if (action === 'rebroadcast') return tr.t('operator:askRebroadcast', { count: status.transactions.length, month: period });
+  if (status.state === 'broadcast') return tr.t('operator:askBroadcast', { month: period });
+  const step = stepsLeft(ctx, facts, action);
   const plan = facts.plan;
-  if (typeof plan === 'string') return `${steps[state] ?? `Execute ${period}`}; the plan cannot be computed now (${plan}). This cannot be undone.`;
-  if (plan.buildError !== null) {
-    return `${steps[state] ?? `Execute ${period}`}: no transactions can be built now (${plan.buildError}), so it will stop before signing. This cannot be undone.`;
-  }
-  const count = plan.transactions.length;
+  if (typeof plan === 'string') return tr.t('operator:askNoPlan', { step, reason: plan });
+  if (plan.buildError !== null) return tr.t('operator:askNoBuild', { step, reason: plan.buildError });
   const creators = Number(plan.totals.creatorsPaid ?? 0);
-  const fee = plan.feePayment === null ? '' : ` and ${plan.feePayment.paid} ${ticker} of service fee to the fee address`;
-  return `${steps[state] ?? `Execute ${period}`} ${count} transaction${count === 1 ? '' : 's'} paying ${String(plan.totals.paidToCreators ?? '0')} ${ticker} to ${creators} creator${creators === 1 ? '' : 's'}${fee} (network fee ${plan.networkFee} ${ticker}). This cannot be undone.`;
+  const vars = {
+    step,
+    transactions: tr.t('operator:askTransactions', { count: plan.transactions.length }),
+    paid: coins(String(plan.totals.paidToCreators ?? '0')),
+    creators: tr.t('operator:askCreators', { count: creators }),
+    networkFee: coins(plan.networkFee),
+  };
+  return plan.feePayment === null ? tr.t('operator:askPlan', vars) : tr.t('operator:askPlanWithFee', { ...vars, fee: coins(plan.feePayment.paid) });
 }
 
 async function runAction(ctx: PageContext, action: OperatorAction): Promise<PageResult> {
   const period = paramPeriod(ctx);
+  const tr = ctx.i18n;
   if (ctx.form.confirm !== 'yes') {
     return {
       status: 400,
-      page: explainView(ctx, 'Not confirmed', `Nothing was done: confirm "${ACTION_LABELS[action]}" for ${period} on its confirmation page first.`, `/operator/settlements/${period}/confirm?action=${action}`),
+      page: explainView(ctx, tr.t('operator:notConfirmedTitle'), tr.t('operator:notConfirmed', { action: actionLabel(tr, action), month: period }), `/operator/settlements/${period}/confirm?action=${action}`),
     };
   }
   const service = ctx.deps.settlement;
   if (service === undefined) {
-    return { status: 503, page: explainView(ctx, 'Settlement unavailable', 'The settlement service does not run in this instance (it needs the signing key).', `/operator/settlements/${period}`) };
+    return { status: 503, page: explainView(ctx, tr.t('operator:unavailableTitle'), tr.t('operator:unavailable'), `/operator/settlements/${period}`) };
   }
   try {
     if (action === 'rebroadcast') await service.rebroadcast(period);
@@ -194,7 +209,7 @@ async function runAction(ctx: PageContext, action: OperatorAction): Promise<Page
     if (!isKibbleError(error)) throw error;
     ctx.deps.logger.warn({ period, action, code: error.code, message: error.message }, 'operator settlement action refused');
     const status = ERROR_CATALOGUE[error.code].httpStatus;
-    return settlementPage(ctx, await settlementFacts(ctx, period), { error: `${ACTION_LABELS[action]} stopped: ${error.message}` }, status);
+    return settlementPage(ctx, await settlementFacts(ctx, period), { error: tr.t('operator:actionStopped', { action: actionLabel(tr, action), message: operatorErrorText(tr, error) }) }, status);
   }
   // Said once, on the next view of the page: a flash cookie, not a query string that a reload
   // (or a bookmark) would repeat after the state moved on.
@@ -222,13 +237,23 @@ async function liveStatus(ctx: PageContext): Promise<PageResult> {
   if (!ctx.operator) return { status: 401, json: { error: { code: 'unauthorized', message: 'sign in to the operator pages first' } } };
   const period = paramPeriod(ctx);
   const { status } = await settlementStatus(period, await tipOrUndefined(ctx.deps, 'the operator pages'));
+  const tr = ctx.i18n;
+  // The codes, and their names and words in the page's language (the same cookie picks it).
   return {
     json: {
       period,
       state: status.state,
-      stateWords: wordsFor(SETTLEMENT_STATE_WORDS, status.state),
+      stateName: settlementStateName(tr, status.state),
+      stateWords: settlementStateWords(tr, status.state),
       lastError: status.lastError,
-      transactions: status.transactions.map((tx) => ({ txid: tx.txid, state: tx.state, stateWords: wordsFor(TRANSACTION_STATE_WORDS, tx.state), confirmations: tx.confirmations, blockHeight: tx.blockHeight })),
+      transactions: status.transactions.map((tx) => ({
+        txid: tx.txid,
+        state: tx.state,
+        stateName: transactionStateName(tr, tx.state),
+        stateWords: transactionStateWords(tr, tx.state),
+        confirmations: tx.confirmations,
+        blockHeight: tx.blockHeight,
+      })),
     },
   };
 }
@@ -248,7 +273,7 @@ export const operatorPages: PageRoute[] = [
     rateLimit: 'sessions',
     handler: async (ctx) => {
       if (!operatorTokenMatches(ctx.form.token ?? '', ctx.deps.config.operatorToken)) {
-        return { status: 401, page: signInView(ctx, 'This is not the operator token.') };
+        return { status: 401, page: signInView(ctx, ctx.i18n.t('operator:wrongToken')) };
       }
       const session = await issueOperatorSessionFor(ctx.deps, ctx.now);
       ctx.res.cookie(OPERATOR_COOKIE, session.token, operatorCookieOptions(ctx, session.expiresAt.getTime() - ctx.now.getTime()));
@@ -276,7 +301,7 @@ export const operatorPages: PageRoute[] = [
         return { redirect: `/operator/settlements/${parsePeriod(input.trim())}` };
       } catch (error) {
         if (!isKibbleError(error)) throw error;
-        return dashboard(ctx, { periodInput: input, periodError: `Enter a month as YYYY-MM (${error.message}).` }, 400);
+        return dashboard(ctx, { periodInput: input, periodError: ctx.i18n.t('operator:periodError', { reason: localizedErrorMessage(ctx.i18n, error) }) }, 400);
       }
     }),
   },
@@ -287,7 +312,7 @@ export const operatorPages: PageRoute[] = [
       const period = paramPeriod(ctx);
       const done = takeFlash(ctx, period);
       const facts = await settlementFacts(ctx, period);
-      return settlementPage(ctx, facts, done === undefined ? {} : { done: doneMessage(done, facts) });
+      return settlementPage(ctx, facts, done === undefined ? {} : { done: doneMessage(ctx, done, facts) });
     }),
   },
   { method: 'get', path: '/operator/settlements/:period/status', handler: liveStatus },
@@ -297,14 +322,16 @@ export const operatorPages: PageRoute[] = [
     handler: operatorOnly(async (ctx) => {
       const period = paramPeriod(ctx);
       const action = queryString(ctx, 'action');
+      const tr = ctx.i18n;
       if (!isOperatorAction(action)) {
-        return { status: 400, page: explainView(ctx, 'Unknown action', `Choose one of the actions on the settlement page of ${period}.`, `/operator/settlements/${period}`) };
+        return { status: 400, page: explainView(ctx, tr.t('operator:unknownActionTitle'), tr.t('operator:unknownAction', { month: period }), `/operator/settlements/${period}`) };
       }
       const facts = await settlementFacts(ctx, period);
       const { available, reason } = availability(ctx, facts, action);
       if (!available) {
-        const why = reason ?? (action === 'rebroadcast' ? 'there are no signed transactions waiting to confirm' : `only the current month (${periodOf(ctx.now)}) can be closed early, once`);
-        return { status: 409, page: explainView(ctx, `${ACTION_LABELS[action]} ${period}: not now`, `${ACTION_LABELS[action]} is not possible now: ${why}.`, `/operator/settlements/${period}`) };
+        const why = reason ?? (action === 'rebroadcast' ? tr.t('operator:reasonNothingSigned') : tr.t('operator:reasonCloseOnlyCurrent', { month: periodOf(ctx.now) }));
+        const label = actionLabel(tr, action);
+        return { status: 409, page: explainView(ctx, tr.t('operator:notNowTitle', { action: label, month: period }), tr.t('operator:notNow', { action: label, why }), `/operator/settlements/${period}`) };
       }
       return { page: confirmView(ctx, period, action, question(ctx, facts, action)) };
     }),

@@ -1,4 +1,6 @@
 import { KibbleError } from '../../errors';
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translatorFor, type Translator } from '../../i18n/translator';
 import { PERIOD_PATTERN } from '../../money/period';
 import { allocationProofFor } from '../../services/settlement/allocation-proofs';
 import { committedPeriods } from '../../services/settlement/settlement-store';
@@ -6,14 +8,6 @@ import { tipOrUndefined } from '../chain-tip';
 import { html, type TrustedHtml } from '../html';
 import { proofFilename } from '../routes/proofs';
 import { signInFirst, type PageRoute } from './page';
-
-/** The words of the proof links, in one place (French comes through the i18n catalogue later). */
-export const PROOF_WORDS = {
-  download: 'Download proof',
-  /** The link's accessible name. */
-  label: (period: string) => `Download the proof of your ${period} allocations (JSON, check it with kibble verify-proof)`,
-  notCommitted: 'no proof yet',
-} as const;
 
 /**
  * The "download proof" link of the donor and creator pages: the same proof as
@@ -38,8 +32,11 @@ export async function provableMonths(): Promise<ReadonlySet<string>> {
   return committedPeriods();
 }
 
-/** The download link of a month, or a short note while it has no proof. */
-export function proofLink(period: string, provable: ReadonlySet<string>): TrustedHtml {
-  if (!provable.has(period)) return html`${PROOF_WORDS.notCommitted}`;
-  return html`<a class="proof-link" href="/proofs/${period}" download="${proofFilename(period)}" aria-label="${PROOF_WORDS.label(period)}">${PROOF_WORDS.download}</a>`;
+/**
+ * The download link of a month, or a short note while it has no proof, in the words of `tr`
+ * (the page's locale; English when not given).
+ */
+export function proofLink(period: string, provable: ReadonlySet<string>, tr: Translator): TrustedHtml {
+  if (!provable.has(period)) return html`${tr.t('proofs:notCommitted')}`;
+  return html`<a class="proof-link" href="/proofs/${period}" download="${proofFilename(period)}" aria-label="${tr.t('proofs:label', { month: period })}">${tr.t('proofs:download')}</a>`;
 }

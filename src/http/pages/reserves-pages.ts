@@ -1,10 +1,12 @@
 import type { ChainProfile } from '../../chain/profiles';
 import { isKibbleError } from '../../errors';
-import { formatCoins } from '../../money/amount';
+import { DEFAULT_LOCALE } from '../../i18n/locale';
+import { translatorFor, type Translator } from '../../i18n/translator';
 import type { PublishedReserves } from '../../proofs/reserves-snapshot';
 import { latestPublished, reservesProofFor, type ProofRole } from '../../services/reserves/reserves';
 import { html, type TrustedHtml } from '../html';
 import { layout } from './layout';
+import { richText } from './rich-text';
 import { signInFirst, type PageRoute } from './page';
 
 /**
@@ -14,52 +16,15 @@ import { signInFirst, type PageRoute } from './page';
  * creator pages.
  */
 
-const WORDS = {
-  title: 'Proof of reserves',
-  none: 'No proof of reserves has been published yet. One is published after each settled month.',
-  snapshot: 'Snapshot',
-  height: 'Block height',
-  takenAt: 'Taken at',
-  owed: 'Owed to users (liabilities)',
-  held: 'Held on chain (unspent outputs)',
-  coverage: 'Coverage',
-  nothingOwed: 'nothing owed',
-  root: 'Liabilities root',
-  leaves: 'leaves',
-  download: 'Download this snapshot (JSON)',
-  outputsHeading: 'The unspent outputs',
-  outputsCaption: 'Unspent outputs of the service at the snapshot height',
-  txid: 'Transaction',
-  vout: 'Output',
-  address: 'Address',
-  amount: 'Amount',
-  outputHeight: 'Block',
-  moreOutputs: (more: number) => `${more} more outputs are in the JSON document.`,
-  provesHeading: 'What it proves, and what it does not',
-  proves: [
-    'The liabilities are a Merkle-sum tree of every donor balance, every amount owed to a creator and the service fee not yet paid out, each leaf salted so that nobody learns anyone else\'s amount. Its root and total are above.',
-    'Your own proof (on your donor or creator page) shows that your balance is one of the leaves and counts in the total. Anyone can check that the listed outputs were unspent on chain at that height and total at least the liabilities: `npx kibble verify-reserves <snapshot.json> --rpc <node URL> [--proof my-proof.json]`.',
-  ],
-  provesNot: [
-    'Without address signatures (listed in the JSON document when the snapshot was published with the wallet key), it cannot show that kibble controls the keys of these outputs.',
-    'It cannot show that no liability was left out: a user left out of the tree finds out only by checking their own proof.',
-    'It cannot show that the coins were not borrowed for the moment of the snapshot, or that another service does not count the same outputs.',
-  ],
-  verifyLink: 'How the tree is built: docs/proofs.md in the source.',
-  myProofHeading: 'Proof of reserves',
-  myProofText: 'Download your inclusion proof in the latest proof of reserves, and check it against the published snapshot yourself.',
-  myProofLink: 'Download my proof (JSON)',
-  reservesLink: 'See the proof of reserves',
-} as const;
-
 export const reservesPages: PageRoute[] = [
   {
     method: 'get',
     path: '/reserves',
     handler: async (ctx) => {
       const published = await latestOrNull();
-      const main = published === null ? html`<p id="no-reserves">${WORDS.none}</p>` : reservesMain(published, ctx.deps.chain);
-      return { page: layout(ctx, WORDS.title, main) };
+      const tr = ctx.i18n;
+      const main = published === null ? html`<p id="no-reserves">${tr.t('reserves:none')}</p>` : reservesMain(published, ctx.deps.chain, tr);
+      return { page: layout(ctx, tr.t('reserves:title'), main) };
     },
   },
   {
@@ -84,49 +49,56 @@ async function latestOrNull(): Promise<PublishedReserves | null> {
   }
 }
 
-/** Shown on the donor and creator pages: the download of one's own proof. */
-export function myReservesProofSection(role: ProofRole): TrustedHtml {
+/** Shown on the donor and creator pages: the download of one's own proof, in the page's words (English when not given). */
+export function myReservesProofSection(role: ProofRole, tr: Translator): TrustedHtml {
   return html`<section id="reserves-proof" aria-labelledby="reserves-proof-heading">
-<h2 id="reserves-proof-heading">${WORDS.myProofHeading}</h2>
-<p>${WORDS.myProofText}</p>
-<p><a id="reserves-proof-download" href="/reserves/my-proof.json?as=${role}" download>${WORDS.myProofLink}</a> · <a href="/reserves">${WORDS.reservesLink}</a></p>
+<h2 id="reserves-proof-heading">${tr.t('reserves:myProofHeading')}</h2>
+<p>${tr.t('reserves:myProofText')}</p>
+<p><a id="reserves-proof-download" href="/reserves/my-proof.json?as=${role}" download>${tr.t('reserves:myProofLink')}</a> · <a href="/reserves">${tr.t('reserves:reservesLink')}</a></p>
 </section>`;
 }
 
 const OUTPUTS_SHOWN = 200;
 
-function reservesMain(published: PublishedReserves, chain: ChainProfile): TrustedHtml {
+function reservesMain(published: PublishedReserves, chain: ChainProfile, tr: Translator): TrustedHtml {
   const owed = BigInt(published.liabilities.total);
   const held = BigInt(published.outputsTotal);
-  const coverage = owed === 0n ? WORDS.nothingOwed : `${(Number((held * 10_000n) / owed) / 100).toFixed(2)}%`;
+  // Rounded down to 1/100 of a percent in bigint, then shown as the locale writes percentages.
+  const coverage = owed === 0n ? tr.t('reserves:nothingOwed') : tr.formatNumber(Number((held * 10_000n) / owed) / 10_000, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const rows = published.outputs.slice(0, OUTPUTS_SHOWN).map(
     (output) =>
-      html`<tr><td>${txLink(chain, output.txid)}</td><td class="num">${output.vout}</td><td><code>${output.address}</code></td><td class="num">${formatCoins(BigInt(output.amount))}</td><td class="num">${output.height}</td></tr>`,
+      html`<tr><td>${txLink(chain, output.txid)}</td><td class="num">${output.vout}</td><td><code>${output.address}</code></td><td class="num">${tr.formatAmount(BigInt(output.amount))}</td><td class="num">${output.height}</td></tr>`,
   );
   const more = published.outputs.length - OUTPUTS_SHOWN;
   const ticker = chain.ticker;
+  const takenAt = new Date(published.takenAt);
   return html`<dl class="cards">
-<div class="card"><dt>${WORDS.owed}</dt><dd><span id="liabilities-total">${formatCoins(owed)}</span> ${ticker}</dd></div>
-<div class="card"><dt>${WORDS.held}</dt><dd><span id="outputs-total">${formatCoins(held)}</span> ${ticker}</dd></div>
-<div class="card"><dt>${WORDS.coverage}</dt><dd><span id="coverage">${coverage}</span></dd></div>
+<div class="card"><dt>${tr.t('reserves:owed')}</dt><dd><span id="liabilities-total">${tr.formatAmount(owed)}</span> ${ticker}</dd></div>
+<div class="card"><dt>${tr.t('reserves:held')}</dt><dd><span id="outputs-total">${tr.formatAmount(held)}</span> ${ticker}</dd></div>
+<div class="card"><dt>${tr.t('reserves:coverage')}</dt><dd><span id="coverage">${coverage}</span></dd></div>
 </dl>
-<p>${WORDS.snapshot} <strong id="snapshot-id">${published.snapshot}</strong>, ${WORDS.height} ${published.height}, ${WORDS.takenAt} ${published.takenAt}.</p>
-<p>${WORDS.root} (${published.liabilities.leafCount} ${WORDS.leaves}): <code id="liabilities-root">${published.liabilities.root}</code></p>
-<p><a href="/api/v1/reserves?snapshot=${published.snapshot}" download>${WORDS.download}</a></p>
+<p>${richText(tr, 'reserves:snapshotLine', { height: published.height, takenAt: Number.isNaN(takenAt.getTime()) ? published.takenAt : tr.formatDate(takenAt, 'dateTime') }, { snapshot: html`<strong id="snapshot-id">${published.snapshot}</strong>` })}</p>
+<p>${tr.t('reserves:rootLine', { count: published.liabilities.leafCount })} <code id="liabilities-root">${published.liabilities.root}</code></p>
+<p><a href="/api/v1/reserves?snapshot=${published.snapshot}" download>${tr.t('reserves:download')}</a></p>
 <section aria-labelledby="outputs-heading">
-<h2 id="outputs-heading">${WORDS.outputsHeading}</h2>
+<h2 id="outputs-heading">${tr.t('reserves:outputsHeading')}</h2>
 <div class="table-wrap"><table id="reserves-outputs">
-<caption>${WORDS.outputsCaption}</caption>
-<thead><tr><th scope="col">${WORDS.txid}</th><th scope="col" class="num">${WORDS.vout}</th><th scope="col">${WORDS.address}</th><th scope="col" class="num">${WORDS.amount} (${ticker})</th><th scope="col" class="num">${WORDS.outputHeight}</th></tr></thead>
+<caption>${tr.t('reserves:outputsCaption')}</caption>
+<thead><tr><th scope="col">${tr.t('reserves:txid')}</th><th scope="col" class="num">${tr.t('reserves:vout')}</th><th scope="col">${tr.t('reserves:address')}</th><th scope="col" class="num">${tr.t('reserves:amountIn', { ticker })}</th><th scope="col" class="num">${tr.t('reserves:outputHeight')}</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
-${more > 0 ? html`<p>${WORDS.moreOutputs(more)}</p>` : html``}
+${more > 0 ? html`<p>${tr.t('reserves:moreOutputs', { count: more })}</p>` : html``}
 </section>
 <section aria-labelledby="proves-heading">
-<h2 id="proves-heading">${WORDS.provesHeading}</h2>
-${WORDS.proves.map((text) => html`<p>${text}</p>`)}
-<ul>${WORDS.provesNot.map((text) => html`<li>${text}</li>`)}</ul>
-<p>${WORDS.verifyLink}</p>
+<h2 id="proves-heading">${tr.t('reserves:provesHeading')}</h2>
+<p>${tr.t('reserves:provesTree')}</p>
+<p>${tr.t('reserves:provesOwn')} <code>npx kibble verify-reserves &lt;snapshot.json&gt; --rpc &lt;node URL&gt; [--proof my-proof.json]</code></p>
+<ul>
+<li>${tr.t('reserves:provesNotKeys')}</li>
+<li>${tr.t('reserves:provesNotLeftOut')}</li>
+<li>${tr.t('reserves:provesNotBorrowed')}</li>
+</ul>
+<p>${tr.t('reserves:verifyLink')}</p>
 </section>`;
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_LOCALE, LOCALES } from '../../i18n/locale';
+import { translatorFor } from '../../i18n/translator';
 import { paydays, PAYDAYS_DEFAULT, PAYDAYS_MAX } from '../../services/paydays';
 import { paydaysAtom } from '../atom';
 import { defineRoute, type Route } from '../route';
@@ -50,16 +52,18 @@ export const paydaysRoutes: Route[] = [
     method: 'get',
     path: '/paydays.atom',
     summary: 'The paydays as an Atom feed',
+    description: 'Titles and summaries in English, or in the language `lang` names; ids, dates and links are the same in every language. The language is a query parameter, not Accept-Language, so a feed URL always reads the same.',
     tags: ['proofs'],
     auth: 'none',
+    query: z.object({ lang: z.enum(LOCALES).optional().meta({ description: 'the language of the titles and summaries (default en)' }) }),
     responses: { 200: { description: 'Atom 1.0', schema: z.string(), contentType: 'application/atom+xml' } },
-    handler: async ({ deps, now }) => {
+    handler: async ({ deps, now, query }) => {
       const page = await paydays({ limit: PAYDAYS_DEFAULT });
       return {
         status: 200,
         contentType: 'application/atom+xml',
         headers: PUBLIC_JSON_HEADERS,
-        body: paydaysAtom(page.paydays, { baseUrl: deps.config.publicUrl, now, ticker: deps.chain.ticker }),
+        body: paydaysAtom(page.paydays, { baseUrl: deps.config.publicUrl, now, ticker: deps.chain.ticker, tr: translatorFor(query.lang ?? DEFAULT_LOCALE) }),
       };
     },
   }),

@@ -210,7 +210,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     expect(chart).toContain('>2026-02</text>');
     expect(chart).toContain('>2026-03</text>');
     expect(chart).toContain('<title>2026-03: 2 flattrs</title>');
-    expect(chart).toContain(`<title>2026-02: 2 ${TEST_CHAIN.ticker} earned</title>`);
+    expect(chart).toContain(`<title>2026-02: 2\u00a0${TEST_CHAIN.ticker} earned</title>`);
   });
 
   it('refuses a form posted without the CSRF token (403) and saves nothing', async () => {

@@ -74,8 +74,8 @@ describe('operator pages', () => {
     const page = await agent.get('/operator');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toMatch(/<span id="wallet-balance">[0-9.]+ DOGE<\/span>/);
-    expect(page.text).toMatch(/<span id="uncredited-deposits">[0-9.]+ DOGE<\/span>/);
+    expect(page.text).toMatch(/<span id="wallet-balance">[0-9.,]+\u00a0DOGE<\/span>/);
+    expect(page.text).toMatch(/<span id="uncredited-deposits">[0-9.,]+\u00a0DOGE<\/span>/);
     expect(page.text).toMatch(/<span id="scanner-height">\d+<\/span>/);
     expect(page.text).toContain('<span id="node-tip">1000</span>');
     expect(page.text).toMatch(/<table id="periods">/);
@@ -131,8 +131,8 @@ describe('operator pages', () => {
     expect(page.text).toMatch(/<table id="plan-creators">.*<th scope="row"><span class="handle" title="account [0-9a-f]{24}">[^<]+<\/span><\/th>/s);
     expect(page.text).not.toMatch(/<code>[0-9a-f]{24}<\/code>/);
     expect(page.text).toContain('<span id="settlement-state">open</span>: <span id="settlement-state-words">clicks still count in this month</span>');
-    expect(page.text).toMatch(/<dt>Charged in all<\/dt><dd>4 DOGE<\/dd>/);
-    expect(page.text.match(/<td class="num">1\.8 DOGE<\/td><td class="num">0 DOGE<\/td><td>paid<\/td>/g)).toHaveLength(2);
+    expect(page.text).toMatch(/<dt>Charged in all<\/dt><dd>4\u00a0DOGE<\/dd>/);
+    expect(page.text.match(/<td class="num">1\.8\u00a0DOGE<\/td><td class="num">0\u00a0DOGE<\/td><td><span class="outcome" data-outcome="paid">paid<\/span><\/td>/g)).toHaveLength(2);
     expect(page.text).toContain('<a id="action-execute" class="button" href="/operator/settlements/2026-04/confirm?action=execute">Execute…</a>');
     expect(page.text).not.toContain('id="action-rebroadcast"');
     expect(page.text).not.toContain('id="action-execute-close-now"');
@@ -147,7 +147,7 @@ describe('operator pages', () => {
     const confirm = await agent.get('/operator/settlements/2026-04/confirm?action=execute');
     expect(confirm.status).toBe(200);
     expect(confirm.text).toMatch(
-      /<p id="confirm-question">Close 2026-04, plan, sign and broadcast 1 transaction paying 3\.6 DOGE to 2 creators and 0\.3\d* DOGE of service fee to the fee address \(network fee 0\.\d+ DOGE\)\. This cannot be undone\.<\/p>/,
+      /<p id="confirm-question">Close 2026-04, plan, sign and broadcast 1 transaction paying 3\.6\u00a0DOGE to 2 creators and 0\.3\d*\u00a0DOGE of service fee to the fee address \(network fee 0\.\d+\u00a0DOGE\)\. This cannot be undone\.<\/p>/,
     );
     expect(confirm.text).toMatch(/<form id="confirm-form" method="post" action="\/operator\/settlements\/2026-04\/execute" data-confirm="Close 2026-04, plan, sign and broadcast 1 transaction/);
     expect(confirm.text).toContain('<input type="hidden" name="confirm" value="yes">');
@@ -191,9 +191,10 @@ describe('operator pages', () => {
     expect(live.body).toEqual({
       period: '2026-04',
       state: 'broadcast',
+      stateName: 'broadcast',
       stateWords: 'sent, waiting for confirmations',
       lastError: null,
-      transactions: [{ txid, state: 'broadcast', stateWords: 'sent, waiting for confirmations', confirmations: 0, blockHeight: null }],
+      transactions: [{ txid, state: 'broadcast', stateName: 'broadcast', stateWords: 'sent, waiting for confirmations', confirmations: 0, blockHeight: null }],
     });
     expect((await request(t.app).get('/operator/settlements/2026-04/status')).status).toBe(401);
 
@@ -243,5 +244,51 @@ describe('operator pages', () => {
     expect(await isOperatorSession(operatorSessionKeyOf(t.deps.config), token, t.clock(), otherInstance)).toBe(false);
     // an operator token is no donor session, and a donor's key does not read it
     expect(await accountIdForToken(sessionKeyOf(t.deps.config), token, t.clock(), otherInstance)).toBeUndefined();
+  });
+  it('speaks French to an operator whose browser asks for it: the words, <html lang="fr">, amounts as Intl writes them', async () => {
+    // May, not settled: a donor whose 1,234.5 DOGE budget shows the locale's grouping and decimal sign
+    // (funded with 10: charged 10, fee 1, two shares of 4.5).
+    const donor = await world.donor(doge('1234.5'));
+    await world.fund(donor, doge(10));
+    for (let i = 0; i < 2; i++) await flattr(donor.id, await world.thing(await world.creator()), new Date(Date.UTC(2026, 4, 10 + i)));
+    const agent = await signedInOperator();
+    const french = (path: string) => agent.get(path).set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.5');
+
+    const dashboard = await french('/operator');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain('<html lang="fr">');
+    expect(dashboard.text).toContain('<h2 id="wallet-heading">Portefeuille et scanner</h2>');
+    expect(dashboard.text).toMatch(/<span id="wallet-balance">[0-9\u202f]+(,[0-9]+)?\u00a0DOGE<\/span>/);
+    expect(dashboard.text).toMatch(/<a href="\/operator\/settlements\/2026-05">2026-05<\/a><\/th><td>pas commencé \(à régler\)<\/td>/);
+    expect(dashboard.text).toContain('<caption>Chaque règlement et chaque mois passé en attente de règlement, du plus récent au plus ancien</caption>');
+
+    const may = await french('/operator/settlements/2026-05');
+    expect(may.status).toBe(200);
+    expect(may.text).toContain('<span id="settlement-state">ouvert</span>: <span id="settlement-state-words">les clics comptent encore dans ce mois</span>');
+    expect(may.text).toContain('<h2 id="plan-heading">Plan (simulation : rien n&#39;est enregistré)</h2>');
+    expect(may.text).toContain('<dt>Prélevé au total</dt><dd>10\u00a0DOGE</dd>');
+    expect(may.text).toMatch(/<table id="plan-donors">.*<td class="num">2<\/td><td class="num">1\u202f234,5\u00a0DOGE<\/td><td class="num">10\u00a0DOGE<\/td><td class="num">10\u00a0DOGE<\/td><td class="num">1\u00a0DOGE<\/td>/s);
+    expect(may.text.match(/<td class="num">4,5\u00a0DOGE<\/td><td class="num">0\u00a0DOGE<\/td><td><span class="outcome" data-outcome="paid">payé<\/span><\/td>/g)).toHaveLength(2);
+    expect(may.text).toContain('<a id="action-execute" class="button" href="/operator/settlements/2026-05/confirm?action=execute">Exécuter…</a>');
+    expect(may.text).toContain('data-now="Désormais {state} ({time})."');
+
+    const confirm = await french('/operator/settlements/2026-05/confirm?action=execute');
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toMatch(
+      /<p id="confirm-question">Clore 2026-05, planifier, signer et diffuser : 1 transaction payant \d+(,\d+)?\u00a0DOGE à \d+ créateurs et \d+(,\d+)?\u00a0DOGE de frais de service à l&#39;adresse des frais \(frais de réseau 0,\d+\u00a0DOGE\)\. Cela ne peut pas être annulé\.<\/p>/,
+    );
+    expect(confirm.text).toContain('<button type="submit">Oui, exécuter</button>');
+
+    const april = await french('/operator/settlements/2026-04');
+    expect(april.text).toMatch(/<span id="settlement-state">(diffusé|confirmé)<\/span>/);
+    expect(april.text).toContain('<h2 id="plan-heading">Le plan enregistré</h2>');
+    const live = await french('/operator/settlements/2026-04/status');
+    expect(live.body).toMatchObject({ state: 'broadcast', stateName: 'diffusé', stateWords: 'envoyé, en attente de confirmations' }); // nothing follows the batch here
+
+    // The same pages in English for a browser that asks for nothing in particular.
+    const english = await agent.get('/operator/settlements/2026-05');
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toMatch(/<table id="plan-donors">.*<td class="num">2<\/td><td class="num">1,234\.5\u00a0DOGE<\/td><td class="num">10\u00a0DOGE<\/td>/s);
+    expect(english.text).toContain('<span id="settlement-state">open</span>: <span id="settlement-state-words">clicks still count in this month</span>');
   });
 });

@@ -226,6 +226,27 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     expect(atom.headers['content-type']).toMatch(/^application\/atom\+xml/);
     expect(atom.text).toContain(`<id>${t.deps.config.publicUrl}/paydays#${PERIOD}</id>`);
     for (const txid of settlement.transactions.map((tx) => tx.txid)) expect(page.text).toContain(txid);
+    expect(page.text).toContain(`<h2 id="payday-${PERIOD}">October 2026</h2>`);
+    expect(page.text).toContain('<tr><th scope="row">Paid</th><td class="num">8.1\u00a0DOGE</td></tr>');
+
+    // In French for a browser that asks for it: the month's name, amounts as Intl writes them, the feed in French by ?lang=fr.
+    const french = await request(t.app).get('/paydays').set('Accept-Language', 'fr');
+    expect(french.text).toContain('<html lang="fr">');
+    expect(french.text).toContain(`<h2 id="payday-${PERIOD}">octobre 2026</h2>`);
+    expect(french.text).toContain('<tr><th scope="row">Payé</th><td class="num">8,1\u00a0DOGE</td></tr>');
+    expect(french.text).toContain('<tr><th scope="row">Frais de service</th><td class="num">1,4\u00a0DOGE</td></tr>');
+    expect(french.text).toContain('<a href="/paydays.atom?lang=fr" type="application/atom+xml" hreflang="fr">Flux Atom</a>');
+    const frenchFeed = await request(t.app).get('/paydays.atom?lang=fr');
+    expect(frenchFeed.status).toBe(200);
+    expect(frenchFeed.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">');
+    expect(frenchFeed.text).toContain(`<id>${t.deps.config.publicUrl}/paydays#${PERIOD}</id>`);
+    expect(frenchFeed.text).toContain('<title>octobre 2026, jour de paie : 8,1\u00a0DOGE à 1 créateur</title>');
+    expect(atom.text).toContain('<title>Payday October 2026: 8.1\u00a0DOGE to 1 creator</title>');
+    const reserves = await request(t.app).get('/reserves').set('Accept-Language', 'fr');
+    expect(reserves.text).toContain('<html lang="fr">');
+    expect(reserves.text).toContain('<h2 id="proves-heading">Ce qu&#39;elle prouve, et ce qu&#39;elle ne prouve pas</h2>');
+    expect(reserves.text).toContain(`<span id="liabilities-total">${formatCoins(BigInt(published.liabilities.total)).replace('.', ',')}</span>`);
+    expect(reserves.text).toMatch(/<span id="coverage">[0-9\u202f]+,[0-9]{2}[\u00a0\u202f]%<\/span>/);
 
     const donorAccounts = await AccountModel.find({ _id: { $in: donors.map((donor) => donor.id) } }, { handle: 1 }).lean();
     expect(donorAccounts).toHaveLength(2);

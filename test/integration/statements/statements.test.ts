@@ -181,7 +181,7 @@ describe('statements of a settled month', () => {
     const json = await statementOf(donors.big.id);
     const paid = json.donor.creators.find((gift) => gift.creatorId === creators.one.id)?.payout;
     expect(page.text).toContain(`${paid?.txid}:${paid?.vout}`);
-    expect(page.text).toContain('unclaimed: the creator has no payout address; returns to you on 2027-05-01 if still unclaimed');
+    expect(page.text).toContain('unclaimed: the creator has no payout address; returns to you on May 1, 2027 if still unclaimed');
     expect(page.text).toContain('<caption>Every counted flattr and what it was worth</caption>');
     const deposits = await request(t.app).get('/me/deposits').set('Cookie', cookie);
     expect(deposits.status).toBe(200);
@@ -190,6 +190,30 @@ describe('statements of a settled month', () => {
     expect(deposits.text).toContain(listed.deposits[0]?.outpoint);
     const notPlanned = await request(t.app).get('/me/statements/2026-09').set('Cookie', cookie);
     expect(notPlanned.status).toBe(404);
+  });
+
+  it('speaks French on the statement and deposits pages to a browser that asks for it, English by default', async () => {
+    const cookie = `kibble_session=${tokens.get(donors.short.id) as string}`;
+    const french = (path: string) => request(t.app).get(path).set('Cookie', cookie).set('Accept-Language', 'fr-FR,fr;q=0.8');
+    const page = await french(`/me/statements/${PERIOD}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain('Relevé : octobre 2026');
+    expect(page.text).toContain('<span id="settlement-state" data-state="confirmed">confirmé</span>');
+    expect(page.text).toContain('<caption>Chaque flattr compté et ce qu&#39;il a valu</caption>');
+    expect(page.text).toContain('<dd id="statement-charge">3,00000001\u00a0DOGE</dd>');
+    expect(page.text).toContain('<td>20 oct. 2026, 12:00 UTC</td>');
+    expect(page.text).toContain('<td>abonnement</td><td class="num">1,35\u00a0DOGE</td>');
+    const deposits = await french('/me/deposits');
+    expect(deposits.status).toBe(200);
+    expect(deposits.text).toContain('<caption>Dépôts, les plus récents en premier</caption>');
+    expect(deposits.text).toContain('<td class="num">3,00000001\u00a0DOGE</td>');
+
+    const english = await request(t.app).get(`/me/statements/${PERIOD}`).set('Cookie', cookie);
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain('Statement October 2026');
+    expect(english.text).toContain('<dd id="statement-charge">3.00000001\u00a0DOGE</dd>');
+    expect(english.text).toContain('<td>subscription</td><td class="num">1.35\u00a0DOGE</td>');
   });
 
   it('answers 404 for a month not planned and 400 for a malformed one', async () => {

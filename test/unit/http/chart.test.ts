@@ -1,4 +1,8 @@
 import { renderChart, type ChartRow } from '../../../src/http/pages/chart';
+import { translatorFor } from '../../../src/i18n/translator';
+
+const en = { tr: translatorFor('en') };
+const fr = { tr: translatorFor('fr') };
 
 /** The bars of a rendered chart, in order: [flattrs bar, earned bar] per month. */
 function bars(markup: string): Array<{ height: number; y: number; fill: string }> {
@@ -26,21 +30,21 @@ function expectWellFormed(markup: string): void {
 
 describe('renderChart', () => {
   test('empty data: an accessible picture that says there is nothing yet', () => {
-    const markup = renderChart([]).markup;
+    const markup = renderChart([], en).markup;
     expectWellFormed(markup);
     expect(markup).toContain('No flattrs or earnings yet');
     expect(bars(markup)).toEqual([]);
   });
 
   test('one month: both bars at full height, the month as axis label, the scales named', () => {
-    const markup = renderChart([{ period: '2026-03', flattrs: 3, earned: 150_000_000n }], { ticker: 'DOGE' }).markup;
+    const markup = renderChart([{ period: '2026-03', flattrs: 3, earned: 150_000_000n }], { ...en, ticker: 'DOGE' }).markup;
     expectWellFormed(markup);
     expect(bars(markup).map((bar) => bar.height)).toEqual([160, 160]);
     expect(labels(markup)).toEqual(['2026-03']);
-    expect(markup).toContain('1.5 DOGE');
+    expect(markup).toContain('1.5\u00a0DOGE');
     expect(markup).toContain('<title>2026-03: 3 flattrs</title>');
-    expect(markup).toContain('<title>2026-03: 1.5 DOGE earned</title>');
-    expect(markup).toContain('Earned DOGE (right scale)');
+    expect(markup).toContain('<title>2026-03: 1.5\u00a0DOGE earned</title>');
+    expect(markup).toContain('Earned in DOGE (right scale)');
   });
 
   test('several months: bars in proportion to the largest month, labels in order', () => {
@@ -49,7 +53,7 @@ describe('renderChart', () => {
       { period: '2026-02', flattrs: 2, earned: 100n },
       { period: '2026-03', flattrs: 0, earned: 400n },
     ];
-    const markup = renderChart(rows).markup;
+    const markup = renderChart(rows, en).markup;
     expectWellFormed(markup);
     expect(bars(markup).map((bar) => bar.height)).toEqual([160, 0, 80, 40, 0, 160]);
     // Bars stand on the same baseline.
@@ -61,7 +65,7 @@ describe('renderChart', () => {
 
   test('many months stay readable: the picture widens instead of squeezing the bars', () => {
     const rows = Array.from({ length: 24 }, (_, i) => ({ period: `20${String(24 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}`, flattrs: i, earned: BigInt(i) }));
-    const markup = renderChart(rows).markup;
+    const markup = renderChart(rows, en).markup;
     expectWellFormed(markup);
     expect(labels(markup)).toHaveLength(24);
     const width = Number(/viewBox="0 0 ([0-9.]+) /.exec(markup)?.[1]);
@@ -76,26 +80,26 @@ describe('renderChart', () => {
         { period: '2026-02', flattrs: 1, earned: huge / 2n },
         { period: '2026-03', flattrs: 1, earned: 1n },
       ],
-      { ticker: 'DOGE' },
+      { ...en, ticker: 'DOGE' },
     ).markup;
     expectWellFormed(markup);
     expect(bars(markup).map((bar) => bar.height)).toEqual([160, 160, 160, 80, 160, 0]);
     // 2^60 + 1 koinu = 11529215046.06846977 coins, every digit kept.
-    expect(markup).toContain('11529215046.06846977 DOGE');
+    expect(markup).toContain('11,529,215,046.06846977\u00a0DOGE');
   });
 
   test('negative or non-finite inputs draw as nothing rather than breaking the picture', () => {
     const markup = renderChart([
       { period: '2026-01', flattrs: Number.NaN, earned: -5n },
       { period: '2026-02', flattrs: -3, earned: 0n },
-    ]).markup;
+    ], en).markup;
     expectWellFormed(markup);
     expect(bars(markup).map((bar) => bar.height)).toEqual([0, 0, 0, 0]);
   });
 
   test('labels, ticker and title are escaped', () => {
     const hostile = '<script>alert("x")</script>&\'';
-    const markup = renderChart([{ period: hostile, flattrs: 1, earned: 1n }], { ticker: '<b>', title: 'A & B <i>' }).markup;
+    const markup = renderChart([{ period: hostile, flattrs: 1, earned: 1n }], { ...en, ticker: '<b>', title: 'A & B <i>' }).markup;
     expectWellFormed(markup);
     expect(markup).not.toContain('<script>');
     expect(markup).not.toContain('<b>');
@@ -103,5 +107,19 @@ describe('renderChart', () => {
     expect(markup).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
     expect(markup).toContain('<title id="chart-title">A &amp; B &lt;i&gt;</title>');
     expect(markup).toContain('&lt;b&gt;');
+  });
+
+  test("speaks the page's language: French words, amounts as Intl writes them, a legend that fits", () => {
+    const markup = renderChart([{ period: '2026-03', flattrs: 1, earned: 123_450_000_000n }], { ...fr, ticker: 'DOGE' }).markup;
+    expectWellFormed(markup);
+    expect(markup).toContain('<title id="chart-title">Flattrs et gains par mois</title>');
+    expect(markup).toContain('<title>2026-03 : 1 flattr</title>');
+    expect(markup).toContain('<title>2026-03 : 1\u202f234,5\u00a0DOGE gagnés</title>');
+    expect(markup).toContain('>Gains en DOGE (échelle de droite)</text>');
+    // The second legend entry starts after the first one's text and ends inside the picture.
+    const width = Number(/viewBox="0 0 ([0-9.]+) /.exec(markup)?.[1]);
+    const [first, second] = [...markup.matchAll(/<text x="([0-9.]+)" y="18"[^>]*>([^<]*)<\/text>/g)].map((match) => ({ x: Number(match[1]), text: match[2] ?? '' }));
+    expect(second?.x).toBeGreaterThan((first?.x ?? 0) + (first?.text.length ?? 0) * 6);
+    expect((second?.x ?? 0) + (second?.text.length ?? 0) * 6).toBeLessThanOrEqual(width);
   });
 });

@@ -31,24 +31,30 @@ document.addEventListener('submit', (event) => {
   const cell = (kind, txid) => Array.from(document.getElementsByClassName(kind)).find((element) => element.getAttribute('data-txid') === txid);
   let shownTxids = (live.getAttribute('data-txids') || '').split(' ').filter(Boolean).sort().join(' ');
   let state = live.getAttribute('data-state');
+  // The notes in the page's language (data-now, data-changed, data-stopped on #live-note).
+  const said = (name, status) => ((note && note.getAttribute(`data-${name}`)) || '')
+    .replace('{state}', status ? status.stateName || status.state : '')
+    .replace('{time}', new Date().toLocaleTimeString(document.documentElement.lang || undefined));
 
   const apply = (status) => {
     if (status.state !== state) {
       state = status.state;
       live.setAttribute('data-state', state);
-      setText(note, `Now ${status.state} (${new Date().toLocaleTimeString()}).`);
+      setText(note, said('now', status));
     }
-    setText(document.getElementById('settlement-state'), status.state);
+    setText(document.getElementById('settlement-state'), status.stateName || status.state);
     setText(document.getElementById('settlement-state-words'), status.stateWords);
     for (const tx of status.transactions) {
-      setText(cell('tx-state', tx.txid), tx.state);
+      const stateCell = cell('tx-state', tx.txid);
+      setText(stateCell, tx.stateName || tx.state);
+      if (stateCell && tx.stateWords) stateCell.setAttribute('title', tx.stateWords);
       setText(cell('tx-confirmations', tx.txid), String(tx.confirmations));
       setText(cell('tx-height', tx.txid), tx.blockHeight === null ? '–' : String(tx.blockHeight));
     }
     const txids = status.transactions.map((tx) => tx.txid).sort().join(' ');
     if (txids !== shownTxids) {
       shownTxids = txids;
-      setText(note, `Now ${status.state}: the transactions changed, refresh the page to see them.`);
+      setText(note, said('changed', status));
     }
   };
 
@@ -60,7 +66,7 @@ document.addEventListener('submit', (event) => {
         // A confirmed month does not change any more.
         if (status.state !== 'confirmed') window.setTimeout(poll, POLL_MS);
       })
-      .catch(() => setText(note, 'Live updates stopped; use Refresh.'));
+      .catch(() => setText(note, said('stopped')));
   };
   if (state !== 'confirmed') window.setTimeout(poll, POLL_MS);
 })();
