@@ -154,7 +154,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
 </dl>
 <h3>Per month</h3>
 <div class="chart-wrap" role="region" aria-label="Chart of flattrs and earnings per month" tabindex="0">${renderChart(chartRows(stats), { ticker, title: `Flattrs and earnings per month (last ${CHART_MONTHS} months at most)` })}</div>
-<div class="table-wrap"><table id="per-month">
+<div class="table-wrap" tabindex="0"><table id="per-month">
 <caption>Flattrs and earnings per month</caption>
 <thead><tr><th scope="col">Month</th><th scope="col" class="num">Flattrs</th><th scope="col" class="num">Earned (${ticker})</th><th scope="col">Statement</th><th scope="col">Proof</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="4">No flattrs yet.</td></tr>` : rows}</tbody>

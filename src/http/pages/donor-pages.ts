@@ -193,7 +193,7 @@ function pendingTable(deposits: readonly PendingDeposit[], required: number, tic
     (deposit) => html`<tr class="pending-row"><td class="num">${coins(deposit.amount, ticker)}</td><td>${confirmationsText(deposit.confirmations, required)}</td><td><code>${deposit.txid.slice(0, 16)}…:${deposit.vout}</code></td></tr>`,
   );
   const body = rows.length === 0 ? html`<tr><td colspan="3">None right now.</td></tr>` : html`${rows}`;
-  return html`<div class="table-wrap"><table id="pending-deposits" aria-labelledby="pending-heading">
+  return html`<div class="table-wrap" tabindex="0"><table id="pending-deposits" aria-labelledby="pending-heading">
 <thead><tr><th scope="col" class="num">Amount</th><th scope="col">Confirmations</th><th scope="col">Transaction</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
 }
@@ -247,7 +247,7 @@ function thisMonthSection(month: DonorPeriodClicks & { funds: DonorFunds }, view
 <h2 id="month-heading">This month: ${month.period}</h2>
 ${worthlessWarning(month)}
 ${summary}
-<div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
+<div class="table-wrap" tabindex="0"><table id="this-month" aria-labelledby="month-heading">
 <thead><tr><th scope="col">Thing</th><th scope="col">Flattred</th><th scope="col">Source</th><th scope="col" class="num">Worth if the month ended now</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
@@ -271,7 +271,7 @@ function subscriptionsSection(ctx: PageContext, subscriptions: readonly Subscrip
   return html`<section aria-labelledby="subscriptions-heading">
 <h2 id="subscriptions-heading">Subscriptions</h2>
 <p>Each subscription flattrs its thing once every month, unless you flattred it that month anyway.</p>
-<div class="table-wrap"><table id="subscriptions" aria-labelledby="subscriptions-heading">
+<div class="table-wrap" tabindex="0"><table id="subscriptions" aria-labelledby="subscriptions-heading">
 <thead><tr><th scope="col">Thing</th><th scope="col">Since</th><th scope="col">Action</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
@@ -296,7 +296,7 @@ function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHt
 <h3 id="${headingId}">${month.period}: ${statusText(month)}</h3>
 <p>${charge} for ${countText(month.totals.clickCount, 'flattr')}.${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable)}` : ''}</p>
 ${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">Statement of ${month.period}: every flattr and the payout that carried it</a></p>` : html``}
-<div class="table-wrap"><table aria-labelledby="${headingId}">
+<div class="table-wrap" tabindex="0"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">Thing</th><th scope="col">Source</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 </article>`;

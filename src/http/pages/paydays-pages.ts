@@ -58,7 +58,7 @@ function monthSection(payday: Payday, ticker: string, chain: Parameters<typeof t
   const count = (value: number): TrustedHtml => html`<td class="num">${value}</td>`;
   return html`<section id="${payday.period}" class="payday" aria-labelledby="payday-${payday.period}">
 <h2 id="payday-${payday.period}">${payday.period}</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${WORDS.title} ${payday.period}</caption>
 <tbody>
 <tr><th scope="row">${WORDS.donors}</th>${count(payday.donors)}</tr>

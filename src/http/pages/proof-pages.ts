@@ -10,8 +10,8 @@ import { signInFirst, type PageRoute } from './page';
 /** The words of the proof links, in one place (French comes through the i18n catalogue later). */
 export const PROOF_WORDS = {
   download: 'Download proof',
-  /** The link's accessible name. */
-  label: (period: string) => `Download the proof of your ${period} allocations (JSON, check it with kibble verify-proof)`,
+  /** The link's accessible name: it begins with the visible words, which speech input users say to follow it. */
+  label: (period: string) => `Download proof of your ${period} allocations (JSON, check it with kibble verify-proof)`,
   notCommitted: 'no proof yet',
 } as const;
 

@@ -115,7 +115,7 @@ function reservesMain(published: PublishedReserves, chain: ChainProfile): Truste
 <p><a href="/api/v1/reserves?snapshot=${published.snapshot}" download>${WORDS.download}</a></p>
 <section aria-labelledby="outputs-heading">
 <h2 id="outputs-heading">${WORDS.outputsHeading}</h2>
-<div class="table-wrap"><table id="reserves-outputs">
+<div class="table-wrap" tabindex="0"><table id="reserves-outputs">
 <caption>${WORDS.outputsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.txid}</th><th scope="col" class="num">${WORDS.vout}</th><th scope="col">${WORDS.address}</th><th scope="col" class="num">${WORDS.amount} (${ticker})</th><th scope="col" class="num">${WORDS.outputHeight}</th></tr></thead>
 <tbody>${rows}</tbody>

@@ -114,7 +114,7 @@ export const statementPages: PageRoute[] = [
         page: layout(
           ctx,
           WORDS.depositsTitle,
-          html`<div class="table-wrap"><table id="deposit-history">
+          html`<div class="table-wrap" tabindex="0"><table id="deposit-history">
 <caption>${WORDS.depositsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.outpoint}</th><th scope="col" class="num">${WORDS.amount}</th><th scope="col">${WORDS.seen}</th><th scope="col">${WORDS.credited_}</th><th scope="col" class="num">${WORDS.confirmations}</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="5">${WORDS.noDeposits}</td></tr>` : rows}</tbody>
@@ -148,16 +148,16 @@ function donorSection(statement: Statement, coins: (amount: bigint) => string): 
   const refunds =
     donor.refunds.length === 0
       ? html``
-      : html`<div class="table-wrap"><table id="statement-refunds"><caption>${WORDS.refundsCaption}</caption>
+      : html`<div class="table-wrap" tabindex="0"><table id="statement-refunds"><caption>${WORDS.refundsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.fromMonth}</th><th scope="col">${WORDS.creator}</th><th scope="col" class="num">${WORDS.amount}</th></tr></thead>
 <tbody>${donor.refunds.map((refund) => html`<tr><td>${refund.fromPeriod}</td><td>${refund.creatorHandle ?? WORDS.unknownCreator}</td><td class="num">${coins(refund.amount)}</td></tr>`)}</tbody></table></div>`;
   return html`<section id="statement-donor" aria-labelledby="statement-donor-heading">
 <h2 id="statement-donor-heading">${WORDS.donorHeading}</h2>
 <dl class="facts"><dt>${WORDS.charge}</dt><dd id="statement-charge">${coins(donor.charge)}</dd><dt>${WORDS.fee}</dt><dd id="statement-fee">${coins(donor.fee)}</dd><dt>${WORDS.distributed}</dt><dd>${coins(donor.distributed)}</dd></dl>
-<div class="table-wrap"><table id="statement-flattrs"><caption>${WORDS.flattrsCaption}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-flattrs"><caption>${WORDS.flattrsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.when}</th><th scope="col">${WORDS.thing}</th><th scope="col">${WORDS.creator}</th><th scope="col">${WORDS.source}</th><th scope="col" class="num">${WORDS.worth}</th></tr></thead>
 <tbody>${flattrRows.length === 0 ? html`<tr><td colspan="5">${WORDS.noFlattrs}</td></tr>` : flattrRows}</tbody></table></div>
-<div class="table-wrap"><table id="statement-creators"><caption>${WORDS.creatorsCaption}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-creators"><caption>${WORDS.creatorsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.creator}</th><th scope="col" class="num">${WORDS.amount}</th><th scope="col">${WORDS.status}</th><th scope="col">${WORDS.payout}</th><th scope="col" class="num">${WORDS.confirmations}</th></tr></thead>
 <tbody>${creatorRows}</tbody></table></div>
 ${refunds}
@@ -176,10 +176,10 @@ function creatorSection(statement: Statement, coins: (amount: bigint) => string)
   return html`<section id="statement-creator" aria-labelledby="statement-creator-heading">
 <h2 id="statement-creator-heading">${WORDS.creatorHeading}</h2>
 <dl class="facts"><dt>${WORDS.supporters}</dt><dd id="statement-supporters">${creator.supporters}</dd><dt>${WORDS.carriedIn}</dt><dd>${coins(creator.carriedIn)}</dd><dt>${WORDS.credited}</dt><dd>${coins(creator.credited)}</dd><dt>${WORDS.returned}</dt><dd>${coins(creator.returned)}</dd><dt>${WORDS.paid}</dt><dd>${coins(creator.paid)}</dd><dt>${WORDS.carriedOut}</dt><dd>${coins(creator.carriedOut)}</dd></dl>
-<div class="table-wrap"><table id="statement-things"><caption>${WORDS.thingsCaption}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-things"><caption>${WORDS.thingsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.thing}</th><th scope="col" class="num">${WORDS.flattrs}</th><th scope="col" class="num">${WORDS.amount}</th></tr></thead>
 <tbody>${thingRows}</tbody></table></div>
-<div class="table-wrap"><table id="statement-payouts"><caption>${WORDS.payoutsCaption}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-payouts"><caption>${WORDS.payoutsCaption}</caption>
 <thead><tr><th scope="col">${WORDS.payout}</th><th scope="col" class="num">${WORDS.amount}</th><th scope="col">${WORDS.status}</th><th scope="col" class="num">${WORDS.confirmations}</th></tr></thead>
 <tbody>${payoutRows.length === 0 ? html`<tr><td colspan="4">${WORDS.noPayout}</td></tr>` : payoutRows}</tbody></table></div>
 </section>`;
