@@ -28,7 +28,7 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary || '' })),
     })))`;
-  return (await page.evaluate(run)) as AxeViolation[];
+  return page.evaluate<AxeViolation[]>(run);
 }
 
 /** One line per violation and element, for a failure message. */
