@@ -13,7 +13,7 @@ import { nextPeriod, periodOf, previousPeriod } from '../../src/money/period';
 import { TEST_OPERATOR_TOKEN, TEST_PASSWORD } from '../support/http';
 import { doge } from '../support/money';
 import { MIN_CONFIRMATIONS, randomAddress, useSettlementWorld } from '../support/settlement-world';
-import { axeViolations, describeViolations } from './support/axe';
+import { axeSource, axeViolations, describeViolations } from './support/axe';
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
 import { languageContextOptions, languageCookie, LANGS, pagesSpeak, type Lang } from './support/languages';
 import { useE2eServer } from './support/server';
@@ -123,6 +123,8 @@ describe('every page in both languages: axe-core finds nothing, at desktop and p
   const openSession = async (lang: Lang, who: Who): Promise<BrowserSession> => {
     const session = await browser.session(`${lang}-${who}`, languageContextOptions(lang));
     await session.context.addCookies([languageCookie(lang, server.url)]);
+    // axe in every page from its start: sent to the browser once, not with each page (half the time).
+    await session.context.addInitScript({ content: axeSource() });
     const { page } = session;
     if (who === 'donor' || who === 'creator') {
       await page.goto('/signin');

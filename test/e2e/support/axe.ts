@@ -17,11 +17,16 @@ export interface AxeViolation {
 
 let source: string | undefined;
 
+/** axe-core's script, for a context's addInitScript (every page then has it, without sending it each time). */
+export function axeSource(): string {
+  source ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return source;
+}
+
 /** The violations axe finds in the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  source ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const loaded = await page.evaluate('typeof axe === "object"');
-  if (loaded !== true) await page.evaluate(source);
+  if (loaded !== true) await page.evaluate(axeSource());
   // A string, not a function: there is no DOM lib in tsconfig, and the page has its own globals.
   const run = `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} }, resultTypes: ['violations'] })
     .then((results) => results.violations.map((v) => ({
