@@ -2,8 +2,12 @@
 // with nothing configured but a temporary DATA_DIR (its own FerretDB, bcoin regtest node, keys,
 // faucet and miner), then in the browser: sign up, send test coins from the donor page, wait for
 // the balance, set a budget, add a thing and a payout address, flattr it, run the month from the
-// operator page and see it confirmed. Nobody mines or scans by hand: the stack's miner, scanner and
-// settlement follower do it. Screenshots go to artifacts/e2e-walkthrough/.
+// operator page and watch it reach confirmed without reloading (kibble.js follows the batch). Nobody
+// mines or scans by hand: the stack's miner, scanner and settlement follower do it. Once in English
+// and once in French, each on a stack of its own (a month can be closed early only once); the
+// browser asks for the language by Accept-Language and the `lang` cookie, and every selector is a
+// form or an id, so that the same steps walk both. Screenshots go to
+// artifacts/e2e-walkthrough/<lang>/. Not yet: the budget in EUR (the fiat budget is another branch).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { periodOf } from '../../src/money/period';
 import { TEST_PASSWORD } from '../support/http';
 import { randomAddress } from '../support/settlement-world';
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
+import { languageContextOptions, languageCookie, LANGS, pagesSpeak, type Lang } from './support/languages';
 
 const STEP_TIMEOUT_MS = 180_000;
 const ROOT = join(__dirname, '..', '..');
@@ -23,12 +28,31 @@ const STACK_ENV = { EMBEDDED_BLOCK_SECONDS: '1', SCAN_INTERVAL_SECONDS: '1', LOG
 /** Settings that would make it anything but the embedded default. */
 const NOT_EMBEDDED = ['MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'WALLET_XPRV', 'WALLET_MNEMONIC', 'FEE_ADDRESS', 'OPERATOR_TOKEN', 'PUBLIC_URL', 'MIN_CONFIRMATIONS'];
 
-describe('the README walkthrough on a fresh embedded setup', () => {
+describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', (lang) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kibble-walkthrough-'));
   let child: ChildProcess | undefined;
   let url = '';
   let output = '';
-  const browser = useBrowser(() => url, join(SCREENSHOT_DIR, '..', 'e2e-walkthrough'));
+  const browser = useBrowser(() => url, join(SCREENSHOT_DIR, '..', 'e2e-walkthrough', lang));
+  /** A browser of someone who reads `lang`, with the page's language checked on every load. */
+  const session = async (name: string): Promise<BrowserSession> => {
+    const opened = await browser.session(name, languageContextOptions(lang));
+    await opened.context.addCookies([languageCookie(lang, url)]);
+    if (pagesSpeak(lang)) {
+      opened.page.on('load', (page) => {
+        void page
+          .locator('html')
+          .getAttribute('lang')
+          .then((shown) => {
+            if (shown === null || !shown.startsWith(lang)) wrongLanguage.push(`${page.url()}: <html lang="${shown ?? ''}">`);
+          })
+          .catch(() => undefined);
+      });
+    }
+    return opened;
+  };
+  /** Pages that came in another language than asked for. */
+  const wrongLanguage: string[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
@@ -68,7 +92,7 @@ describe('the README walkthrough on a fresh embedded setup', () => {
         if (failedStep !== undefined) throw new Error(`not run: the earlier step "${failedStep}" failed`);
         try {
           await run();
-          const problems = browser.takeProblems();
+          const problems = [...browser.takeProblems(), ...wrongLanguage.splice(0).map((page) => `not in ${lang}: ${page}`)];
           if (problems.length > 0) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
         } catch (error) {
           failedStep = name;
@@ -88,37 +112,39 @@ describe('the README walkthrough on a fresh embedded setup', () => {
   });
 
   step('sign up, send test coins from the donor page, wait for the balance, set a budget', async () => {
-    donor = await browser.session('donor');
+    donor = await session('donor');
     const { page } = donor;
     await page.goto('/signup');
     await page.locator('input[name="handle"]').fill(`donor_${suffix}`);
     await page.locator('input[name="password"]').fill(TEST_PASSWORD);
-    await donor.clickAndLoad(page.getByRole('button', { name: 'Create my account' }));
+    await donor.clickAndLoad(submitOf(page, 'form:has(input[name="password"])'));
     expect(new URL(page.url()).pathname).toBe('/donor');
     await donor.screenshot('donor');
 
     await page.locator('#test-coins-form [name="amount"]').fill('50');
     await donor.clickAndLoad(submitOf(page, '#test-coins-form'));
-    expect(await textOf(page.locator('.notice.ok'))).toContain('Test coins sent to your deposit address');
+    const sent = await textOf(page.locator('.notice.ok'));
+    if (lang === 'en') expect(sent).toContain('Test coins sent to your deposit address');
     await donor.screenshot('donor-test-coins-sent');
     await until(async () => {
       await page.reload();
-      return (await textOf(page.locator('#balance'))) === '50 DOGE';
+      // The first amount is the coins' (a value in the donor's currency may follow).
+      return amountsIn(await textOf(page.locator('#balance')), lang)[0] === 50;
     }, 'the balance to show 50 DOGE');
     await donor.screenshot('donor-funded');
 
     await page.locator('#budget-form [name="monthlyBudget"]').fill('10');
     await donor.clickAndLoad(submitOf(page, '#budget-form'));
-    expect(await textOf(page.locator('#monthly-budget'))).toBe('10 DOGE');
+    expect(amountsIn(await textOf(page.locator('#monthly-budget')), lang)[0]).toBe(10);
   });
 
   step('a creator adds a thing and a payout address', async () => {
-    const creator = await browser.session('creator');
+    const creator = await session('creator');
     const { page } = creator;
     await page.goto('/signup');
     await page.locator('input[name="handle"]').fill(`creator_${suffix}`);
     await page.locator('input[name="password"]').fill(TEST_PASSWORD);
-    await creator.clickAndLoad(page.getByRole('button', { name: 'Create my account' }));
+    await creator.clickAndLoad(submitOf(page, 'form:has(input[name="password"])'));
     await page.goto('/creator');
     await page.locator('#thing-form [name="url"]').fill(`https://example.org/walkthrough/${suffix}`);
     await page.locator('#thing-form [name="title"]').fill(`Walkthrough ${suffix}`);
@@ -136,7 +162,9 @@ describe('the README walkthrough on a fresh embedded setup', () => {
   step('the donor flattrs it, told what it is worth', async () => {
     const { page } = donor;
     await page.goto(`/t/${thingId}`);
-    expect(await textOf(page.locator('#flattr-worth'))).toContain('would be worth 9 DOGE if the month ended now');
+    const worth = await textOf(page.locator('#flattr-worth'));
+    if (lang === 'en') expect(worth).toContain('would be worth 9 DOGE if the month ended now');
+    expect(amountsIn(worth, lang)).toContain(9);
     await donor.clickAndLoad(submitOf(page, '#flattr-form'));
     await page.locator('#flattred').waitFor({ state: 'visible' });
     expect(await page.locator('#worth-nothing-yet').count()).toBe(0);
@@ -144,7 +172,7 @@ describe('the README walkthrough on a fresh embedded setup', () => {
   });
 
   step("on a phone (375 px) the creator page's chart text stays at its 12 px and the things have no list bullets", async () => {
-    const phone = await browser.session('creator-phone');
+    const phone = await session('creator-phone');
     const { page } = phone;
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto('/signin');
@@ -163,8 +191,8 @@ describe('the README walkthrough on a fresh embedded setup', () => {
     await phone.screenshot('creator-phone');
   });
 
-  step('the operator runs the month from the operator page and sees it confirmed', async () => {
-    const operator = await browser.session('operator');
+  step('the operator runs the month from the operator page and watches it reach confirmed without reloading', async () => {
+    const operator = await session('operator');
     const { page } = operator;
     page.on('dialog', (dialog) => void dialog.accept());
     const token = (JSON.parse(readFileSync(join(dataDir, 'dev-keys.json'), 'utf8')) as { operatorToken: string }).operatorToken;
@@ -177,10 +205,16 @@ describe('the README walkthrough on a fresh embedded setup', () => {
     await operator.clickAndLoad(submitOf(page, '#confirm-form'));
     await page.locator('#transactions').waitFor({ state: 'visible' });
     await operator.screenshot('operator-broadcast');
-    await until(async () => {
-      await page.reload();
-      return /(?<![a-z])confirmed\b/i.test(await textOf(page.locator('#transactions')));
-    }, 'the month to be confirmed');
+    // kibble.js follows the batch (it polls the page's JSON twin): no reload, no navigation.
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
+    await page.locator('#settlement-live[data-state="confirmed"]').waitFor({ state: 'attached', timeout: 120_000 });
+    await page.locator('.tx-state').first().waitFor({ state: 'visible' });
+    expect(Number(await textOf(page.locator('.tx-confirmations').first()))).toBeGreaterThanOrEqual(1);
+    if (lang === 'en') expect(await textOf(page.locator('#settlement-state'))).toBe('confirmed');
+    expect(navigations).toEqual([]);
     await operator.screenshot('operator-confirmed');
   });
 });
@@ -207,6 +241,18 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The amounts in a text as the pages of `lang` write them: "1,234.5 DOGE" in English, "1 234,5 DOGE"
+ * in French (Intl's group separator is a narrow no-break space there).
+ */
+function amountsIn(text: string, lang: Lang): number[] {
+  const group = lang === 'fr' ? /[\s\u00a0\u202f](?=\d{3}\b)/g : /,(?=\d{3}\b)/g;
+  const decimal = lang === 'fr' ? ',' : '.';
+  const plain = text.replace(group, '');
+  const pattern = lang === 'fr' ? /\d+(?:,\d+)?/g : /\d+(?:\.\d+)?/g;
+  return [...plain.matchAll(pattern)].map((match) => Number(match[0].replace(decimal, '.')));
 }
 
 async function textOf(locator: Locator): Promise<string> {

@@ -166,7 +166,7 @@ function statsSection(ctx: PageContext, stats: CreatorStats, statements: Readonl
 </dl>
 <h3>${t('creator:stats.perMonth')}</h3>
 <div class="chart-wrap" role="region" aria-label="${t('creator:stats.chartRegion')}" tabindex="0">${renderChart(chartRows(stats), { tr: ctx.i18n, ticker, title: t('creator:stats.chartTitle', { months: CHART_MONTHS }) })}</div>
-<div class="table-wrap"><table id="per-month">
+<div class="table-wrap" tabindex="0"><table id="per-month">
 <caption>${t('creator:stats.caption')}</caption>
 <thead><tr><th scope="col">${t('creator:stats.month')}</th><th scope="col" class="num">${t('creator:stats.flattrs')}</th><th scope="col" class="num">${t('creator:stats.earnedIn', { ticker })}</th><th scope="col">${t('creator:stats.statement')}</th><th scope="col">${t('creator:stats.proof')}</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="5">${t('creator:stats.none')}</td></tr>` : rows}</tbody>

@@ -197,7 +197,7 @@ function pendingTable(deposits: readonly PendingDeposit[], required: number, vie
     (deposit) => html`<tr class="pending-row"><td class="num">${coins(deposit.amount, view)}</td><td>${confirmationsText(view.i18n, deposit.confirmations, required)}</td><td><code>${deposit.txid.slice(0, 16)}…:${deposit.vout}</code></td></tr>`,
   );
   const body = rows.length === 0 ? html`<tr><td colspan="3">${t('donor:pending.none')}</td></tr>` : html`${rows}`;
-  return html`<div class="table-wrap"><table id="pending-deposits" aria-labelledby="pending-heading">
+  return html`<div class="table-wrap" tabindex="0"><table id="pending-deposits" aria-labelledby="pending-heading">
 <thead><tr><th scope="col" class="num">${t('donor:pending.amount')}</th><th scope="col">${t('donor:pending.confirmations')}</th><th scope="col">${t('donor:pending.transaction')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
 }
@@ -261,7 +261,7 @@ function thisMonthSection(month: DonorPeriodClicks & { funds: DonorFunds }, view
 <h2 id="month-heading">${t('donor:month.heading', { period: month.period })}</h2>
 ${worthlessWarning(month, view)}
 ${summary}
-<div class="table-wrap"><table id="this-month" aria-labelledby="month-heading">
+<div class="table-wrap" tabindex="0"><table id="this-month" aria-labelledby="month-heading">
 <thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:month.flattred')}</th><th scope="col">${t('donor:month.source')}</th><th scope="col" class="num">${t('donor:month.worth')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
@@ -287,7 +287,7 @@ function subscriptionsSection(ctx: PageContext, subscriptions: readonly Subscrip
   return html`<section aria-labelledby="subscriptions-heading">
 <h2 id="subscriptions-heading">${t('donor:subscriptions.heading')}</h2>
 <p>${t('donor:subscriptions.intro')}</p>
-<div class="table-wrap"><table id="subscriptions" aria-labelledby="subscriptions-heading">
+<div class="table-wrap" tabindex="0"><table id="subscriptions" aria-labelledby="subscriptions-heading">
 <thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:subscriptions.since')}</th><th scope="col">${t('donor:subscriptions.action')}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 </section>`;
@@ -313,7 +313,7 @@ function pastMonthsSection(months: readonly DonorMonth[], view: View): TrustedHt
 <h3 id="${headingId}">${t('donor:past.monthHeading', { period: month.period, status: statusText(month, i18n) })}</h3>
 <p>${charge}${view.provable?.has(month.period) === true ? html` ${proofLink(month.period, view.provable, i18n)}` : ''}</p>
 ${month.final ? html`<p><a class="statement-link" href="/me/statements/${month.period}">${t('donor:past.statement', { period: month.period })}</a></p>` : html``}
-<div class="table-wrap"><table aria-labelledby="${headingId}">
+<div class="table-wrap" tabindex="0"><table aria-labelledby="${headingId}">
 <thead><tr><th scope="col">${t('donor:month.thing')}</th><th scope="col">${t('donor:month.source')}</th><th scope="col" class="num">${t('donor:past.share')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 </article>`;

@@ -73,7 +73,7 @@ export function table(tr: Translator, id: string, caption: string, columns: read
     (row) => html`<tr>${row.map((cell, index) => (index === 0 ? html`<th scope="row">${cell}</th>` : html`<td${columns[index]?.num ? html` class="num"` : html``}>${cell}</td>`))}</tr>`,
   );
   const empty = rows.length === 0 ? html`<tr><td colspan="${columns.length}">${tr.t('operator:none')}</td></tr>` : html``;
-  return html`<div class="table-wrap"><table id="${id}"><caption>${caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table></div>`;
+  return html`<div class="table-wrap" tabindex="0"><table id="${id}"><caption>${caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table></div>`;
 }
 
 export function definitions(id: string, items: ReadonlyArray<readonly [string, Cell]>): TrustedHtml {

@@ -39,7 +39,7 @@ function monthSection(payday: Payday, ticker: string, chain: Parameters<typeof t
   const month = tr.formatPeriod(payday.period);
   return html`<section id="${payday.period}" class="payday" aria-labelledby="payday-${payday.period}">
 <h2 id="payday-${payday.period}">${month}</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${tr.t('paydays:caption', { month })}</caption>
 <tbody>
 <tr><th scope="row">${tr.t('paydays:donors')}</th>${count(payday.donors)}</tr>

@@ -82,7 +82,7 @@ function reservesMain(published: PublishedReserves, chain: ChainProfile, tr: Tra
 <p><a href="/api/v1/reserves?snapshot=${published.snapshot}" download>${tr.t('reserves:download')}</a></p>
 <section aria-labelledby="outputs-heading">
 <h2 id="outputs-heading">${tr.t('reserves:outputsHeading')}</h2>
-<div class="table-wrap"><table id="reserves-outputs">
+<div class="table-wrap" tabindex="0"><table id="reserves-outputs">
 <caption>${tr.t('reserves:outputsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('reserves:txid')}</th><th scope="col" class="num">${tr.t('reserves:vout')}</th><th scope="col">${tr.t('reserves:address')}</th><th scope="col" class="num">${tr.t('reserves:amountIn', { ticker })}</th><th scope="col" class="num">${tr.t('reserves:outputHeight')}</th></tr></thead>
 <tbody>${rows}</tbody>

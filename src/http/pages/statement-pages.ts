@@ -64,7 +64,7 @@ export const statementPages: PageRoute[] = [
         page: layout(
           ctx,
           tr.t('statements:depositsTitle'),
-          html`<div class="table-wrap"><table id="deposit-history">
+          html`<div class="table-wrap" tabindex="0"><table id="deposit-history">
 <caption>${tr.t('statements:depositsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:outpoint')}</th><th scope="col" class="num">${tr.t('statements:amount')}</th><th scope="col">${tr.t('statements:seen')}</th><th scope="col">${tr.t('statements:creditedAt')}</th><th scope="col" class="num">${tr.t('statements:confirmations')}</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="5">${tr.t('statements:noDeposits')}</td></tr>` : rows}</tbody>
@@ -114,16 +114,16 @@ function donorSection(statement: Statement, { tr, coins, when }: Words): Trusted
   const refunds =
     donor.refunds.length === 0
       ? html``
-      : html`<div class="table-wrap"><table id="statement-refunds"><caption>${tr.t('statements:refundsCaption')}</caption>
+      : html`<div class="table-wrap" tabindex="0"><table id="statement-refunds"><caption>${tr.t('statements:refundsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:fromMonth')}</th><th scope="col">${tr.t('statements:creator')}</th><th scope="col" class="num">${tr.t('statements:amount')}</th></tr></thead>
 <tbody>${donor.refunds.map((refund) => html`<tr><td>${tr.formatPeriod(refund.fromPeriod)}</td><td>${refund.creatorHandle ?? unknownCreator}</td><td class="num">${coins(refund.amount)}</td></tr>`)}</tbody></table></div>`;
   return html`<section id="statement-donor" aria-labelledby="statement-donor-heading">
 <h2 id="statement-donor-heading">${tr.t('statements:donorHeading')}</h2>
 <dl class="facts"><dt>${tr.t('statements:charge')}</dt><dd id="statement-charge">${coins(donor.charge)}</dd><dt>${tr.t('statements:fee')}</dt><dd id="statement-fee">${coins(donor.fee)}</dd><dt>${tr.t('statements:distributed')}</dt><dd>${coins(donor.distributed)}</dd></dl>
-<div class="table-wrap"><table id="statement-flattrs"><caption>${tr.t('statements:flattrsCaption')}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-flattrs"><caption>${tr.t('statements:flattrsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:when')}</th><th scope="col">${tr.t('statements:thing')}</th><th scope="col">${tr.t('statements:creator')}</th><th scope="col">${tr.t('statements:source')}</th><th scope="col" class="num">${tr.t('statements:worth')}</th></tr></thead>
 <tbody>${flattrRows.length === 0 ? html`<tr><td colspan="5">${tr.t('statements:noFlattrs')}</td></tr>` : flattrRows}</tbody></table></div>
-<div class="table-wrap"><table id="statement-creators"><caption>${tr.t('statements:creatorsCaption')}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-creators"><caption>${tr.t('statements:creatorsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:creator')}</th><th scope="col" class="num">${tr.t('statements:amount')}</th><th scope="col">${tr.t('statements:status')}</th><th scope="col">${tr.t('statements:payout')}</th><th scope="col" class="num">${tr.t('statements:confirmations')}</th></tr></thead>
 <tbody>${creatorRows}</tbody></table></div>
 ${refunds}
@@ -142,10 +142,10 @@ function creatorSection(statement: Statement, { tr, coins, count }: Words): Trus
   return html`<section id="statement-creator" aria-labelledby="statement-creator-heading">
 <h2 id="statement-creator-heading">${tr.t('statements:creatorHeading')}</h2>
 <dl class="facts"><dt>${tr.t('statements:supporters')}</dt><dd id="statement-supporters">${count(creator.supporters)}</dd><dt>${tr.t('statements:carriedIn')}</dt><dd>${coins(creator.carriedIn)}</dd><dt>${tr.t('statements:credited')}</dt><dd>${coins(creator.credited)}</dd><dt>${tr.t('statements:returned')}</dt><dd>${coins(creator.returned)}</dd><dt>${tr.t('statements:paid')}</dt><dd>${coins(creator.paid)}</dd><dt>${tr.t('statements:carriedOut')}</dt><dd>${coins(creator.carriedOut)}</dd></dl>
-<div class="table-wrap"><table id="statement-things"><caption>${tr.t('statements:thingsCaption')}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-things"><caption>${tr.t('statements:thingsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:thing')}</th><th scope="col" class="num">${tr.t('statements:flattrs')}</th><th scope="col" class="num">${tr.t('statements:amount')}</th></tr></thead>
 <tbody>${thingRows}</tbody></table></div>
-<div class="table-wrap"><table id="statement-payouts"><caption>${tr.t('statements:payoutsCaption')}</caption>
+<div class="table-wrap" tabindex="0"><table id="statement-payouts"><caption>${tr.t('statements:payoutsCaption')}</caption>
 <thead><tr><th scope="col">${tr.t('statements:payout')}</th><th scope="col" class="num">${tr.t('statements:amount')}</th><th scope="col">${tr.t('statements:status')}</th><th scope="col" class="num">${tr.t('statements:confirmations')}</th></tr></thead>
 <tbody>${payoutRows.length === 0 ? html`<tr><td colspan="4">${tr.t('statements:noPayout')}</td></tr>` : payoutRows}</tbody></table></div>
 </section>`;

@@ -14,7 +14,7 @@
 // "Failed to load resource: ... 400": declare it first with session.expectHttpError(url).
 import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -57,8 +57,11 @@ export interface BrowserSession {
 }
 
 export interface E2eBrowser {
-  /** A new browser context (cookies of its own) and page, with relative URLs against the server. */
-  session(name: string): Promise<BrowserSession>;
+  /**
+   * A new browser context (cookies of its own) and page, with relative URLs against the server;
+   * `options` adds to the context's (a locale, headers, a viewport).
+   */
+  session(name: string, options?: BrowserContextOptions): Promise<BrowserSession>;
   /** Console errors, page errors and CSP reports of every session since the last call; emptied. */
   takeProblems(): string[];
   /** A screenshot of every open session's page, e.g. when a step failed. */
@@ -96,9 +99,9 @@ export function useBrowser(baseUrl: () => string, screenshotDir: string = SCREEN
   };
 
   return {
-    async session(name) {
+    async session(name, options = {}) {
       if (browser === undefined) throw new Error('useBrowser(): chromium is not started yet (use it inside tests or hooks)');
-      const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1024, height: 768 } });
+      const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1024, height: 768 }, ...options });
       const page = await context.newPage();
       context.setDefaultTimeout(20_000);
       const expected: string[] = [];

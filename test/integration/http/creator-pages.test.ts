@@ -204,7 +204,7 @@ describe('creator pages: GET /creator, POST /creator/things, POST /creator/payou
     expect(textOf(page, 'owed')).toBe('1');
     expect(page).toMatch(new RegExp(`<span id="earned">2</span> ${TEST_CHAIN.ticker}`));
     // February is settled and its allocation root is on chain: its statement and proof are linked; March has neither yet.
-    expect(page).toContain('<tr><th scope="row">2026-02</th><td class="num">1</td><td class="num">2</td><td><a class="statement-link" href="/me/statements/2026-02">Statement</a></td><td><a class="proof-link" href="/proofs/2026-02" download="kibble-proof-2026-02.json" aria-label="Download the proof of your 2026-02 allocations (JSON, check it with kibble verify-proof)">Download proof</a></td></tr>');
+    expect(page).toContain('<tr><th scope="row">2026-02</th><td class="num">1</td><td class="num">2</td><td><a class="statement-link" href="/me/statements/2026-02">Statement</a></td><td><a class="proof-link" href="/proofs/2026-02" download="kibble-proof-2026-02.json" aria-label="Download proof of your 2026-02 allocations (JSON, check it with kibble verify-proof)">Download proof</a></td></tr>');
     expect(page).toContain('<tr><th scope="row">2026-03</th><td class="num">2</td><td class="num">0</td><td></td><td>no proof yet</td></tr>');
     const chart = /<svg id="chart"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
     expect(chart).toContain('>2026-02</text>');
