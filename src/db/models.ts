@@ -26,6 +26,7 @@ import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
 import { MailOutboxModel } from './mail-outbox';
 import { MailOptOutModel } from './mail-opt-out';
+import { AccountTokenModel } from './account-token';
 
 export * from './account';
 export * from './chain-cursor';
@@ -55,6 +56,7 @@ export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
 export * from './mail-outbox';
 export * from './mail-opt-out';
+export * from './account-token';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -85,4 +87,5 @@ export const ALL_MODELS = [
   ReservesSnapshotChunkModel,
   MailOutboxModel,
   MailOptOutModel,
+  AccountTokenModel,
 ] as const;
