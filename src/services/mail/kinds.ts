@@ -1,3 +1,5 @@
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../i18n/locale';
+
 /**
  * The kinds of mail kibble sends. Each kind in MAIL_KINDS is a preference: on by default, turned
  * off per account (or per bare address) from the preferences page or a mail's one-click
@@ -29,10 +31,9 @@ export function isRequestedMailKind(value: string): value is RequestedMailKind {
   return (REQUESTED_MAIL_KINDS as readonly string[]).includes(value);
 }
 
-/** The languages mails are written in; the first is the fallback. */
-export const MAIL_LOCALES = ['en', 'fr'] as const;
-export type MailLocale = (typeof MAIL_LOCALES)[number];
+/** Mails are written in the languages of the pages (src/i18n); English is the fallback. */
+export type MailLocale = Locale;
 
 export function mailLocaleOf(value: string | null | undefined): MailLocale {
-  return (MAIL_LOCALES as readonly string[]).includes(value ?? '') ? (value as MailLocale) : 'en';
+  return (LOCALES as readonly string[]).includes(value ?? '') ? (value as MailLocale) : DEFAULT_LOCALE;
 }

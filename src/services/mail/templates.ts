@@ -1,5 +1,4 @@
-import en from '../../i18n/locales/en/mail';
-import fr from '../../i18n/locales/fr/mail';
+import { NAMESPACES } from '../../i18n/catalogues';
 import { isMailKind, type AnyMailKind, type MailLocale } from './kinds';
 
 /**
@@ -11,10 +10,11 @@ import { isMailKind, type AnyMailKind, type MailLocale } from './kinds';
 /** A raw catalogue string (before interpolation) for a locale, undefined when the key is missing. */
 export type MailWords = (locale: MailLocale, key: string) => string | undefined;
 
-const CATALOGUES: Record<MailLocale, Readonly<Record<string, string>>> = { en, fr };
-
-/** The words of src/i18n/locales/<locale>/mail.ts. */
-export const catalogueWords: MailWords = (locale, key) => CATALOGUES[locale][key];
+/**
+ * The words of the `mail` namespace (src/i18n/locales/<locale>/mail.ts), raw: interpolation is
+ * done here, so that the HTML part can escape each value and the text part keep it as it is.
+ */
+export const catalogueWords: MailWords = (locale, key) => (NAMESPACES.mail[locale] as Readonly<Record<string, string>>)[key];
 
 export interface MailContent {
   subject: string;

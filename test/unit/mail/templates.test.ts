@@ -1,15 +1,4 @@
-import en from '../../../src/i18n/locales/en/mail';
-import fr from '../../../src/i18n/locales/fr/mail';
 import { renderMail } from '../../../src/services/mail/templates';
-
-const placeholders = (text: string): string[] => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] ?? '').sort();
-
-describe('the mail catalogue', () => {
-  it('has the same keys, with the same {{placeholders}}, in English and French', () => {
-    expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
-    for (const [key, text] of Object.entries(en)) expect([key, placeholders((fr as Record<string, string>)[key] ?? '')]).toEqual([key, placeholders(text)]);
-  });
-});
 
 describe('renderMail', () => {
   const data = { handle: 'alice<b>', link: 'https://kibble.example/a?x=1&y=2', hours: '24' };
