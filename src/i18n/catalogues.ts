@@ -4,6 +4,8 @@ import enErrors from './locales/en/errors';
 import frErrors from './locales/fr/errors';
 import enMail from './locales/en/mail';
 import frMail from './locales/fr/mail';
+import enMailPages from './locales/en/mailpages';
+import frMailPages from './locales/fr/mailpages';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -16,6 +18,7 @@ export const NAMESPACES = {
   common: { en: enCommon, fr: frCommon },
   errors: { en: enErrors, fr: frErrors },
   mail: { en: enMail, fr: frMail },
+  mailpages: { en: enMailPages, fr: frMailPages },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;
