@@ -122,7 +122,46 @@ export const mailPages: PageRoute[] = [
       };
     },
   },
+  {
+    method: 'get',
+    path: '/dev/mail',
+    handler: async (ctx) => {
+      const reader = ctx.deps.caughtMail;
+      if (reader === undefined) return notFound(ctx);
+      const { t } = ctx.i18n;
+      const mails = await reader.list(50);
+      const rows = mails.map(
+        (mail) => html`<tr><td>${ctx.i18n.formatDate(mail.receivedAt, 'dateTime')}</td><td>${mail.to}</td><td><a href="/dev/mail/${mail.id}">${mail.subject}</a></td></tr>`,
+      );
+      const table =
+        mails.length === 0
+          ? html`<p>${t('mailpages:caught.none')}</p>`
+          : html`<table><caption>${t('mailpages:caught.caption')}</caption><thead><tr><th scope="col">${t('mailpages:caught.received')}</th><th scope="col">${t('mailpages:caught.to')}</th><th scope="col">${t('mailpages:caught.subject')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+      return { page: layout(ctx, t('mailpages:caught.title'), html`<p>${t('mailpages:caught.intro')}</p>${table}`) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/dev/mail/:id',
+    handler: async (ctx) => {
+      const mail = await ctx.deps.caughtMail?.read(String(ctx.req.params.id ?? ''));
+      if (mail === undefined) return notFound(ctx);
+      const { t } = ctx.i18n;
+      return {
+        page: layout(
+          ctx,
+          mail.subject,
+          html`<dl><dt>${t('mailpages:caught.to')}</dt><dd>${mail.to}</dd><dt>${t('mailpages:caught.received')}</dt><dd>${ctx.i18n.formatDate(mail.receivedAt, 'dateTime')}</dd></dl>
+<pre class="mail">${mail.text}</pre><p><a href="/dev/mail">${t('mailpages:caught.back')}</a></p>`,
+        ),
+      };
+    },
+  },
 ];
+
+function notFound(ctx: PageContext): PageResult {
+  return { status: 404, page: layout(ctx, ctx.i18n.tDynamic('errors:not-found'), html``) };
+}
 
 interface SettingsState {
   ok?: string;

@@ -106,3 +106,30 @@ function repoRoot(): string {
   }
   return dir;
 }
+
+/** Reads what Mailpit caught through its JSON API, for the /dev/mail page (http/deps.ts CaughtMailReader). */
+export function caughtMailReader(webUrl: string) {
+  const get = async (path: string): Promise<unknown> => {
+    const response = await fetch(`${webUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`the mail catcher answered ${response.status} to ${path}`);
+    return response.json();
+  };
+  interface Listed {
+    ID: string;
+    To: Array<{ Address: string }> | null;
+    Subject: string;
+    Created: string;
+  }
+  return {
+    async list(limit: number) {
+      const body = (await get(`/api/v1/messages?limit=${limit}`)) as { messages: Listed[] } | undefined;
+      return (body?.messages ?? []).map((m) => ({ id: m.ID, to: (m.To ?? []).map((to) => to.Address).join(', '), subject: m.Subject, receivedAt: new Date(m.Created) }));
+    },
+    async read(id: string) {
+      if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) return undefined;
+      const m = (await get(`/api/v1/message/${id}`)) as (Omit<Listed, 'Created'> & { Text: string; Date: string }) | undefined;
+      return m === undefined ? undefined : { to: (m.To ?? []).map((to) => to.Address).join(', '), subject: m.Subject, text: m.Text, receivedAt: new Date(m.Date) };
+    },
+  };
+}

@@ -31,4 +31,12 @@ export default {
   'unsubscribe.done': 'Done: no more "{{kindName}}" mails.',
   'unsubscribe.preferences': 'Signed in, you can choose every kind of mail on your e-mail page.',
   'link.invalid': 'This link is not valid: it was used already, it expired, or what it was for changed since.',
+  'caught.title': 'Mail caught by the local mail catcher',
+  'caught.intro': 'This development stack sends no mail out: the local Mailpit keeps every mail, and this page shows the latest.',
+  'caught.caption': 'The latest caught mails, newest first',
+  'caught.to': 'To',
+  'caught.subject': 'Subject',
+  'caught.received': 'Received',
+  'caught.none': 'No mail caught yet.',
+  'caught.back': 'All caught mail',
 };

@@ -31,4 +31,12 @@ export default {
   'unsubscribe.done': 'C’est fait : plus de courriels « {{kindName}} ».',
   'unsubscribe.preferences': 'Une fois connecté, vous choisissez chaque type de courriel sur votre page Courriel.',
   'link.invalid': "Ce lien n'est pas valable : il a déjà servi, il a expiré, ou ce qu'il visait a changé depuis.",
+  'caught.title': 'Courriels retenus par le capteur local',
+  'caught.intro': "Cette pile de développement n'envoie aucun courriel : le Mailpit local les garde tous, et cette page montre les derniers.",
+  'caught.caption': 'Les derniers courriels retenus, du plus récent au plus ancien',
+  'caught.to': 'À',
+  'caught.subject': 'Objet',
+  'caught.received': 'Reçu',
+  'caught.none': "Aucun courriel retenu pour l'instant.",
+  'caught.back': 'Tous les courriels retenus',
 };
