@@ -73,6 +73,8 @@ export const ERROR_CATALOGUE = {
   'reserves-refused': { httpStatus: 409 },
   /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
   'reserves-invalid': { httpStatus: 400 },
+  /** A link from a mail (address confirmation, password reset, unsubscribe) that is unknown, used, expired or forged. */
+  'token-invalid': { httpStatus: 400 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -81,6 +81,8 @@ export const ENV_SCHEMA = z.object({
   ),
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
+  SMTP_URL: urlWithProtocols(['smtp', 'smtps']),
+  MAIL_FROM: optionalText.refine((value) => value === undefined || isMailFrom(value), 'must be an e-mail address, alone or as "Name <address@example.org>"'),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -144,6 +146,10 @@ export interface Config {
   operatorToken: Secret | undefined;
   /** A `kibble signer` socket (unix:/path): the settlement signs there, with no key in this process. */
   signerUrl: string | undefined;
+  /** Where mail is sent (smtp:// or smtps://, credentials in the URL); absent: mail stays queued. */
+  smtpUrl: Secret | undefined;
+  /** The From of every mail; default kibble@<host of PUBLIC_URL>. */
+  mailFrom: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -185,6 +191,8 @@ export function loadConfig(env: Env = process.env): Config {
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
+    smtpUrl: secretOf(values.SMTP_URL),
+    mailFrom: values.MAIL_FROM ?? `kibble@${new URL(values.PUBLIC_URL ?? `http://${values.HOST}`).hostname}`,
   };
 }
 
@@ -250,6 +258,13 @@ function trustProxyOf(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+/** `a@b.example` or `Name <a@b.example>`: one address, no line breaks (they would add headers). */
+function isMailFrom(value: string): boolean {
+  const address = /^[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+$/;
+  const named = /^([^<>\r\n]+?)\s*<([^<>\s]+)>$/.exec(value);
+  return named === null ? address.test(value) : address.test(named[2] ?? '');
 }
 
 function secretOf(value: string | undefined): Secret | undefined {

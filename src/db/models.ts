@@ -24,6 +24,9 @@ import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
 import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
+import { MailOutboxModel } from './mail-outbox';
+import { MailOptOutModel } from './mail-opt-out';
+import { AccountTokenModel } from './account-token';
 
 export * from './account';
 export * from './chain-cursor';
@@ -51,6 +54,9 @@ export * from './wallet-spend';
 export * from './watch-snapshot';
 export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
+export * from './mail-outbox';
+export * from './mail-opt-out';
+export * from './account-token';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -79,4 +85,7 @@ export const ALL_MODELS = [
   WatchSnapshotModel,
   ReservesSnapshotModel,
   ReservesSnapshotChunkModel,
+  MailOutboxModel,
+  MailOptOutModel,
+  AccountTokenModel,
 ] as const;

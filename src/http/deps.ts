@@ -43,6 +43,11 @@ export interface AppDeps {
    * form is not shown and the route answers 403 dev-chain-only.
    */
   testCoins?: TestCoinFaucet;
+  /**
+   * The embedded stack's mail catcher (runtime/embedded/mail-catcher.ts), read by the /dev/mail
+   * page. Absent on every other stack: that page answers 404.
+   */
+  caughtMail?: CaughtMailReader;
 
   // Optional knobs with production defaults (see `httpSettings`).
   /** Per-bucket limits; tests set them low, benchmarks high. */
@@ -61,3 +66,10 @@ export interface AppDeps {
 }
 
 export const DEFAULT_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The mails a local catcher holds, newest first (the embedded default's Mailpit). */
+export interface CaughtMailReader {
+  list(limit: number): Promise<Array<{ id: string; to: string; subject: string; receivedAt: Date }>>;
+  /** One mail's text part, undefined when there is no such mail. */
+  read(id: string): Promise<{ to: string; subject: string; text: string; receivedAt: Date } | undefined>;
+}

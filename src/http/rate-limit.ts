@@ -17,7 +17,7 @@ import { countHit, currentHits, resetWindow, ClaimedBlocks, uncountHit } from '.
  * the proxy's IP.
  */
 
-export const RATE_LIMIT_BUCKETS = ['account-creation', 'sessions', 'flattr'] as const;
+export const RATE_LIMIT_BUCKETS = ['account-creation', 'sessions', 'flattr', 'mail-requests'] as const;
 export type RateLimitBucket = (typeof RATE_LIMIT_BUCKETS)[number];
 
 export interface RateLimitRule {
@@ -37,6 +37,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   sessions: { limit: 20, windowMs: 15 * MINUTE },
   // Far above what a person clicks, low enough that a script cannot flood the clicks table.
   flattr: { limit: 120, windowMs: MINUTE },
+  // Each request may send a mail (password reset, address confirmation): a few an hour per IP or
+  // account is plenty for a person and useless for flooding someone's inbox.
+  'mail-requests': { limit: 5, windowMs: 60 * MINUTE },
 };
 
 /** The local that auth.ts fills; read here to count per account. */

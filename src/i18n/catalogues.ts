@@ -24,6 +24,10 @@ import enProofs from './locales/en/proofs';
 import frProofs from './locales/fr/proofs';
 import enChart from './locales/en/chart';
 import frChart from './locales/fr/chart';
+import enMail from './locales/en/mail';
+import frMail from './locales/fr/mail';
+import enMailPages from './locales/en/mailpages';
+import frMailPages from './locales/fr/mailpages';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -46,6 +50,8 @@ export const NAMESPACES = {
   reserves: { en: enReserves, fr: frReserves },
   proofs: { en: enProofs, fr: frProofs },
   chart: { en: enChart, fr: frChart },
+  mail: { en: enMail, fr: frMail },
+  mailpages: { en: enMailPages, fr: frMailPages },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

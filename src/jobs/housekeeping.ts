@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import { removeExpiredRateLimitHits } from '../services/rate-limits';
 import { removeExpiredSessions } from '../services/accounts/sessions';
+import { removeExpiredAccountTokens } from '../services/accounts/account-tokens';
 import { repeatEvery, type RunningLoop } from './repeat';
 
 /**
@@ -18,6 +19,8 @@ export function startHousekeeping(options: { intervalMs: number; clock: () => Da
       if (removed > 0) log.info({ removed }, 'removed expired sessions and revocations');
       const rateLimitHits = await removeExpiredRateLimitHits(now);
       if (rateLimitHits > 0) log.info({ removed: rateLimitHits }, 'removed the hits of ended rate-limit windows');
+      const tokens = await removeExpiredAccountTokens(now);
+      if (tokens > 0) log.info({ removed: tokens }, 'removed expired links sent by mail (confirmation, password reset)');
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed; retrying at the next interval');
     }

@@ -5,6 +5,10 @@ import { JsonRpcChainClient } from '../node/rpc-client';
 import type { Config } from '../config/config';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { startHousekeeping } from '../jobs/housekeeping';
+import { startMailLoop } from '../jobs/mail-loop';
+import { SlotLease } from '../db/lease';
+import { smtpTransport } from '../services/mail/transport';
+import { caughtMailReader } from './embedded/mail-catcher';
 import type { RunningLoop } from '../jobs/repeat';
 import { startScannerLoop } from '../jobs/scanner-loop';
 import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
@@ -30,6 +34,9 @@ export interface RunningKibble {
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
+/** How often the mail worker looks for queued mail, and its lease's slot. */
+const MAIL_INTERVAL_MS = 5_000;
+const MAIL_LEASE_MS = 30_000;
 
 /** What `kibble serve` starts, in order; later issues add their parts (settlement cron, pages). */
 export async function startKibble(config: Config, log: Logger): Promise<RunningKibble> {
@@ -39,6 +46,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let scannerLoop: RunningLoop | undefined;
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
+  let mailLoop: RunningLoop | undefined;
   let server: RunningServer | undefined;
   let devChain: DevChain | undefined;
   const stop = async (): Promise<void> => {
@@ -46,6 +54,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     await settlementJobs?.stop();
     await scannerLoop?.stop();
     await housekeeping?.stop();
+    await mailLoop?.stop();
     if (embedded.embeddedDatabase) removeStackFile(dataDir);
     await devChain?.stop();
     await disconnectDatabase();
@@ -71,6 +80,10 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
+    if (filled.smtpUrl !== undefined) {
+      const mailLog = log.child({ job: 'mail' });
+      mailLoop = startMailLoop({ lease: new SlotLease('mail', instance, MAIL_LEASE_MS, clock), transport: smtpTransport(filled.smtpUrl.reveal(), filled.mailFrom), log: mailLog }, MAIL_INTERVAL_MS, mailLog);
+    }
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);
@@ -93,7 +106,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     }
     const faucet = devChain?.faucet;
     const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };
-    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, ...testCoins });
+    const caughtMail = embedded.mailCatcherUrl === undefined ? {} : { caughtMail: caughtMailReader(embedded.mailCatcherUrl) };
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, ...testCoins, ...caughtMail });
     server = await listen(app, filled.host, filled.port);
     const webUrl = `http://${filled.host}:${server.port}`;
     if (embedded.embeddedDatabase) {
@@ -122,6 +136,10 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
       ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
       ...(embedded.embeddedDatabase ? [`kibble commands in another shell find this stack through ${stackFileIn(dataDir)} (no MONGODB_URI needed; same DATA_DIR)`] : []),
+      filled.smtpUrl === undefined
+        ? 'mail: not sent (no SMTP_URL); mails stay queued in the database until it is set'
+        : `mail: sent every ${MAIL_INTERVAL_MS / 1000} s under the "mail" lease, from ${filled.mailFrom}`,
+      ...(embedded.mailCatcherUrl === undefined ? [] : [`mail: read the caught mail at ${webUrl}/dev/mail (Mailpit's JSON API: ${embedded.mailCatcherUrl}/api/v1/messages)`]),
       ...(devChain?.bannerLines(webUrl) ?? []),
       ...embedded.warnings.map((warning) => `WARNING: ${warning}`),
       ...(keyWarning === undefined ? [] : [`WARNING: ${keyWarning}`]),

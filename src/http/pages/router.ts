@@ -20,9 +20,10 @@ import { thingPages } from './thing-pages';
 import { statementPages } from './statement-pages';
 import { reservesPages } from './reserves-pages';
 import { paydaysPages } from './paydays-pages';
+import { mailPages } from './mail-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages, ...mailPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { startMongoServer } from './mongo-server';
 import { startRegtestNode } from './bcoin-node';
+import { MAILPIT_VERSION, startMailCatcher } from './mail-catcher';
 import type { Config } from '../../config/config';
 import { DEV_KEYS_WARNING, developmentKeysInUse, loadOrCreateDevKeys } from '../../config/dev-keys';
 import { Secret } from '../../config/secret';
@@ -21,6 +22,8 @@ export interface EmbeddedParts {
   embeddedChain: boolean;
   /** True when the database is the embedded server (then DATA_DIR gets a stack.json while it runs). */
   embeddedDatabase: boolean;
+  /** The local mail catcher's web address, when SMTP_URL was unset in development and it started. */
+  mailCatcherUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
   const started: string[] = [];
   const warnings: string[] = [];
   let filled = config;
+  let mailCatcherUrl: string | undefined;
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne();
   };
@@ -57,6 +61,18 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
       filled = { ...filled, mongodbUri };
       // The whole URI, database included: copied into MONGODB_URI it must reach this database.
       started.push(`database: embedded ${server.kind} at ${mongodbUri} (data in ${join(dataDir, 'db')})`);
+    }
+    if (filled.smtpUrl === undefined && filled.nodeEnv === 'development') {
+      // Mail is a convenience here, not a reason to refuse to start: without Mailpit it stays queued.
+      try {
+        const catcher = await startMailCatcher({ dataDir: join(dataDir, 'mail'), log });
+        stops.push(() => catcher.stop());
+        filled = { ...filled, smtpUrl: new Secret(catcher.smtpUrl) };
+        mailCatcherUrl = catcher.webUrl;
+        started.push(`mail: caught by a local Mailpit ${MAILPIT_VERSION} (SMTP_URL=${catcher.smtpUrl}, mail kept in ${join(dataDir, 'mail')}); nothing leaves this machine`);
+      } catch (error) {
+        warnings.push(`no local mail catcher (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): mail stays queued in the database; set SMTP_URL to send it`);
+      }
     }
     if (filled.chainRpcUrl === undefined) {
       if (filled.chain.name !== 'bcoin-regtest') {
@@ -91,5 +107,5 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     await stop();
     throw error;
   }
-  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, embeddedDatabase: config.mongodbUri === undefined, stop };
+  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, embeddedDatabase: config.mongodbUri === undefined, mailCatcherUrl, stop };
 }

@@ -108,3 +108,55 @@ export async function storePayoutAddress(accountId: string, address: string): Pr
   const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
   return result.matchedCount > 0;
 }
+
+/** Where mail to an account goes: its address (confirmed or not) and language; null: no such account. */
+export interface MailRecipient {
+  handle: string;
+  email: string | undefined;
+  confirmed: boolean;
+  locale: string | undefined;
+}
+
+export async function mailRecipientOf(accountId: string): Promise<MailRecipient | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { handle: 1, email: 1, emailConfirmedAt: 1, mailLocale: 1 }).lean();
+  if (account === null) return null;
+  return {
+    handle: account.handle,
+    email: account.email ?? undefined,
+    confirmed: account.email !== undefined && account.email !== null && account.emailConfirmedAt !== undefined && account.emailConfirmedAt !== null,
+    locale: account.mailLocale ?? undefined,
+  };
+}
+
+/** Gives the account a new, unconfirmed address (or the same one again, unconfirmed until its new link is used). */
+export async function storeEmail(accountId: string, email: string, locale: string): Promise<boolean> {
+  if (!Types.ObjectId.isValid(accountId)) return false;
+  const result = await AccountModel.updateOne({ _id: accountId }, { $set: { email, mailLocale: locale }, $unset: { emailConfirmedAt: 1 } });
+  return result.matchedCount === 1;
+}
+
+/** Confirms the address when it is still the account's; false when the account moved on to another. */
+export async function confirmEmail(accountId: string, email: string, now: Date): Promise<boolean> {
+  if (!Types.ObjectId.isValid(accountId)) return false;
+  const result = await AccountModel.updateOne({ _id: accountId, email }, { $set: { emailConfirmedAt: now } });
+  return result.matchedCount === 1;
+}
+
+/** Removes the account's address: no more mail. */
+export async function removeEmail(accountId: string): Promise<void> {
+  if (!Types.ObjectId.isValid(accountId)) return;
+  await AccountModel.updateOne({ _id: accountId }, { $unset: { email: 1, emailConfirmedAt: 1 } });
+}
+
+/** The accounts whose confirmed address this is (a person may keep several accounts on one address). */
+export async function accountsWithConfirmedEmail(email: string): Promise<Array<{ id: string; handle: string; locale: string | undefined }>> {
+  const rows = await AccountModel.find({ email, emailConfirmedAt: { $exists: true, $ne: null } }, { handle: 1, mailLocale: 1 }).lean();
+  return rows.map((row) => ({ id: row._id.toString(), handle: row.handle, locale: row.mailLocale ?? undefined }));
+}
+
+export async function storePasswordHash(accountId: string, passwordHash: string): Promise<boolean> {
+  if (!Types.ObjectId.isValid(accountId)) return false;
+  const result = await AccountModel.updateOne({ _id: accountId }, { $set: { passwordHash } });
+  return result.matchedCount === 1;
+}

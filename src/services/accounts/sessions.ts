@@ -71,3 +71,17 @@ export async function removeExpiredSessions(now: Date): Promise<number> {
 }
 
 export { hashToken } from './session-token';
+
+/**
+ * Revokes every session of an account (after a password reset): each is recorded as revoked
+ * before it is deleted, like revokeSession. Sessions issued meanwhile by another request are not
+ * caught: a reset is followed by a fresh sign-in, and the old password no longer works.
+ */
+export async function revokeAllSessionsOf(accountId: string, revocations = processRevocations): Promise<number> {
+  const sessions = await SessionModel.find({ accountId: new Types.ObjectId(accountId) }, { expiresAt: 1 }).lean();
+  for (const session of sessions) {
+    await revocations.revoke(session._id, session.expiresAt);
+    await SessionModel.deleteOne({ _id: session._id });
+  }
+  return sessions.length;
+}

@@ -29,6 +29,9 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/watch-snapshot': 'src/services/wallet-watch/watch-snapshot-store.ts',
   'src/db/reserves-snapshot': 'src/services/reserves/reserves-store.ts',
   'src/db/reserves-snapshot-chunk': 'src/services/reserves/reserves-store.ts',
+  'src/db/mail-outbox': 'src/services/mail/outbox-store.ts',
+  'src/db/mail-opt-out': 'src/services/mail/preferences.ts',
+  'src/db/account-token': 'src/services/accounts/account-tokens.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);

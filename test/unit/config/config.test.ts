@@ -176,3 +176,18 @@ describe('SIGNER_URL', () => {
     expect(problemsOf({ CHAIN: 'dogecoin', SIGNER_URL: 'unix:/s.sock' })).toEqual([expect.stringMatching(/^SIGNER_URL: needs WALLET_XPUB/)]);
   });
 });
+
+describe('SMTP_URL and MAIL_FROM', () => {
+  it('takes smtp:// and smtps:// URLs, as a secret, and a From address alone or with a name', () => {
+    const config = loadConfig({ SMTP_URL: 'smtps://user:pass@mail.example:465', MAIL_FROM: 'kibble <hello@kibble.example>' });
+    expect(config.smtpUrl?.reveal()).toBe('smtps://user:pass@mail.example:465');
+    expect(config.mailFrom).toBe('kibble <hello@kibble.example>');
+    expect(loadConfig({ PUBLIC_URL: 'https://kibble.example' }).mailFrom).toBe('kibble@kibble.example');
+  });
+
+  it('refuses other URLs and From values that are not one address', () => {
+    expect(problemsOf({ SMTP_URL: 'http://mail.example' })).toEqual([expect.stringMatching(/^SMTP_URL: must be a URL starting with smtp:\/\/ or smtps:\/\//)]);
+    expect(problemsOf({ MAIL_FROM: 'not an address' })).toEqual([expect.stringMatching(/^MAIL_FROM: must be an e-mail address/)]);
+    expect(problemsOf({ MAIL_FROM: 'a@b.example\r\nBcc: c@d.example' })).toEqual([expect.stringMatching(/^MAIL_FROM:/)]);
+  });
+});

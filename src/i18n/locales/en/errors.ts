@@ -54,4 +54,5 @@ export default {
   'reserves-invalid': 'This reserves document cannot be read.',
   /** A form that expired or came from elsewhere (CSRF): a 'forbidden' with its own advice. */
   'csrf-refused': 'This form has expired or did not come from kibble. Go back, reload the page and try again.',
+  'token-invalid': 'This link is not valid: it was used already, it expired, or what it was for changed since. Ask for a new one.',
 };

@@ -48,4 +48,5 @@ export default {
   'reserves-refused': 'Une preuve de réserves ne peut pas être établie maintenant.',
   'reserves-invalid': 'Ce document de réserves est illisible.',
   'csrf-refused': "Ce formulaire a expiré ou ne vient pas de kibble. Revenez en arrière, rechargez la page et réessayez.",
+  'token-invalid': "Ce lien n'est pas valable : il a déjà servi, il a expiré, ou ce qu'il visait a changé depuis. Demandez-en un nouveau.",
 };
