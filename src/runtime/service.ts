@@ -68,7 +68,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       startHeight: filled.scanStartHeight ?? (embedded.embeddedChain ? 0 : undefined),
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const metrics = createMetrics();
+    const metrics = createMetrics({ nodeProbe: () => rpc.getBlockCount(), clock });
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
