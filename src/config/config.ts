@@ -81,6 +81,9 @@ export const ENV_SCHEMA = z.object({
   ),
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
+  OPERATOR_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@<>]+@[^\s@<>]+$/.test(value), 'must be an e-mail address (operator alerts are mailed there)'),
+  REMINDER_DAYS_BEFORE_MONTH_END: integer(0, 27, 3),
+  NOTIFY_INTERVAL_SECONDS: integer(1, 3600, 60),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -144,6 +147,12 @@ export interface Config {
   operatorToken: Secret | undefined;
   /** A `kibble signer` socket (unix:/path): the settlement signs there, with no key in this process. */
   signerUrl: string | undefined;
+  /** Where operator alerts are mailed (settlement failed or stuck, scanner lagging, node down, custody short); none: events only. */
+  operatorEmail: string | undefined;
+  /** Donors short of their budget are reminded this many days before the month ends (0: never). */
+  reminderDaysBeforeMonthEnd: number;
+  /** How often the notification jobs look for what to tell (operator conditions, digests, reminders, statements). */
+  notifyIntervalSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -185,6 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
+    operatorEmail: values.OPERATOR_EMAIL,
+    reminderDaysBeforeMonthEnd: values.REMINDER_DAYS_BEFORE_MONTH_END,
+    notifyIntervalSeconds: values.NOTIFY_INTERVAL_SECONDS,
   };
 }
 

@@ -24,6 +24,7 @@ import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
 import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
+import { OperatorAlertModel } from './operator-alert';
 
 export * from './account';
 export * from './chain-cursor';
@@ -51,6 +52,7 @@ export * from './wallet-spend';
 export * from './watch-snapshot';
 export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
+export * from './operator-alert';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -78,5 +80,6 @@ export const ALL_MODELS = [
   WalletSpendModel,
   WatchSnapshotModel,
   ReservesSnapshotModel,
+  OperatorAlertModel,
   ReservesSnapshotChunkModel,
 ] as const;
