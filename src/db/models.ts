@@ -24,6 +24,8 @@ import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
 import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
+import { EventModel } from './event';
+import { EventCursorModel } from './event-cursor';
 import { OperatorAlertModel } from './operator-alert';
 
 export * from './account';
@@ -52,6 +54,8 @@ export * from './wallet-spend';
 export * from './watch-snapshot';
 export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
+export * from './event';
+export * from './event-cursor';
 export * from './operator-alert';
 
 /** All models, for index synchronisation at start-up and in tests. */
@@ -80,6 +84,8 @@ export const ALL_MODELS = [
   WalletSpendModel,
   WatchSnapshotModel,
   ReservesSnapshotModel,
-  OperatorAlertModel,
   ReservesSnapshotChunkModel,
+  EventModel,
+  EventCursorModel,
+  OperatorAlertModel,
 ] as const;
