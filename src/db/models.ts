@@ -27,6 +27,7 @@ import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
 import { EventModel } from './event';
 import { EventCursorModel } from './event-cursor';
 import { OperatorAlertModel } from './operator-alert';
+import { NotificationRunModel } from './notification-run';
 
 export * from './account';
 export * from './chain-cursor';
@@ -57,6 +58,7 @@ export * from './reserves-snapshot-chunk';
 export * from './event';
 export * from './event-cursor';
 export * from './operator-alert';
+export * from './notification-run';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -88,4 +90,5 @@ export const ALL_MODELS = [
   EventModel,
   EventCursorModel,
   OperatorAlertModel,
+  NotificationRunModel,
 ] as const;

@@ -10,6 +10,7 @@ export const EVENT_KINDS = [
   'payout.confirmed',
   'payout.reorged',
   'settlement.changed',
+  'operator.alert',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -4,7 +4,7 @@
  * is readable in one file.
  */
 export const notificationIds = {
-  depositCredited: (depositKey: string, creditSeq: number): string => `deposit-credited:${depositKey}:${creditSeq}`,
+  depositCredited: (eventId: string): string => `deposit-credited:${eventId}`,
   fundingReminder: (donorId: string, period: string): string => `funding-reminder:${donorId}:${period}`,
   donorStatement: (donorId: string, period: string): string => `donor-statement:${donorId}:${period}`,
   creatorDigest: (creatorId: string, day: string): string => `creator-digest:${creatorId}:${day}`,

@@ -1,0 +1,31 @@
+import type { ChainProfile } from '../../chain/profiles';
+import type { Logger } from '../../log';
+
+/** The languages people are told in (the mail core's locales). */
+export type NotifyLocale = 'en' | 'fr';
+
+/** A mail to queue: the mail core's queueMail input, as the notifications build it. */
+export interface NotificationMail {
+  /** Deterministic (notification-ids.ts): the same fact, the same id, queued once. */
+  id: string;
+  to: { accountId: string } | { address: string };
+  kind: 'deposit-credited' | 'balance-reminder' | 'monthly-statement' | 'supporter-digest' | 'payout-sent' | 'payout-confirmed' | 'owed-no-address' | 'operator-alert';
+  locale: NotifyLocale;
+  /** Catalogue keys `<template>Subject` and `<template>Body` of the `mail` namespace. */
+  template: string;
+  data: Readonly<Record<string, string>>;
+}
+
+export interface NotifyDeps {
+  /** Queues one mail (the mail core's queueMail); answers what it did, for the pass's report. */
+  send(mail: NotificationMail): Promise<string>;
+  /** The language an account reads its mail in. */
+  localeOf(accountId: string): Promise<NotifyLocale>;
+  chain: ChainProfile;
+  serviceFeeBps: number;
+  unclaimedMonths: number;
+  /** Links in mails start with it. */
+  publicUrl: string;
+  clock: () => Date;
+  log: Logger;
+}
