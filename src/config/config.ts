@@ -81,6 +81,8 @@ export const ENV_SCHEMA = z.object({
   ),
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
+  SMTP_URL: urlWithProtocols(['smtp', 'smtps']),
+  MAIL_FROM: optionalText.refine((value) => value === undefined || isMailFrom(value), 'must be an e-mail address, alone or as "Name <address@example.org>"'),
   OPERATOR_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@<>]+@[^\s@<>]+$/.test(value), 'must be an e-mail address (operator alerts are mailed there)'),
   REMINDER_DAYS_BEFORE_MONTH_END: integer(0, 27, 3),
   NOTIFY_INTERVAL_SECONDS: integer(1, 3600, 60),
@@ -147,6 +149,10 @@ export interface Config {
   operatorToken: Secret | undefined;
   /** A `kibble signer` socket (unix:/path): the settlement signs there, with no key in this process. */
   signerUrl: string | undefined;
+  /** Where mail is sent (smtp:// or smtps://, credentials in the URL); absent: mail stays queued. */
+  smtpUrl: Secret | undefined;
+  /** The From of every mail; default kibble@<host of PUBLIC_URL>. */
+  mailFrom: string;
   /** Where operator alerts are mailed (settlement failed or stuck, scanner lagging, node down, custody short); none: events only. */
   operatorEmail: string | undefined;
   /** Donors short of their budget are reminded this many days before the month ends (0: never). */
@@ -194,6 +200,8 @@ export function loadConfig(env: Env = process.env): Config {
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
+    smtpUrl: secretOf(values.SMTP_URL),
+    mailFrom: values.MAIL_FROM ?? `kibble@${new URL(values.PUBLIC_URL ?? `http://${values.HOST}`).hostname}`,
     operatorEmail: values.OPERATOR_EMAIL,
     reminderDaysBeforeMonthEnd: values.REMINDER_DAYS_BEFORE_MONTH_END,
     notifyIntervalSeconds: values.NOTIFY_INTERVAL_SECONDS,
@@ -262,6 +270,13 @@ function trustProxyOf(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+/** `a@b.example` or `Name <a@b.example>`: one address, no line breaks (they would add headers). */
+function isMailFrom(value: string): boolean {
+  const address = /^[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+$/;
+  const named = /^([^<>\r\n]+?)\s*<([^<>\s]+)>$/.exec(value);
+  return named === null ? address.test(value) : address.test(named[2] ?? '');
 }
 
 function secretOf(value: string | undefined): Secret | undefined {

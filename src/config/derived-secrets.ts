@@ -9,12 +9,13 @@ import type { Secret } from './secret';
  * Without an operator token (tests, tools) a random root made once per process stands in: what is
  * signed with it is valid in this process only.
  */
-export type SecretPurpose = 'csrf' | 'operator-session-token' | 'session-token';
+export type SecretPurpose = 'csrf' | 'operator-session-token' | 'session-token' | 'mail-unsubscribe';
 
 const LABELS: Record<SecretPurpose, string> = {
   csrf: 'kibble csrf',
   'operator-session-token': 'kibble operator session token v1',
   'session-token': 'kibble session token v1',
+  'mail-unsubscribe': 'kibble mail unsubscribe v1',
 };
 
 let processRoot: string | undefined;
@@ -35,4 +36,12 @@ export function sessionKeyOf(config: { operatorToken: Secret | undefined }): Buf
  */
 export function operatorSessionKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
   return derivedSecret(config.operatorToken, 'operator-session-token');
+}
+
+/**
+ * The key of the one-click unsubscribe links in mails (src/services/mail/unsubscribe.ts). Derived
+ * like the others: without OPERATOR_TOKEN the links of a mail only work while its process runs.
+ */
+export function mailUnsubscribeKeyOf(config: { operatorToken: Secret | undefined }): Buffer {
+  return derivedSecret(config.operatorToken, 'mail-unsubscribe');
 }

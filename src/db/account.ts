@@ -28,6 +28,12 @@ const accountSchema = new Schema(
     depositAddress: { type: String },
     monthlyBudget: { ...requiredAmount, default: 0n },
     payoutAddress: { type: String },
+    /** The e-mail address the account gave, lower-cased; mail goes to it once confirmed. */
+    email: { type: String },
+    /** When `email` was confirmed by its link; absent while unconfirmed. */
+    emailConfirmedAt: { type: Date },
+    /** The language mails to this account are written in ('en' or 'fr'), set when it gives an address. */
+    mailLocale: { type: String },
     createdAt,
   },
   { ...baseSchemaOptions, collection: 'accounts' },

@@ -24,6 +24,8 @@ import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
 import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
+import { MailOutboxModel } from './mail-outbox';
+import { MailOptOutModel } from './mail-opt-out';
 import { EventModel } from './event';
 import { EventCursorModel } from './event-cursor';
 import { OperatorAlertModel } from './operator-alert';
@@ -55,6 +57,8 @@ export * from './wallet-spend';
 export * from './watch-snapshot';
 export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
+export * from './mail-outbox';
+export * from './mail-opt-out';
 export * from './event';
 export * from './event-cursor';
 export * from './operator-alert';
@@ -87,6 +91,8 @@ export const ALL_MODELS = [
   WatchSnapshotModel,
   ReservesSnapshotModel,
   ReservesSnapshotChunkModel,
+  MailOutboxModel,
+  MailOptOutModel,
   EventModel,
   EventCursorModel,
   OperatorAlertModel,

@@ -108,3 +108,23 @@ export async function storePayoutAddress(accountId: string, address: string): Pr
   const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { payoutAddress: address } });
   return result.matchedCount > 0;
 }
+
+/** Where mail to an account goes: its address (confirmed or not) and language; null: no such account. */
+export interface MailRecipient {
+  handle: string;
+  email: string | undefined;
+  confirmed: boolean;
+  locale: string | undefined;
+}
+
+export async function mailRecipientOf(accountId: string): Promise<MailRecipient | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { handle: 1, email: 1, emailConfirmedAt: 1, mailLocale: 1 }).lean();
+  if (account === null) return null;
+  return {
+    handle: account.handle,
+    email: account.email ?? undefined,
+    confirmed: account.email !== undefined && account.email !== null && account.emailConfirmedAt !== undefined && account.emailConfirmedAt !== null,
+    locale: account.mailLocale ?? undefined,
+  };
+}

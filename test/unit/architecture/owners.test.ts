@@ -29,6 +29,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/watch-snapshot': 'src/services/wallet-watch/watch-snapshot-store.ts',
   'src/db/reserves-snapshot': 'src/services/reserves/reserves-store.ts',
   'src/db/reserves-snapshot-chunk': 'src/services/reserves/reserves-store.ts',
+  'src/db/mail-outbox': 'src/services/mail/outbox-store.ts',
+  'src/db/mail-opt-out': 'src/services/mail/preferences.ts',
   'src/db/event': 'src/services/events/event-store.ts',
   'src/db/event-cursor': 'src/services/events/cursor-store.ts',
   'src/db/operator-alert': 'src/services/notifications/operator-alert-store.ts',

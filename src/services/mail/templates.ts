@@ -1,0 +1,78 @@
+import en from '../../i18n/locales/en/mail';
+import fr from '../../i18n/locales/fr/mail';
+import { isMailKind, type AnyMailKind, type MailLocale } from './kinds';
+
+/**
+ * Renders a mail from the `mail` catalogue namespace: template `x` is the keys `xSubject` and
+ * `xBody`, in the recipient's language. Pure: words, data and links in; subject, text and HTML out.
+ * Data values are plain text: the text part uses them as they are, the HTML part escapes them.
+ */
+
+/** A raw catalogue string (before interpolation) for a locale, undefined when the key is missing. */
+export type MailWords = (locale: MailLocale, key: string) => string | undefined;
+
+const CATALOGUES: Record<MailLocale, Readonly<Record<string, string>>> = { en, fr };
+
+/** The words of src/i18n/locales/<locale>/mail.ts. */
+export const catalogueWords: MailWords = (locale, key) => CATALOGUES[locale][key];
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface RenderInput {
+  template: string;
+  kind: AnyMailKind;
+  locale: MailLocale;
+  data: Readonly<Record<string, string>>;
+  /** Present for kinds with preferences. */
+  unsubscribeUrl?: string;
+  preferencesUrl?: string;
+}
+
+export function renderMail(input: RenderInput, words: MailWords = catalogueWords): MailContent {
+  const word = (key: string, data: Readonly<Record<string, string>>, escape: (text: string) => string): string => {
+    const raw = words(input.locale, key) ?? words('en', key);
+    if (raw === undefined) throw new Error(`mail catalogue: no key "${key}" (template "${input.template}")`);
+    return raw.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) => {
+      const value = data[name];
+      if (value === undefined) throw new Error(`mail template "${input.template}": no value for {{${name}}} in "${key}"`);
+      return escape(value);
+    });
+  };
+  const plain = (text: string): string => text;
+  const subject = word(`${input.template}Subject`, input.data, plain).replace(/[\r\n]+/g, ' ');
+  const footerKeys = footerKeysOf(input);
+  const footerData = {
+    kindName: isMailKind(input.kind) ? word(`kind-${input.kind}`, {}, plain) : '',
+    unsubscribeUrl: input.unsubscribeUrl ?? '',
+    preferencesUrl: input.preferencesUrl ?? '',
+  };
+  const paragraphs = (escape: (text: string) => string): string[] => [
+    ...word(`${input.template}Body`, input.data, escape).split(/\n\s*\n/),
+    footerKeys.map((key) => word(key, footerData, escape)).join('\n'),
+  ];
+  const text = `${paragraphs(plain).join('\n\n')}\n`;
+  const html =
+    `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
+    `<body>${paragraphs(escapeHtml)
+      .map((paragraph) => `<p>${linkUrls(paragraph).replace(/\n/g, '<br>')}</p>`)
+      .join('')}</body></html>`;
+  return { subject, text, html };
+}
+
+function footerKeysOf(input: RenderInput): string[] {
+  if (!isMailKind(input.kind)) return ['footerRequested'];
+  return ['footerWhy', ...(input.unsubscribeUrl === undefined ? [] : ['footerUnsubscribe']), ...(input.preferencesUrl === undefined ? [] : ['footerPreferences'])];
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Turns the http(s) URLs of an escaped paragraph into links (the URL text is already escaped). */
+function linkUrls(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+}
