@@ -12,7 +12,6 @@ const RANK: Readonly<Record<string, number>> = {
   keys: 3,
   node: 3,
   proofs: 3, // pure: the proof trees, salts, the OP_RETURN commitment, the proof format
-  i18n: 3, // the catalogues (words per language) and the translator
   signer: 4,
   config: 5,
   db: 6,
