@@ -1,15 +1,17 @@
 import type { ChainProfile } from '../../chain/profiles';
 import type { Logger } from '../../log';
+import type { MailKind, MailLocale } from '../mail/kinds';
 
 /** The languages people are told in (the mail core's locales). */
-export type NotifyLocale = 'en' | 'fr';
+export type NotifyLocale = MailLocale;
 
 /** A mail to queue: the mail core's queueMail input, as the notifications build it. */
 export interface NotificationMail {
   /** Deterministic (notification-ids.ts): the same fact, the same id, queued once. */
   id: string;
   to: { accountId: string } | { address: string };
-  kind: 'deposit-credited' | 'balance-reminder' | 'monthly-statement' | 'supporter-digest' | 'payout-sent' | 'payout-confirmed' | 'owed-no-address' | 'operator-alert';
+  /** Each is a preference of its recipient (the mail core's kinds). */
+  kind: MailKind;
   locale: NotifyLocale;
   /** Catalogue keys `<template>Subject` and `<template>Body` of the `mail` namespace. */
   template: string;

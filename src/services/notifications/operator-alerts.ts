@@ -5,6 +5,7 @@ import { readChainCursor } from '../wallet-watch/chain-cursor-store';
 import { episodeSteps, type EpisodeStep } from './episodes';
 import { notificationIds } from './notification-ids';
 import type { NotifyDeps } from './notify-deps';
+import { mailFormat } from './mail-format';
 import { insertEpisode, markEpisodeFired, openEpisodes, removeEpisode } from './operator-alert-store';
 import { DEFAULT_OPERATOR_THRESHOLDS, operatorConditions, type OperatorObservation, type OperatorThresholds } from './operator-conditions';
 
@@ -93,7 +94,7 @@ async function applyStep(step: EpisodeStep, options: OperatorAlertOptions, deps:
         subject: step.key,
         since: step.since.toISOString(),
         operatorUrl: `${deps.publicUrl}/operator`,
-        ...details,
+        ...operatorWords(details, deps),
       },
     });
   }
@@ -116,4 +117,15 @@ async function tipWithin(nodeTip: () => Promise<number>, timeoutMs: number): Pro
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The details as the operator reads them: amounts (kept in koinu in the event) in coins. */
+function operatorWords(details: Readonly<Record<string, string>>, deps: Pick<NotifyDeps, 'chain'>): Record<string, string> {
+  const format = mailFormat('en', deps.chain.ticker);
+  const words: Record<string, string> = { ...details };
+  for (const name of ['shortfall', 'liabilities']) {
+    const koinu = details[name];
+    if (koinu !== undefined && /^[0-9]+$/.test(koinu)) words[name] = format.amount(BigInt(koinu));
+  }
+  return words;
 }
