@@ -12,6 +12,8 @@ import { findDogecoind } from '../../scripts/regtest/dogecoin-node';
 import { documentDbDir, documentDbProblem, redactUri, startDocumentDb } from '../../scripts/documentdb/documentdb-server';
 import { TEST_DB_ENV, TEST_MONGODB_URI_ENV, testDatabaseKind, type TestDatabaseKind } from './env';
 import { dogecoindProblem, TEST_DOGECOIND_ENV } from './regtest';
+import { startMailCatcher, MAILPIT_VERSION, type MailCatcher } from '../../src/runtime/embedded/mail-catcher';
+import { TEST_MAILPIT_URL_ENV, TEST_SMTP_URL_ENV } from './mailbox';
 
 interface TestDatabaseServer {
   /** What the banner calls it. */
@@ -22,6 +24,7 @@ interface TestDatabaseServer {
 
 interface KibbleTestGlobals {
   __kibbleTestDatabase?: TestDatabaseServer;
+  __kibbleTestMailCatcher?: MailCatcher;
 }
 
 export function testGlobals(): KibbleTestGlobals {
@@ -40,6 +43,13 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_MONGODB_URI_ENV] = server.uri;
   process.env[TEST_DB_ENV] = kind;
   log(`database: ${server.label} (${TEST_DB_ENV}=${kind}) ready at ${redactUri(server.uri)} in ${Date.now() - started} ms`);
+  // Every file shares one catcher; each test sends to addresses of its own (test/support/mailbox.ts).
+  const mailStarted = Date.now();
+  const catcher = await startMailCatcher({ log });
+  testGlobals().__kibbleTestMailCatcher = catcher;
+  process.env[TEST_SMTP_URL_ENV] = catcher.smtpUrl;
+  process.env[TEST_MAILPIT_URL_ENV] = catcher.webUrl;
+  log(`mail: Mailpit ${MAILPIT_VERSION} catching SMTP at ${catcher.smtpUrl}, API at ${catcher.webUrl} in ${Date.now() - mailStarted} ms`);
 }
 
 async function startDefaultServer(log: (message: string) => void): Promise<TestDatabaseServer> {

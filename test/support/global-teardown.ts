@@ -3,5 +3,7 @@ import { testGlobals } from './global-setup';
 export default async function globalTeardown(): Promise<void> {
   const server = testGlobals().__kibbleTestDatabase;
   testGlobals().__kibbleTestDatabase = undefined;
-  await server?.stop();
+  const catcher = testGlobals().__kibbleTestMailCatcher;
+  testGlobals().__kibbleTestMailCatcher = undefined;
+  await Promise.all([server?.stop(), catcher?.stop()]);
 }

@@ -33,7 +33,7 @@ export function readUnsubscribeToken(key: Uint8Array, token: string): Unsubscrib
 }
 
 export function unsubscribeUrl(publicUrl: string, key: Uint8Array, target: Unsubscribe): string {
-  return `${publicUrl}/mail/unsubscribe/${unsubscribeToken(key, target)}`;
+  return `${publicUrl}/mail/unsubscribe?token=${unsubscribeToken(key, target)}`;
 }
 
 export function accountSubject(accountId: string): MailSubject {
