@@ -67,7 +67,7 @@ describe('the Prometheus alert rules (docs/alerts.yml)', () => {
       expect(typeof rule.expr).toBe('string');
       expect(['warning', 'critical']).toContain(rule.labels?.['severity']);
       expect(typeof rule.annotations?.['summary']).toBe('string');
-      if (rule.for !== undefined) expect(String(rule.for)).toMatch(/^[0-9]+[smh]$/);
+      if (rule.for !== undefined) expect(rule.for).toMatch(/^[0-9]+[smh]$/);
     }
     expect(new Set(rules.map((rule) => rule.alert)).size).toBe(rules.length);
   });
