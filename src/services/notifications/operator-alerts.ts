@@ -56,15 +56,19 @@ export async function runOperatorAlerts(options: OperatorAlertOptions, deps: Not
   const conditions = operatorConditions(observation, options.thresholds ?? DEFAULT_OPERATOR_THRESHOLDS);
   const steps = episodeSteps(conditions, await openEpisodes(), observation.now);
   const report: OperatorAlertReport = { fired: [], resolved: [] };
-  for (const step of steps) await applyStep(step, options, deps, observation.now, report);
+  // An episode another pass opened meanwhile is theirs to tell (its `since`, so its id, differs).
+  const openedElsewhere = new Set<string>();
+  for (const step of steps) {
+    if (step.kind === 'open') {
+      if (!(await insertEpisode(step.key, step.since))) openedElsewhere.add(step.key);
+      continue;
+    }
+    if (!openedElsewhere.has(step.key)) await applyStep(step, options, deps, observation.now, report);
+  }
   return report;
 }
 
-async function applyStep(step: EpisodeStep, options: OperatorAlertOptions, deps: NotifyDeps, now: Date, report: OperatorAlertReport): Promise<void> {
-  if (step.kind === 'open') {
-    await insertEpisode(step.key, step.since);
-    return;
-  }
+async function applyStep(step: Exclude<EpisodeStep, { kind: 'open' }>, options: OperatorAlertOptions, deps: NotifyDeps, now: Date, report: OperatorAlertReport): Promise<void> {
   const state = step.kind === 'fire' ? 'fired' : 'resolved';
   if (step.kind === 'resolve' && !step.fired) {
     await removeEpisode(step.key, step.since);
