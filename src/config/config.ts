@@ -83,6 +83,9 @@ export const ENV_SCHEMA = z.object({
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
   SMTP_URL: urlWithProtocols(['smtp', 'smtps']),
   MAIL_FROM: optionalText.refine((value) => value === undefined || isMailFrom(value), 'must be an e-mail address, alone or as "Name <address@example.org>"'),
+  OPERATOR_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@<>]+@[^\s@<>]+$/.test(value), 'must be an e-mail address (operator alerts are mailed there)'),
+  REMINDER_DAYS_BEFORE_MONTH_END: integer(0, 27, 3),
+  NOTIFY_INTERVAL_SECONDS: integer(1, 3600, 60),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -150,6 +153,12 @@ export interface Config {
   smtpUrl: Secret | undefined;
   /** The From of every mail; default kibble@<host of PUBLIC_URL>. */
   mailFrom: string;
+  /** Where operator alerts are mailed (settlement failed or stuck, scanner lagging, node down, custody short); none: events only. */
+  operatorEmail: string | undefined;
+  /** Donors short of their budget are reminded this many days before the month ends (0: never). */
+  reminderDaysBeforeMonthEnd: number;
+  /** How often the notification jobs look for what to tell (operator conditions, digests, reminders, statements). */
+  notifyIntervalSeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -193,6 +202,9 @@ export function loadConfig(env: Env = process.env): Config {
     signerUrl: values.SIGNER_URL,
     smtpUrl: secretOf(values.SMTP_URL),
     mailFrom: values.MAIL_FROM ?? `kibble@${new URL(values.PUBLIC_URL ?? `http://${values.HOST}`).hostname}`,
+    operatorEmail: values.OPERATOR_EMAIL,
+    reminderDaysBeforeMonthEnd: values.REMINDER_DAYS_BEFORE_MONTH_END,
+    notifyIntervalSeconds: values.NOTIFY_INTERVAL_SECONDS,
   };
 }
 

@@ -27,6 +27,10 @@ import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
 import { MailOutboxModel } from './mail-outbox';
 import { MailOptOutModel } from './mail-opt-out';
 import { AccountTokenModel } from './account-token';
+import { EventModel } from './event';
+import { EventCursorModel } from './event-cursor';
+import { OperatorAlertModel } from './operator-alert';
+import { NotificationRunModel } from './notification-run';
 
 export * from './account';
 export * from './chain-cursor';
@@ -57,6 +61,10 @@ export * from './reserves-snapshot-chunk';
 export * from './mail-outbox';
 export * from './mail-opt-out';
 export * from './account-token';
+export * from './event';
+export * from './event-cursor';
+export * from './operator-alert';
+export * from './notification-run';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -88,4 +96,8 @@ export const ALL_MODELS = [
   MailOutboxModel,
   MailOptOutModel,
   AccountTokenModel,
+  EventModel,
+  EventCursorModel,
+  OperatorAlertModel,
+  NotificationRunModel,
 ] as const;

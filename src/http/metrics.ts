@@ -1,7 +1,8 @@
 import type { RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ScanReport } from '../services/wallet-watch/scanner';
-import { settlementGauges } from '../services/settlement/status';
+import { custodyCoverage } from '../services/reserves/coverage';
+import { settlementGauges, unconfirmedOverdueSeconds } from '../services/settlement/status';
 import { walletHoldings } from '../services/settlement/wallet';
 
 /**
@@ -22,6 +23,10 @@ import { walletHoldings } from '../services/settlement/wallet';
  * - Settlement and wallet: read from the database at scrape time. When a read fails the scrape
  *   still answers: those gauges are left empty (not stale) and
  *   `kibble_metrics_collector_up{collector}` is 0.
+ * - Alerting (docs/alerts.yml): `kibble_scanner_last_pass_timestamp_seconds` (a scanner whose passes
+ *   fail keeps its last lag), `kibble_node_up` (the node asked at scrape time, with a timeout),
+ *   `kibble_settlement_unconfirmed_seconds` and `kibble_custody_surplus_koinu` (the wallet less
+ *   uncredited deposits, less what the ledger owes: negative is custody below liabilities).
  * - prom-client's process metrics (CPU, memory, event loop lag, GC...), prefixed `kibble_`.
  */
 export interface KibbleMetrics {
@@ -38,7 +43,19 @@ export interface KibbleMetrics {
 export const ROUTE_TEMPLATE_LOCAL = 'routeTemplate';
 export const UNMATCHED_ROUTE = 'unmatched';
 
-export function createMetrics(): KibbleMetrics {
+export interface MetricsOptions {
+  /** Asks the chain node something cheap (`getBlockCount`); `kibble_node_up` is absent without it. */
+  nodeProbe?: () => Promise<unknown>;
+  /** How long the node probe may take before the node counts as down (default 2 s). */
+  nodeProbeTimeoutMs?: number;
+  /** The scrape's clock (the settlement's overdue seconds); default the system clock. */
+  clock?: () => Date;
+}
+
+const NODE_PROBE_TIMEOUT_MS = 2_000;
+
+export function createMetrics(options: MetricsOptions = {}): KibbleMetrics {
+  const clock = options.clock ?? (() => new Date());
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'kibble_' });
@@ -70,21 +87,28 @@ export function createMetrics(): KibbleMetrics {
   const scannerHeight = new Gauge({ name: 'kibble_scanner_height', help: 'Height of the last block the deposit scanner stored', registers });
   const nodeTipHeight = new Gauge({ name: 'kibble_node_tip_height', help: "The chain node's tip height at the last scan pass", registers });
   const scannerLag = new Gauge({ name: 'kibble_scanner_lag_blocks', help: 'Blocks between the node tip and the scanner at the end of the last scan pass', registers });
+  const scannerLastPass = new Gauge({
+    name: 'kibble_scanner_last_pass_timestamp_seconds',
+    help: "Unix time of this instance's last successful scan pass (0 on instances that never held the scanner lease: use max())",
+    registers,
+  });
 
   // Scrape-time reads. prom-client collects every metric of a scrape concurrently, so the gauges
   // fed by one query share its in-flight read (one query per scrape, the same rows for each).
   const readSettlements = shared(settlementGauges);
   const readWallet = shared(walletHoldings);
+  const readCoverage = shared(custodyCoverage);
 
   new Gauge({
     name: 'kibble_metrics_collector_up',
-    help: '1 when the scrape-time database read of a collector (settlement, wallet) succeeded, 0 when it failed',
+    help: '1 when the scrape-time database read of a collector (settlement, wallet, coverage) succeeded, 0 when it failed',
     labelNames: ['collector'] as const,
     registers,
     async collect() {
       const [settlements, wallet] = await Promise.all([readSettlements(), readWallet()]);
       this.set({ collector: 'settlement' }, settlements.ok ? 1 : 0);
       this.set({ collector: 'wallet' }, wallet.ok ? 1 : 0);
+      this.set({ collector: 'coverage' }, (await readCoverage()).ok ? 1 : 0);
     },
   });
   // Each collect() reads first, then resets and sets in one synchronous step: overlapping scrapes
@@ -112,6 +136,16 @@ export function createMetrics(): KibbleMetrics {
       for (const settlement of read.value) this.set({ period: settlement.period }, settlement.failing ? 1 : 0);
     },
   });
+  new Gauge({
+    name: 'kibble_settlement_unconfirmed_seconds',
+    help: 'Seconds since the end of the oldest month whose settlement is not confirmed (0 when every settlement is confirmed)',
+    registers,
+    async collect() {
+      const read = await readSettlements();
+      this.reset();
+      if (read.ok) this.set(unconfirmedOverdueSeconds(read.value, clock()));
+    },
+  });
   // Prometheus samples are float64: above 2^53 koinu (about 90 million DOGE) Number() rounds the
   // bigint to the nearest representable value (relative error below 1e-15). Fine for a gauge;
   // exact amounts come from the ledger and `kibble settlement-status`.
@@ -136,6 +170,39 @@ export function createMetrics(): KibbleMetrics {
     },
   });
 
+  new Gauge({
+    name: 'kibble_ledger_liabilities_koinu',
+    help: 'What kibble owes as the ledger says (donor balances, amounts owed to creators, platform fees not paid out), in koinu',
+    registers,
+    async collect() {
+      const read = await readCoverage();
+      this.reset();
+      if (read.ok) this.set(Number(read.value.liabilities));
+    },
+  });
+  new Gauge({
+    name: 'kibble_custody_surplus_koinu',
+    help: "The wallet's unspent outputs less uncredited deposits less the ledger's liabilities, in koinu (negative: custody below liabilities)",
+    registers,
+    async collect() {
+      const read = await readCoverage();
+      this.reset();
+      if (read.ok) this.set(Number(read.value.surplus));
+    },
+  });
+  // Registered only with a probe: an unlabelled gauge would otherwise export a 0 that means nothing.
+  const nodeProbe = options.nodeProbe;
+  if (nodeProbe !== undefined) {
+    new Gauge({
+      name: 'kibble_node_up',
+      help: 'Whether the chain node answered a cheap call at scrape time (1) or failed or timed out (0)',
+      registers,
+      async collect() {
+        this.set((await answersWithin(nodeProbe, options.nodeProbeTimeoutMs ?? NODE_PROBE_TIMEOUT_MS)) ? 1 : 0);
+      },
+    });
+  }
+
   return {
     registry,
     httpDuration,
@@ -146,6 +213,7 @@ export function createMetrics(): KibbleMetrics {
       scannerHeight.set(report.toHeight);
       nodeTipHeight.set(report.tip);
       scannerLag.set(Math.max(0, report.tip - report.toHeight));
+      scannerLastPass.set(Math.floor(clock().getTime() / 1000));
     },
     recordSpendRepair() {
       spendRepairs.inc();
@@ -165,6 +233,19 @@ export function httpMetricsMiddleware(metrics: KibbleMetrics): RequestHandler {
     });
     next();
   };
+}
+
+/** Whether `probe` resolves within `timeoutMs`; a rejection or the timeout is false. */
+async function answersWithin(probe: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type Read<T> = { ok: true; value: T } | { ok: false };

@@ -25,6 +25,9 @@ import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-f
 import { listen, type RunningServer } from './listen';
 import { canSettle, createSettlementService, hasKeyInProcess, keyInServiceWarning, signerFromConfig } from './settlement';
 import { messageSignerOf } from '../signer/message-signer';
+import { mailUnsubscribeKeyOf } from '../config/derived-secrets';
+import { notificationsLease, startNotificationJobs } from '../jobs/notification-jobs';
+import { mailCoreSend } from '../services/notifications/notify-wiring';
 
 export interface RunningKibble {
   config: Config;
@@ -47,12 +50,14 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
   let mailLoop: RunningLoop | undefined;
+  let notifications: RunningLoop | undefined;
   let server: RunningServer | undefined;
   let devChain: DevChain | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
     await settlementJobs?.stop();
     await scannerLoop?.stop();
+    await notifications?.stop();
     await housekeeping?.stop();
     await mailLoop?.stop();
     if (embedded.embeddedDatabase) removeStackFile(dataDir);
@@ -77,7 +82,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       startHeight: filled.scanStartHeight ?? (embedded.embeddedChain ? 0 : undefined),
     });
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    const metrics = createMetrics();
+    const metrics = createMetrics({ nodeProbe: () => rpc.getBlockCount(), clock });
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
     if (filled.smtpUrl !== undefined) {
@@ -104,6 +109,27 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         }),
       });
     }
+    // What people are told (issue 18): operator alerts, event mails, statements, reminders, digests.
+    const notifyLog = log.child({ job: 'notifications' });
+    notifications = startNotificationJobs(
+      {
+        lease: notificationsLease(instance, clock, filled.scannerLeaseSeconds * 1000),
+        deps: {
+          ...mailCoreSend({ publicUrl: filled.publicUrl, unsubscribeKey: mailUnsubscribeKeyOf(filled), clock }),
+          chain: filled.chain,
+          serviceFeeBps: filled.serviceFeeBps,
+          unclaimedMonths: filled.unclaimedMonths,
+          publicUrl: filled.publicUrl,
+          clock,
+          log: notifyLog,
+        },
+        operator: { nodeTip: () => rpc.getBlockCount(), operatorEmail: filled.operatorEmail },
+        reminderDays: filled.reminderDaysBeforeMonthEnd,
+        tip: () => rpc.getBlockCount().catch(() => undefined),
+      },
+      filled.notifyIntervalSeconds * 1000,
+      notifyLog,
+    );
     const faucet = devChain?.faucet;
     const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };
     const caughtMail = embedded.mailCatcherUrl === undefined ? {} : { caughtMail: caughtMailReader(embedded.mailCatcherUrl) };
@@ -130,6 +156,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       `HTTP API: http://${filled.host}:${server.port}/api/v1 (OpenAPI at /api/v1/openapi.json, readiness at /readyz)`,
       `metrics: http://${filled.host}:${server.port}/metrics (Prometheus text, Authorization: Bearer <OPERATOR_TOKEN>)`,
       'housekeeping: expired sessions and revocations removed every hour',
+      `notifications: every ${filled.notifyIntervalSeconds} s under the "notifications" lease (operator alerts ${filled.operatorEmail === undefined ? 'as events only: OPERATOR_EMAIL is not set' : `mailed to ${filled.operatorEmail}`}; funding reminders ${filled.reminderDaysBeforeMonthEnd} day(s) before month end)`,
       `deposit scanner: every ${filled.scanIntervalSeconds} s under the "scanner" lease (${filled.scannerLeaseSeconds} s slots), ${filled.minConfirmations} confirmation(s) to credit`,
       canSign
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`

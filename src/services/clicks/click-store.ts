@@ -99,3 +99,8 @@ export async function donorsClicksOf(period: string, donorIds: readonly Types.Ob
   if (donorIds.length === 0) return [];
   return ClickModel.find({ period, donorId: { $in: donorIds } }).sort({ at: 1, _id: 1 }).lean<Click[]>();
 }
+
+/** Every click of a period with its donor, creator, thing, source and time (the creators' daily digest). */
+export async function periodClicksForDigest(period: string): Promise<Array<Pick<Click, 'donorId' | 'creatorId' | 'thingId' | 'source' | 'at'>>> {
+  return ClickModel.find({ period }, { donorId: 1, creatorId: 1, thingId: 1, source: 1, at: 1 }).lean();
+}

@@ -1,3 +1,4 @@
+import { periodBounds } from '../../money/period';
 import { duePeriods } from './state-machine';
 import { findSettlement, settlementHealth, settlementsNewestFirst, type SettlementState } from './settlement-store';
 import { settlementStatusView, type SettlementStatusView } from './views';
@@ -25,3 +26,18 @@ export async function settlementGauges(): Promise<Array<{ period: string; state:
   return (await settlementHealth()).map(({ period, state, lastError }) => ({ period, state, failing: lastError !== null && lastError !== '' }));
 }
 
+
+/**
+ * Seconds since the end of the oldest month whose settlement exists and is not confirmed (a month
+ * closed early, still running, counts from its end only); 0 when there is none. A month that was
+ * never closed has no settlement and is not counted: that is the catch-up's job at start-up.
+ */
+export function unconfirmedOverdueSeconds(rows: ReadonlyArray<{ period: string; state: SettlementState }>, now: Date): number {
+  let oldestEnd: number | undefined;
+  for (const row of rows) {
+    if (row.state === 'confirmed') continue;
+    const end = periodBounds(row.period).end.getTime();
+    if (oldestEnd === undefined || end < oldestEnd) oldestEnd = end;
+  }
+  return oldestEnd === undefined ? 0 : Math.max(0, Math.floor((now.getTime() - oldestEnd) / 1000));
+}

@@ -9,6 +9,8 @@ import type { SlotLease } from '../../../src/db/lease';
 import { startScannerLoop } from '../../../src/jobs/scanner-loop';
 import { LeasedScanner } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
+import { depositCreditJournal } from '../../../src/money/ledger';
+import { recordJournals } from '../../../src/services/ledger/ledger-store';
 import type { DepositScanner, ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN, type SignedUp } from '../../support/http';
@@ -251,5 +253,32 @@ describe('GET /metrics', () => {
     other.clicks.inc(5);
     expect(value(await scrape(), 'kibble_clicks_total')).toBe(2);
     expect(value(parseSamples(await other.registry.metrics()), 'kibble_clicks_total')).toBe(5);
+  });
+
+  it('exports what the alert rules need: liabilities and surplus, the node probe, overdue months, the last pass', async () => {
+    const now = new Date('2026-03-01T03:00:00Z');
+    let nodeAnswers = true;
+    const metrics = createMetrics({ clock: () => now, nodeProbe: async () => (nodeAnswers ? 1 : Promise.reject(new Error('refused'))), nodeProbeTimeoutMs: 200 });
+    await recordJournals([depositCreditJournal(`${'12'.repeat(32)}:0`, 1, donor.id, 10_000_000n)], now);
+    let samples = parseSamples(await metrics.registry.metrics());
+    expect(value(samples, 'kibble_ledger_liabilities_koinu')).toBe(10_000_000);
+    const held = value(samples, 'kibble_wallet_balance_koinu')!;
+    const uncredited = value(samples, 'kibble_wallet_uncredited_deposits_koinu')!;
+    expect(value(samples, 'kibble_custody_surplus_koinu')).toBe(held - uncredited - 10_000_000);
+    expect(value(samples, 'kibble_metrics_collector_up', { collector: 'coverage' })).toBe(1);
+    expect(value(samples, 'kibble_node_up')).toBe(1);
+    // 2026-01 and 2026-02 (earlier tests) are not confirmed: the oldest ended 2026-02-01.
+    expect(value(samples, 'kibble_settlement_unconfirmed_seconds')).toBe((now.getTime() - Date.parse('2026-02-01T00:00:00Z')) / 1000);
+    expect(value(samples, 'kibble_scanner_last_pass_timestamp_seconds')).toBe(0);
+
+    nodeAnswers = false;
+    metrics.recordScan(scanReport({ toHeight: 10, tip: 10 }));
+    await SettlementModel.updateMany({}, { $set: { state: 'confirmed' } });
+    samples = parseSamples(await metrics.registry.metrics());
+    expect(value(samples, 'kibble_node_up')).toBe(0);
+    expect(value(samples, 'kibble_settlement_unconfirmed_seconds')).toBe(0);
+    expect(value(samples, 'kibble_scanner_last_pass_timestamp_seconds')).toBe(now.getTime() / 1000);
+    // Without a probe the node gauge is absent rather than a guess.
+    expect(find(parseSamples(await createMetrics().registry.metrics()), 'kibble_node_up')).toEqual([]);
   });
 });

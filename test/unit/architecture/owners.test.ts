@@ -32,6 +32,10 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/mail-outbox': 'src/services/mail/outbox-store.ts',
   'src/db/mail-opt-out': 'src/services/mail/preferences.ts',
   'src/db/account-token': 'src/services/accounts/account-tokens.ts',
+  'src/db/event': 'src/services/events/event-store.ts',
+  'src/db/event-cursor': 'src/services/events/cursor-store.ts',
+  'src/db/operator-alert': 'src/services/notifications/operator-alert-store.ts',
+  'src/db/notification-run': 'src/services/notifications/run-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
