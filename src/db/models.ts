@@ -24,6 +24,8 @@ import { WalletSpendModel } from './wallet-spend';
 import { WatchSnapshotModel } from './watch-snapshot';
 import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
+import { EventModel } from './event';
+import { EventCursorModel } from './event-cursor';
 
 export * from './account';
 export * from './chain-cursor';
@@ -51,6 +53,8 @@ export * from './wallet-spend';
 export * from './watch-snapshot';
 export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
+export * from './event';
+export * from './event-cursor';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -79,4 +83,6 @@ export const ALL_MODELS = [
   WatchSnapshotModel,
   ReservesSnapshotModel,
   ReservesSnapshotChunkModel,
+  EventModel,
+  EventCursorModel,
 ] as const;

@@ -1,0 +1,29 @@
+/**
+ * The kinds of events the outbox carries. An event's id is `<kind>:<stable key>`, where the key
+ * names the fact (a click's id, a deposit's txid:vout, a month and its state...), so the step that
+ * records it can run again and record nothing new. Append new kinds at the end.
+ */
+export const EVENT_KINDS = [
+  'flattr.created',
+  'deposit.credited',
+  'payout.sent',
+  'payout.confirmed',
+  'payout.reorged',
+  'settlement.changed',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export function isEventKind(value: string): value is EventKind {
+  return (EVENT_KINDS as readonly string[]).includes(value);
+}
+
+/** The deterministic id of an event: the same fact always gets the same id. */
+export function eventId(kind: EventKind, key: string): string {
+  if (key === '') throw new Error(`event ${kind}: the key must not be empty`);
+  return `${kind}:${key}`;
+}
+
+/** What an event may carry: plain JSON (amounts as decimal strings of whole coins). */
+export type EventValue = string | number | boolean | null | readonly EventValue[] | { readonly [key: string]: EventValue };
+export type EventData = Readonly<Record<string, EventValue>>;

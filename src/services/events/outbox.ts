@@ -1,0 +1,101 @@
+import type { Types } from 'mongoose';
+import { cursorOf, moveCursor } from './cursor-store';
+import { eventExists, eventsAfterSeq, eventsOfAccount, insertEventOnce, type EventDocument } from './event-store';
+import { eventId, isEventKind, type EventData, type EventKind } from './kinds';
+import { takeInOrder } from './ordering';
+
+/**
+ * The events outbox: the step that makes a change records the event in the same idempotent step
+ * (deterministic id, insert-once), and consumers read new events in order behind a cursor.
+ * Nothing is lost (an event is stored before anyone delivers it) and nothing doubled (a re-run
+ * finds the id taken). docs/webhooks.md describes the guarantees for receivers.
+ */
+
+export interface NewEvent {
+  kind: EventKind;
+  /** Stable key of the fact (with the kind it makes the id): a click id, `txid:vout`, `2026-11:broadcast`... */
+  key: string;
+  occurredAt: Date;
+  /** The accounts the event concerns (their endpoints and mail get it; the operator gets all). */
+  accounts: ReadonlyArray<string | Types.ObjectId>;
+  data: EventData;
+}
+
+export interface OutboxEvent {
+  id: string;
+  seq: number;
+  kind: EventKind;
+  occurredAt: Date;
+  recordedAt: Date;
+  accounts: string[];
+  data: EventData;
+}
+
+/** Records the event once; false when it was recorded before (by this step's earlier run). */
+export async function recordEvent(event: NewEvent, now: Date): Promise<boolean> {
+  const id = eventId(event.kind, event.key);
+  // The check spares a sequence number on a re-run; the unique id decides under a race.
+  if (await eventExists(id)) return false;
+  const accounts = [...new Set(event.accounts.map(String))];
+  const outcome = await insertEventOnce({ _id: id, kind: event.kind, occurredAt: event.occurredAt, recordedAt: now, accounts, data: { ...event.data } });
+  return outcome === 'inserted';
+}
+
+/** Records several events (one step may make several facts); answers how many were new. */
+export async function recordEvents(events: readonly NewEvent[], now: Date): Promise<number> {
+  let recorded = 0;
+  for (const event of events) if (await recordEvent(event, now)) recorded += 1;
+  return recorded;
+}
+
+export interface ReadOptions {
+  now: Date;
+  limit?: number;
+  /** How long a missing seq may stay missing before readers skip it (ordering.ts). */
+  gapGraceMs?: number;
+}
+
+export const DEFAULT_GAP_GRACE_MS = 30_000;
+const DEFAULT_BATCH = 100;
+
+/** Events after `cursor` that may be taken now, in order, and the cursor after them. */
+export async function eventsAfter(cursor: number, options: ReadOptions): Promise<{ events: OutboxEvent[]; cursor: number }> {
+  const batch = await eventsAfterSeq(cursor, options.limit ?? DEFAULT_BATCH);
+  const { taken, cursor: next } = takeInOrder(cursor, batch, options.now, options.gapGraceMs ?? DEFAULT_GAP_GRACE_MS);
+  return { events: taken.map(toOutboxEvent), cursor: next };
+}
+
+/**
+ * One step of a named consumer: reads the events after its stored cursor, hands them to
+ * `handle` (which must be idempotent: after a crash the same events come again), then moves the
+ * cursor. Run it under the consumer's lease. Answers how many events were handled.
+ */
+export async function consumeEvents(consumer: string, handle: (events: OutboxEvent[]) => Promise<void>, options: ReadOptions): Promise<number> {
+  const from = await cursorOf(consumer);
+  const { events, cursor } = await eventsAfter(from, options);
+  if (events.length === 0) return 0;
+  await handle(events);
+  await moveCursor(consumer, from, cursor, options.now);
+  return events.length;
+}
+
+export { cursorOf as consumerCursor };
+
+function toOutboxEvent(document: EventDocument): OutboxEvent {
+  const kind = document.kind;
+  if (!isEventKind(kind)) throw new Error(`event ${document._id}: unknown kind ${kind}`);
+  return {
+    id: document._id,
+    seq: document.seq,
+    kind,
+    occurredAt: document.occurredAt,
+    recordedAt: document.recordedAt,
+    accounts: [...document.accounts],
+    data: (document.data ?? {}) as EventData,
+  };
+}
+
+/** The newest events concerning an account, newest first (what the owner's pages list). */
+export async function recentEventsOf(accountId: string, limit: number): Promise<OutboxEvent[]> {
+  return (await eventsOfAccount(accountId, limit)).map(toOutboxEvent);
+}
