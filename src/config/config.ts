@@ -82,6 +82,9 @@ export const ENV_SCHEMA = z.object({
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
   OUTBOUND_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
+  WEBHOOK_INTERVAL_SECONDS: integer(1, 3600, 5),
+  WEBHOOK_TIMEOUT_SECONDS: integer(1, 120, 10),
+  WEBHOOK_DISABLE_AFTER_DAYS: integer(1, 365, 3),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -150,6 +153,12 @@ export interface Config {
    * addresses: for tests and local development only; refused in production.
    */
   outboundAllowPrivate: boolean;
+  /** How often the webhook worker fans out new events and sends due deliveries. */
+  webhookIntervalSeconds: number;
+  /** Whole-request timeout of one webhook delivery attempt. */
+  webhookTimeoutSeconds: number;
+  /** An endpoint with no successful delivery for this many days is disabled. */
+  webhookDisableAfterDays: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -192,6 +201,9 @@ export function loadConfig(env: Env = process.env): Config {
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
     outboundAllowPrivate: values.OUTBOUND_ALLOW_PRIVATE,
+    webhookIntervalSeconds: values.WEBHOOK_INTERVAL_SECONDS,
+    webhookTimeoutSeconds: values.WEBHOOK_TIMEOUT_SECONDS,
+    webhookDisableAfterDays: values.WEBHOOK_DISABLE_AFTER_DAYS,
   };
 }
 

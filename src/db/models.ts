@@ -26,6 +26,8 @@ import { ReservesSnapshotModel } from './reserves-snapshot';
 import { ReservesSnapshotChunkModel } from './reserves-snapshot-chunk';
 import { EventModel } from './event';
 import { EventCursorModel } from './event-cursor';
+import { WebhookEndpointModel } from './webhook-endpoint';
+import { WebhookDeliveryModel } from './webhook-delivery';
 
 export * from './account';
 export * from './chain-cursor';
@@ -55,6 +57,8 @@ export * from './reserves-snapshot';
 export * from './reserves-snapshot-chunk';
 export * from './event';
 export * from './event-cursor';
+export * from './webhook-endpoint';
+export * from './webhook-delivery';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -85,4 +89,6 @@ export const ALL_MODELS = [
   ReservesSnapshotChunkModel,
   EventModel,
   EventCursorModel,
+  WebhookEndpointModel,
+  WebhookDeliveryModel,
 ] as const;

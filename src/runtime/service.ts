@@ -7,6 +7,8 @@ import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { startHousekeeping } from '../jobs/housekeeping';
 import type { RunningLoop } from '../jobs/repeat';
 import { startScannerLoop } from '../jobs/scanner-loop';
+import { startWebhookJobs, webhookLease } from '../jobs/webhook-jobs';
+import { createOutbound } from '../net/outbound';
 import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
@@ -39,6 +41,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let scannerLoop: RunningLoop | undefined;
   let settlementJobs: RunningLoop | undefined;
   let housekeeping: RunningLoop | undefined;
+  let webhookJobs: RunningLoop | undefined;
   let server: RunningServer | undefined;
   let devChain: DevChain | undefined;
   const stop = async (): Promise<void> => {
@@ -46,6 +49,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     await settlementJobs?.stop();
     await scannerLoop?.stop();
     await housekeeping?.stop();
+    await webhookJobs?.stop();
     if (embedded.embeddedDatabase) removeStackFile(dataDir);
     await devChain?.stop();
     await disconnectDatabase();
@@ -71,6 +75,17 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
+    webhookJobs = startWebhookJobs(
+      {
+        fetch: createOutbound({ allowPrivate: filled.outboundAllowPrivate }),
+        clock,
+        settings: { disableAfterMs: filled.webhookDisableAfterDays * 86_400_000, timeoutMs: filled.webhookTimeoutSeconds * 1000 },
+        log: log.child({ job: 'webhooks' }),
+      },
+      webhookLease(instance, clock, Math.max(30_000, filled.webhookTimeoutSeconds * 3000)),
+      filled.webhookIntervalSeconds * 1000,
+      log.child({ job: 'webhooks' }),
+    );
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);

@@ -1,5 +1,7 @@
 import type { ChainProfile } from '../../chain/profiles';
+import { formatCoins } from '../../money/amount';
 import { depositCreditJournal, depositReversalJournal } from '../../money/ledger';
+import { recordEvents } from '../events/outbox';
 import { recordJournals, writtenJournalIds } from '../ledger/ledger-store';
 import { markDanglingDepositOrphaned, markDepositsCredited, markDepositsOrphaned, pendingDepositsUpTo, type Deposit } from './deposit-store';
 
@@ -27,6 +29,18 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
   if (due.length === 0) return 0;
   await recordJournals(
     due.map((deposit) => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount)),
+    at,
+  );
+  // Before the flips: a crash after them would leave nothing pending to record the events from.
+  // The credit number is in the key: a deposit credited again after a reorg is a new credit.
+  await recordEvents(
+    due.map((deposit) => ({
+      kind: 'deposit.credited' as const,
+      key: `${deposit._id}:${deposit.creditSeq + 1}`,
+      occurredAt: at,
+      accounts: [deposit.accountId],
+      data: { deposit: deposit._id, accountId: String(deposit.accountId), amount: formatCoins(deposit.amount), blockHeight: deposit.blockHeight },
+    })),
     at,
   );
   // Grouped by the credit number read, which is set explicitly (not $inc), so a repeated flip

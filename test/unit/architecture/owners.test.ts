@@ -31,6 +31,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/reserves-snapshot-chunk': 'src/services/reserves/reserves-store.ts',
   'src/db/event': 'src/services/events/event-store.ts',
   'src/db/event-cursor': 'src/services/events/cursor-store.ts',
+  'src/db/webhook-endpoint': 'src/services/webhooks/endpoint-store.ts',
+  'src/db/webhook-delivery': 'src/services/webhooks/delivery-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
