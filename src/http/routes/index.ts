@@ -16,6 +16,7 @@ import { statementRoutes } from './statements';
 import { proofRoutes } from './proofs';
 import { reservesRoutes } from './reserves';
 import { paydaysRoutes } from './paydays';
+import { webhookRoutes } from './webhooks';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -38,5 +39,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...proofRoutes,
   ...reservesRoutes,
   ...paydaysRoutes,
+  ...webhookRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];
