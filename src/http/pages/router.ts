@@ -10,6 +10,7 @@ import { ACCOUNT_ID_LOCAL, type RateLimiters } from '../rate-limit';
 import { html } from '../html';
 import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
+import { webhookPages } from './webhook-pages';
 import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
 import { layout } from './layout';
@@ -22,7 +23,7 @@ import { reservesPages } from './reserves-pages';
 import { paydaysPages } from './paydays-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages, ...webhookPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN } from '../../support/http';
+import { postForm, signUpWeb } from '../../support/web';
 
 describe('the webhook endpoints API (/api/v1/me/webhooks, /api/v1/admin/webhooks)', () => {
   useTestDatabase();
@@ -54,5 +55,30 @@ describe('the webhook endpoints API (/api/v1/me/webhooks, /api/v1/admin/webhooks
     const alice = await t.signUp();
     // a signed-in account is not the operator
     expectError(await request(t.app).get('/api/v1/admin/webhooks').set('Authorization', bearer(alice.token)), 403, 'forbidden');
+  });
+
+  it('the /webhooks page adds an endpoint (secret shown once), lists it, shows its log and removes it, in English and French', async () => {
+    const user = await signUpWeb(t);
+    const added = await postForm(user.agent, '/webhooks', '/webhooks', { url: 'https://hooks.example.org/page', 'kind:payout.sent': 'on', 'kind:settlement.changed': 'on' });
+    expect(added.status).toBe(201);
+    const secret = /id="webhook-secret" class="mono" readonly value="(whsec_[^"]+)"/.exec(added.text)?.[1];
+    expect(secret).toBeDefined();
+    const page = await user.agent.get('/webhooks');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<caption>Your webhook endpoints</caption>');
+    expect(page.text).toContain('https://hooks.example.org/page');
+    expect(page.text).not.toContain(secret ?? 'no secret');
+    const french = await user.agent.get('/webhooks?lang=fr');
+    expect(french.text).toContain('<html lang="fr">');
+    expect(french.text).toContain('<caption>Vos adresses de webhooks</caption>');
+    const [id] = ((await request(t.app).get('/api/v1/me/webhooks').set('Authorization', bearer(user.token))).body as { endpoints: Array<{ id: string }> }).endpoints.map((row) => row.id);
+    const log = await user.agent.get(`/webhooks/${id ?? ''}`);
+    expect(log.status).toBe(200);
+    expect(log.text).toContain('<h1>Journal des envois</h1>'); // the language chosen above is remembered
+    const bad = await postForm(user.agent, '/webhooks', '/webhooks', { url: 'ftp://example.org/' });
+    expect(bad.status).toBe(400);
+    const removed = await postForm(user.agent, '/webhooks', `/webhooks/${id ?? ''}/remove`);
+    expect(removed.status).toBe(303);
+    expect((await user.agent.get('/webhooks?lang=en')).text).toContain('You have no webhook endpoints yet.');
   });
 });

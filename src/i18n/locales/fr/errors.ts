@@ -48,4 +48,6 @@ export default {
   'reserves-refused': 'Une preuve de réserves ne peut pas être établie maintenant.',
   'reserves-invalid': 'Ce document de réserves est illisible.',
   'csrf-refused': "Ce formulaire a expiré ou ne vient pas de kibble. Revenez en arrière, rechargez la page et réessayez.",
+  'outbound-refused': "kibble n'envoie pas de requêtes à cette adresse (privée, locale, ou pas en http/https).",
+  'outbound-failed': 'La requête sortante a échoué (délai dépassé, réponse trop grande ou erreur réseau).',
 };
