@@ -75,6 +75,10 @@ export const ERROR_CATALOGUE = {
   'reserves-invalid': { httpStatus: 400 },
   /** A link from a mail (address confirmation, password reset, unsubscribe) that is unknown, used, expired or forged. */
   'token-invalid': { httpStatus: 400 },
+  /** An outgoing request to a target kibble will not reach: a private/loopback/link-local address, a non-http(s) URL (src/net/outbound.ts). */
+  'outbound-refused': { httpStatus: 400 },
+  /** An outgoing request that failed: timeout, answer too large, network error (details.reason). */
+  'outbound-failed': { httpStatus: 502 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

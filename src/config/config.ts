@@ -86,6 +86,10 @@ export const ENV_SCHEMA = z.object({
   OPERATOR_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@<>]+@[^\s@<>]+$/.test(value), 'must be an e-mail address (operator alerts are mailed there)'),
   REMINDER_DAYS_BEFORE_MONTH_END: integer(0, 27, 3),
   NOTIFY_INTERVAL_SECONDS: integer(1, 3600, 60),
+  OUTBOUND_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
+  WEBHOOK_INTERVAL_SECONDS: integer(1, 3600, 5),
+  WEBHOOK_TIMEOUT_SECONDS: integer(1, 120, 10),
+  WEBHOOK_DISABLE_AFTER_DAYS: integer(1, 365, 3),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -159,6 +163,17 @@ export interface Config {
   reminderDaysBeforeMonthEnd: number;
   /** How often the notification jobs look for what to tell (operator conditions, digests, reminders, statements). */
   notifyIntervalSeconds: number;
+  /**
+   * Outgoing requests (webhooks, price sources) may reach private, loopback and link-local
+   * addresses: for tests and local development only; refused in production.
+   */
+  outboundAllowPrivate: boolean;
+  /** How often the webhook worker fans out new events and sends due deliveries. */
+  webhookIntervalSeconds: number;
+  /** Whole-request timeout of one webhook delivery attempt. */
+  webhookTimeoutSeconds: number;
+  /** An endpoint with no successful delivery for this many days is disabled. */
+  webhookDisableAfterDays: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -205,6 +220,10 @@ export function loadConfig(env: Env = process.env): Config {
     operatorEmail: values.OPERATOR_EMAIL,
     reminderDaysBeforeMonthEnd: values.REMINDER_DAYS_BEFORE_MONTH_END,
     notifyIntervalSeconds: values.NOTIFY_INTERVAL_SECONDS,
+    outboundAllowPrivate: values.OUTBOUND_ALLOW_PRIVATE,
+    webhookIntervalSeconds: values.WEBHOOK_INTERVAL_SECONDS,
+    webhookTimeoutSeconds: values.WEBHOOK_TIMEOUT_SECONDS,
+    webhookDisableAfterDays: values.WEBHOOK_DISABLE_AFTER_DAYS,
   };
 }
 
@@ -229,6 +248,9 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
           'to run without https anyway, set ALLOW_HTTP_PUBLIC_URL=true)',
       );
     }
+  }
+  if (values.NODE_ENV === 'production' && values.OUTBOUND_ALLOW_PRIVATE) {
+    problems.push('OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production (it lets webhooks reach private and loopback addresses)');
   }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');

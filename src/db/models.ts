@@ -31,6 +31,8 @@ import { EventModel } from './event';
 import { EventCursorModel } from './event-cursor';
 import { OperatorAlertModel } from './operator-alert';
 import { NotificationRunModel } from './notification-run';
+import { WebhookEndpointModel } from './webhook-endpoint';
+import { WebhookDeliveryModel } from './webhook-delivery';
 
 export * from './account';
 export * from './chain-cursor';
@@ -65,6 +67,8 @@ export * from './event';
 export * from './event-cursor';
 export * from './operator-alert';
 export * from './notification-run';
+export * from './webhook-endpoint';
+export * from './webhook-delivery';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -100,4 +104,6 @@ export const ALL_MODELS = [
   EventCursorModel,
   OperatorAlertModel,
   NotificationRunModel,
+  WebhookEndpointModel,
+  WebhookDeliveryModel,
 ] as const;

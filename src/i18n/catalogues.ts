@@ -28,6 +28,8 @@ import enMail from './locales/en/mail';
 import frMail from './locales/fr/mail';
 import enMailPages from './locales/en/mailpages';
 import frMailPages from './locales/fr/mailpages';
+import enWebhooks from './locales/en/webhooks';
+import frWebhooks from './locales/fr/webhooks';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -52,6 +54,7 @@ export const NAMESPACES = {
   chart: { en: enChart, fr: frChart },
   mail: { en: enMail, fr: frMail },
   mailpages: { en: enMailPages, fr: frMailPages },
+  webhooks: { en: enWebhooks, fr: frWebhooks },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

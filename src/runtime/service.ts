@@ -11,6 +11,8 @@ import { smtpTransport } from '../services/mail/transport';
 import { caughtMailReader } from './embedded/mail-catcher';
 import type { RunningLoop } from '../jobs/repeat';
 import { startScannerLoop } from '../jobs/scanner-loop';
+import { startWebhookJobs, webhookLease } from '../jobs/webhook-jobs';
+import { createOutbound } from '../net/outbound';
 import { LeasedScanner, scannerLease } from '../jobs/scanner-lease';
 import { startSettlementJobs } from '../jobs/settlement-jobs';
 import type { Logger } from '../log';
@@ -51,6 +53,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
   let housekeeping: RunningLoop | undefined;
   let mailLoop: RunningLoop | undefined;
   let notifications: RunningLoop | undefined;
+  let webhookJobs: RunningLoop | undefined;
   let server: RunningServer | undefined;
   let devChain: DevChain | undefined;
   const stop = async (): Promise<void> => {
@@ -60,6 +63,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     await notifications?.stop();
     await housekeeping?.stop();
     await mailLoop?.stop();
+    await webhookJobs?.stop();
     if (embedded.embeddedDatabase) removeStackFile(dataDir);
     await devChain?.stop();
     await disconnectDatabase();
@@ -89,6 +93,17 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       const mailLog = log.child({ job: 'mail' });
       mailLoop = startMailLoop({ lease: new SlotLease('mail', instance, MAIL_LEASE_MS, clock), transport: smtpTransport(filled.smtpUrl.reveal(), filled.mailFrom), log: mailLog }, MAIL_INTERVAL_MS, mailLog);
     }
+    webhookJobs = startWebhookJobs(
+      {
+        fetch: createOutbound({ allowPrivate: filled.outboundAllowPrivate }),
+        clock,
+        settings: { disableAfterMs: filled.webhookDisableAfterDays * 86_400_000, timeoutMs: filled.webhookTimeoutSeconds * 1000 },
+        log: log.child({ job: 'webhooks' }),
+      },
+      webhookLease(instance, clock, Math.max(30_000, filled.webhookTimeoutSeconds * 3000)),
+      filled.webhookIntervalSeconds * 1000,
+      log.child({ job: 'webhooks' }),
+    );
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);

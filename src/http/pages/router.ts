@@ -10,6 +10,7 @@ import { ACCOUNT_ID_LOCAL, type RateLimiters } from '../rate-limit';
 import { html } from '../html';
 import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
+import { webhookPages } from './webhook-pages';
 import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
 import { layout } from './layout';

@@ -17,6 +17,7 @@ import { proofRoutes } from './proofs';
 import { reservesRoutes } from './reserves';
 import { paydaysRoutes } from './paydays';
 import { mailRoutes } from './mail';
+import { webhookRoutes } from './webhooks';
 
 /**
  * Every route of the app, in mounting order. A new route module adds its array here; the app
@@ -40,5 +41,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...reservesRoutes,
   ...paydaysRoutes,
   ...mailRoutes,
+  ...webhookRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

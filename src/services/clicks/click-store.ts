@@ -51,6 +51,12 @@ export async function clickedPairsOf(period: string): Promise<Array<Pick<Click, 
   return ClickModel.find({ period }, { donorId: 1, thingId: 1, _id: 0 }).lean<Array<Pick<Click, 'donorId' | 'thingId'>>>();
 }
 
+/** The donors and creators (ids, hex) with clicks in a period: whom its settlement concerns. */
+export async function periodParticipants(period: string): Promise<{ donors: string[]; creators: string[] }> {
+  const [donors, creators] = await Promise.all([ClickModel.distinct('donorId', { period }), ClickModel.distinct('creatorId', { period })]);
+  return { donors: donors.map(String), creators: creators.map(String) };
+}
+
 /** Whether the donor flattred the thing in the period. */
 export async function hasClicked(period: string, donorId: Types.ObjectId | string, thingId: Types.ObjectId): Promise<boolean> {
   return (await ClickModel.exists({ period, donorId, thingId })) !== null;

@@ -12,6 +12,7 @@ import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from '../period-closure';
 import { findThingOwner, objectIdOf } from '../things/things';
 import { settlementStateOf } from '../settlement/settlement-store';
+import { recordEvent } from '../events/outbox';
 
 export type ClickSource = 'button' | 'subscription';
 
@@ -76,10 +77,24 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
     at: now,
     source: 'button',
   };
-  if ((await insertClick(click)) === 'duplicate') {
+  const inserted = (await insertClick(click)) === 'inserted';
+  // Keyed by the click's natural key: a repeated click (409) records again as a no-op, which also
+  // heals a crash between the insert and this line.
+  await recordEvent(flattrCreatedEvent(click), now);
+  if (!inserted) {
     throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing.thingId.toHexString() });
   }
   return clickView(click);
+}
+
+function flattrCreatedEvent(click: Click) {
+  return {
+    kind: 'flattr.created' as const,
+    key: `${click.period}:${String(click.donorId)}:${String(click.thingId)}`,
+    occurredAt: click.at,
+    accounts: [click.donorId, click.creatorId],
+    data: { period: click.period, donorId: String(click.donorId), thingId: String(click.thingId), creatorId: String(click.creatorId) },
+  };
 }
 
 /**

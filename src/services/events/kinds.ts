@@ -15,6 +15,9 @@ export const EVENT_KINDS = [
 
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/** The kinds an account's own endpoints can ask for: operator alerts go to the operator's endpoints only. */
+export const ACCOUNT_EVENT_KINDS = EVENT_KINDS.filter((kind): kind is Exclude<EventKind, 'operator.alert'> => kind !== 'operator.alert');
+
 export function isEventKind(value: string): value is EventKind {
   return (EVENT_KINDS as readonly string[]).includes(value);
 }

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { cursorOf, moveCursor } from './cursor-store';
-import { eventExists, eventsAfterSeq, eventsOfAccount, insertEventOnce, type EventDocument } from './event-store';
+import { eventById, eventExists, eventsAfterSeq, eventsOfAccount, insertEventOnce, type EventDocument } from './event-store';
 import { eventId, isEventKind, type EventData, type EventKind } from './kinds';
 import { takeInOrder } from './ordering';
 
@@ -98,4 +98,10 @@ function toOutboxEvent(document: EventDocument): OutboxEvent {
 /** The newest events concerning an account, newest first (what the owner's pages list). */
 export async function recentEventsOf(accountId: string, limit: number): Promise<OutboxEvent[]> {
   return (await eventsOfAccount(accountId, limit)).map(toOutboxEvent);
+}
+
+/** One stored event by id (a delivery builds its body from it). */
+export async function outboxEvent(id: string): Promise<OutboxEvent | undefined> {
+  const document = await eventById(id);
+  return document === undefined ? undefined : toOutboxEvent(document);
 }

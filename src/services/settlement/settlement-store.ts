@@ -1,6 +1,7 @@
 import { isDuplicateKeyError } from '../../db/errors';
 import { SETTLEMENT_STATES, SettlementModel, type Settlement, type SettlementState, type SettlementTransaction } from '../../db/settlement';
-import { transitionFilter, type SettlementTransition } from './transitions';
+import { recordSettlementChanged } from './settlement-events';
+import { SETTLEMENT_TRANSITIONS, transitionFilter, type SettlementTransition } from './transitions';
 
 /**
  * The one owner of the settlements collection (one document per period, `_id` = the period): its
@@ -124,6 +125,7 @@ export async function confirmedSettlementsBefore(before: string | undefined, lim
  */
 export async function closeMonth(period: string, closing: { closedAt: Date; closedEarly: boolean }): Promise<boolean> {
   const at = closing.closedAt;
+  await recordSettlementChanged(period, 'closed', at);
   try {
     await SettlementModel.create({ _id: period, period, state: 'closed', closedAt: at, closedEarly: closing.closedEarly, createdAt: at, updatedAt: at });
     return true;
@@ -195,6 +197,9 @@ export async function recordLastError(period: string, message: string, at: Date)
 async function move(
   period: string, transition: SettlementTransition, set: Record<string, unknown>, at: Date, options: { clearError?: boolean; unset?: string[] } = {},
 ): Promise<boolean> {
+  // The event first, in the same step: a crash before the update runs the step (and this) again.
+  const to = SETTLEMENT_TRANSITIONS[transition].to;
+  if (to !== null) await recordSettlementChanged(period, to, at);
   const unset = [...(options.clearError ? ['lastError'] : []), ...(options.unset ?? [])];
   const update = { $set: { ...set, updatedAt: at }, ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((field) => [field, 1])) } : {}) };
   const result = await SettlementModel.updateOne(transitionFilter(period, transition), update);

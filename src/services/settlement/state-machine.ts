@@ -54,6 +54,7 @@ import {
 } from './settlement-store';
 import type { SettlementTransition } from './transitions';
 import { writeUnclaimedAllocations } from './unclaimed-store';
+import { payoutsIn, recordPayoutEvents } from './settlement-events';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
 export type SettlementCheckpoint = 'closed' | 'planned' | 'ledger-closed' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
@@ -323,10 +324,14 @@ export class SettlementService {
   async #broadcastStep(settlement: Settlement, again: boolean): Promise<Settlement> {
     const period = settlement._id;
     const transactions = [...settlement.transactions];
+    let stored: StoredPlan | undefined;
     for (const [index, tx] of transactions.entries()) {
       if (tx.state === 'confirmed' || (tx.state === 'broadcast' && !again)) continue;
       await this.#lease();
       const sighting = await sendStoredTransaction(this.deps.rpc, tx, this.#sleep);
+      stored ??= await this.#storedPlan(settlement);
+      // Before the transaction's state is stored: a crash in between sends and records again.
+      await recordPayoutEvents('payout.sent', period, tx, payoutsIn(stored, index), this.deps.clock());
       await this.#checkpoint('sent');
       transactions[index] = { ...tx, state: tx.state === 'signed' ? 'broadcast' : tx.state, broadcastAt: tx.broadcastAt ?? this.deps.clock() };
       this.#moved(period, 'transactionsUpdated', await recordTransactions(period, transactions, this.deps.clock()));
@@ -362,6 +367,13 @@ export class SettlementService {
       if (sighting.where === 'conflict') {
         throw new KibbleError('settlement-refused', `transaction ${tx.txid} can never confirm: ${sighting.outpoint} was spent by ${sighting.spentBy}`);
       }
+      if (tx.blockHeight !== undefined && tx.blockHeight !== null && (sighting.where !== 'block' || sighting.height !== tx.blockHeight) && sighting.where !== 'chain') {
+        // The block it was seen in left the best chain: tell the creators, and forget the height.
+        stored ??= await this.#storedPlan(settlement);
+        await recordPayoutEvents('payout.reorged', period, tx, payoutsIn(stored, index), this.deps.clock());
+        transactions[index] = { ...tx, blockHeight: sighting.where === 'block' ? sighting.height : undefined };
+        unsaved = true;
+      }
       if (sighting.where === 'nowhere') {
         await sendStoredTransaction(this.deps.rpc, tx, this.#sleep);
         continue;
@@ -377,6 +389,7 @@ export class SettlementService {
       stored ??= await this.#storedPlan(settlement);
       if (index === 0) await this.#checkCommitmentMined(settlement, tx);
       await recordJournal(payoutJournal(payoutsOf(period, stored, index, tx)), this.deps.clock());
+      await recordPayoutEvents('payout.confirmed', period, { txid: tx.txid, blockHeight: sighting.height }, payoutsIn(stored, index), this.deps.clock());
       await this.#checkpoint('payout-journal');
       transactions[index] = { ...tx, state: 'confirmed', blockHeight: sighting.height, confirmedAt: this.deps.clock() };
       await save();

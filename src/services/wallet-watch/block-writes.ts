@@ -2,7 +2,8 @@ import type { BlockMatches } from '../../chain/block/block-matcher';
 import type { ChainProfile } from '../../chain/profiles';
 import { depositCreditJournal } from '../../money/ledger';
 import { recordJournals } from '../ledger/ledger-store';
-import { confirmationsAt, requiredConfirmations } from './crediting';
+import { recordEvents } from '../events/outbox';
+import { confirmationsAt, depositCreditedEvent, requiredConfirmations } from './crediting';
 import { depositKey, insertDeposits, returnOrphanedDeposits } from './deposit-store';
 import { insertScannedBlocks } from './scanned-block-store';
 import { insertWalletOutputs, returnOrphanedWalletOutputs } from './wallet-output-store';
@@ -95,6 +96,13 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
   if (creditedNow.length > 0) {
     await recordJournals(
       creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
+      seenAt,
+    );
+    // Before the documents, like the journals: a repeated block records nothing new.
+    await recordEvents(
+      creditedNow.map(({ block, output }) =>
+        depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
+      ),
       seenAt,
     );
   }

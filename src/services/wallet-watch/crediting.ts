@@ -1,5 +1,7 @@
 import type { ChainProfile } from '../../chain/profiles';
+import { formatCoins } from '../../money/amount';
 import { depositCreditJournal, depositReversalJournal } from '../../money/ledger';
+import { recordEvents, type NewEvent } from '../events/outbox';
 import { recordJournals, writtenJournalIds } from '../ledger/ledger-store';
 import { markDanglingDepositOrphaned, markDepositsCredited, markDepositsOrphaned, pendingDepositsUpTo, type Deposit } from './deposit-store';
 
@@ -11,6 +13,22 @@ export function confirmationsAt(height: number, tip: number): number {
 /** Confirmations a deposit needs before it is credited: coinbase outputs must also be mature. */
 export function requiredConfirmations(deposit: Pick<Deposit, 'coinbase'>, minConfirmations: number, chain: ChainProfile): number {
   return deposit.coinbase ? Math.max(minConfirmations, chain.coinbaseMaturity + 1) : minConfirmations;
+}
+
+/**
+ * The deposit.credited event of a credit (both ways a deposit gets credited record it). The
+ * credit number is in the key: a deposit credited again after a reorg is a new credit.
+ */
+export function depositCreditedEvent(
+  credit: { key: string; creditNumber: number; accountId: string; amount: bigint; blockHeight: number }, at: Date,
+): NewEvent {
+  return {
+    kind: 'deposit.credited',
+    key: `${credit.key}:${credit.creditNumber}`,
+    occurredAt: at,
+    accounts: [credit.accountId],
+    data: { deposit: credit.key, accountId: credit.accountId, amount: formatCoins(credit.amount), blockHeight: credit.blockHeight },
+  };
 }
 
 /**
@@ -27,6 +45,12 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
   if (due.length === 0) return 0;
   await recordJournals(
     due.map((deposit) => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount)),
+    at,
+  );
+  // Before the flips: a crash after them would leave nothing pending to record the events from.
+  // The credit number is in the key: a deposit credited again after a reorg is a new credit.
+  await recordEvents(
+    due.map((deposit) => depositCreditedEvent({ key: deposit._id, creditNumber: deposit.creditSeq + 1, accountId: String(deposit.accountId), amount: deposit.amount, blockHeight: deposit.blockHeight }, at)),
     at,
   );
   // Grouped by the credit number read, which is set explicitly (not $inc), so a repeated flip

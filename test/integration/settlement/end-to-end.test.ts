@@ -1,4 +1,6 @@
+import { EventModel } from '../../../src/db/event';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
+import { formatCoins } from '../../../src/money/amount';
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { setMonthlyBudget } from '../../../src/services/accounts/accounts';
 import { flattr } from '../../../src/services/clicks/clicks';
@@ -172,5 +174,35 @@ describeEachNode('a settled month on the real regtest node and database', (kind)
     expect(again.state).toBe('confirmed');
     expect(again.transactions.map((tx) => tx.txid)).toEqual(settlement.transactions.map((tx) => tx.txid));
     expect(await world.holdings()).toEqual(before);
+  });
+
+  it('recorded exactly the expected events for each donor and creator, once each (issue 18)', async () => {
+    const events = await EventModel.find({}).sort({ seq: 1 }).lean();
+    const of = (person: { id: string }, kind: string) => events.filter((event) => event.kind === kind && event.accounts.includes(person.id));
+    const ids = events.map((event) => event._id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // flattr.created for the button clicks (a subscription's click is the settlement's, not a flattr)
+    expect([of(donors.big, 'flattr.created').length, of(donors.short, 'flattr.created').length, of(donors.tiny, 'flattr.created').length]).toEqual([2, 1, 3]);
+    expect(of(creators.one, 'flattr.created')).toHaveLength(3);
+    expect(of(creators.unclaimed, 'flattr.created')).toHaveLength(0);
+    for (const donor of Object.values(donors)) expect(of(donor, 'deposit.credited')).toHaveLength(1);
+    expect(of(donors.short, 'deposit.credited')[0]?.data).toMatchObject({ amount: '3.00000001', accountId: donors.short.id });
+    // settlement.changed: every state, in order, for everyone with a click in the month
+    const changes = events.filter((event) => event.kind === 'settlement.changed');
+    expect(changes.map((event) => (event.data as { state: string }).state)).toEqual(['closed', 'planned', 'signed', 'broadcast', 'confirmed']);
+    for (const person of [...Object.values(donors), creators.one, creators.two, creators.dusty]) expect(of(person, 'settlement.changed')).toHaveLength(5);
+    // the creator with only a subscription click joins when closing stores that click
+    expect(of(creators.unclaimed, 'settlement.changed')).toHaveLength(4);
+    // payouts: the two creators paid on chain, sent then confirmed, at their own outputs
+    const txid = settlement.transactions[0]?.txid;
+    for (const [creator, amount] of [[creators.one, expected.one], [creators.two, expected.two]] as const) {
+      const [sent] = of(creator, 'payout.sent');
+      const [confirmed] = of(creator, 'payout.confirmed');
+      expect(sent?.data).toMatchObject({ txid, creatorId: creator.id, amount: formatCoins(amount), address: creator.payoutAddress });
+      expect(confirmed?.data).toMatchObject({ txid, outpoint: (sent?.data as { outpoint: string }).outpoint, blockHeight: expect.any(Number) });
+      expect(of(creator, 'payout.sent')).toHaveLength(1);
+    }
+    for (const creator of [creators.unclaimed, creators.dusty]) expect([...of(creator, 'payout.sent'), ...of(creator, 'payout.confirmed')]).toEqual([]);
+    expect(events.filter((event) => event.kind === 'payout.reorged')).toEqual([]);
   });
 });

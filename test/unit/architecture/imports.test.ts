@@ -11,6 +11,7 @@ const RANK: Readonly<Record<string, number>> = {
   i18n: 2, // languages: catalogues, the translator, locale formatting and parsing (may use money)
   keys: 3,
   node: 3,
+  net: 3, // bounded outgoing HTTP to addresses others chose (webhooks, price sources)
   proofs: 3, // pure: the proof trees, salts, the OP_RETURN commitment, the proof format
   signer: 4,
   config: 5,

@@ -36,6 +36,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/event-cursor': 'src/services/events/cursor-store.ts',
   'src/db/operator-alert': 'src/services/notifications/operator-alert-store.ts',
   'src/db/notification-run': 'src/services/notifications/run-store.ts',
+  'src/db/webhook-endpoint': 'src/services/webhooks/endpoint-store.ts',
+  'src/db/webhook-delivery': 'src/services/webhooks/delivery-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);

@@ -55,4 +55,6 @@ export default {
   /** A form that expired or came from elsewhere (CSRF): a 'forbidden' with its own advice. */
   'csrf-refused': 'This form has expired or did not come from kibble. Go back, reload the page and try again.',
   'token-invalid': 'This link is not valid: it was used already, it expired, or what it was for changed since. Ask for a new one.',
+  'outbound-refused': 'kibble does not send requests to this address (private, loopback, or not http/https).',
+  'outbound-failed': 'The outgoing request failed (timeout, answer too large or network error).',
 };

@@ -49,4 +49,6 @@ export default {
   'reserves-invalid': 'Ce document de réserves est illisible.',
   'csrf-refused': "Ce formulaire a expiré ou ne vient pas de kibble. Revenez en arrière, rechargez la page et réessayez.",
   'token-invalid': "Ce lien n'est pas valable : il a déjà servi, il a expiré, ou ce qu'il visait a changé depuis. Demandez-en un nouveau.",
+  'outbound-refused': "kibble n'envoie pas de requêtes à cette adresse (privée, locale, ou pas en http/https).",
+  'outbound-failed': 'La requête sortante a échoué (délai dépassé, réponse trop grande ou erreur réseau).',
 };
