@@ -73,6 +73,8 @@ export const ERROR_CATALOGUE = {
   'reserves-refused': { httpStatus: 409 },
   /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
   'reserves-invalid': { httpStatus: 400 },
+  /** No price of the coin in a donor's budget currency could be had (price source down, none configured): give one with `settle --rate`. */
+  'price-unavailable': { httpStatus: 503 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
