@@ -73,6 +73,10 @@ export const ERROR_CATALOGUE = {
   'reserves-refused': { httpStatus: 409 },
   /** A published reserves document that does not follow docs/proofs.md ("Reserves publication"). */
   'reserves-invalid': { httpStatus: 400 },
+  /** An outgoing request to a target kibble will not reach: a private/loopback/link-local address, a non-http(s) URL (src/net/outbound.ts). */
+  'outbound-refused': { httpStatus: 400 },
+  /** An outgoing request that failed: timeout, answer too large, network error (details.reason). */
+  'outbound-failed': { httpStatus: 502 },
   /** No price of the coin in a donor's budget currency could be had (price source down, none configured): give one with `settle --rate`. */
   'price-unavailable': { httpStatus: 503 },
 } as const;

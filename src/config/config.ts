@@ -81,6 +81,7 @@ export const ENV_SCHEMA = z.object({
   ),
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
+  OUTBOUND_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -144,6 +145,11 @@ export interface Config {
   operatorToken: Secret | undefined;
   /** A `kibble signer` socket (unix:/path): the settlement signs there, with no key in this process. */
   signerUrl: string | undefined;
+  /**
+   * Outgoing requests (webhooks, price sources) may reach private, loopback and link-local
+   * addresses: for tests and local development only; refused in production.
+   */
+  outboundAllowPrivate: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -185,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     scanStartHeight: values.SCAN_START_HEIGHT,
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
+    outboundAllowPrivate: values.OUTBOUND_ALLOW_PRIVATE,
   };
 }
 
@@ -209,6 +216,9 @@ function crossFieldProblems(values: z.infer<typeof ENV_SCHEMA>, chain: ChainProf
           'to run without https anyway, set ALLOW_HTTP_PUBLIC_URL=true)',
       );
     }
+  }
+  if (values.NODE_ENV === 'production' && values.OUTBOUND_ALLOW_PRIVATE) {
+    problems.push('OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production (it lets webhooks reach private and loopback addresses)');
   }
   if (values.WALLET_XPRV !== undefined && values.WALLET_MNEMONIC !== undefined) {
     problems.push('WALLET_XPRV, WALLET_MNEMONIC: set one of them, not both');

@@ -10,6 +10,7 @@ const RANK: Readonly<Record<string, number>> = {
   chain: 2,
   keys: 3,
   node: 3,
+  net: 3, // bounded outgoing HTTP to addresses others chose (webhooks, price sources)
   proofs: 3, // pure: the proof trees, salts, the OP_RETURN commitment, the proof format
   signer: 4,
   config: 5,

@@ -176,3 +176,24 @@ describe('SIGNER_URL', () => {
     expect(problemsOf({ CHAIN: 'dogecoin', SIGNER_URL: 'unix:/s.sock' })).toEqual([expect.stringMatching(/^SIGNER_URL: needs WALLET_XPUB/)]);
   });
 });
+
+describe('OUTBOUND_ALLOW_PRIVATE', () => {
+  it('is false by default, true when asked outside production, and refused in production', () => {
+    expect(loadConfig({}).outboundAllowPrivate).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', OUTBOUND_ALLOW_PRIVATE: 'true' }).outboundAllowPrivate).toBe(true);
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db1/kibble',
+      CHAIN: 'dogecoin',
+      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
+      WALLET_XPUB: dogecoinXpub,
+      FEE_ADDRESS: DOGECOIN_ADDRESS,
+      OPERATOR_TOKEN: STRONG_TOKEN,
+      PUBLIC_URL: 'https://kibble.example',
+    };
+    expect(loadConfig(production).outboundAllowPrivate).toBe(false);
+    expect(problemsOf({ ...production, OUTBOUND_ALLOW_PRIVATE: 'true' })).toEqual([
+      expect.stringMatching(/^OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production/),
+    ]);
+  });
+});
