@@ -82,6 +82,9 @@ export const ENV_SCHEMA = z.object({
   OPERATOR_TOKEN: optionalText,
   SIGNER_URL: optionalText.refine((value) => value === undefined || /^unix:\/./.test(value), 'must be unix:/absolute/path/to/signer.sock (a `kibble signer` socket)'),
   OUTBOUND_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false']).default('false')).transform((value) => value === 'true'),
+  PRICE_SOURCE_URL: urlWithProtocols(['https', 'http']),
+  PRICE_CACHE_SECONDS: integer(5, 86_400, 300),
+  PRICE_COIN_ID: optionalText.refine((value) => value === undefined || /^[a-z0-9-]{1,64}$/.test(value), 'must be a coin id like dogecoin (lower-case letters, digits, dashes)'),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -150,6 +153,12 @@ export interface Config {
    * addresses: for tests and local development only; refused in production.
    */
   outboundAllowPrivate: boolean;
+  /** A CoinGecko-style simple-price endpoint; absent: no fiat values, and fiat budgets need `settle --rate`. */
+  priceSourceUrl: string | undefined;
+  /** How long a fetched price is used before it is asked again. */
+  priceCacheSeconds: number;
+  /** The coin's id at the price source (default: the chain profile's). */
+  priceCoinId: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -192,6 +201,9 @@ export function loadConfig(env: Env = process.env): Config {
     operatorToken: secretOf(values.OPERATOR_TOKEN),
     signerUrl: values.SIGNER_URL,
     outboundAllowPrivate: values.OUTBOUND_ALLOW_PRIVATE,
+    priceSourceUrl: values.PRICE_SOURCE_URL,
+    priceCacheSeconds: values.PRICE_CACHE_SECONDS,
+    priceCoinId: values.PRICE_COIN_ID ?? chain.priceCoinId,
   };
 }
 
