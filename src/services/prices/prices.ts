@@ -1,5 +1,6 @@
 import { KibbleError } from '../../errors';
-import type { OutboundFetch } from '../../net/outbound';
+import type { Config } from '../../config/config';
+import { createOutbound, type OutboundFetch } from '../../net/outbound';
 import type { FiatCurrency, PriceQuote } from '../../money/fiat';
 import { priceRequestUrl, quotesOfAnswer } from './price-answer';
 
@@ -105,4 +106,12 @@ export function sourceName(base: string): string {
 function reasonOf(error: unknown): string {
   if (error instanceof KibbleError) return `the price source cannot be reached (${error.code}: ${error.message})`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The process's price service as configured (one per process: its cache is shared by pages and planning). */
+export function pricesFromConfig(config: Config, clock: () => Date, onFetch?: (outcome: 'ok' | 'failed') => void): PriceService {
+  return new PriceService(
+    { url: config.priceSourceUrl, coinId: config.priceCoinId, cacheSeconds: config.priceCacheSeconds },
+    { fetch: createOutbound({ allowPrivate: config.outboundAllowPrivate }), clock, ...(onFetch === undefined ? {} : { onFetch }) },
+  );
 }
