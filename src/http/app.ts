@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps';
 import { errorMiddleware, notFoundHandler } from './errors';
+import { localeMiddleware } from './locale';
 import { httpMetricsMiddleware } from './metrics';
 import { mountRoutes } from './mount';
 import { browserErrorPages, createPageRouter } from './pages/router';
@@ -42,6 +43,8 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ALL_ROUTES, 
   if (deps.metrics !== undefined) app.use(httpMetricsMiddleware(deps.metrics));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger(deps));
+  // The reader's language, before anything that answers (errors included): http/locale.ts.
+  app.use(localeMiddleware({ secureCookie: deps.config.publicUrl.startsWith('https://') }));
   // One set of limiters for the API and the pages: a form and its API route share the counts.
   const limiters = createRateLimiters(deps.rateLimits, deps.clock);
   mountRoutes(app, routes, deps, limiters);

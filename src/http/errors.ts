@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ERROR_CATALOGUE, isKibbleError, KibbleError, type ErrorCode } from '../errors';
+import { localizedErrorMessage } from '../i18n/error-messages';
+import { translatorFor, type Translator } from '../i18n/translator';
 import type { Logger } from '../log';
 import { BODY_LIMIT, FORM_FIELD_LIMIT } from './body';
+import { translatorOf } from './locale';
 
 /** csrf-csrf's error code (pages/csrf.ts sets it), refused as 403 forbidden. */
 export const CSRF_ERROR_CODE = 'EBADCSRFTOKEN';
@@ -33,15 +36,24 @@ const SERVER_ERROR_MESSAGES: Record<number, string> = {
 };
 const INTERNAL_MESSAGE = 'internal error; it has been logged';
 
-export function errorResponse(error: unknown): ErrorResponse {
+/**
+ * `translator` is the reader's language (the request's, http/locale.ts): the code and details stay
+ * as they are, the message is localized by code (i18n/error-messages.ts); English by default.
+ */
+export function errorResponse(error: unknown, translator: Translator = translatorFor('en')): ErrorResponse {
   const known = isKibbleError(error) ? error : fromMiddleware(error);
-  if (known === undefined) return { status: 500, body: errorBody('internal', INTERNAL_MESSAGE), logged: error };
+  if (known === undefined) {
+    return { status: 500, body: errorBody('internal', localizedErrorMessage(translator, { code: 'internal', message: INTERNAL_MESSAGE })), logged: error };
+  }
   const status = ERROR_CATALOGUE[known.code].httpStatus;
   if (status >= 500) {
     // Server-side messages can name hosts, files or node answers: keep them in the log.
-    return { status, body: errorBody(known.code, SERVER_ERROR_MESSAGES[status] ?? INTERNAL_MESSAGE), logged: error };
+    const generic = { code: known.code, message: SERVER_ERROR_MESSAGES[status] ?? INTERNAL_MESSAGE };
+    return { status, body: errorBody(known.code, localizedErrorMessage(translator, generic)), logged: error };
   }
-  return { status, body: errorBody(known.code, known.message, known.details), logged: undefined };
+  // csrf-csrf's refusal is a 'forbidden' with its own advice (the same words in every language).
+  const variant = known.code === 'forbidden' && known.message === CSRF_MESSAGE ? 'csrf-refused' : undefined;
+  return { status, body: errorBody(known.code, localizedErrorMessage(translator, known, variant), known.details), logged: undefined };
 }
 
 function errorBody(code: ErrorCode, message: string, details?: Readonly<Record<string, unknown>>): ErrorBody {
@@ -90,7 +102,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     // Express's own handler must close a response that has already started.
     if (res.headersSent) return next(error);
-    const response = errorResponse(error);
+    const response = errorResponse(error, translatorOf(res));
     if (response.logged !== undefined) {
       logger.error({ err: response.logged, method: req.method, path: req.path }, 'request failed');
     }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Translator } from '../../i18n/translator';
 import type { AppDeps } from '../deps';
 import type { TrustedHtml } from '../html';
 import type { RateLimitBucket } from '../rate-limit';
@@ -18,6 +19,8 @@ export interface PageContext {
   operator: boolean;
   /** For every form of the page: `<input type="hidden" name="_csrf" value="...">`. */
   csrfToken: string;
+  /** The reader's language (http/locale.ts): `i18n.t('<ns>:<key>')`, `i18n.formatAmount(units)`... */
+  i18n: Translator;
   /** The submitted form fields (POST), each a string; empty for GET. */
   form: Readonly<Record<string, string>>;
 }

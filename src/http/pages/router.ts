@@ -5,6 +5,7 @@ import { operatorSessionKeyOf, sessionKeyOf } from '../../config/derived-secrets
 import { formBodyParser } from '../body';
 import type { AppDeps } from '../deps';
 import { errorResponse } from '../errors';
+import { translatorOf } from '../locale';
 import { ACCOUNT_ID_LOCAL, type RateLimiters } from '../rate-limit';
 import { html } from '../html';
 import { authPages } from './auth-pages';
@@ -58,6 +59,7 @@ export function createPageRouter(deps: AppDeps, limiters: RateLimiters, pages: r
         accountId: typeof accountId === 'string' ? accountId : undefined,
         operator: res.locals[OPERATOR_LOCAL] === true,
         csrfToken: csrf.tokenFor(req, res),
+        i18n: translatorOf(res),
         form: formOf(req.body),
       };
       const result = await page.handler(ctx);
@@ -112,11 +114,13 @@ function pageErrors(deps: AppDeps, notFoundText?: string): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     // 5xx messages are generic ones from errorResponse: what failed stays in the log.
-    const { status, body, logged } = errorResponse(error);
+    const i18n = translatorOf(res);
+    const { status, body, logged } = errorResponse(error, i18n);
     const message = status === 404 && notFoundText !== undefined ? notFoundText : body.error.message;
     // Method and path only: the query string and the body may carry what was typed into a form.
     if (logged !== undefined) deps.logger.error({ err: logged, method: req.method, path: req.path }, 'page failed');
-    const ctx = { accountId: undefined, operator: false, csrfToken: '' };
+    // The language links keep the path only: a query string may hold what was typed into a form.
+    const ctx = { accountId: undefined, operator: false, csrfToken: '', i18n, req: { method: 'POST', path: req.path.slice(0, 200), query: {} } };
     res.set('Cache-Control', 'no-store');
     res.status(status).type('text/html').send(layout(ctx, status === 404 ? 'Not found' : 'Sorry', html`<p class="notice error" role="alert">${message}</p><p><a href="/">Back to the start</a></p>`).markup);
   };

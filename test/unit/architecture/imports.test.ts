@@ -8,6 +8,7 @@ const RANK: Readonly<Record<string, number>> = {
   '(root)': 0, // errors.ts, log.ts
   money: 1,
   chain: 2,
+  i18n: 2, // languages: catalogues, the translator, locale formatting and parsing (may use money)
   keys: 3,
   node: 3,
   net: 3, // bounded outgoing HTTP to addresses others chose (webhooks, price sources)

@@ -1,0 +1,16 @@
+export default {
+  'site.tagline': 'kibble : des micro-dons chaque mois.',
+  'nav.main': 'principale',
+  'nav.donor': 'Donateur',
+  'nav.creator': 'Créateur',
+  'nav.operator': 'Opérateur',
+  'nav.signIn': 'Se connecter',
+  'nav.signUp': 'Créer un compte',
+  'nav.signOut': 'Se déconnecter',
+  'footer.api': 'API',
+  'language.label': 'Langue',
+  'language.en': 'English',
+  'language.fr': 'Français',
+  'flattrs.count_one': '{{count}} flattr',
+  'flattrs.count_other': '{{count}} flattrs',
+};
