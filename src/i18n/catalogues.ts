@@ -2,6 +2,8 @@ import enCommon from './locales/en/common';
 import frCommon from './locales/fr/common';
 import enErrors from './locales/en/errors';
 import frErrors from './locales/fr/errors';
+import enFiat from './locales/en/fiat';
+import frFiat from './locales/fr/fiat';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -13,6 +15,7 @@ import frErrors from './locales/fr/errors';
 export const NAMESPACES = {
   common: { en: enCommon, fr: frCommon },
   errors: { en: enErrors, fr: frErrors },
+  fiat: { en: enFiat, fr: frFiat },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

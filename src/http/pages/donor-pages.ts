@@ -13,6 +13,7 @@ import { tipOrUndefined } from '../chain-tip';
 import { proofLink, provableMonths } from './proof-pages';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
+import { fiatSection } from './fiat-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 import { myReservesProofSection } from './reserves-pages';
 
@@ -122,6 +123,7 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
   const main = html`${notice(saved)}${notice(state.error, 'error')}
 ${await depositSection(ctx, overview, state)}
 ${budgetSection(ctx, overview, state, view)}
+${await fiatSection(ctx, accountId, overview.balance, overview.monthlyBudget)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
 ${pastMonthsSection(past, view)}

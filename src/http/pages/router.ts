@@ -12,6 +12,7 @@ import { authPages } from './auth-pages';
 import { creatorPages } from './creator-pages';
 import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
+import { fiatPages } from './fiat-pages';
 import { layout } from './layout';
 import { operatorPages } from './operator-pages';
 import { proofPages } from './proof-pages';
@@ -22,7 +23,7 @@ import { reservesPages } from './reserves-pages';
 import { paydaysPages } from './paydays-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages, ...fiatPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

@@ -9,6 +9,7 @@ import { isSubscribed, subscribe } from '../../services/subscriptions/subscripti
 import { getThing, ownerHandleOf, type ThingView } from '../../services/things/things';
 import { escapeHtml, html, type TrustedHtml } from '../html';
 import { csrfInput, layout, notice } from './layout';
+import { fiatLine } from './fiat-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /**
@@ -116,7 +117,8 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
       subscribed
         ? html`<p id="subscribed">You are subscribed: this thing gets a flattr from you every month. <a href="/donor">Your subscriptions</a></p>`
         : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">Subscribe (flattr every month)</button></form>`;
-    action = html`${worth === undefined ? html`` : worthText(ctx, worth)}<div class="actions">${flattrPart} ${subscribePart}</div>`;
+    const fiat = worth === undefined || worth.reasons.length > 0 ? html`` : await fiatLine(ctx, donorId, worth.worth, 'flattr-worth-fiat', 'fiat:thing.worth');
+    action = html`${worth === undefined ? html`` : worthText(ctx, worth)}${fiat}<div class="actions">${flattrPart} ${subscribePart}</div>`;
   }
 
   const main = html`${doneNotice}${notice(state.error, 'error')}

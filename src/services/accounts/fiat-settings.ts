@@ -47,10 +47,11 @@ export interface DonorFiatView {
   monthlyBudget: string | null;
 }
 
-export async function donorFiatView(accountId: string, localeCurrency: FiatCurrency, prices: PriceService | undefined, now: Date): Promise<DonorFiatView> {
+/** `asked`: a currency the caller names (the API's ?currency=), ahead of the donor's own choice. */
+export async function donorFiatView(accountId: string, localeCurrency: FiatCurrency, prices: PriceService | undefined, now: Date, asked?: FiatCurrency): Promise<DonorFiatView> {
   const [settings, account, balance] = await Promise.all([fiatSettingsOf(accountId), findAccount(accountId), accountBalance(donorAccount(accountId))]);
   if (settings === null || account === null) throw noSuchAccount();
-  const currency = settings.currency ?? settings.fiatBudget?.currency ?? localeCurrency;
+  const currency = asked ?? settings.currency ?? settings.fiatBudget?.currency ?? localeCurrency;
   const price = await fiatPriceOf(prices, currency, now);
   return {
     currency,

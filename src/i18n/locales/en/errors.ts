@@ -54,4 +54,7 @@ export default {
   'reserves-invalid': 'This reserves document cannot be read.',
   /** A form that expired or came from elsewhere (CSRF): a 'forbidden' with its own advice. */
   'csrf-refused': 'This form has expired or did not come from kibble. Go back, reload the page and try again.',
+  'outbound-refused': 'kibble does not send requests to this address.',
+  'outbound-failed': 'The outgoing request failed.',
+  'price-unavailable': 'No price of the coin in this currency can be had right now.',
 };

@@ -48,4 +48,7 @@ export default {
   'reserves-refused': 'Une preuve de réserves ne peut pas être établie maintenant.',
   'reserves-invalid': 'Ce document de réserves est illisible.',
   'csrf-refused': "Ce formulaire a expiré ou ne vient pas de kibble. Revenez en arrière, rechargez la page et réessayez.",
+  'outbound-refused': "kibble n'envoie pas de requête à cette adresse.",
+  'outbound-failed': 'La requête sortante a échoué.',
+  'price-unavailable': "Aucun cours de la monnaie n'est disponible dans cette devise pour le moment.",
 };
