@@ -94,8 +94,8 @@ export function valueText(ctx: PageContext, units: bigint, price: FiatPrice): st
 export async function fiatLine(ctx: PageContext, accountId: string, units: bigint, id: string, lead: 'fiat:thing.worth' | 'fiat:statement.value'): Promise<TrustedHtml> {
   const currency = await displayCurrencyOf(accountId, localeCurrency(ctx));
   const price = await fiatPriceOf(ctx.deps.prices, currency, ctx.now);
+  if (price.status === 'unavailable') return html`<p id="${id}" class="fiat-value">${ctx.i18n.t('fiat:value.unavailableIn', { currency })}</p>`;
   const text = ctx.i18n.t(lead, { value: valueText(ctx, units, price) });
-  if (price.status === 'unavailable') return html`<p id="${id}" class="fiat-value">${text} (${currency})</p>`;
   const priceText = ctx.i18n.t('fiat:price.available', { ticker: ctx.deps.chain.ticker, rate: formatFiatRate(ctx, price.rate, price.currency), source: price.source, age: ageText(ctx, price.ageSeconds) });
   return html`<p id="${id}" class="fiat-value">${text} <small>(${priceText})</small></p>`;
 }
@@ -108,8 +108,8 @@ export async function fiatSection(ctx: PageContext, accountId: string, balance: 
   return html`<section aria-labelledby="fiat-heading">
 <h2 id="fiat-heading">${t('fiat:section.heading')} (${view.currency})</h2>
 ${priceLine(ctx, view.price)}
-<p id="fiat-balance">${t('fiat:balance.value', { value: valueText(ctx, balance, view.price) })}</p>
-<p id="fiat-budget-value">${t('fiat:budget.value', { coins, value: valueText(ctx, monthlyBudget, view.price) })}</p>
+${view.price.status === 'unavailable' ? html`` : html`<p id="fiat-balance">${t('fiat:balance.value', { value: valueText(ctx, balance, view.price) })}</p>
+<p id="fiat-budget-value">${t('fiat:budget.value', { coins, value: valueText(ctx, monthlyBudget, view.price) })}</p>`}
 ${budgetModeLine(ctx, view)}
 <p><a id="fiat-settings-link" href="/donor/currency">${t('fiat:form.budgetHeading')} / ${t('fiat:form.displayHeading')}</a></p>
 </section>`;

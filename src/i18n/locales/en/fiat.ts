@@ -8,6 +8,7 @@ export default {
   'age.hours': '{{count}} h',
   'value.approx': '≈ {{value}}',
   'value.unavailable': 'price unavailable',
+  'value.unavailableIn': 'Value in {{currency}}: price unavailable right now.',
   'balance.value': 'Your balance is worth {{value}}.',
   'budget.value': 'Your monthly budget of {{coins}} is worth {{value}}.',
   'budget.fiat': 'Your budget is set in {{currency}}: {{amount}} a month. At the end of the month it is converted at the price then (rounded down to the smallest unit); the settlement records that price.',

@@ -8,6 +8,7 @@ export default {
   'age.hours': '{{count}} h',
   'value.approx': '≈ {{value}}',
   'value.unavailable': 'cours indisponible',
+  'value.unavailableIn': 'Valeur en {{currency}} : cours indisponible pour le moment.',
   'balance.value': 'Votre solde vaut {{value}}.',
   'budget.value': 'Votre budget mensuel de {{coins}} vaut {{value}}.',
   'budget.fiat': 'Votre budget est fixé en {{currency}} : {{amount}} par mois. À la fin du mois, il est converti au cours du moment (arrondi à l’unité inférieure) ; le règlement enregistre ce cours.',
