@@ -72,7 +72,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const metrics = createMetrics();
     housekeeping = startHousekeeping({ intervalMs: HOUSEKEEPING_INTERVAL_MS, clock, log: log.child({ job: 'housekeeping' }) });
     scannerLoop = startScannerLoop(new LeasedScanner(scanner, scannerLease(instance, clock, filled.scannerLeaseSeconds * 1000)), filled.scanIntervalSeconds * 1000, log.child({ job: 'scanner' }), (report) => metrics.recordScan(report));
-    const prices = pricesFromConfig(filled, clock);
+    const prices = pricesFromConfig(filled, clock, (outcome) => metrics.recordPriceFetch(outcome));
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair(), prices });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);
