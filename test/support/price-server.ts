@@ -28,7 +28,11 @@ export async function startPriceServer(answer: unknown): Promise<PriceServer> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}/api/v3/simple/price`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive sockets of the client (Node's default agent keeps them) would hold the close.
+      server.closeAllConnections();
+    }),
   });
 }
 

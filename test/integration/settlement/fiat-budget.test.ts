@@ -85,7 +85,8 @@ describe('a monthly budget in a fiat currency', () => {
     // 5 / 0.125 = 40 DOGE exactly; 10% fee, the rest over two flattrs.
     expect(stored.plan.donors.find((d) => d.donorId === euroDonor.id)).toMatchObject({ budget: doge(40), charge: doge(40), fee: doge(4) });
     expect(stored.plan.totals.charged).toBe(doge(43));
-  });
+    // One `npx kibble` process: slow to start on a loaded machine.
+  }, 150_000);
 
   it('replay recomputes the month from its snapshot, rate included, and notices an edited rate', async () => {
     const snapshot = await paydaySnapshot(PERIOD);
