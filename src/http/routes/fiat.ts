@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatCoins } from '../../money/amount';
-import { FIAT_CURRENCIES, type FiatCurrency } from '../../money/fiat';
+import { FIAT_CURRENCIES } from '../../money/fiat';
 import { donorFiatView, setDisplayCurrency, setFiatBudget } from '../../services/accounts/fiat-settings';
 import type { FiatPrice } from '../../services/prices/fiat-values';
 import { defineRoute, type Route } from '../route';
@@ -116,7 +116,7 @@ export const fiatRoutes: Route[] = [
     body: z.strictObject({ currency }),
     responses: { 200: { description: 'the new currency', schema: z.strictObject({ currency }) }, 400: { description: 'validation-failed: an unknown currency' } },
     handler: async ({ accountId, body }) => {
-      await setDisplayCurrency(accountId, body.currency as FiatCurrency);
+      await setDisplayCurrency(accountId, body.currency);
       return { status: 200, body: { currency: body.currency } };
     },
   }),

@@ -92,7 +92,7 @@ export function planReportView(view: PlanView): PlanReportView {
       ...(d.fiatBudget ? { fiatBudget: { currency: d.fiatBudget.currency, amount: d.fiatBudget.amount } } : {}),
     })),
     // Plans stored before fiat budgets have no rates.
-    rates: (plan.rates ?? []).map((q) => ({ currency: q.currency, rate: q.rate, at: q.at, source: q.source })),
+    rates: ('rates' in plan ? plan.rates : []).map((q) => ({ currency: q.currency, rate: q.rate, at: q.at, source: q.source })),
     creators: plan.creators.map((c) => ({
       creatorId: c.creatorId,
       payoutAddress: c.payoutAddress,
