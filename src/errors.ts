@@ -79,6 +79,8 @@ export const ERROR_CATALOGUE = {
   'outbound-refused': { httpStatus: 400 },
   /** An outgoing request that failed: timeout, answer too large, network error (details.reason). */
   'outbound-failed': { httpStatus: 502 },
+  /** No price of the coin in a donor's budget currency could be had (price source down, none configured): give one with `settle --rate`. */
+  'price-unavailable': { httpStatus: 503 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -40,6 +40,8 @@ export interface ChainProfile {
   coinbaseMaturity: number;
   /** Whether block headers may carry merge-mining (AuxPoW) data. */
   auxpow: boolean;
+  /** The coin's id at a CoinGecko-style price source (PRICE_COIN_ID overrides it); test chains price as their main chain. */
+  priceCoinId: string;
 }
 
 export const CHAIN_NAMES = [
@@ -81,6 +83,7 @@ const dogecoinBase = {
   maxStandardTxBytes: MAX_STANDARD_TX_BYTES,
   maxMoney: DOGECOIN_MAX_MONEY,
   auxpow: true,
+  priceCoinId: 'dogecoin',
 } as const;
 
 const litecoinBase = {
@@ -92,6 +95,7 @@ const litecoinBase = {
   maxStandardTxBytes: MAX_STANDARD_TX_BYTES,
   maxMoney: LITECOIN_MAX_MONEY,
   auxpow: false,
+  priceCoinId: 'litecoin',
 } as const;
 
 export const CHAIN_PROFILES: Readonly<Record<ChainName, ChainProfile>> = {

@@ -90,6 +90,9 @@ export const ENV_SCHEMA = z.object({
   WEBHOOK_INTERVAL_SECONDS: integer(1, 3600, 5),
   WEBHOOK_TIMEOUT_SECONDS: integer(1, 120, 10),
   WEBHOOK_DISABLE_AFTER_DAYS: integer(1, 365, 3),
+  PRICE_SOURCE_URL: urlWithProtocols(['https', 'http']),
+  PRICE_CACHE_SECONDS: integer(5, 86_400, 300),
+  PRICE_COIN_ID: optionalText.refine((value) => value === undefined || /^[a-z0-9-]{1,64}$/.test(value), 'must be a coin id like dogecoin (lower-case letters, digits, dashes)'),
 });
 
 export type EnvKey = keyof typeof ENV_SCHEMA.shape;
@@ -174,6 +177,12 @@ export interface Config {
   webhookTimeoutSeconds: number;
   /** An endpoint with no successful delivery for this many days is disabled. */
   webhookDisableAfterDays: number;
+  /** A CoinGecko-style simple-price endpoint; absent: no fiat values, and fiat budgets need `settle --rate`. */
+  priceSourceUrl: string | undefined;
+  /** How long a fetched price is used before it is asked again. */
+  priceCacheSeconds: number;
+  /** The coin's id at the price source (default: the chain profile's). */
+  priceCoinId: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -224,6 +233,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookIntervalSeconds: values.WEBHOOK_INTERVAL_SECONDS,
     webhookTimeoutSeconds: values.WEBHOOK_TIMEOUT_SECONDS,
     webhookDisableAfterDays: values.WEBHOOK_DISABLE_AFTER_DAYS,
+    priceSourceUrl: values.PRICE_SOURCE_URL,
+    priceCacheSeconds: values.PRICE_CACHE_SECONDS,
+    priceCoinId: values.PRICE_COIN_ID ?? chain.priceCoinId,
   };
 }
 

@@ -26,7 +26,15 @@ const accountSchema = new Schema(
      * optional only for accounts created before the field existed (derive it from the index).
      */
     depositAddress: { type: String },
+    /** In coins; with `fiatBudget` set, the estimate at the price when it was set (the month converts at the price then). */
     monthlyBudget: { ...requiredAmount, default: 0n },
+    /** A monthly budget in a fiat currency (money/fiat.ts): the settlement converts it at planning. */
+    fiatBudget: {
+      type: new Schema({ currency: { type: String, required: true }, amount: { type: String, required: true } }, { _id: false }),
+      required: false,
+    },
+    /** The currency values are shown in (a preference; default from the fiat budget, else the locale). */
+    currency: { type: String },
     payoutAddress: { type: String },
     /** The e-mail address the account gave, lower-cased; mail goes to it once confirmed. */
     email: { type: String },

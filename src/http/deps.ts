@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../log';
 import type { PasswordHashParams } from '../services/accounts/passwords';
 import type { SettlementService } from '../services/settlement/state-machine';
+import type { PriceService } from '../services/prices/prices';
 import type { TestCoinFaucet } from '../services/test-coins';
 import type { KibbleMetrics } from './metrics';
 import type { RateLimitSettings } from './rate-limit';
@@ -48,6 +49,8 @@ export interface AppDeps {
    * page. Absent on every other stack: that page answers 404.
    */
   caughtMail?: CaughtMailReader;
+  /** Coin prices for values in fiat (PRICE_SOURCE_URL); absent: pages say "price unavailable". */
+  prices?: PriceService;
 
   // Optional knobs with production defaults (see `httpSettings`).
   /** Per-bucket limits; tests set them low, benchmarks high. */

@@ -20,6 +20,7 @@ import { walletHoldings } from '../services/settlement/wallet';
  * - Settlement repairs: `kibble_settlement_spend_repairs_total`, settlement transactions found
  *   buried whose spends the scanner had not recorded, written by this instance's follower
  *   (`recordSpendRepair`); anything above 0 deserves a look at the scanner's log.
+ * - Prices: `kibble_price_fetches_total{outcome}`, requests to the price source (`recordPriceFetch`).
  * - Settlement and wallet: read from the database at scrape time. When a read fails the scrape
  *   still answers: those gauges are left empty (not stale) and
  *   `kibble_metrics_collector_up{collector}` is 0.
@@ -37,6 +38,8 @@ export interface KibbleMetrics {
   recordScan(report: ScanReport): void;
   /** Counts one settlement transaction whose missed spend records the follower wrote. */
   recordSpendRepair(): void;
+  /** Counts one request to the price source (PRICE_SOURCE_URL) by its outcome. */
+  recordPriceFetch(outcome: 'ok' | 'failed'): void;
 }
 
 /** res.locals key of the matched route's path template (set by mount.ts before auth). */
@@ -82,6 +85,12 @@ export function createMetrics(options: MetricsOptions = {}): KibbleMetrics {
   const spendRepairs = new Counter({
     name: 'kibble_settlement_spend_repairs_total',
     help: "Settlement transactions buried on chain whose spends the scanner had not recorded, recorded by this instance's confirmation follower",
+    registers,
+  });
+  const priceFetches = new Counter({
+    name: 'kibble_price_fetches_total',
+    help: 'Requests to the price source (PRICE_SOURCE_URL) by this instance, by outcome (ok, failed)',
+    labelNames: ['outcome'],
     registers,
   });
   const scannerHeight = new Gauge({ name: 'kibble_scanner_height', help: 'Height of the last block the deposit scanner stored', registers });
@@ -217,6 +226,9 @@ export function createMetrics(options: MetricsOptions = {}): KibbleMetrics {
     },
     recordSpendRepair() {
       spendRepairs.inc();
+    },
+    recordPriceFetch(outcome) {
+      priceFetches.inc({ outcome });
     },
   };
 }

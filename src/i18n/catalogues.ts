@@ -30,6 +30,8 @@ import enMailPages from './locales/en/mailpages';
 import frMailPages from './locales/fr/mailpages';
 import enWebhooks from './locales/en/webhooks';
 import frWebhooks from './locales/fr/webhooks';
+import enFiat from './locales/en/fiat';
+import frFiat from './locales/fr/fiat';
 
 /**
  * Every message catalogue, one namespace per page or feature, each in every locale
@@ -55,6 +57,7 @@ export const NAMESPACES = {
   mail: { en: enMail, fr: frMail },
   mailpages: { en: enMailPages, fr: frMailPages },
   webhooks: { en: enWebhooks, fr: frWebhooks },
+  fiat: { en: enFiat, fr: frFiat },
 } satisfies Record<string, CatalogueSet>;
 
 export type Catalogue = Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-import type { Allocation, PlanInput, SettlementPlan } from './settlement-plan';
+import { withBudgetsInCoins, type Allocation, type PlanInput, type SettlementPlan } from './settlement-plan';
 import { splitDonorBudget } from './split';
 
 /**
@@ -11,7 +11,9 @@ import { splitDonorBudget } from './split';
  * Assumes an input the planner accepted (planSettlement validates it): call it after planning.
  * Sorted by donorId then creatorId, by code unit, so the output does not depend on input order.
  */
-export function monthAllocations(input: PlanInput): Allocation[] {
+export function monthAllocations(original: PlanInput): Allocation[] {
+  // Fiat budgets converted at the input's rates, exactly as the planner did.
+  const { input } = withBudgetsInCoins(original);
   const allocations: Allocation[] = [];
   for (const donor of input.donors) {
     const clicks = donor.clickCreators.length;

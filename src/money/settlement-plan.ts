@@ -1,4 +1,5 @@
 import { KibbleError } from '../errors';
+import { budgetInCoins, validateQuotes, type FiatAmount, type PriceQuote } from './fiat';
 import { assertBalancedJournal, creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT, type Journal, type LedgerLine } from './ledger';
 import { parsePeriod } from './period';
 import { splitDonorBudget } from './split';
@@ -12,7 +13,10 @@ import { splitDonorBudget } from './split';
 
 export interface PlanDonor {
   id: string;
+  /** In the smallest unit; ignored when `fiatBudget` is set. */
   monthlyBudget: bigint;
+  /** A budget in a fiat currency: the planner converts it at `PlanInput.rates` (fiat.ts, budgetInCoins). */
+  fiatBudget?: FiatAmount | null;
   /** donor:<id> ledger balance before this settlement */
   balance: bigint;
   /** The creator (account id) of each counted click, in click order (real clicks first, then subscription clicks). */
@@ -47,12 +51,17 @@ export interface PlanInput {
   /** Every creator that has a click this period, is owed something, or appears in `expiring`. A creator referenced by a click but missing here is a validation error. */
   creators: readonly PlanCreator[];
   expiring: readonly ExpiringAllocation[];
+  /** Coin prices the fiat budgets are converted at; absent on inputs stored before fiat budgets. */
+  rates?: readonly PriceQuote[];
 }
 
 /** For a donor only refunded (absent from the input's donors), budget and balanceBefore are 0n: the planner does not know them. */
 export interface DonorCharge {
   donorId: string;
+  /** In the smallest unit: a fiat budget as converted. */
   budget: bigint;
+  /** Set when the budget was in a fiat currency. */
+  fiatBudget?: FiatAmount;
   balanceBefore: bigint;
   clicks: number;
   charge: bigint;
@@ -125,6 +134,8 @@ export interface SettlementPlan {
   };
   /** The settlement's allocation journal, id `settlement:<period>:allocation`, kind 'settlement-allocation', period set: donor -charge (+refund), creator +credited (-returned), platform:fees +serviceFee; one line per account (merged), zero lines omitted; null when nothing moves. Must pass assertBalancedJournal. */
   journal: Journal | null;
+  /** The quotes this month's fiat budgets were converted at (sorted by currency; only those used). */
+  rates: PriceQuote[];
 }
 
 export const SETTLEMENT_ALLOCATION_KIND = 'settlement-allocation';
@@ -134,7 +145,25 @@ export function allocationJournalId(period: string): string {
   return `settlement:${period}:allocation`;
 }
 
-export function planSettlement(input: PlanInput): SettlementPlan {
+/**
+ * The input with every fiat budget converted at the input's rates (floor to the smallest unit),
+ * and the quotes that were used. Pure; the planner and monthAllocations both go through it.
+ */
+export function withBudgetsInCoins(input: PlanInput): { input: PlanInput; used: PriceQuote[] } {
+  const rates = input.rates ?? [];
+  validateQuotes(rates);
+  const used = new Set<string>();
+  const donors = input.donors.map((donor) => {
+    if (donor.fiatBudget === undefined || donor.fiatBudget === null) return donor;
+    used.add(donor.fiatBudget.currency);
+    return { ...donor, monthlyBudget: budgetInCoins(donor.fiatBudget, rates, donor.id) };
+  });
+  const quotes = rates.filter((quote) => used.has(quote.currency)).sort((a, b) => compareText(a.currency, b.currency));
+  return { input: used.size === 0 ? input : { ...input, donors }, used: quotes.map((quote) => ({ ...quote })) };
+}
+
+export function planSettlement(original: PlanInput): SettlementPlan {
+  const { input, used } = withBudgetsInCoins(original);
   validateScalars(input);
   const creators = indexCreators(input.creators);
   const charges = chargeDonors(input, creators);
@@ -163,6 +192,7 @@ export function planSettlement(input: PlanInput): SettlementPlan {
     feePayment: feePayment(input, serviceFee),
     totals,
     journal: allocationJournal(input.period, donors, creatorLines, serviceFee),
+    rates: used,
   };
 }
 
@@ -360,7 +390,8 @@ function donorCharges(charged: readonly ChargedDonor[], refundedByDonor: Readonl
   for (const { donor, charge, fee } of charged) {
     const refunded = refundedByDonor.get(donor.id) ?? 0n;
     if (donor.clickCreators.length === 0 && refunded === 0n) continue;
-    rows.set(donor.id, { donorId: donor.id, budget: donor.monthlyBudget, balanceBefore: donor.balance, clicks: donor.clickCreators.length, charge, fee, refunded });
+    const fiat = donor.fiatBudget ? { fiatBudget: { ...donor.fiatBudget } } : {};
+    rows.set(donor.id, { donorId: donor.id, budget: donor.monthlyBudget, ...fiat, balanceBefore: donor.balance, clicks: donor.clickCreators.length, charge, fee, refunded });
   }
   for (const [donorId, refunded] of refundedByDonor) {
     if (!rows.has(donorId)) rows.set(donorId, { donorId, budget: 0n, balanceBefore: 0n, clicks: 0, charge: 0n, fee: 0n, refunded });

@@ -6,6 +6,7 @@ import { MAX_DERIVATION_INDEX } from '../chain/key-path';
 import { parseDocument } from './document';
 import { periodText } from './proof-format';
 import { monthAllocations } from '../money/allocations';
+import { FIAT_CURRENCIES } from '../money/fiat';
 import type { PlanInput, SettlementPlan } from '../money/settlement-plan';
 import { IDENTIFIER, toHex } from './encoding';
 import { PSEUDONYM, pseudonymsFor } from './pseudonyms';
@@ -33,9 +34,14 @@ const period = periodText;
 const keyPath = z.strictObject({ change: z.union([z.literal(0), z.literal(1)]), index: z.number().int().min(0).max(MAX_DERIVATION_INDEX) });
 const outpoint = z.string().regex(/^[0-9a-f]{64}:[0-9]{1,10}$/, "must be 'txid:vout'");
 
+const currency = z.enum(FIAT_CURRENCIES);
+const fiatDecimal = z.string().regex(/^(0|[1-9][0-9]{0,11})(\.[0-9]{1,18})?$/, 'must be a plain decimal string');
+
 const donorSchema = z.strictObject({
   donor: pseudonym,
   monthlyBudget: units,
+  /** A budget in a fiat currency, converted at `rates` (absent for a budget in coins). */
+  fiatBudget: z.strictObject({ currency, amount: fiatDecimal }).optional(),
   balanceBefore: signedUnits,
   /** The creator of each counted click, in the planner's click order (buttons, then subscriptions). */
   clicks: z.array(identifier),
@@ -67,6 +73,8 @@ export const paydaySnapshotSchema = z.strictObject({
     feeAddress: address.nullable(),
   }),
   platformFeeBefore: signedUnits,
+  /** The coin prices the planner converted fiat budgets at (absent when it had none). */
+  rates: z.array(z.strictObject({ currency, rate: fiatDecimal, at: z.string().min(1).max(40), source: z.string().min(1).max(200) })).optional(),
   donors: z.array(donorSchema),
   creators: z.array(z.strictObject({ id: identifier, payoutAddress: address.nullable(), owedBefore: units })),
   expiring: z.array(z.strictObject({ fromPeriod: period, donor: pseudonym, creator: identifier, amount: units })),
@@ -135,6 +143,7 @@ export function paydaySnapshotJson(source: SnapshotSource): PaydaySnapshot {
   const donors = input.donors.map((donor) => ({
     donor: named(donor.id),
     monthlyBudget: donor.monthlyBudget.toString(),
+    ...(donor.fiatBudget ? { fiatBudget: { currency: donor.fiatBudget.currency, amount: donor.fiatBudget.amount } } : {}),
     balanceBefore: donor.balance.toString(),
     clicks: [...donor.clickCreators],
     commitments: (creatorsByDonor.get(donor.id) ?? []).map((creator) => ({ creator, commitment: toHex(source.donorCommitment(donor.id, creator)) })),
@@ -149,6 +158,7 @@ export function paydaySnapshotJson(source: SnapshotSource): PaydaySnapshot {
     period: input.period,
     settings: { chain: chain.name, serviceFeeBps: input.serviceFeeBps, dustThreshold: input.dustThreshold.toString(), feePerByte: source.builder.feePerByte.toString(), feeAddress: input.feeAddress },
     platformFeeBefore: input.platformFeeBefore.toString(),
+    ...(input.rates && input.rates.length > 0 ? { rates: input.rates.map((q) => ({ currency: q.currency, rate: q.rate, at: q.at, source: q.source })) } : {}),
     donors,
     creators: input.creators.map((c) => ({ id: c.id, payoutAddress: c.payoutAddress, owedBefore: c.owedBefore.toString() })).sort((a, b) => compareText(a.id, b.id)),
     expiring,

@@ -82,9 +82,10 @@ export function planInputOf(snapshot: PaydaySnapshot): PlanInput {
     dustThreshold: BigInt(snapshot.settings.dustThreshold),
     platformFeeBefore: BigInt(snapshot.platformFeeBefore),
     feeAddress: snapshot.settings.feeAddress,
-    donors: snapshot.donors.map((d) => ({ id: d.donor, monthlyBudget: BigInt(d.monthlyBudget), balance: BigInt(d.balanceBefore), clickCreators: d.clicks })),
+    donors: snapshot.donors.map((d) => ({ id: d.donor, monthlyBudget: BigInt(d.monthlyBudget), ...(d.fiatBudget ? { fiatBudget: d.fiatBudget } : {}), balance: BigInt(d.balanceBefore), clickCreators: d.clicks })),
     creators: snapshot.creators.map((c) => ({ id: c.id, payoutAddress: c.payoutAddress, owedBefore: BigInt(c.owedBefore) })),
     expiring: snapshot.expiring.map((e) => ({ fromPeriod: e.fromPeriod, donorId: e.donor, creatorId: e.creator, amount: BigInt(e.amount) })),
+    ...(snapshot.rates ? { rates: snapshot.rates } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ import { startDevChain, type DevChain } from './embedded/dev-chain';
 import { fillWithEmbeddedDefaults } from './embedded/embedded-defaults';
 import { removeStackFile, stackFileIn, writeStackFile } from './embedded/stack-file';
 import { listen, type RunningServer } from './listen';
+import { pricesFromConfig } from '../services/prices/prices';
 import { canSettle, createSettlementService, hasKeyInProcess, keyInServiceWarning, signerFromConfig } from './settlement';
 import { messageSignerOf } from '../signer/message-signer';
 import { mailUnsubscribeKeyOf } from '../config/derived-secrets';
@@ -104,7 +105,8 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       filled.webhookIntervalSeconds * 1000,
       log.child({ job: 'webhooks' }),
     );
-    const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair() });
+    const prices = pricesFromConfig(filled, clock, (outcome) => metrics.recordPriceFetch(outcome));
+    const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair(), prices });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);
     const keyWarning = keyInServiceWarning(filled);
@@ -148,7 +150,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     const faucet = devChain?.faucet;
     const testCoins = devChain === undefined || faucet === undefined ? {} : { testCoins: { send: faucet.send.bind(faucet), blockSeconds: devChain.blockSeconds } };
     const caughtMail = embedded.mailCatcherUrl === undefined ? {} : { caughtMail: caughtMailReader(embedded.mailCatcherUrl) };
-    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, ...testCoins, ...caughtMail });
+    const app = createApp({ ...productionAppDeps({ config: filled, logger: log.child({ component: 'http' }), rpc }), settlement, metrics, prices, ...testCoins, ...caughtMail });
     server = await listen(app, filled.host, filled.port);
     const webUrl = `http://${filled.host}:${server.port}`;
     if (embedded.embeddedDatabase) {
@@ -177,6 +179,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
       ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
+      filled.priceSourceUrl === undefined
+        ? 'prices: none (PRICE_SOURCE_URL not set): no fiat values; months with fiat budgets need `kibble settle <month> --execute --rate EUR=<price>`'
+        : `prices: ${filled.priceCoinId} from ${new URL(filled.priceSourceUrl).host}, cached ${filled.priceCacheSeconds} s`,
       ...(embedded.embeddedDatabase ? [`kibble commands in another shell find this stack through ${stackFileIn(dataDir)} (no MONGODB_URI needed; same DATA_DIR)`] : []),
       filled.smtpUrl === undefined
         ? 'mail: not sent (no SMTP_URL); mails stay queued in the database until it is set'

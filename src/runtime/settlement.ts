@@ -8,6 +8,8 @@ import type { Logger } from '../log';
 import { SettlementService, type SettlementCheckpoint, type SpendRepair } from '../services/settlement/state-machine';
 import { remoteSigning } from '../services/settlement/signing';
 import { SignerClient } from '../signer/signer-client';
+import { pricesFromConfig } from '../services/prices/prices';
+import type { RateSource } from '../services/settlement/plan-rates';
 
 export interface SettlementWiring {
   /** Names this process in the lease, for operators. */
@@ -15,6 +17,8 @@ export interface SettlementWiring {
   clock?: () => Date;
   checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
   onSpendRepair?: (repair: SpendRepair) => void;
+  /** The process's price service (pages share its cache); default: one from the config. */
+  prices?: RateSource;
 }
 
 /** The settlement service as `kibble serve`, the CLI and the admin API run it. */
@@ -43,6 +47,7 @@ export function createSettlementService(config: Config, rpc: ChainRpc, log: Logg
     log: log.child({ job: 'settlement' }),
     ...(wiring.checkpoint === undefined ? {} : { checkpoint: wiring.checkpoint }),
     ...(wiring.onSpendRepair === undefined ? {} : { onSpendRepair: wiring.onSpendRepair }),
+    prices: wiring.prices ?? pricesFromConfig(config, clock),
   });
 }
 

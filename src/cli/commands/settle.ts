@@ -11,6 +11,8 @@ import type { Settlement } from '../../services/settlement/settlement-store';
 import type { SettlementService } from '../../services/settlement/state-machine';
 import { signedTransactionFromText } from '../../signer/signed-check';
 import { parsePeriod } from '../../money/period';
+import { decimalText, FIAT_CURRENCIES, isFiatCurrency, parseRate, type FiatCurrency, type PriceQuote } from '../../money/fiat';
+import { operatorQuote } from '../../services/settlement/plan-rates';
 import { createSettlementService } from '../../runtime/settlement';
 import { settlementStatus } from '../../services/settlement/status';
 import { planReportView, settlementStatusView, type PlanReportView, type SettlementStatusView } from '../../services/settlement/views';
@@ -26,6 +28,7 @@ interface SettleOptions {
   json?: boolean;
   exportPsbt?: string;
   importSigned?: string[];
+  rate?: Array<{ currency: FiatCurrency; rate: string }>;
 }
 
 export function registerSettle(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -40,26 +43,31 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
     .option('--json', 'print JSON instead of tables')
     .option('--export-psbt <dir>', 'close and plan like --execute, then write the PSBTs and the plan summary (JSON and text) to <dir> for `kibble sign` offline; nothing is signed or sent')
     .option('--import-signed <files...>', 'store the transactions signed offline (signed PSBTs or raw hex) once they are exactly the planned ones, fully signed, then broadcast them')
+    .option('--rate <currency=price>', `the price of one coin in a fiat currency (${FIAT_CURRENCIES.join(', ')}) to convert budgets in that currency at, e.g. EUR=0.12; instead of the price source's; repeat for several currencies; the plan records it`, rateArgument, [])
     .action(async (period: string, options: SettleOptions) => {
       const modes = [options.plan, options.execute, options.rebroadcast, options.exportPsbt, options.importSigned].filter(Boolean).length;
       if (modes !== 1) throw new KibbleError('validation-failed', 'choose exactly one of --plan, --execute, --rebroadcast, --export-psbt, --import-signed');
       if (options.closeNow && !options.execute && options.exportPsbt === undefined) throw new KibbleError('validation-failed', '--close-now goes with --execute or --export-psbt');
+      const given = options.rate ?? [];
+      if (given.length > 0 && !options.plan && !options.execute && options.exportPsbt === undefined) throw new KibbleError('validation-failed', '--rate goes with --plan, --execute or --export-psbt');
       await withDeployment('settle', async ({ config, rpc, log, instance }) => {
         const service = createSettlementService(config, rpc, log, { instance });
+        const now = new Date();
+        const rates = given.map(({ currency, rate }) => operatorQuote(currency, rate, now));
         if (options.exportPsbt !== undefined || options.importSigned !== undefined) {
           const settlement = options.exportPsbt !== undefined
-            ? await exportForOfflineSigning(service, config, rpc, period, options.exportPsbt, options.closeNow === true, io)
+            ? await exportForOfflineSigning(service, config, rpc, period, options.exportPsbt, { closeNow: options.closeNow === true, rates }, io)
             : await service.importSigned(period, readSignedFiles(config.chain, options.importSigned ?? []));
           const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
           io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
           return;
         }
         if (options.plan) {
-          const report = planReportView(await service.plan(period));
+          const report = planReportView(await service.plan(period, { rates }));
           io.out(options.json ? `${JSON.stringify(report)}\n` : formatPlan(report));
           return;
         }
-        const settlement = options.execute ? await service.execute(period, { closeNow: options.closeNow === true }) : await service.rebroadcast(period);
+        const settlement = options.execute ? await service.execute(period, { closeNow: options.closeNow === true, rates }) : await service.rebroadcast(period);
         const status = settlementStatusView(period, settlement, await rpc.getBlockCount());
         io.out(options.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
       });
@@ -81,13 +89,13 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
 }
 
 async function exportForOfflineSigning(
-  service: SettlementService, config: Config, rpc: ChainRpc, period: string, dir: string, closeNow: boolean, io: CliIo,
+  service: SettlementService, config: Config, rpc: ChainRpc, period: string, dir: string, options: { closeNow: boolean; rates: PriceQuote[] }, io: CliIo,
 ): Promise<Settlement> {
   const walletXpub = config.walletXpub;
   if (walletXpub === undefined) throw new KibbleError('config-invalid', '--export-psbt needs WALLET_XPUB (the PSBTs name the keys of their inputs and change)');
   const written: string[] = [];
   const settlement = await service.execute(period, {
-    closeNow,
+    ...options,
     exportForSigning: async (exported, stored, dataScript) => {
       mkdirSync(dir, { recursive: true });
       for (const file of await exportFiles({ chain: config.chain, rpc, walletXpub, dataOutputs: dataScript === undefined ? [] : [dataScript] }, exported, stored)) {
@@ -104,6 +112,21 @@ async function exportForOfflineSigning(
 
 function readSignedFiles(chain: ChainProfile, files: readonly string[]): Array<{ label: string; tx: Transaction }> {
   return files.map((file) => ({ label: basename(file), tx: signedTransactionFromText(chain, readFileSync(file, 'utf8'), basename(file)) }));
+}
+
+/** `EUR=0.12`, validated; a currency given twice is refused. */
+function rateArgument(value: string, previous: Array<{ currency: FiatCurrency; rate: string }>): Array<{ currency: FiatCurrency; rate: string }> {
+  const match = /^([A-Za-z]{3})=(.+)$/.exec(value);
+  const currency = match?.[1]?.toUpperCase();
+  if (match === null || !isFiatCurrency(currency)) throw new InvalidArgumentError(`expected <currency>=<price of one coin>, e.g. EUR=0.12, with a currency of ${FIAT_CURRENCIES.join(', ')}`);
+  let rate: string;
+  try {
+    rate = decimalText(parseRate(match[2], currency));
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  if (previous.some((given) => given.currency === currency)) throw new InvalidArgumentError(`${currency} is given twice`);
+  return [...previous, { currency, rate }];
 }
 
 function periodArgument(value: string): string {
@@ -125,6 +148,7 @@ export function formatPlan(report: PlanReportView): string {
     `Creators: ${report.totals.creatorsPaid} paid, ${report.totals.paidToCreators} in all; carried to next month: ${report.totals.carried}`,
     report.creators.length === 0 ? '  (none)' : indent(formatTable(['creator', 'payout address', 'owed before', 'credited', 'returned', 'paid', 'owed after', 'outcome'], report.creators.map((c) => [c.creatorId, c.payoutAddress ?? '(none)', c.owedBefore, c.credited, c.returned, c.paid, c.owedAfter, c.outcome]), right(2, 3, 4, 5, 6))),
     '',
+    ...(report.rates.length === 0 ? [] : [`Fiat budgets converted at (floored to the smallest unit): ${report.rates.map((r) => `1 coin = ${r.rate} ${r.currency} (${r.source}, ${r.at})`).join('; ')}`, '']),
     `Returned to donors (unclaimed too long): ${report.totals.refunded}`,
     ...report.refunds.map((r) => `  ${r.amount} from creator ${r.creatorId} (${r.fromPeriod}) back to donor ${r.donorId}`),
     `Service fee this month: ${report.totals.serviceFee}`,

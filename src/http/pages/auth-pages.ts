@@ -116,6 +116,7 @@ function signInPage(ctx: PageContext, state: { handle?: string; error?: string }
 ${field({ name: 'handle', label: t('auth:signIn.handle'), value: state.handle ?? '', autocomplete: 'username', required: true })}
 ${field({ name: 'password', label: t('auth:signIn.password'), type: 'password', autocomplete: 'current-password', required: true })}
 <p><button type="submit">${t('auth:signIn.submit')}</button></p></form>
+<p><a href="/password/forgot">${t('auth:signIn.forgot')}</a></p>
 <p>${richText(ctx.i18n, 'auth:signIn.newHere', {}, { link: html`<a href="/signup">${t('common:nav.signUp')}</a>` })}</p>`,
     ),
   };

@@ -17,6 +17,7 @@ import { proofLink, provableMonths } from './proof-pages';
 import { html, trustedHtml, type TrustedHtml } from '../html';
 import { csrfInput, field, layout, notice } from './layout';
 import { richText } from './rich-text';
+import { fiatSection } from './fiat-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 import { myReservesProofSection } from './reserves-pages';
 
@@ -121,6 +122,7 @@ async function donorPage(ctx: PageContext, accountId: string, state: DonorPageSt
   const main = html`${notice(saved)}${notice(state.error, 'error')}
 ${await depositSection(ctx, overview, state, view)}
 ${budgetSection(ctx, overview, state, view)}
+${await fiatSection(ctx, accountId, overview.balance, overview.monthlyBudget)}
 ${thisMonthSection(thisMonth, view)}
 ${subscriptionsSection(ctx, subscriptions)}
 ${pastMonthsSection(past, view)}

@@ -20,7 +20,7 @@ export function layout(ctx: LayoutContext, title: string, main: TrustedHtml): Tr
   const i18n = ctx.i18n ?? translatorFor('en');
   const { t } = i18n;
   const nav = ctx.accountId
-    ? html`<a href="/donor">${t('common:nav.donor')}</a> <a href="/creator">${t('common:nav.creator')}</a> ${signOutForm(ctx.csrfToken, i18n)}`
+    ? html`<a href="/donor">${t('common:nav.donor')}</a> <a href="/creator">${t('common:nav.creator')}</a> <a href="/account/mail">${t('common:nav.mail')}</a> <a href="/webhooks">${t('common:nav.webhooks')}</a> ${signOutForm(ctx.csrfToken, i18n)}`
     : html`<a href="/signin">${t('common:nav.signIn')}</a> <a href="/signup">${t('common:nav.signUp')}</a>`;
   const operatorLink = ctx.operator ? html` <a href="/operator">${t('common:nav.operator')}</a>` : html``;
   return html`<!doctype html>

@@ -13,6 +13,7 @@ import { creatorPages } from './creator-pages';
 import { webhookPages } from './webhook-pages';
 import { createCsrf } from './csrf';
 import { donorPages } from './donor-pages';
+import { fiatPages } from './fiat-pages';
 import { layout } from './layout';
 import { operatorPages } from './operator-pages';
 import { proofPages } from './proof-pages';

@@ -12,6 +12,7 @@ import { html, type TrustedHtml } from '../html';
 import { statementSettings } from '../routes/statements';
 import { statementCsv } from '../statement-views';
 import { layout } from './layout';
+import { fiatLine } from './fiat-pages';
 import { signInFirst, type PageContext, type PageRoute } from './page';
 
 /**
@@ -41,7 +42,8 @@ export const statementPages: PageRoute[] = [
       if (ctx.accountId === undefined) return signInFirst(`/me/statements/${encodeURIComponent(period)}`);
       if (!PERIOD_PATTERN.test(period)) throw new KibbleError('period-invalid', `"${period}" is not a month (YYYY-MM)`);
       const statement = await statementOf(ctx.accountId, period, statementSettings(ctx.deps), () => tipOrUndefined(ctx.deps, 'statement page'));
-      return { page: layout(ctx, ctx.i18n.t('statements:title', { month: ctx.i18n.formatPeriod(statement.period) }), statementMain(ctx, statement)) };
+      const fiat = statement.donor.charge > 0n ? await fiatLine(ctx, ctx.accountId, statement.donor.charge, 'statement-fiat', 'fiat:statement.value') : html``;
+      return { page: layout(ctx, ctx.i18n.t('statements:title', { month: ctx.i18n.formatPeriod(statement.period) }), html`${statementMain(ctx, statement)}${fiat}`) };
     },
   },
   {

@@ -9,6 +9,7 @@ import { getThing, ownerHandleOf, type ThingView } from '../../services/things/t
 import { escapeHtml, html, type TrustedHtml } from '../html';
 import { csrfInput, layout, notice } from './layout';
 import { richText } from './rich-text';
+import { fiatLine } from './fiat-pages';
 import { signInFirst, type PageContext, type PageResult, type PageRoute } from './page';
 
 /**
@@ -104,7 +105,8 @@ async function thingPage(ctx: PageContext, thing: ThingView, state: { error?: st
     const subscribePart = subscribed
       ? html`<p id="subscribed">${richText(ctx.i18n, 'thing:subscribed', {}, { link: html`<a href="/donor">${t('thing:yourSubscriptions')}</a>` })}</p>`
       : html`<form id="subscribe-form" class="inline" method="post" action="/t/${id}/subscribe">${csrfInput(ctx.csrfToken)}<button type="submit" class="secondary">${t('thing:subscribe')}</button></form>`;
-    action = html`${worth === undefined ? html`` : worthText(ctx, worth)}<div class="actions">${flattrPart} ${subscribePart}</div>`;
+    const fiat = worth === undefined || worth.reasons.length > 0 ? html`` : await fiatLine(ctx, donorId, worth.worth, 'flattr-worth-fiat', 'fiat:thing.worth');
+    action = html`${worth === undefined ? html`` : worthText(ctx, worth)}${fiat}<div class="actions">${flattrPart} ${subscribePart}</div>`;
   }
 
   const main = html`${doneNotice}${notice(state.error, 'error')}

@@ -30,7 +30,11 @@ const planSchema = z.strictObject({
   state: z.string(),
   stored: z.boolean().meta({ description: 'true: the stored plan being carried out; false: a dry run, nothing stored' }),
   totals: z.record(z.string(), z.union([z.string(), z.number()])),
-  donors: z.array(z.strictObject({ donorId: z.string(), clicks: z.number().int(), budget: coinAmount, balanceBefore: coinAmount, charge: coinAmount, fee: coinAmount, refunded: coinAmount })),
+  donors: z.array(z.strictObject({
+    donorId: z.string(), clicks: z.number().int(), budget: coinAmount, balanceBefore: coinAmount, charge: coinAmount, fee: coinAmount, refunded: coinAmount,
+    fiatBudget: z.strictObject({ currency: z.string(), amount: z.string() }).optional().meta({ description: 'the budget in a fiat currency, converted at `rates` (floored to the smallest unit) into `budget`' }),
+  })),
+  rates: z.array(z.strictObject({ currency: z.string(), rate: z.string().meta({ description: 'fiat per whole coin, an exact decimal' }), at: isoTimestamp, source: z.string().meta({ description: "the price source's host, or 'operator' for a rate given with settle --rate" }) })),
   creators: z.array(
     z.strictObject({
       creatorId: z.string(),

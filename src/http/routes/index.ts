@@ -6,6 +6,7 @@ import { clickRoutes } from './clicks';
 import { devRoutes } from './dev';
 import { healthRoutes } from './health';
 import { meRoutes } from './me';
+import { fiatRoutes } from './fiat';
 import { metricsRoutes } from './metrics';
 import { openApiRoute } from './openapi';
 import { sessionRoutes } from './sessions';
@@ -42,5 +43,6 @@ export const ALL_ROUTES: readonly Route[] = [
   ...paydaysRoutes,
   ...mailRoutes,
   ...webhookRoutes,
+  ...fiatRoutes,
   openApiRoute(() => ALL_ROUTES),
 ];

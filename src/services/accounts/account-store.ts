@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { AccountModel, handleKeyOf, type Account } from '../../db/account';
 import { isDuplicateKeyError } from '../../db/errors';
+import { isFiatCurrency, type FiatAmount, type FiatCurrency } from '../../money/fiat';
 
 /**
  * The accounts collection's owner: the only module that reads or writes it. Everything else in
@@ -22,6 +23,7 @@ export interface NewAccountRecord {
 export interface PlanAccount {
   id: string;
   monthlyBudget: bigint;
+  fiatBudget: FiatAmount | null;
   payoutAddress: string | null;
 }
 
@@ -93,14 +95,40 @@ export async function handlesOf(accountIds: readonly string[]): Promise<Map<stri
 export async function planAccounts(accountIds: readonly string[]): Promise<PlanAccount[]> {
   const ids = accountIds.filter((id) => Types.ObjectId.isValid(id));
   if (ids.length === 0) return [];
-  const accounts = await AccountModel.find({ _id: { $in: ids } }, { monthlyBudget: 1, payoutAddress: 1 }).lean();
-  return accounts.map((account) => ({ id: account._id.toHexString(), monthlyBudget: account.monthlyBudget, payoutAddress: account.payoutAddress ?? null }));
+  const accounts = await AccountModel.find({ _id: { $in: ids } }, { monthlyBudget: 1, fiatBudget: 1, payoutAddress: 1 }).lean();
+  return accounts.map((account) => ({ id: account._id.toHexString(), monthlyBudget: account.monthlyBudget, fiatBudget: fiatBudgetOf(account), payoutAddress: account.payoutAddress ?? null }));
 }
 
-/** Sets the monthly budget; false when there is no such account. */
+/** Sets the monthly budget in coins (a fiat budget is dropped); false when there is no such account. */
 export async function storeMonthlyBudget(accountId: string, budget: bigint): Promise<boolean> {
-  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { monthlyBudget: budget } });
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { monthlyBudget: budget }, $unset: { fiatBudget: 1 } });
   return result.matchedCount > 0;
+}
+
+/** Sets a budget in a fiat currency and its estimate in coins (kept when undefined); false when there is no such account. */
+export async function storeFiatBudget(accountId: string, budget: FiatAmount, estimate: bigint | undefined): Promise<boolean> {
+  const set = { fiatBudget: { currency: budget.currency, amount: budget.amount }, ...(estimate === undefined ? {} : { monthlyBudget: estimate }) };
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: set });
+  return result.matchedCount > 0;
+}
+
+/** Sets the currency values are shown in; false when there is no such account. */
+export async function storeDisplayCurrency(accountId: string, currency: FiatCurrency): Promise<boolean> {
+  const result = await AccountModel.updateOne({ _id: new Types.ObjectId(accountId) }, { $set: { currency } });
+  return result.matchedCount > 0;
+}
+
+/** An account's fiat settings: its budget in fiat and its display currency (null: none stored). */
+export async function fiatSettingsOf(accountId: string): Promise<{ fiatBudget: FiatAmount | null; currency: FiatCurrency | null } | null> {
+  if (!Types.ObjectId.isValid(accountId)) return null;
+  const account = await AccountModel.findById(accountId, { fiatBudget: 1, currency: 1 }).lean();
+  if (account === null) return null;
+  return { fiatBudget: fiatBudgetOf(account), currency: isFiatCurrency(account.currency) ? account.currency : null };
+}
+
+function fiatBudgetOf(account: Pick<Account, 'fiatBudget'>): FiatAmount | null {
+  const stored = account.fiatBudget;
+  return stored && isFiatCurrency(stored.currency) ? { currency: stored.currency, amount: stored.amount } : null;
 }
 
 /** Sets the payout address; false when there is no such account. */

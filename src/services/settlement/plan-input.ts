@@ -1,4 +1,5 @@
 import { creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../money/ledger';
+import type { FiatAmount, FiatCurrency } from '../../money/fiat';
 import { previousPeriod } from '../../money/period';
 import type { ExpiringAllocation, PlanCreator, PlanDonor, PlanInput } from '../../money/settlement-plan';
 import { planAccounts } from '../accounts/account-store';
@@ -41,6 +42,7 @@ export async function loadPlanInput(period: string, settings: PlanSettings, extr
   const donors: PlanDonor[] = [...clicksByDonor].map(([id, clicks]) => ({
     id,
     monthlyBudget: accountById.get(id)?.monthlyBudget ?? 0n,
+    ...fiatOf(accountById.get(id)?.fiatBudget ?? null),
     balance: donorBalances.get(donorAccount(id)) ?? 0n,
     clickCreators: creatorsInSettlementOrder(clicks),
   }));
@@ -86,6 +88,18 @@ function groupByDonor(clicks: readonly GroupedClick[]): Map<string, GroupedClick
 
 function creatorsInSettlementOrder(clicks: readonly GroupedClick[]): string[] {
   return orderForSettlement(clicks).map((click) => click.creatorId.toHexString());
+}
+
+/** Only donors with a fiat budget carry the field, so coin-only months store what they did before. */
+function fiatOf(fiatBudget: FiatAmount | null): { fiatBudget?: FiatAmount } {
+  return fiatBudget === null ? {} : { fiatBudget };
+}
+
+/** The currencies of the input's fiat budgets: the prices planning needs. */
+export function currenciesNeeded(input: PlanInput): FiatCurrency[] {
+  const currencies = new Set<FiatCurrency>();
+  for (const donor of input.donors) if (donor.fiatBudget) currencies.add(donor.fiatBudget.currency);
+  return [...currencies].sort();
 }
 
 export function monthsBefore(period: string, months: number): string {

@@ -9,7 +9,7 @@ import type { Logger } from '../../log';
 import { CUSTODY_ACCOUNT } from '../../money/ledger';
 import { parsePeriod, periodBounds, periodOf } from '../../money/period';
 import { payoutJournal } from '../../money/settlement-journal';
-import { planSettlement } from '../../money/settlement-plan';
+import { planSettlement, type PlanInput } from '../../money/settlement-plan';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 import { repairMissedSpends } from '../wallet-watch/spend-repair';
@@ -27,6 +27,8 @@ import { committingTransaction } from '../../proofs/commitment';
 import { toHex } from '../../proofs/encoding';
 import { settlementProblems } from './invariants';
 import { loadPlanInput } from './plan-input';
+import { withPlanRates, type RateSource } from './plan-rates';
+import type { PriceQuote } from '../../money/fiat';
 import { deleteOtherPlanAttempts, readPlanChunks, storedPlanInput, writePlanChunks, type BuilderInput, type StoredPlan } from './plan-store';
 import { estimateCutoff, subscriptionClicksOf } from '../clicks/subscription-clicks';
 import { changeSlots, nextChangeIndex, spendableOutputs, walletHoldings } from './wallet';
@@ -84,6 +86,13 @@ export interface SettlementDeps {
   checkpoint?: (name: SettlementCheckpoint) => void | Promise<void>;
   /** Told of each transaction whose missed spend records the follower wrote (the metrics' counter). */
   onSpendRepair?: (repair: SpendRepair) => void;
+  /** Coin prices for fiat budgets (PRICE_SOURCE_URL); absent: only `settle --rate` gives them. */
+  prices?: RateSource;
+}
+
+/** Rates the operator gave (`settle --rate EUR=0.12`): they win over the price source's. */
+export interface RateOptions {
+  rates?: readonly PriceQuote[];
 }
 
 export interface SpendRepair {
@@ -129,7 +138,7 @@ export class SettlementService {
   }
 
   /** Dry run: the stored plan once there is one, else what settling now would do (nothing stored). */
-  async plan(periodText: string): Promise<PlanView> {
+  async plan(periodText: string, options: RateOptions = {}): Promise<PlanView> {
     const period = parsePeriod(periodText);
     const settlement = await findSettlement(period);
     if (settlement?.planAttempt && settlement.planChunks) {
@@ -138,7 +147,7 @@ export class SettlementService {
     }
     const now = this.deps.clock();
     const implied = settlement?.subscriptionClicksAdded ? [] : await subscriptionClicksOf(period, estimateCutoff(period, now));
-    const input = await loadPlanInput(period, this.#planSettings(), implied.map(({ click }) => click));
+    const input = await this.#withRates(await loadPlanInput(period, this.#planSettings(), implied.map(({ click }) => click)), options);
     const plan = planSettlement(input);
     const commitmentRoot = planCommitment(input, plan).root;
     try {
@@ -151,7 +160,7 @@ export class SettlementService {
   }
 
   /** Runs the period's settlement as far as it can go now: up to broadcast, and confirmed if it is. */
-  async execute(periodText: string, options: { closeNow?: boolean; exportForSigning?: ExportForSigning } = {}): Promise<Settlement> {
+  async execute(periodText: string, options: { closeNow?: boolean; exportForSigning?: ExportForSigning } & RateOptions = {}): Promise<Settlement> {
     const period = parsePeriod(periodText);
     return this.#withLease(async () => {
       const now = this.deps.clock();
@@ -166,7 +175,7 @@ export class SettlementService {
         closePeriod(period, { now, clock: this.deps.clock, early: options.closeNow === true, sleep: this.#sleep }),
       );
       await this.#checkpoint('closed');
-      if (settlement.state === 'closed') settlement = await this.#recordingErrors(period, () => this.#planStep(period));
+      if (settlement.state === 'closed') settlement = await this.#recordingErrors(period, () => this.#planStep(period, options));
       const exportForSigning = options.exportForSigning;
       if (settlement.state === 'planned' && exportForSigning !== undefined) {
         return this.#recordingErrors(period, () => this.#exportStep(settlement, exportForSigning));
@@ -249,9 +258,9 @@ export class SettlementService {
     return hasStoppedSettlement();
   }
 
-  async #planStep(period: string): Promise<Settlement> {
+  async #planStep(period: string, options: RateOptions): Promise<Settlement> {
     await deleteOtherPlanAttempts(period, undefined);
-    const input = await loadPlanInput(period, this.#planSettings());
+    const input = await this.#withRates(await loadPlanInput(period, this.#planSettings()), options);
     const plan = planSettlement(input);
     // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
     const commitment = planCommitment(input, plan);
@@ -487,6 +496,11 @@ export class SettlementService {
     // Every slot the builder could have asked for this many transactions: a replay hands out the same.
     const slots = build.transactions.map((_, txIndex) => changeSlot(txIndex));
     return { build, tip, builder: { chain: chain.name, feePerByte: chain.fee.perByte, utxos, changeSlots: slots } };
+  }
+
+  /** The prices of the month's fiat budgets, taken now: the plan stores them with its input. */
+  #withRates(input: PlanInput, options: RateOptions): Promise<PlanInput> {
+    return withPlanRates(input, options.rates ?? [], this.deps.prices, this.deps.chain.ticker);
   }
 
   #planSettings() {

@@ -55,7 +55,9 @@ export interface PlanReportView {
   /** true: the stored plan being carried out; false: a dry run, nothing stored. */
   stored: boolean;
   totals: Record<string, string | number>;
-  donors: Array<{ donorId: string; clicks: number; budget: string; balanceBefore: string; charge: string; fee: string; refunded: string }>;
+  donors: Array<{ donorId: string; clicks: number; budget: string; balanceBefore: string; charge: string; fee: string; refunded: string; fiatBudget?: { currency: string; amount: string } }>;
+  /** The coin prices fiat budgets were converted at (empty when no donor budgets in fiat). */
+  rates: Array<{ currency: string; rate: string; at: string; source: string }>;
   creators: Array<{ creatorId: string; payoutAddress: string | null; owedBefore: string; credited: string; returned: string; paid: string; owedAfter: string; outcome: string }>;
   refunds: Array<{ donorId: string; creatorId: string; fromPeriod: string; amount: string }>;
   /**
@@ -85,7 +87,12 @@ export function planReportView(view: PlanView): PlanReportView {
     state: view.state,
     stored: view.stored,
     totals: Object.fromEntries(Object.entries(plan.totals).map(([key, value]) => [key, typeof value === 'bigint' ? coins(value) : value])),
-    donors: plan.donors.map((d) => ({ donorId: d.donorId, clicks: d.clicks, budget: coins(d.budget), balanceBefore: coins(d.balanceBefore), charge: coins(d.charge), fee: coins(d.fee), refunded: coins(d.refunded) })),
+    donors: plan.donors.map((d) => ({
+      donorId: d.donorId, clicks: d.clicks, budget: coins(d.budget), balanceBefore: coins(d.balanceBefore), charge: coins(d.charge), fee: coins(d.fee), refunded: coins(d.refunded),
+      ...(d.fiatBudget ? { fiatBudget: { currency: d.fiatBudget.currency, amount: d.fiatBudget.amount } } : {}),
+    })),
+    // Plans stored before fiat budgets have no rates.
+    rates: ('rates' in plan ? plan.rates : []).map((q) => ({ currency: q.currency, rate: q.rate, at: q.at, source: q.source })),
     creators: plan.creators.map((c) => ({
       creatorId: c.creatorId,
       payoutAddress: c.payoutAddress,

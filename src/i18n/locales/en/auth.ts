@@ -13,6 +13,7 @@ export default {
   'signIn.handle': 'Handle',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
+  'signIn.forgot': 'Forgot your password?',
   'signIn.newHere': 'New here? {{link}}.',
   'signUp.handleInvalid': '3 to 32 characters of a-z, 0-9, "_" and "-"',
   'signUp.passwordInvalid': 'password: {{min}} to {{max}} characters',

@@ -8,6 +8,8 @@ export default {
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Sign up',
   'nav.signOut': 'Sign out',
+  'nav.mail': 'E-mail',
+  'nav.webhooks': 'Webhooks',
   'footer.api': 'API',
   'language.label': 'Language',
   'language.en': 'English',

@@ -57,4 +57,5 @@ export default {
   'token-invalid': 'This link is not valid: it was used already, it expired, or what it was for changed since. Ask for a new one.',
   'outbound-refused': 'kibble does not send requests to this address (private, loopback, or not http/https).',
   'outbound-failed': 'The outgoing request failed (timeout, answer too large or network error).',
+  'price-unavailable': 'No price of the coin in this currency can be had right now.',
 };

@@ -12,6 +12,7 @@ export default {
   'signIn.handle': 'Identifiant',
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
+  'signIn.forgot': 'Mot de passe oublié ?',
   'signIn.newHere': 'Nouveau ici ? {{link}}.',
   'signUp.handleInvalid': '3 à 32 caractères parmi a-z, 0-9, « _ » et « - »',
   'signUp.passwordInvalid': 'mot de passe : {{min}} à {{max}} caractères',

@@ -7,6 +7,8 @@ export default {
   'nav.signIn': 'Se connecter',
   'nav.signUp': 'Créer un compte',
   'nav.signOut': 'Se déconnecter',
+  'nav.mail': 'Courriel',
+  'nav.webhooks': 'Webhooks',
   'footer.api': 'API',
   'language.label': 'Langue',
   'language.en': 'English',

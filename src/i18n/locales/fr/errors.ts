@@ -51,4 +51,5 @@ export default {
   'token-invalid': "Ce lien n'est pas valable : il a déjà servi, il a expiré, ou ce qu'il visait a changé depuis. Demandez-en un nouveau.",
   'outbound-refused': "kibble n'envoie pas de requêtes à cette adresse (privée, locale, ou pas en http/https).",
   'outbound-failed': 'La requête sortante a échoué (délai dépassé, réponse trop grande ou erreur réseau).',
+  'price-unavailable': "Aucun cours de la monnaie n'est disponible dans cette devise pour le moment.",
 };
