@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerEntryModel } from '../../db/ledger-entry';
 import type { JournalLine } from '../../money/carry-forward';
@@ -27,30 +28,46 @@ export interface BookingOptions {
 }
 
 /**
- * Writes many journals in one round trip (one unordered insertMany of all their entries). Every
- * journal is validated before anything is written; entries that exist already (a repeated or
- * resumed write) are skipped, the others are inserted all the same.
+ * Writes many journals: their entries in unordered inserts of whole journals, up to
+ * JOURNAL_CHUNK_LINES entries each (a larger journal is one insert of its own), a few at a time
+ * (db/chunks.ts). Every journal is validated before anything is written; entries that exist
+ * already (a repeated or resumed write) are skipped, the others are inserted all the same.
  */
 export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
   for (const journal of journals) assertBalancedJournal(journal);
-  const docs = journals.flatMap((journal) =>
-    journal.lines.map((line) => ({
-      journalId: journal.id,
-      account: line.account,
-      amount: line.amount,
-      kind: journal.kind,
-      ...(journal.period === undefined ? {} : { period: journal.period }),
-      ...(options.book === undefined ? {} : { book: options.book }),
-      createdAt: at,
-    })),
-  );
-  if (docs.length === 0) return;
-  try {
-    await LedgerEntryModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
+  const groups: Journal[][] = [];
+  let lines = Infinity;
+  for (const journal of journals) {
+    if (lines + journal.lines.length > JOURNAL_CHUNK_LINES) {
+      groups.push([]);
+      lines = 0;
+    }
+    groups[groups.length - 1]?.push(journal);
+    lines += journal.lines.length;
   }
+  await forEachChunk(groups, { size: 1, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async ([group = []]) => {
+    const docs = group.flatMap((journal) =>
+      journal.lines.map((line) => ({
+        journalId: journal.id,
+        account: line.account,
+        amount: line.amount,
+        kind: journal.kind,
+        ...(journal.period === undefined ? {} : { period: journal.period }),
+        ...(options.book === undefined ? {} : { book: options.book }),
+        createdAt: at,
+      })),
+    );
+    if (docs.length === 0) return;
+    try {
+      await LedgerEntryModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  });
 }
+
+const JOURNAL_CHUNK_LINES = 200;
+const JOURNAL_CHUNK_CONCURRENCY = 4;
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
