@@ -72,6 +72,8 @@ const DEFAULT_PREFETCH = 16;
 /** Groups of `prefetch` blocks requested beyond the one being matched. */
 const FETCH_AHEAD_GROUPS = 2;
 const DEFAULT_WRITE_BATCH = 32;
+/** Batches whose writes run at the same time (the database works on several inserts at once). */
+const STORES_IN_FLIGHT = 2;
 /** A write batch also ends once it holds this many received and spent outputs (bounded writes). */
 const WRITE_BATCH_ROWS = 5_000;
 const PROGRESS_EVERY_MS = 5_000;
@@ -157,14 +159,19 @@ export class DepositScanner {
       return group;
     };
     /**
-     * The store of the last batch (its writes, then the cursor move), running while the next batch
-     * is fetched and matched; batches are stored one after the other, in order. `cursor` is where
-     * the matched blocks end, stored or not yet.
+     * The stores of the last batches (their writes, then their cursor moves), running while the
+     * next batch is fetched and matched. The writes of up to STORES_IN_FLIGHT batches run at once
+     * (they are inserts by natural keys, in any order the same); the cursor moves in order, each
+     * once its batch's writes and the batch before are done, so the stored cursor never passes a
+     * block whose writes are not all there. `storing` is the last store, which settles only after
+     * every earlier one; `cursor` is where the matched blocks end, stored or not yet.
      */
     let storing: Promise<void> | undefined;
+    let storesInFlight: Promise<void>[] = [];
     const stored = async (): Promise<void> => {
       const pending = storing;
       storing = undefined;
+      storesInFlight = [];
       if (pending !== undefined) await pending;
     };
     /**
@@ -228,12 +235,15 @@ export class DepositScanner {
           }
         }
         if (batch.length === 0) continue; // the first block did not link: the top of the loop rolls back
-        await stored();
+        if (storesInFlight.length >= STORES_IN_FLIGHT) await storesInFlight.shift();
         const from = cursor;
         const batchTip = tip;
+        const previous = storing;
         const store = async (): Promise<void> => {
-          report.credited += await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
+          const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
           this.#deps.checkpoint?.('batch-recorded');
+          if (previous !== undefined) await previous;
+          report.credited += credited;
           await this.#storeCursor(from, batchEnd);
           for (const { matches } of batch) {
             report.received += matches.received.length;
@@ -247,7 +257,8 @@ export class DepositScanner {
           }
         };
         storing = store();
-        storing.catch(() => undefined); // awaited before the next store or at the end: never unhandled
+        storing.catch(() => undefined); // awaited by the next store or at the end: never unhandled
+        storesInFlight.push(storing);
         cursor = batchEnd;
       }
     } catch (error) {

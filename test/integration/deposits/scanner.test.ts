@@ -190,10 +190,17 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.mine(MIN_CONFIRMATIONS);
     const cursorBefore = await ChainCursorModel.findById(chain.name).lean();
 
-    // Fetched in groups of 2 blocks (one batched request each), written in one batch of 8.
-    const crashing = new DepositScanner(deps({ prefetch: 2, writeBatch: 8, checkpoint: () => { throw new Error('simulated crash'); } }));
+    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, two
+    // batches' writes at once. The first batch "crashes" after its writes: the second batch's
+    // writes are done too, but its cursor move waits for the first's, so neither moves.
+    let crashes = 0;
+    const crashOnce = (): void => {
+      if (crashes++ === 0) throw new Error('simulated crash');
+    };
+    const crashing = new DepositScanner(deps({ prefetch: 2, writeBatch: 2, checkpoint: crashOnce }));
     await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
-    // Every write of the batch is there, the cursor has not moved.
+    expect(crashes).toBeGreaterThanOrEqual(2);
+    // The writes of both batches (the four deposits' blocks) are there, the cursor has not moved.
     expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: cursorBefore?.height, hash: cursorBefore?.hash });
     const keys = payments.map((paid) => depositKey(paid.txid, paid.vouts[0] as number));
     expect(await DepositModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
