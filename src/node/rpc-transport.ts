@@ -183,7 +183,7 @@ export class JsonRpcTransport {
     }
     const byId = new Map<unknown, unknown>();
     for (const item of answer as unknown[]) {
-      if (item !== null && typeof item === 'object' && 'id' in item) byId.set((item as { id: unknown }).id, item);
+      if (item !== null && typeof item === 'object' && 'id' in item) byId.set(item.id, item);
     }
     return calls.map(({ method }, i) => {
       const payload = byId.get(ids[i]);
