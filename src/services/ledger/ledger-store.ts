@@ -28,38 +28,30 @@ export interface BookingOptions {
 }
 
 /**
- * Writes many journals: their entries in unordered inserts of whole journals, up to
- * JOURNAL_CHUNK_LINES entries each (a larger journal is one insert of its own), a few at a time
- * (db/chunks.ts). Every journal is validated before anything is written; entries that exist
- * already (a repeated or resumed write) are skipped, the others are inserted all the same.
+ * Writes many journals: their entries in unordered inserts of up to JOURNAL_CHUNK_LINES entries,
+ * a few at a time (db/chunks.ts). A month's allocation journal has a line per donor and creator:
+ * in one insert it ran past DocumentDB's 60 s command timeout on a loaded machine. Every journal
+ * is validated before anything is written; entries that exist already (a repeated or resumed
+ * write) are skipped, the others are inserted all the same. A write that fails part-way leaves
+ * some entries of a journal, as an unordered insert always could: its caller writes it again
+ * before going on (the scanner before moving its cursor, the settlement before moving its state).
  */
 export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
   for (const journal of journals) assertBalancedJournal(journal);
-  const groups: Journal[][] = [];
-  let lines = Infinity;
-  for (const journal of journals) {
-    if (lines + journal.lines.length > JOURNAL_CHUNK_LINES) {
-      groups.push([]);
-      lines = 0;
-    }
-    groups[groups.length - 1]?.push(journal);
-    lines += journal.lines.length;
-  }
-  await forEachChunk(groups, { size: 1, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async ([group = []]) => {
-    const docs = group.flatMap((journal) =>
-      journal.lines.map((line) => ({
-        journalId: journal.id,
-        account: line.account,
-        amount: line.amount,
-        kind: journal.kind,
-        ...(journal.period === undefined ? {} : { period: journal.period }),
-        ...(options.book === undefined ? {} : { book: options.book }),
-        createdAt: at,
-      })),
-    );
-    if (docs.length === 0) return;
+  const docs = journals.flatMap((journal) =>
+    journal.lines.map((line) => ({
+      journalId: journal.id,
+      account: line.account,
+      amount: line.amount,
+      kind: journal.kind,
+      ...(journal.period === undefined ? {} : { period: journal.period }),
+      ...(options.book === undefined ? {} : { book: options.book }),
+      createdAt: at,
+    })),
+  );
+  await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
     try {
-      await LedgerEntryModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
+      await LedgerEntryModel.insertMany(chunk, { ordered: false, throwOnValidationError: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
