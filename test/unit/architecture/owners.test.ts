@@ -31,7 +31,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/reserves-snapshot-chunk': 'src/services/reserves/reserves-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
-const NOT_MODELS = new Set(['src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
+const NOT_MODELS = new Set(['src/db/chunks', 'src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
 
 const ROOT = resolve(__dirname, '../../..');
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
