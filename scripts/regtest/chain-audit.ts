@@ -25,8 +25,22 @@ export async function auditChain(rpc: ChainRpc, chain: ChainProfile): Promise<Ch
   const tip = await rpc.getBlockCount();
   const transactions: ChainAudit['transactions'] = new Map();
   const unspent: ChainAudit['unspent'] = new Map();
-  for (let height = 0; height <= tip; height++) {
-    const block = parseBlock(await rpc.getRawBlock(await rpc.getBlockHash(height)), { auxpow: chain.auxpow });
+  // Fetched AUDIT_GROUP blocks per JSON-RPC batch (two requests a group, not two a block), the next
+  // group's requests on their way while this one is read.
+  const group = (from: number): Promise<Uint8Array[]> => {
+    const heights = Array.from({ length: Math.min(AUDIT_GROUP, tip - from + 1) }, (_, i) => from + i);
+    return rpc.getBlockHashes(heights).then((hashes) => rpc.getRawBlocks(hashes.map((hash, i) => hash ?? missing(heights[i] as number))));
+  };
+  let next: Promise<Uint8Array[]> | undefined = group(0);
+  for (let from = 0; next !== undefined; from += AUDIT_GROUP) {
+    const raw: Uint8Array[] = await next;
+    next = from + AUDIT_GROUP <= tip ? group(from + AUDIT_GROUP) : undefined;
+    next?.catch(() => undefined); // awaited next round
+    for (const [i, bytes] of raw.entries()) auditBlock(from + i, parseBlock(bytes, { auxpow: chain.auxpow }));
+  }
+  return { tip, transactions, unspent };
+
+  function auditBlock(height: number, block: ReturnType<typeof parseBlock>): void {
     for (const tx of block.transactions) {
       const spends = tx.coinbase ? [] : tx.inputs.map((input) => `${input.prevTxid}:${input.prevVout}`);
       for (const outpoint of spends) unspent.delete(outpoint);
@@ -35,7 +49,12 @@ export async function auditChain(rpc: ChainRpc, chain: ChainProfile): Promise<Ch
       transactions.set(tx.txid, { height, outputs, spends });
     }
   }
-  return { tip, transactions, unspent };
+}
+
+const AUDIT_GROUP = 50;
+
+function missing(height: number): never {
+  throw new Error(`block ${height} left the chain during the audit`);
 }
 
 /** Sum of the unspent outputs paying any of `addresses`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KibbleError } from '../errors';
 import { parseTransaction } from '../chain/block/block-parser';
-import { JsonRpcTransport, RpcError, type RpcTransportOptions } from './rpc-transport';
+import { JsonRpcTransport, RpcError, type BatchOutcome, type RpcTransportOptions } from './rpc-transport';
 
 export {
   RpcError,
@@ -22,6 +22,13 @@ export interface ChainRpc {
   getBestBlockHash(): Promise<string>;
   /** The serialized block, for `parseBlock`. */
   getRawBlock(hash: string): Promise<Uint8Array>;
+  /**
+   * The hashes of the best chain's blocks at these heights, in one round trip; undefined for a
+   * height above the tip.
+   */
+  getBlockHashes(heights: readonly number[]): Promise<Array<string | undefined>>;
+  /** Serialized blocks, in one round trip; fails as getRawBlock would for any of them. */
+  getRawBlocks(hashes: readonly string[]): Promise<Uint8Array[]>;
   getRawMempool(): Promise<string[]>;
   /** A serialized transaction; without -txindex only mempool transactions are found. */
   getRawTransaction(txid: string): Promise<Uint8Array>;
@@ -68,6 +75,8 @@ export interface BroadcastOptions {
 
 const UNITS_PER_COIN = 100_000_000n;
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
+/** Core's RPC_INVALID_PARAMETER: getblockhash's answer for a height above the tip (bcoin's too). */
+const RPC_INVALID_PARAMETER = -8;
 /** JSON-RPC "method not found": the node predates the method (estimatesmartfee on old nodes). */
 const RPC_METHOD_NOT_FOUND = -32601;
 /** Core's RPC_VERIFY_ALREADY_IN_CHAIN. */
@@ -110,6 +119,22 @@ function requireHash(what: string, value: string): void {
   if (!HASH_HEX.test(value)) {
     throw new KibbleError('validation-failed', `${what} must be 64 hex characters, got "${value}"`);
   }
+}
+
+function requireHeight(height: number): void {
+  if (!Number.isSafeInteger(height) || height < 0) {
+    throw new KibbleError('validation-failed', `block height must be a whole number >= 0, got ${height}`);
+  }
+}
+
+/** One batch answer's result, shape-checked as `call` checks a single one; its RpcError thrown. */
+function checked<T>(method: string, answer: BatchOutcome, schema: z.ZodType<T>): T {
+  if (!answer.ok) throw answer.error;
+  const parsed = schema.safeParse(answer.result);
+  if (!parsed.success) {
+    throw new KibbleError('rpc-error', `${method} returned an unexpected result: ${parsed.error.message}`, { method });
+  }
+  return parsed.data;
 }
 
 function hexToBytes(method: string, subject: string, hex: string): Uint8Array {
@@ -171,13 +196,23 @@ export class JsonRpcChainClient implements ChainRpc, RegtestControl {
   }
 
   async getBlockHash(height: number): Promise<string> {
-    if (!Number.isSafeInteger(height) || height < 0) {
-      throw new KibbleError(
-        'validation-failed',
-        `block height must be a whole number >= 0, got ${height}`,
-      );
-    }
+    requireHeight(height);
     return this.call('getblockhash', [height], hashSchema);
+  }
+
+  async getBlockHashes(heights: readonly number[]): Promise<Array<string | undefined>> {
+    for (const height of heights) requireHeight(height);
+    const answers = await this.transport.callBatch(heights.map((height) => ({ method: 'getblockhash', params: [height] })));
+    return answers.map((answer) => {
+      if (!answer.ok && answer.error.rpcCode === RPC_INVALID_PARAMETER) return undefined;
+      return checked('getblockhash', answer, hashSchema);
+    });
+  }
+
+  async getRawBlocks(hashes: readonly string[]): Promise<Uint8Array[]> {
+    for (const hash of hashes) requireHash('block hash', hash);
+    const answers = await this.transport.callBatch(hashes.map((hash) => ({ method: 'getblock', params: [hash, false] })));
+    return answers.map((answer, i) => hexToBytes('getblock', hashes[i] as string, checked('getblock', answer, z.string())));
   }
 
   getBestBlockHash(): Promise<string> {

@@ -67,8 +67,16 @@ const NEVER_SENT_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+export interface BatchCall {
+  method: string;
+  params?: readonly unknown[];
+}
+
+/** One call's answer within a batch. */
+export type BatchOutcome = { ok: true; result: unknown } | { ok: false; error: RpcError };
+
 type Attempt =
-  | { kind: 'answer'; payload: { result?: unknown; error?: unknown } }
+  | { kind: 'answer'; payload: unknown }
   | { kind: 'transient'; reason: string; neverSent: boolean };
 
 function sleep(ms: number): Promise<void> {
@@ -92,7 +100,19 @@ function parseJsonRpcAnswer(text: string): { result?: unknown; error?: unknown }
   return undefined;
 }
 
-function unwrap(method: string, payload: { result?: unknown; error?: unknown }): unknown {
+/** A batch is answered with an array; a single JSON-RPC error object means the node refused the whole batch. */
+function parseJsonRpcBatchAnswer(text: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    return undefined;
+  }
+  return parseJsonRpcAnswer(text);
+}
+
+function unwrap(method: string, answer: unknown): unknown {
+  const payload = answer as { result?: unknown; error?: unknown };
   const error = payload.error as { code?: unknown; message?: unknown } | null | undefined;
   if (error !== null && error !== undefined) {
     const code = typeof error.code === 'number' ? error.code : 0;
@@ -140,24 +160,62 @@ export class JsonRpcTransport {
   /** Calls `method`, retrying transient failures; returns the raw `result`. */
   async call(method: string, params: readonly unknown[] = []): Promise<unknown> {
     const body = JSON.stringify({ jsonrpc: '1.0', id: ++this.nextId, method, params });
+    return unwrap(method, await this.send(method, body, !NOT_SAFE_TO_REPEAT.has(method)));
+  }
+
+  /**
+   * Several calls in one HTTP request (a JSON-RPC batch, which Bitcoin Core, Dogecoin Core and
+   * bcoin all answer with an array): one round trip and one request for the node to parse instead
+   * of one per call. Answers in the order of `calls`, each its result or the RpcError the node
+   * gave for it (one call failing does not fail the others). Transient failures retry the whole
+   * batch, so only methods safe to repeat belong in one.
+   */
+  async callBatch(calls: readonly BatchCall[]): Promise<BatchOutcome[]> {
+    if (calls.length === 0) return [];
+    const ids = calls.map(() => ++this.nextId);
+    const body = JSON.stringify(calls.map(({ method, params = [] }, i) => ({ jsonrpc: '1.0', id: ids[i], method, params })));
+    const label = `batch of ${calls.length} (${calls[0]?.method ?? ''}...)`;
+    const repeatable = calls.every(({ method }) => !NOT_SAFE_TO_REPEAT.has(method));
+    const answer = await this.send(label, body, repeatable, true);
+    if (!Array.isArray(answer)) {
+      unwrap(label, answer); // a node refusing batches answers one error: thrown as that RpcError
+      throw new RpcUnreachableError(label, `${this.redactedUrl} did not answer the batch with an array`);
+    }
+    const byId = new Map<unknown, unknown>();
+    for (const item of answer as unknown[]) {
+      if (item !== null && typeof item === 'object' && 'id' in item) byId.set(item.id, item);
+    }
+    return calls.map(({ method }, i) => {
+      const payload = byId.get(ids[i]);
+      if (payload === undefined) throw new RpcUnreachableError(label, `${this.redactedUrl} left call ${i + 1} (${method}) of the batch unanswered`);
+      try {
+        return { ok: true, result: unwrap(method, payload) } as const;
+      } catch (error) {
+        if (error instanceof RpcError) return { ok: false, error } as const;
+        throw error;
+      }
+    });
+  }
+
+  /** Posts `body`, retrying transient failures (all of them when `repeatable`, else only unsent ones). */
+  private async send(label: string, body: string, repeatable: boolean, batch = false): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, body);
-      if (outcome.kind === 'answer') return unwrap(method, outcome.payload);
-      const repeatable = outcome.neverSent || !NOT_SAFE_TO_REPEAT.has(method);
-      if (attempt > this.options.retries || !repeatable) {
+      const outcome = await this.attempt(label, body, batch);
+      if (outcome.kind === 'answer') return outcome.payload;
+      if (attempt > this.options.retries || !(outcome.neverSent || repeatable)) {
         throw new RpcUnreachableError(
-          method,
+          label,
           `no answer from ${this.redactedUrl} after ${attempt} attempt(s): ${outcome.reason}`,
           { attempts: attempt },
         );
       }
       const delayMs = Math.min(this.options.backoffMs * 2 ** (attempt - 1), this.options.maxBackoffMs);
-      this.options.onRetry?.({ method, attempt, delayMs, reason: outcome.reason });
+      this.options.onRetry?.({ method: label, attempt, delayMs, reason: outcome.reason });
       await sleep(delayMs);
     }
   }
 
-  private async attempt(method: string, body: string): Promise<Attempt> {
+  private async attempt(method: string, body: string, batch: boolean): Promise<Attempt> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
@@ -167,7 +225,7 @@ export class JsonRpcTransport {
       const response = await fetch(this.endpoint, { method: 'POST', headers, body, signal });
       // Read inside the timer: a node can stall mid-body as well as before the headers.
       const text = await response.text();
-      return this.classify(method, response.status, text);
+      return this.classify(method, response.status, text, batch);
     } catch (error) {
       if (error instanceof KibbleError) throw error;
       if (controller.signal.aborted) {
@@ -182,8 +240,8 @@ export class JsonRpcTransport {
   }
 
   /** Core answers RPC errors with HTTP 500 or 404 and a JSON body: the body decides, not the status. */
-  private classify(method: string, status: number, text: string): Attempt {
-    const payload = parseJsonRpcAnswer(text);
+  private classify(method: string, status: number, text: string, batch: boolean): Attempt {
+    const payload = batch ? parseJsonRpcBatchAnswer(text) : parseJsonRpcAnswer(text);
     if (payload) return { kind: 'answer', payload };
     if (status >= 500) {
       return { kind: 'transient', reason: `HTTP ${status} without a JSON-RPC answer`, neverSent: false };

@@ -1,3 +1,4 @@
+import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerClosingModel } from '../../db/ledger-closing';
 
@@ -14,12 +15,15 @@ export interface Closing {
  */
 export async function insertClosings(book: string, closings: ReadonlyMap<string, bigint>, at: Date): Promise<void> {
   const docs = [...closings].map(([account, amount]) => ({ _id: closingId(book, account), period: book, account, amount, createdAt: at }));
-  if (docs.length === 0) return;
-  try {
-    await LedgerClosingModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
+  // In chunks, a few at a time: a book of many accounts in one insert can outlast DocumentDB's
+  // command timeout (db/chunks.ts).
+  await forEachChunk(docs, { size: 500, concurrency: 4 }, async (chunk) => {
+    try {
+      await LedgerClosingModel.insertMany(chunk, { ordered: false, throwOnValidationError: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  });
 }
 
 /** Removes a book's closings (only for a book not closed yet, whose closings no reader uses). */

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerEntryModel } from '../../db/ledger-entry';
 import type { JournalLine } from '../../money/carry-forward';
@@ -27,9 +28,13 @@ export interface BookingOptions {
 }
 
 /**
- * Writes many journals in one round trip (one unordered insertMany of all their entries). Every
- * journal is validated before anything is written; entries that exist already (a repeated or
- * resumed write) are skipped, the others are inserted all the same.
+ * Writes many journals: their entries in unordered inserts of up to JOURNAL_CHUNK_LINES entries,
+ * a few at a time (db/chunks.ts). A month's allocation journal has a line per donor and creator:
+ * in one insert it ran past DocumentDB's 60 s command timeout on a loaded machine. Every journal
+ * is validated before anything is written; entries that exist already (a repeated or resumed
+ * write) are skipped, the others are inserted all the same. A write that fails part-way leaves
+ * some entries of a journal, as an unordered insert always could: its caller writes it again
+ * before going on (the scanner before moving its cursor, the settlement before moving its state).
  */
 export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
   for (const journal of journals) assertBalancedJournal(journal);
@@ -44,13 +49,17 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
       createdAt: at,
     })),
   );
-  if (docs.length === 0) return;
-  try {
-    await LedgerEntryModel.insertMany(docs, { ordered: false, throwOnValidationError: true });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
+  await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
+    try {
+      await LedgerEntryModel.insertMany(chunk, { ordered: false, throwOnValidationError: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  });
 }
+
+const JOURNAL_CHUNK_LINES = 200;
+const JOURNAL_CHUNK_CONCURRENCY = 4;
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {

@@ -1,3 +1,4 @@
+import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 
 /**
@@ -15,17 +16,18 @@ export async function insertOnce(insert: () => Promise<unknown>): Promise<boolea
 }
 
 /**
- * One insert per chunk of at most this many documents: a block paying 10,000 deposits at once
- * made one insertMany that ran past the driver's timeout on DocumentDB.
+ * One insert per chunk of at most this many documents, a few chunks at a time: a block paying
+ * 10,000 deposits at once made one insertMany that ran past the driver's timeout on DocumentDB,
+ * and several smaller inserts at once run in several database backends (db/chunks.ts).
  */
-export const INSERT_CHUNK = 500;
+export const INSERT_CHUNK = 100;
+export const INSERT_CONCURRENCY = 4;
 
 /** insertOnce over `rows` in chunks; false when some existed in any chunk (the others are inserted). */
 export async function insertOnceInChunks<T>(rows: readonly T[], insertChunk: (chunk: readonly T[]) => Promise<unknown>, chunkSize = INSERT_CHUNK): Promise<boolean> {
   let allNew = true;
-  for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
+  await forEachChunk(rows, { size: chunkSize, concurrency: INSERT_CONCURRENCY }, async (chunk) => {
     if (!(await insertOnce(() => insertChunk(chunk)))) allNew = false;
-  }
+  });
   return allNew;
 }

@@ -21,10 +21,12 @@ export interface ScannerDeps {
   clock: () => Date;
   /** Height to start from on the very first run; default: the node's tip then. */
   startHeight?: number;
-  /** Blocks fetched ahead concurrently (RPC round trips dominate the scan time). */
+  /** Blocks per fetch group: one JSON-RPC batch of getblockhash, then one of getblock (round trips dominate the fetch). */
   prefetch?: number;
   /** Blocks stored per write batch (each batch is a few database round trips and one cursor move). */
   writeBatch?: number;
+  /** Called when a batch's writes are done and its cursor move is next (crash tests throw there). */
+  checkpoint?: (name: 'batch-recorded') => void;
 }
 
 export interface ScanReport {
@@ -59,8 +61,19 @@ interface Cursor {
   hash: string;
 }
 
+/** Consecutive blocks being fetched. */
+interface FetchedGroup {
+  from: number;
+  to: number;
+  blocks: Promise<Array<ParsedBlock | undefined>>;
+}
+
 const DEFAULT_PREFETCH = 16;
+/** Groups of `prefetch` blocks requested beyond the one being matched. */
+const FETCH_AHEAD_GROUPS = 2;
 const DEFAULT_WRITE_BATCH = 32;
+/** Batches whose writes run at the same time (the database works on several inserts at once). */
+const STORES_IN_FLIGHT = 2;
 /** A write batch also ends once it holds this many received and spent outputs (bounded writes). */
 const WRITE_BATCH_ROWS = 5_000;
 const PROGRESS_EVERY_MS = 5_000;
@@ -127,21 +140,47 @@ export class DepositScanner {
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     let lastProgress = Date.now();
 
-    const prefetch = this.#deps.prefetch ?? DEFAULT_PREFETCH;
+    const prefetch = Math.max(this.#deps.prefetch ?? DEFAULT_PREFETCH, 1);
     const writeBatch = Math.max(this.#deps.writeBatch ?? DEFAULT_WRITE_BATCH, 1);
-    /** The next group of blocks, fetched while the current one is matched and stored. */
-    let ahead: { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } | undefined;
     /**
-     * The store of the last batch (its writes, then the cursor move), running while the next batch
-     * is fetched and matched; batches are stored one after the other, in order. `cursor` is where
-     * the matched blocks end, stored or not yet.
+     * Groups of `prefetch` blocks fetched ahead (each two requests: a batch of getblockhash, then
+     * one of getblock), up to FETCH_AHEAD_GROUPS of them in flight while an earlier one is matched.
+     */
+    let ahead: FetchedGroup[] = [];
+    const fetchFrom = (from: number): FetchedGroup => {
+      if (ahead[0]?.from !== from) ahead = [];
+      const group = ahead.shift() ?? this.#fetchGroup(range(from, Math.min(tip, from + prefetch - 1)));
+      let next = (ahead[ahead.length - 1] ?? group).to + 1;
+      while (ahead.length < FETCH_AHEAD_GROUPS && next <= tip) {
+        const queued = this.#fetchGroup(range(next, Math.min(tip, next + prefetch - 1)));
+        ahead.push(queued);
+        next = queued.to + 1;
+      }
+      return group;
+    };
+    /**
+     * The stores of the last batches (their writes, then their cursor moves), running while the
+     * next batch is fetched and matched. The writes of up to STORES_IN_FLIGHT batches run at once
+     * (they are inserts by natural keys, in any order the same); the cursor moves in order, each
+     * once its batch's writes and the batch before are done, so the stored cursor never passes a
+     * block whose writes are not all there. `storing` is the last store, which settles only after
+     * every earlier one; `cursor` is where the matched blocks end, stored or not yet.
      */
     let storing: Promise<void> | undefined;
+    let storesInFlight: Promise<void>[] = [];
     const stored = async (): Promise<void> => {
       const pending = storing;
       storing = undefined;
+      storesInFlight = [];
       if (pending !== undefined) await pending;
     };
+    /**
+     * The tip and the node's hash at the cursor are asked at the start, when the known tip is
+     * reached, and after a block did not link. In between, every block fetched is checked to link
+     * to the one before it (down to the cursor), which is what notices a reorg.
+     */
+    let tip = 0;
+    let recheck = true;
     try {
       for (;;) {
         if (options.stillLeased !== undefined && !(await options.stillLeased())) {
@@ -151,30 +190,31 @@ export class DepositScanner {
           report.interrupted = true;
           break;
         }
-        const [tip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
-        report.tip = tip;
-        if (cursorHash !== cursor.hash) {
-          ahead = undefined;
-          await stored();
-          cursor = await this.#rollBack(cursor.height, report);
-          unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
-          continue;
+        if (recheck || cursor.height >= tip) {
+          const [nodeTip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
+          tip = nodeTip;
+          report.tip = tip;
+          if (cursorHash !== cursor.hash) {
+            ahead = [];
+            await stored();
+            cursor = await this.#rollBack(cursor.height, report);
+            unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
+            continue;
+          }
+          recheck = false;
         }
         if (cursor.height >= tip) break;
-        // Blocks are fetched `prefetch` at a time, the next group while this one is matched, and
+        // Blocks are fetched a group at a time, later groups while this one is matched, and
         // stored a write batch at a time: each write is a few round trips whatever its size.
         const batch: BlockToRecord[] = [];
         let batchEnd = cursor;
         let rows = 0;
         while (batch.length < writeBatch && rows < WRITE_BATCH_ROWS && batchEnd.height < tip) {
-          const fetched = ahead?.from === batchEnd.height + 1 ? ahead : this.#fetchBatch(range(batchEnd.height + 1, Math.min(tip, batchEnd.height + prefetch)));
-          const heights = fetched.heights;
+          const fetched = fetchFrom(batchEnd.height + 1);
           const blocks = await fetched.blocks;
-          const last = heights[heights.length - 1] as number;
-          ahead = last < tip ? this.#fetchBatch(range(last + 1, Math.min(tip, last + prefetch))) : undefined;
           let linked = true;
           for (const [i, block] of blocks.entries()) {
-            const height = heights[i] as number;
+            const height = fetched.from + i;
             if (block === undefined || block.prevHash !== batchEnd.hash) {
               linked = false; // a reorg: checked at the top
               break;
@@ -189,15 +229,21 @@ export class DepositScanner {
             batchEnd = { height, hash: block.hash };
           }
           if (!linked) {
-            ahead = undefined;
+            ahead = [];
+            recheck = true;
             break;
           }
         }
         if (batch.length === 0) continue; // the first block did not link: the top of the loop rolls back
-        await stored();
+        if (storesInFlight.length >= STORES_IN_FLIGHT) await storesInFlight.shift();
         const from = cursor;
+        const batchTip = tip;
+        const previous = storing;
         const store = async (): Promise<void> => {
-          report.credited += await recordBlocks(batch, clock(), { tip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
+          const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
+          this.#deps.checkpoint?.('batch-recorded');
+          if (previous !== undefined) await previous;
+          report.credited += credited;
           await this.#storeCursor(from, batchEnd);
           for (const { matches } of batch) {
             report.received += matches.received.length;
@@ -211,7 +257,8 @@ export class DepositScanner {
           }
         };
         storing = store();
-        storing.catch(() => undefined); // awaited before the next store or at the end: never unhandled
+        storing.catch(() => undefined); // awaited by the next store or at the end: never unhandled
+        storesInFlight.push(storing);
         cursor = batchEnd;
       }
     } catch (error) {
@@ -230,22 +277,29 @@ export class DepositScanner {
     return report;
   }
 
-  #fetchBatch(heights: number[]): { from: number; heights: number[]; blocks: Promise<Array<ParsedBlock | undefined>> } {
-    const blocks = Promise.all(heights.map((height) => this.#fetchBlock(height)));
+  #fetchGroup(heights: number[]): FetchedGroup {
+    const blocks = this.#fetchBlocks(heights);
     blocks.catch(() => undefined); // awaited later, or dropped (a reorg, a failed store): never unhandled
-    return { from: heights[0] as number, heights, blocks };
+    return { from: heights[0] as number, to: heights[heights.length - 1] as number, blocks };
   }
 
-  async #fetchBlock(height: number): Promise<ParsedBlock | undefined> {
+  /** The blocks at these heights in two round trips; undefined from the first one missing (a reorg). */
+  async #fetchBlocks(heights: number[]): Promise<Array<ParsedBlock | undefined>> {
     const { rpc, chain } = this.#deps;
+    const hashes = await rpc.getBlockHashes(heights);
+    const missing = hashes.indexOf(undefined);
+    const known = (missing === -1 ? hashes : hashes.slice(0, missing)) as string[];
+    let raw: Uint8Array[];
     try {
-      const hash = await rpc.getBlockHash(height);
-      return parseBlock(await rpc.getRawBlock(hash), { auxpow: chain.auxpow });
+      raw = await rpc.getRawBlocks(known);
     } catch (error) {
-      // The chain got shorter under us (a reorg): the next round finds out and rolls back.
-      if (height > (await rpc.getBlockCount())) return undefined;
-      throw error;
+      // A block left the best chain between the two requests (a reorg): the next round finds
+      // out and rolls back. The same blocks still there: a real failure.
+      const again = await rpc.getBlockHashes(heights.slice(0, known.length));
+      if (again.every((hash, i) => hash === known[i])) throw error;
+      return heights.map(() => undefined);
     }
+    return heights.map((_, i) => (i < raw.length ? parseBlock(raw[i] as Uint8Array, { auxpow: chain.auxpow }) : undefined));
   }
 
   async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {

@@ -179,6 +179,43 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     for (const donor of donors) expect(await balanceOf(donor)).toBe(5n * COIN);
   });
 
+  it('crashes between a batch of blocks written and its cursor move: the restart scans the batch again and stores nothing twice', async () => {
+    const donors = [await newDonor(), await newDonor(), await newDonor(), await newDonor()];
+    await new DepositScanner(deps()).scanOnce(); // the 7 blocks below are all that is left to scan
+    const payments = [];
+    for (const donor of donors) {
+      payments.push(await faucet.pay([{ address: donor.address, amount: 3n * COIN }]));
+      await faucet.mine(1);
+    }
+    await faucet.mine(MIN_CONFIRMATIONS);
+    const cursorBefore = await ChainCursorModel.findById(chain.name).lean();
+
+    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, two
+    // batches' writes at once. The first batch "crashes" after its writes: the second batch's
+    // writes are done too, but its cursor move waits for the first's, so neither moves.
+    let crashes = 0;
+    const crashOnce = (): void => {
+      if (crashes++ === 0) throw new Error('simulated crash');
+    };
+    const crashing = new DepositScanner(deps({ prefetch: 2, writeBatch: 2, checkpoint: crashOnce }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+    expect(crashes).toBeGreaterThanOrEqual(2);
+    // The writes of both batches (the four deposits' blocks) are there, the cursor has not moved.
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: cursorBefore?.height, hash: cursorBefore?.hash });
+    const keys = payments.map((paid) => depositKey(paid.txid, paid.vouts[0] as number));
+    expect(await DepositModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
+
+    const report = await new DepositScanner(deps({ prefetch: 2, writeBatch: 8 })).scanOnce();
+    expect(report.blocks).toBeGreaterThanOrEqual(donors.length);
+    expect(await DepositModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
+    expect(await WalletOutputModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
+    for (const [i, donor] of donors.entries()) {
+      expect(await depositOf(payments[i]!.txid, payments[i]!.vouts[0] as number)).toMatchObject({ status: 'credited', creditSeq: 1 });
+      expect(await LedgerEntryModel.countDocuments({ journalId: { $regex: `^deposit:${payments[i]!.txid}:` } })).toBe(2);
+      expect(await balanceOf(donor)).toBe(3n * COIN);
+    }
+  });
+
   it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
     const donor = await newDonor();
     // Scanned up to here: the fork point below is a block the scanner stored.
@@ -195,10 +232,10 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     const reorging = new Proxy(rpc, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver) as unknown;
-        if (property !== 'getRawBlock' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        return async (hash: string) => {
-          const raw = await (value as ChainRpc['getRawBlock']).call(target, hash);
-          if (hash === trigger && !reorged) {
+        if (property !== 'getRawBlocks' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (hashes: string[]) => {
+          const raw = await (value as ChainRpc['getRawBlocks']).call(target, hashes);
+          if (hashes.includes(trigger) && !reorged) {
             reorged = true;
             await rpc.invalidateBlock(blockWithDeposit as string);
             await faucet.mine(8, randomP2pkhKey(chain).address);
@@ -258,16 +295,17 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
   });
 });
 
+/** A node connection that dies once more than `rawBlocks` blocks were served. */
 function failingAfter(rpc: ChainRpc, rawBlocks: number): ChainRpc {
   let served = 0;
   return new Proxy(rpc, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (property !== 'getRawBlock' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (hash: string) => {
-        served += 1;
+      if (property !== 'getRawBlocks' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (hashes: string[]) => {
+        served += hashes.length;
         if (served > rawBlocks) throw new Error('simulated crash');
-        return (value as ChainRpc['getRawBlock']).call(target, hash);
+        return (value as ChainRpc['getRawBlocks']).call(target, hashes);
       };
     },
   });
