@@ -1,8 +1,7 @@
 import type { KibbleError } from '../../errors';
 import { localizedErrorMessage } from '../../i18n/error-messages';
-import type { MessageKey, MessageVars, Translator } from '../../i18n/translator';
+import type { Translator } from '../../i18n/translator';
 import { parseCoins } from '../../money/amount';
-import { escapeHtml, trustedHtml, type TrustedHtml } from '../html';
 
 /** Above any chain's supply: the decimal strings read back here were written by formatCoins. */
 const ANY_AMOUNT = 2n ** 63n - 1n;

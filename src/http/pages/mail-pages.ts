@@ -25,7 +25,7 @@ export const mailPages: PageRoute[] = [
       const address = ctx.form.address ?? '';
       try {
         const status = await setEmailAddress(ctx.accountId, address, ctx.i18n.locale, emailDepsOf(ctx.deps));
-        return settingsPage(ctx, ctx.accountId, { ok: ctx.i18n.t('mailpages:settings.addressSent', { address: status.address ?? '' }) });
+        return await settingsPage(ctx, ctx.accountId, { ok: ctx.i18n.t('mailpages:settings.addressSent', { address: status.address ?? '' }) });
       } catch (error) {
         if (!isKibbleError(error, 'validation-failed')) throw error;
         return settingsPage(ctx, ctx.accountId, { address, addressError: ctx.i18n.tDynamic('errors:validation-failed') }, 400);
@@ -243,7 +243,7 @@ ${field({ name: 'password', label: t('mailpages:reset.passwordLabel'), type: 'pa
 }
 
 function invalidLink(ctx: PageContext, title: PageKey, error: unknown): PageResult {
-  if (error !== undefined && !isKibbleError(error, 'token-invalid')) throw error;
+  if (error !== undefined && !isKibbleError(error, 'token-invalid')) throw error instanceof Error ? error : new Error('an unexpected value was thrown while checking a link');
   return { status: 400, page: layout(ctx, ctx.i18n.t(`mailpages:${title}`), notice(ctx.i18n.t('mailpages:link.invalid'), 'error')) };
 }
 

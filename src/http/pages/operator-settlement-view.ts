@@ -47,7 +47,7 @@ const COUNT_KEYS = new Set(['donorsCharged', 'clicks', 'creatorsPaid', 'transact
 /** The page's locale and formats, handed to each section. */
 interface Words {
   tr: Translator;
-  coins(decimal: string): string;
+  coins: (decimal: string) => string;
   handles: ReadonlyMap<string, string>;
 }
 

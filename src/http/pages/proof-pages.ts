@@ -1,6 +1,5 @@
 import { KibbleError } from '../../errors';
-import { DEFAULT_LOCALE } from '../../i18n/locale';
-import { translatorFor, type Translator } from '../../i18n/translator';
+import type { Translator } from '../../i18n/translator';
 import { PERIOD_PATTERN } from '../../money/period';
 import { allocationProofFor } from '../../services/settlement/allocation-proofs';
 import { committedPeriods } from '../../services/settlement/settlement-store';

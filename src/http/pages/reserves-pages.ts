@@ -1,7 +1,6 @@
 import type { ChainProfile } from '../../chain/profiles';
 import { isKibbleError } from '../../errors';
-import { DEFAULT_LOCALE } from '../../i18n/locale';
-import { translatorFor, type Translator } from '../../i18n/translator';
+import type { Translator } from '../../i18n/translator';
 import type { PublishedReserves } from '../../proofs/reserves-snapshot';
 import { latestPublished, reservesProofFor, type ProofRole } from '../../services/reserves/reserves';
 import { html, type TrustedHtml } from '../html';

@@ -25,7 +25,7 @@ import { paydaysPages } from './paydays-pages';
 import { mailPages } from './mail-pages';
 import { isOperator, signedInAccount } from './web-session';
 
-export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages, ...mailPages];
+export const ALL_PAGES: readonly PageRoute[] = [...authPages, ...donorPages, ...creatorPages, ...thingPages, ...operatorPages, ...statementPages, ...proofPages, ...reservesPages, ...paydaysPages, ...mailPages, ...webhookPages, ...fiatPages];
 
 /**
  * The web pages: cookies, form bodies, CSRF on every POST, who is signed in, the rate limit of

@@ -98,9 +98,9 @@ ${creatorSection(statement, words)}`;
 /** The page's locale and its formats, handed to each section. */
 interface Words {
   tr: Translator;
-  coins(amount: bigint): string;
-  when(date: Date): string;
-  count(value: number): string;
+  coins: (amount: bigint) => string;
+  when: (date: Date) => string;
+  count: (value: number) => string;
 }
 
 function donorSection(statement: Statement, { tr, coins, when }: Words): TrustedHtml {

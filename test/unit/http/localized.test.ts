@@ -1,5 +1,4 @@
 import { KibbleError } from '../../../src/errors';
-import { html } from '../../../src/http/html';
 import { coinsText, operatorErrorText } from '../../../src/http/pages/localized';
 import { translatorFor } from '../../../src/i18n/translator';
 
