@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, onExitCleanup, spawnManaged, tail, waitUntilReady } from './managed-process';
+import { repoRoot } from './repo-root';
 
 export const MAILPIT_VERSION = 'v1.33.1';
 
@@ -94,17 +95,6 @@ function buildMailpit(log: ((message: string) => void) | undefined): void {
     const output = log ? '(its output is above)' : tail(`${result.stdout}${result.stderr}`);
     throw new Error(`building Mailpit failed (scripts/mailpit/build.sh, exit ${result.status}):\n${output}`);
   }
-}
-
-/** The folder holding package.json, found upwards from this file (works from src and dist). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
 }
 
 /** Reads what Mailpit caught through its JSON API, for the /dev/mail page (http/deps.ts CaughtMailReader). */

@@ -10,6 +10,7 @@ import mongoose from 'mongoose';
 import { KibbleError } from '../../errors';
 import { chooseDatabaseServer, noDatabaseServerMessage } from './database-choice';
 import { freePort, onExitCleanup, spawnManaged, tail, waitUntilReady, type ManagedProcess } from './managed-process';
+import { repoRoot } from './repo-root';
 
 export type MongoServerKind = 'external' | 'mongod' | 'ferretdb' | 'memory-server';
 
@@ -229,17 +230,6 @@ function findOnPath(command: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The folder holding package.json, found upwards from this file (works from src and dist). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
 }
 
 function errorMessage(error: unknown): string {
