@@ -74,7 +74,7 @@ export function ageText(ctx: PageContext, seconds: number): string {
 
 /** The price line: "1 DOGE = €0.12 (host, 3 min ago)" or why there is none. */
 export function priceLine(ctx: PageContext, price: FiatPrice): TrustedHtml {
-  if (price.status === 'unavailable') return html`<p id="fiat-price" class="notice" role="status">${ctx.i18n.t('fiat:price.unavailable', { currency: price.currency, reason: price.reason })}</p>`;
+  if (price.status === 'unavailable') return html`<p id="fiat-price" class="notice" role="status">${price.configured ? ctx.i18n.t('fiat:price.unavailable', { currency: price.currency }) : ctx.i18n.t('fiat:price.notConfigured', { currency: price.currency })}</p>`;
   const rate = formatFiatRate(ctx, price.rate, price.currency);
   return html`<p id="fiat-price">${ctx.i18n.t('fiat:price.available', { ticker: ctx.deps.chain.ticker, rate, source: price.source, age: ageText(ctx, price.ageSeconds) })}</p>`;
 }

@@ -9,7 +9,8 @@ import type { PriceService } from './prices';
 
 export type FiatPrice =
   | { status: 'available'; currency: FiatCurrency; rate: string; at: string; ageSeconds: number; source: string }
-  | { status: 'unavailable'; currency: FiatCurrency; reason: string };
+  /** `configured`: false when the service has no price source at all (pages say so instead of a failure). */
+  | { status: 'unavailable'; currency: FiatCurrency; reason: string; configured: boolean };
 
 /** Fraction digits a value is shown with (cut, never rounded up: a value is never overstated). */
 export function fiatDecimals(currency: FiatCurrency): number {
@@ -17,11 +18,11 @@ export function fiatDecimals(currency: FiatCurrency): number {
 }
 
 export async function fiatPriceOf(prices: PriceService | undefined, currency: FiatCurrency, now: Date): Promise<FiatPrice> {
-  if (prices === undefined) return { status: 'unavailable', currency, reason: 'no price source is configured (PRICE_SOURCE_URL)' };
+  if (prices === undefined || !prices.configured) return { status: 'unavailable', currency, reason: 'no price source is configured (PRICE_SOURCE_URL)', configured: false };
   const state = await prices.current();
-  if (state.status === 'unavailable') return { status: 'unavailable', currency, reason: state.reason };
+  if (state.status === 'unavailable') return { status: 'unavailable', currency, reason: state.reason, configured: true };
   const quote = state.quotes.find((q) => q.currency === currency);
-  if (quote === undefined) return { status: 'unavailable', currency, reason: `the price source gave no ${currency} price` };
+  if (quote === undefined) return { status: 'unavailable', currency, reason: `the price source gave no ${currency} price`, configured: true };
   const ageSeconds = Math.max(0, Math.floor((now.getTime() - Date.parse(quote.at)) / 1000));
   return { status: 'available', currency, rate: quote.rate, at: quote.at, ageSeconds, source: quote.source };
 }

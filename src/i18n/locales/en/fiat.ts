@@ -2,7 +2,8 @@
 export default {
   'section.heading': 'In your currency',
   'price.available': '1 {{ticker}} = {{rate}} ({{source}}, {{age}} ago)',
-  'price.unavailable': 'Price unavailable right now: values in {{currency}} cannot be shown ({{reason}}).',
+  'price.unavailable': 'Price unavailable right now: values in {{currency}} cannot be shown.',
+  'price.notConfigured': 'This service has no price source: values in {{currency}} cannot be shown.',
   'age.seconds': '{{count}} s',
   'age.minutes': '{{count}} min',
   'age.hours': '{{count}} h',

@@ -2,7 +2,8 @@
 export default {
   'section.heading': 'Dans votre monnaie',
   'price.available': '1 {{ticker}} = {{rate}} ({{source}}, il y a {{age}})',
-  'price.unavailable': 'Cours indisponible pour le moment : les valeurs en {{currency}} ne peuvent pas être affichées ({{reason}}).',
+  'price.unavailable': 'Cours indisponible pour le moment : les valeurs en {{currency}} ne peuvent pas être affichées.',
+  'price.notConfigured': "Ce service n'a pas de source de cours : les valeurs en {{currency}} ne peuvent pas être affichées.",
   'age.seconds': '{{count}} s',
   'age.minutes': '{{count}} min',
   'age.hours': '{{count}} h',
