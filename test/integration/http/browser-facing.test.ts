@@ -77,7 +77,8 @@ describe('what browsers see: error pages, a fresh button, the creator page layou
       const page = await creator.agent.get('/creator');
       expect(page.text).toMatch(/<div class="chart-wrap" role="region" aria-label="[^"]+" tabindex="0"><svg id="chart"/);
       expect(css).toMatch(/\.chart-wrap \{ overflow-x: auto; \}/);
-      expect(css).toMatch(/\.chart \{[^}]*min-width: 32rem;/);
+      expect(css).toMatch(/\.chart \{ max-width: none; \}/);
+      expect(page.text).toMatch(/<svg id="chart"[^>]* viewBox="0 0 (\d+) (\d+)" width="\1" height="\2"/);
     });
   });
 });
