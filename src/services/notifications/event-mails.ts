@@ -13,15 +13,27 @@ import type { NotifyDeps } from './notify-deps';
 
 export const NOTIFICATIONS_CONSUMER = 'notifications';
 
-export async function mailNewEvents(deps: NotifyDeps, options: { limit?: number; gapGraceMs?: number } = {}): Promise<number> {
+const DEFAULT_BATCH = 100;
+/** Batches read per pass at most: a backlog drains over a few passes without one pass running for long. */
+const DEFAULT_MAX_BATCHES = 20;
+
+/**
+ * Reads batch after batch until one is not full (or `maxBatches`): most events (every flattr) need
+ * no mail, and one batch a pass would leave a deposit or payout mail behind a backlog of them.
+ */
+export async function mailNewEvents(deps: NotifyDeps, options: { limit?: number; gapGraceMs?: number; maxBatches?: number } = {}): Promise<number> {
+  const limit = options.limit ?? DEFAULT_BATCH;
   let queued = 0;
-  await consumeEvents(
-    NOTIFICATIONS_CONSUMER,
-    async (events) => {
-      for (const event of events) queued += await mailOf(event, deps);
-    },
-    { now: deps.clock(), ...options },
-  );
+  for (let batch = 0; batch < (options.maxBatches ?? DEFAULT_MAX_BATCHES); batch += 1) {
+    const handled = await consumeEvents(
+      NOTIFICATIONS_CONSUMER,
+      async (events) => {
+        for (const event of events) queued += await mailOf(event, deps);
+      },
+      { now: deps.clock(), limit, ...(options.gapGraceMs === undefined ? {} : { gapGraceMs: options.gapGraceMs }) },
+    );
+    if (handled < limit) break;
+  }
   return queued;
 }
 
