@@ -114,13 +114,18 @@ describe('the e-mail and webhook pages in the browser', () => {
     const address = uniqueAddress(`e2e-${lang}`);
     let account: BrowserSession;
     let failedStep: string | undefined;
+    /** What the pages asked through window.confirm. */
+    const dialogs: string[] = [];
 
     /** A browser of someone who reads `lang`. */
     const session = async (name: string): Promise<BrowserSession> => {
       const opened = await browser.session(`${lang}-${name}`, languageContextOptions(lang));
       await opened.context.addCookies([languageCookie(lang, server.url)]);
-      // The removal form asks to confirm (kibble.js): yes.
-      opened.page.on('dialog', (dialog) => void dialog.accept());
+      // The removal form asks to confirm (kibble.js, data-confirm): yes, and the question is kept.
+      opened.page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.accept();
+      });
       return opened;
     };
 
@@ -175,6 +180,11 @@ describe('the e-mail and webhook pages in the browser', () => {
 
     step('turn a kind of mail off on the page, and another from a mail\'s unsubscribe link', async () => {
       const { page } = account;
+      // Each checkbox sits on its label's line, before it.
+      const box = await page.locator('#kind-balance-reminder').boundingBox();
+      const labelBox = await page.locator('label[for="kind-balance-reminder"]').boundingBox();
+      expect(labelBox!.x).toBeGreaterThan(box!.x + box!.width - 1);
+      expect(Math.abs(labelBox!.y + labelBox!.height / 2 - (box!.y + box!.height / 2))).toBeLessThan(labelBox!.height);
       await page.locator('#kind-balance-reminder').uncheck();
       await account.clickAndLoad(submitOf(page, 'form[action="/account/mail/preferences"]'));
       expect(await mainText(page)).toContain(t('mailpages:settings.kindsSaved'));
@@ -218,6 +228,10 @@ describe('the e-mail and webhook pages in the browser', () => {
       const secret = (await page.locator('#webhook-secret').inputValue()).trim();
       expect(secret.length).toBeGreaterThanOrEqual(32);
       secrets.set(path, secret);
+      await account.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      await page.locator('button[data-copy="webhook-secret"]').click();
+      await page.locator('button[data-copy="webhook-secret"]', { hasText: t('webhooks:copied') }).waitFor();
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(secret);
       await account.screenshot(`${lang}-webhook-added`);
       await page.goto('/webhooks');
       expect(await page.locator('#webhook-secret').count()).toBe(0);
@@ -251,6 +265,7 @@ describe('the e-mail and webhook pages in the browser', () => {
 
       await page.goto('/webhooks');
       await account.clickAndLoad(submitOf(page, '#webhook-endpoints form[action$="/remove"]'));
+      expect(dialogs.splice(0)).toEqual([t('webhooks:action.removeConfirm', { url: `${receiverUrl}${path}` })]);
       expect(new URL(page.url()).pathname).toBe('/webhooks');
       expect(await mainText(page)).toContain(t('webhooks:removed'));
       expect(await mainText(page)).toContain(t('webhooks:list.none'));
