@@ -64,7 +64,7 @@ async function webhooksPage(ctx: PageContext, accountId: string, state: PageStat
   const secret = state.secret === undefined
     ? html``
     : html`${notice(t('webhooks:created'))}<p class="field"><label for="webhook-secret">${t('webhooks:secret.label')}</label>
-<input id="webhook-secret" class="mono" readonly value="${state.secret}"> <button type="button" data-copy="webhook-secret">${t('webhooks:copy')}</button></p>`;
+<input id="webhook-secret" class="mono" readonly value="${state.secret}"> <button type="button" data-copy="webhook-secret" data-copied="${t('webhooks:copied')}">${t('webhooks:copy')}</button></p>`;
   const chosen = new Set<string>(state.form?.kinds ?? []);
   const boxes = ACCOUNT_EVENT_KINDS.map(
     (kind) => html`<div><input type="checkbox" id="kind-${kind}" name="kind:${kind}"${chosen.has(kind) ? html` checked` : html``}> <label for="kind-${kind}">${t(`webhooks:kind.${kind}`)}</label></div>`,
@@ -104,7 +104,7 @@ function endpointsTable(ctx: PageContext, endpoints: readonly EndpointView[]): T
   const rows = endpoints.map(
     (endpoint) => html`<tr><td class="mono">${endpoint.url}</td><td>${endpoint.kinds.join(', ')}</td><td${endpoint.disabledAt !== null ? html` class="error"` : html``}>${endpointStatus(ctx, endpoint)}</td>
 <td><a href="/webhooks/${endpoint.id}">${t('webhooks:action.log')}</a>
-<form class="inline" method="post" action="/webhooks/${endpoint.id}/remove">${csrfInput(ctx.csrfToken)}<button type="submit">${t('webhooks:action.remove')}</button></form></td></tr>`,
+<form class="inline" method="post" action="/webhooks/${endpoint.id}/remove" data-confirm="${t('webhooks:action.removeConfirm', { url: endpoint.url })}">${csrfInput(ctx.csrfToken)}<button type="submit">${t('webhooks:action.remove')}</button></form></td></tr>`,
   );
   return html`<div class="table-wrap"><table id="webhook-endpoints">
 <caption>${t('webhooks:list.caption')}</caption>

@@ -40,4 +40,6 @@ export default {
   'kind.payout.confirmed': 'A payout confirmed (payout.confirmed)',
   'kind.payout.reorged': 'A payout back to unconfirmed after a reorg (payout.reorged)',
   'kind.settlement.changed': 'The monthly settlement moved on (settlement.changed)',
+  'copied': 'Copied',
+  'action.removeConfirm': 'Remove the endpoint {{url}}? It gets no more events.',
 };

@@ -40,4 +40,6 @@ export default {
   'kind.payout.confirmed': 'Un paiement confirmé (payout.confirmed)',
   'kind.payout.reorged': "Un paiement redevenu non confirmé après une réorganisation (payout.reorged)",
   'kind.settlement.changed': 'Le règlement mensuel a avancé (settlement.changed)',
+  'copied': 'Copié',
+  'action.removeConfirm': "Supprimer l'adresse {{url}} ? Elle ne recevra plus d'événements.",
 };
