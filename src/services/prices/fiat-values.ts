@@ -8,7 +8,7 @@ import type { PriceService } from './prices';
  */
 
 export type FiatPrice =
-  | { status: 'available'; currency: FiatCurrency; rate: string; at: string; ageSeconds: number; source: string }
+  | { status: 'available'; currency: FiatCurrency; rate: string; at: string; ageSeconds: number; source: string; test: boolean }
   | { status: 'unavailable'; currency: FiatCurrency; reason: string };
 
 /** Fraction digits a value is shown with (cut, never rounded up: a value is never overstated). */
@@ -23,7 +23,7 @@ export async function fiatPriceOf(prices: PriceService | undefined, currency: Fi
   const quote = state.quotes.find((q) => q.currency === currency);
   if (quote === undefined) return { status: 'unavailable', currency, reason: `the price source gave no ${currency} price` };
   const ageSeconds = Math.max(0, Math.floor((now.getTime() - Date.parse(quote.at)) / 1000));
-  return { status: 'available', currency, rate: quote.rate, at: quote.at, ageSeconds, source: quote.source };
+  return { status: 'available', currency, rate: quote.rate, at: quote.at, ageSeconds, source: quote.source, test: prices.testPrices };
 }
 
 /** `units` smallest units in the price's currency, as a decimal string cut to the currency's decimals; null without a price. */
