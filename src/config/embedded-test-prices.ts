@@ -26,11 +26,7 @@ export function parseTestPrices(text: string): TestPrice[] {
     if (!isFiatCurrency(currency)) throw new Error(`${currency} is not one of ${FIAT_CURRENCIES.join(', ')}`);
     if (prices.some((p) => p.currency === currency)) throw new Error(`${currency} is given twice`);
     const rate = match[2] ?? '';
-    try {
-      parseRate(rate, currency);
-    } catch (error) {
-      throw new Error(error instanceof Error ? error.message : String(error));
-    }
+    parseRate(rate, currency);
     prices.push({ currency, rate });
   }
   return prices;
