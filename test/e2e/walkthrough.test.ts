@@ -147,13 +147,15 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
 
     await page.locator('#fiat-settings-link').click();
     await page.waitForURL('**/donor/currency');
-    // The price line says plainly that these are test prices, in the page's language.
-    expect(await textOf(page.locator('#fiat-price'))).toContain('EMBEDDED_TEST_PRICES');
     await page.locator('#fiat-budget-form [name="currency"]').selectOption('EUR');
     await page.locator('#fiat-budget-form [name="amount"]').fill(eurBudget);
     await donor.clickAndLoad(submitOf(page, '#fiat-budget-form'));
     await donor.screenshot('donor-currency');
     await page.goto('/donor');
+    // The price line (now in the budget's EUR) says plainly that these are test prices.
+    const priceLine = await textOf(page.locator('#fiat-price'));
+    expect(priceLine).toContain('EMBEDDED_TEST_PRICES');
+    expect(priceLine).toMatch(lang === 'fr' ? /1 DOGE = 0,10\s€ : cours de TEST/ : /1 DOGE = €0\.10: TEST prices of the embedded regtest chain/);
     expect(await textOf(page.locator('#fiat-budget-mode'))).toMatch(lang === 'fr' ? /5,00\s€/ : /€5\.00/);
     // At the test price (0.10 EUR) the budget is 50 DOGE until the month converts it.
     expect(amountsIn(await textOf(page.locator('#monthly-budget')), lang)[0]).toBe(50);
