@@ -5,6 +5,7 @@ import { checkAddress } from '../chain/address';
 import { parseAccountXpub } from '../keys/hd';
 import { CHAIN_NAMES, CHAIN_PROFILES, type ChainProfile } from '../chain/profiles';
 import { Secret } from './secret';
+import { DEFAULT_EMBEDDED_TEST_PRICES, parseTestPrices, type TestPrice } from './embedded-test-prices';
 
 /**
  * The environment, parsed once into a typed config. Nothing else in kibble reads `process.env`:
@@ -92,6 +93,18 @@ export const ENV_SCHEMA = z.object({
   WEBHOOK_DISABLE_AFTER_DAYS: integer(1, 365, 3),
   PRICE_SOURCE_URL: urlWithProtocols(['https', 'http']),
   PRICE_CACHE_SECONDS: integer(5, 86_400, 300),
+  // Unset: the default prices; empty: none (so not optionalText, which makes empty the same as unset).
+  EMBEDDED_TEST_PRICES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseTestPrices(value ?? DEFAULT_EMBEDDED_TEST_PRICES);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `must be CURRENCY=RATE pairs separated by commas, e.g. ${DEFAULT_EMBEDDED_TEST_PRICES}, or empty for none: ${error instanceof Error ? error.message : String(error)}` });
+        return z.NEVER;
+      }
+    }),
   PRICE_COIN_ID: optionalText.refine((value) => value === undefined || /^[a-z0-9-]{1,64}$/.test(value), 'must be a coin id like dogecoin (lower-case letters, digits, dashes)'),
 });
 
@@ -147,6 +160,8 @@ export interface Config {
   scanIntervalSeconds: number;
   /** The embedded regtest node mines a block this often (0: never); only there, never on a real chain. */
   embeddedBlockSeconds: number;
+  /** Prices the embedded regtest stack serves itself when PRICE_SOURCE_URL is unset (empty: none); only there. */
+  embeddedTestPrices: TestPrice[];
   /** Slot length of the scanner lease: a dead holder's lease passes on within two slots. */
   scannerLeaseSeconds: number;
   /** Slot length of the settlement lease, likewise. */
@@ -219,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
     unclaimedMonths: values.UNCLAIMED_MONTHS,
     scanIntervalSeconds: values.SCAN_INTERVAL_SECONDS,
     embeddedBlockSeconds: values.EMBEDDED_BLOCK_SECONDS,
+    embeddedTestPrices: values.EMBEDDED_TEST_PRICES,
     scannerLeaseSeconds: values.SCANNER_LEASE_SECONDS,
     settlementLeaseSeconds: values.SETTLEMENT_LEASE_SECONDS,
     scanStartHeight: values.SCAN_START_HEIGHT,

@@ -105,7 +105,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
       filled.webhookIntervalSeconds * 1000,
       log.child({ job: 'webhooks' }),
     );
-    const prices = pricesFromConfig(filled, clock, (outcome) => metrics.recordPriceFetch(outcome));
+    const prices = pricesFromConfig(filled, clock, (outcome) => metrics.recordPriceFetch(outcome), embedded.testPrices !== undefined);
     const settlement = createSettlementService(filled, rpc, log, { instance, clock, onSpendRepair: () => metrics.recordSpendRepair(), prices });
     // Only an instance that can sign runs the settlement; API-only instances hold just the xpub.
     const canSign = canSettle(filled);
@@ -179,7 +179,9 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         ? `settlement: cron "${filled.settlementCron}" (UTC) under the "settlement" lease (${filled.settlementLeaseSeconds} s slots); past months due are settled at start-up; fee address ${filled.feeAddress ?? '(not set: fees stay in platform:fees)'}`
         : 'settlement: not run by this instance (no SIGNER_URL, WALLET_XPRV or WALLET_MNEMONIC); the instance that can sign runs it',
       ...(filled.signerUrl === undefined ? [] : [`settlement: signed by the signer at ${filled.signerUrl} (no key in this process)`]),
-      filled.priceSourceUrl === undefined
+      embedded.testPrices !== undefined
+        ? `prices: TEST prices of the embedded regtest chain (EMBEDDED_TEST_PRICES=${embedded.testPrices.map((p) => `${p.currency}=${p.rate}`).join(',')}; empty switches them off), served at ${filled.priceSourceUrl ?? ''}: regtest coins have no market; set PRICE_SOURCE_URL for real prices`
+        : filled.priceSourceUrl === undefined
         ? 'prices: none (PRICE_SOURCE_URL not set): no fiat values; months with fiat budgets need `kibble settle <month> --execute --rate EUR=<price>`'
         : `prices: ${filled.priceCoinId} from ${new URL(filled.priceSourceUrl).host}, cached ${filled.priceCacheSeconds} s`,
       ...(embedded.embeddedDatabase ? [`kibble commands in another shell find this stack through ${stackFileIn(dataDir)} (no MONGODB_URI needed; same DATA_DIR)`] : []),

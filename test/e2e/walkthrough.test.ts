@@ -1,13 +1,15 @@
 // The README's walkthrough, literally, on a fresh embedded setup (issue 17 item 1): `kibble serve`
 // with nothing configured but a temporary DATA_DIR (its own FerretDB, bcoin regtest node, keys,
 // faucet and miner), then in the browser: sign up, send test coins from the donor page, wait for
-// the balance, set a budget, add a thing and a payout address, flattr it, run the month from the
-// operator page and watch it reach confirmed without reloading (kibble.js follows the batch). Nobody
+// the balance, set a budget in EUR (at the stack's own test prices, EMBEDDED_TEST_PRICES), add a
+// thing and a payout address, flattr it, run the month from the operator page and watch it reach
+// confirmed without reloading (kibble.js follows the batch), then read the month's charge: the EUR
+// budget converted at the rate the plan recorded, floored to the koinu. Nobody
 // mines or scans by hand: the stack's miner, scanner and settlement follower do it. Once in English
 // and once in French, each on a stack of its own (a month can be closed early only once); the
 // browser asks for the language by Accept-Language and the `lang` cookie, and every selector is a
 // form or an id, so that the same steps walk both. Screenshots go to
-// artifacts/e2e-walkthrough/<lang>/. Not yet: the budget in EUR (the fiat budget is another branch).
+// artifacts/e2e-walkthrough/<lang>/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { periodOf } from '../../src/money/period';
+import { coinsForFiat, parseDecimal, parseRate } from '../../src/money/fiat';
+import { formatCoins } from '../../src/money/amount';
 import { TEST_PASSWORD } from '../support/http';
 import { randomAddress } from '../support/settlement-world';
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
@@ -25,8 +29,8 @@ const STEP_TIMEOUT_MS = 180_000;
 const ROOT = join(__dirname, '..', '..');
 /** Fast blocks and scans so that six confirmations take seconds; the defaults are 5 s and 10 s. */
 const STACK_ENV = { EMBEDDED_BLOCK_SECONDS: '1', SCAN_INTERVAL_SECONDS: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-/** Settings that would make it anything but the embedded default. */
-const NOT_EMBEDDED = ['MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'WALLET_XPRV', 'WALLET_MNEMONIC', 'FEE_ADDRESS', 'OPERATOR_TOKEN', 'PUBLIC_URL', 'MIN_CONFIRMATIONS'];
+/** Settings that would make it anything but the embedded default (its test prices included). */
+const NOT_EMBEDDED = ['PRICE_SOURCE_URL', 'EMBEDDED_TEST_PRICES', 'OUTBOUND_ALLOW_PRIVATE', 'MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'WALLET_XPRV', 'WALLET_MNEMONIC', 'FEE_ADDRESS', 'OPERATOR_TOKEN', 'PUBLIC_URL', 'MIN_CONFIRMATIONS'];
 
 describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', (lang) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kibble-walkthrough-'));
@@ -82,7 +86,10 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
 
   const suffix = randomBytes(4).toString('hex');
   const payoutAddress = randomAddress();
+  /** The README's budget: 5 EUR a month, typed as the donor's language writes it. */
+  const eurBudget = lang === 'fr' ? '5,00' : '5.00';
   let donor: BrowserSession;
+  let operatorToken = '';
   let thingId = '';
   let failedStep: string | undefined;
   function step(name: string, run: () => Promise<void>): void {
@@ -111,7 +118,12 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     return Promise.resolve();
   });
 
-  step('sign up, send test coins from the donor page, wait for the balance, set a budget', async () => {
+  step('the banner says the embedded stack serves test prices', () => {
+    expect(output).toContain('prices: TEST prices of the embedded regtest chain (EMBEDDED_TEST_PRICES=EUR=0.10,USD=0.11,GBP=0.09,CHF=0.09,JPY=16,CAD=0.15,AUD=0.17;');
+    return Promise.resolve();
+  });
+
+  step('sign up, send test coins from the donor page, wait for the balance, set a budget in EUR', async () => {
     donor = await session('donor');
     const { page } = donor;
     await page.goto('/signup');
@@ -121,7 +133,7 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     expect(new URL(page.url()).pathname).toBe('/donor');
     await donor.screenshot('donor');
 
-    await page.locator('#test-coins-form [name="amount"]').fill('50');
+    await page.locator('#test-coins-form [name="amount"]').fill('100');
     await donor.clickAndLoad(submitOf(page, '#test-coins-form'));
     const sent = await textOf(page.locator('.notice.ok'));
     if (lang === 'en') expect(sent).toContain('Test coins sent to your deposit address');
@@ -129,13 +141,24 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     await until(async () => {
       await page.reload();
       // The first amount is the coins' (a value in the donor's currency may follow).
-      return amountsIn(await textOf(page.locator('#balance')), lang)[0] === 50;
-    }, 'the balance to show 50 DOGE');
+      return amountsIn(await textOf(page.locator('#balance')), lang)[0] === 100;
+    }, 'the balance to show 100 DOGE');
     await donor.screenshot('donor-funded');
 
-    await page.locator('#budget-form [name="monthlyBudget"]').fill('10');
-    await donor.clickAndLoad(submitOf(page, '#budget-form'));
-    expect(amountsIn(await textOf(page.locator('#monthly-budget')), lang)[0]).toBe(10);
+    await page.locator('#fiat-settings-link').click();
+    await page.waitForURL('**/donor/currency');
+    await page.locator('#fiat-budget-form [name="currency"]').selectOption('EUR');
+    await page.locator('#fiat-budget-form [name="amount"]').fill(eurBudget);
+    await donor.clickAndLoad(submitOf(page, '#fiat-budget-form'));
+    await donor.screenshot('donor-currency');
+    await page.goto('/donor');
+    // The price line (now in the budget's EUR) says plainly that these are test prices.
+    const priceLine = await textOf(page.locator('#fiat-price'));
+    expect(priceLine).toContain('EMBEDDED_TEST_PRICES');
+    expect(priceLine).toMatch(lang === 'fr' ? /1 DOGE = 0,10\s€ : cours de TEST/ : /1 DOGE = €0\.10: TEST prices of the embedded regtest chain/);
+    expect(await textOf(page.locator('#fiat-budget-mode'))).toMatch(lang === 'fr' ? /5,00\s€/ : /€5\.00/);
+    // At the test price (0.10 EUR) the budget is 50 DOGE until the month converts it.
+    expect(amountsIn(await textOf(page.locator('#monthly-budget')), lang)[0]).toBe(50);
   });
 
   step('a creator adds a thing and a payout address', async () => {
@@ -163,8 +186,8 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     const { page } = donor;
     await page.goto(`/t/${thingId}`);
     const worth = await textOf(page.locator('#flattr-worth'));
-    if (lang === 'en') expect(worth).toContain('would be worth 9 DOGE if the month ended now');
-    expect(amountsIn(worth, lang)).toContain(9);
+    if (lang === 'en') expect(worth).toContain('would be worth 45 DOGE if the month ended now');
+    expect(amountsIn(worth, lang)).toContain(45);
     await donor.clickAndLoad(submitOf(page, '#flattr-form'));
     await page.locator('#flattred').waitFor({ state: 'visible' });
     expect(await page.locator('#worth-nothing-yet').count()).toBe(0);
@@ -196,6 +219,7 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     const { page } = operator;
     page.on('dialog', (dialog) => void dialog.accept());
     const token = (JSON.parse(readFileSync(join(dataDir, 'dev-keys.json'), 'utf8')) as { operatorToken: string }).operatorToken;
+    operatorToken = token;
     const period = periodOf(new Date());
     await page.goto('/operator/signin');
     await page.locator('input[name="token"]').fill(token);
@@ -216,6 +240,25 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
     if (lang === 'en') expect(await textOf(page.locator('#settlement-state'))).toBe('confirmed');
     expect(navigations).toEqual([]);
     await operator.screenshot('operator-confirmed');
+  });
+
+  step("the month's charge is the EUR budget converted at the rate the plan recorded, floored to the koinu", async () => {
+    const period = periodOf(new Date());
+    const response = await donor.page.request.post(`/api/v1/admin/settlements/${period}/plan`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    expect(response.status()).toBe(200);
+    const plan = (await response.json()) as { stored: boolean; rates: Array<{ currency: string; rate: string }>; donors: Array<{ charge: string; fiatBudget?: { currency: string; amount: string } }> };
+    expect(plan.stored).toBe(true);
+    const eur = plan.rates.find((rate) => rate.currency === 'EUR');
+    expect(eur?.rate).toBe('0.1');
+    const [planned] = plan.donors;
+    expect(planned?.fiatBudget).toEqual({ currency: 'EUR', amount: '5' });
+    const expected = coinsForFiat(parseDecimal('5', 'budget', 2), parseRate(eur?.rate, 'EUR'));
+    expect(planned?.charge).toBe(formatCoins(expected));
+    // The donor's statement page shows that charge: 50 DOGE.
+    const { page } = donor;
+    await page.goto(`/me/statements/${period}`);
+    expect(amountsIn(await textOf(page.locator('#statement-charge')), lang)[0]).toBe(Number(expected) / 1e8);
+    await donor.screenshot('statement');
   });
 });
 

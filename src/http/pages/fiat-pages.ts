@@ -75,8 +75,13 @@ export function ageText(ctx: PageContext, seconds: number): string {
 /** The price line: "1 DOGE = €0.12 (host, 3 min ago)" or why there is none. */
 export function priceLine(ctx: PageContext, price: FiatPrice): TrustedHtml {
   if (price.status === 'unavailable') return html`<p id="fiat-price" class="notice" role="status">${price.configured ? ctx.i18n.t('fiat:price.unavailable', { currency: price.currency }) : ctx.i18n.t('fiat:price.notConfigured', { currency: price.currency })}</p>`;
-  const rate = formatFiatRate(ctx, price.rate, price.currency);
-  return html`<p id="fiat-price">${ctx.i18n.t('fiat:price.available', { ticker: ctx.deps.chain.ticker, rate, source: price.source, age: ageText(ctx, price.ageSeconds) })}</p>`;
+  return html`<p id="fiat-price"${price.test ? html` class="test-prices"` : html``}>${priceText(ctx, price)}</p>`;
+}
+
+/** "1 DOGE = €0.12 (host, 3 min ago)"; on the embedded regtest stack, plainly its test prices. */
+function priceText(ctx: PageContext, price: Extract<FiatPrice, { status: 'available' }>): string {
+  const values = { ticker: ctx.deps.chain.ticker, rate: formatFiatRate(ctx, price.rate, price.currency), source: price.source, age: ageText(ctx, price.ageSeconds) };
+  return ctx.i18n.t(price.test ? 'fiat:price.test' : 'fiat:price.available', values);
 }
 
 function formatFiatRate(ctx: PageContext, rate: string, currency: FiatCurrency): string {
@@ -96,8 +101,7 @@ export async function fiatLine(ctx: PageContext, accountId: string, units: bigin
   const price = await fiatPriceOf(ctx.deps.prices, currency, ctx.now);
   if (price.status === 'unavailable') return html`<p id="${id}" class="fiat-value">${ctx.i18n.t('fiat:value.unavailableIn', { currency })}</p>`;
   const text = ctx.i18n.t(lead, { value: valueText(ctx, units, price) });
-  const priceText = ctx.i18n.t('fiat:price.available', { ticker: ctx.deps.chain.ticker, rate: formatFiatRate(ctx, price.rate, price.currency), source: price.source, age: ageText(ctx, price.ageSeconds) });
-  return html`<p id="${id}" class="fiat-value">${text} <small>(${priceText})</small></p>`;
+  return html`<p id="${id}" class="fiat-value">${text} <small>(${priceText(ctx, price)})</small></p>`;
 }
 
 /** The donor page's section: what the balance and budget are worth, how the budget is set, a link to change it. */

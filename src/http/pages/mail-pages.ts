@@ -1,7 +1,7 @@
 import { mailUnsubscribeKeyOf } from '../../config/derived-secrets';
 import { isKibbleError } from '../../errors';
 import { confirmEmailAddress, emailStatus, requestPasswordReset, resetPassword, setEmailAddress } from '../../services/accounts/email-address';
-import { MAIL_KINDS, type MailKind } from '../../services/mail/kinds';
+import { ACCOUNT_MAIL_KINDS, MAIL_KINDS, type MailKind } from '../../services/mail/kinds';
 import { preferencesOf, setKindWanted, storePreferences, type MailPreferences } from '../../services/mail/preferences';
 import { accountSubject, readUnsubscribeToken } from '../../services/mail/unsubscribe';
 import { html } from '../html';
@@ -176,7 +176,7 @@ async function settingsPage(ctx: PageContext, accountId: string, state: Settings
     email.address === undefined
       ? t('mailpages:settings.none')
       : t(email.confirmed ? 'mailpages:settings.confirmed' : 'mailpages:settings.unconfirmed', { address: email.address });
-  const kinds = MAIL_KINDS.map(
+  const kinds = ACCOUNT_MAIL_KINDS.map(
     (kind) =>
       html`<div class="field checkbox"><input type="checkbox" id="kind-${kind}" name="kind-${kind}"${preferences[kind] ? html` checked` : html``}> <label for="kind-${kind}">${kindName(ctx, kind)}</label></div>`,
   );

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { startMongoServer } from './mongo-server';
 import { startRegtestNode } from './bcoin-node';
 import { MAILPIT_VERSION, startMailCatcher } from './mail-catcher';
+import { startTestPriceServer } from './test-prices';
+import type { TestPrice } from '../../config/embedded-test-prices';
 import type { Config } from '../../config/config';
 import { DEV_KEYS_WARNING, developmentKeysInUse, loadOrCreateDevKeys } from '../../config/dev-keys';
 import { Secret } from '../../config/secret';
@@ -24,6 +26,11 @@ export interface EmbeddedParts {
   embeddedDatabase: boolean;
   /** The local mail catcher's web address, when SMTP_URL was unset in development and it started. */
   mailCatcherUrl: string | undefined;
+  /**
+   * The test prices served on the embedded regtest stack (EMBEDDED_TEST_PRICES) when PRICE_SOURCE_URL
+   * was unset; the config's PRICE_SOURCE_URL then points at them. Undefined everywhere else.
+   */
+  testPrices: TestPrice[] | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,6 +56,7 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
   const warnings: string[] = [];
   let filled = config;
   let mailCatcherUrl: string | undefined;
+  let testPrices: TestPrice[] | undefined;
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne();
   };
@@ -82,6 +90,13 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
       stops.push(() => node.stop());
       filled = { ...filled, chainRpcUrl: new Secret(node.rpcUrl) };
       started.push(`chain: embedded bcoin regtest node, JSON-RPC on 127.0.0.1:${node.port} (chain in ${join(dataDir, 'chain')})`);
+      // Regtest coins have no market: fixed test prices, so that values in fiat and budgets in EUR work here.
+      if (filled.priceSourceUrl === undefined && filled.embeddedTestPrices.length > 0) {
+        const priceServer = await startTestPriceServer(filled.embeddedTestPrices, filled.priceCoinId);
+        stops.push(() => priceServer.stop());
+        filled = { ...filled, priceSourceUrl: priceServer.url };
+        testPrices = filled.embeddedTestPrices;
+      }
     }
     if (filled.walletXpub === undefined) {
       const signerSecret = filled.walletXprv ?? filled.walletMnemonic;
@@ -107,5 +122,5 @@ export async function fillWithEmbeddedDefaults(config: Config, log: (message: st
     await stop();
     throw error;
   }
-  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, embeddedDatabase: config.mongodbUri === undefined, mailCatcherUrl, stop };
+  return { config: filled, started, warnings, embeddedChain: config.chainRpcUrl === undefined, embeddedDatabase: config.mongodbUri === undefined, mailCatcherUrl, testPrices, stop };
 }

@@ -18,6 +18,9 @@ export const MAIL_KINDS = [
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
+/** The kinds an account chooses on its page: operator alerts go to OPERATOR_EMAIL, not to accounts. */
+export const ACCOUNT_MAIL_KINDS = MAIL_KINDS.filter((kind): kind is Exclude<MailKind, 'operator-alert'> => kind !== 'operator-alert');
+
 export const REQUESTED_MAIL_KINDS = ['address-confirmation', 'password-reset'] as const;
 export type RequestedMailKind = (typeof REQUESTED_MAIL_KINDS)[number];
 

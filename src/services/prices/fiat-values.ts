@@ -8,7 +8,7 @@ import type { PriceService } from './prices';
  */
 
 export type FiatPrice =
-  | { status: 'available'; currency: FiatCurrency; rate: string; at: string; ageSeconds: number; source: string }
+  | { status: 'available'; currency: FiatCurrency; rate: string; at: string; ageSeconds: number; source: string; test: boolean }
   /** `configured`: false when the service has no price source at all (pages say so instead of a failure). */
   | { status: 'unavailable'; currency: FiatCurrency; reason: string; configured: boolean };
 
@@ -24,7 +24,7 @@ export async function fiatPriceOf(prices: PriceService | undefined, currency: Fi
   const quote = state.quotes.find((q) => q.currency === currency);
   if (quote === undefined) return { status: 'unavailable', currency, reason: `the price source gave no ${currency} price`, configured: true };
   const ageSeconds = Math.max(0, Math.floor((now.getTime() - Date.parse(quote.at)) / 1000));
-  return { status: 'available', currency, rate: quote.rate, at: quote.at, ageSeconds, source: quote.source };
+  return { status: 'available', currency, rate: quote.rate, at: quote.at, ageSeconds, source: quote.source, test: prices.testPrices };
 }
 
 /** `units` smallest units in the price's currency, as a decimal string cut to the currency's decimals; null without a price. */

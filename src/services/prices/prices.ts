@@ -19,6 +19,8 @@ export interface PriceSourceSettings {
   url: string | undefined;
   coinId: string;
   cacheSeconds: number;
+  /** The source is the embedded regtest stack's own test prices (EMBEDDED_TEST_PRICES): pages say so. */
+  testPrices?: boolean;
 }
 
 export interface PriceDeps {
@@ -42,6 +44,11 @@ export class PriceService {
 
   get configured(): boolean {
     return this.settings.url !== undefined;
+  }
+
+  /** True when the prices are the embedded regtest stack's test prices, not a market's. */
+  get testPrices(): boolean {
+    return this.settings.testPrices === true;
   }
 
   /** The current quotes (from the cache while fresh), or why there are none. */
@@ -108,10 +115,14 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The process's price service as configured (one per process: its cache is shared by pages and planning). */
-export function pricesFromConfig(config: Config, clock: () => Date, onFetch?: (outcome: 'ok' | 'failed') => void): PriceService {
+/**
+ * The process's price service as configured (one per process: its cache is shared by pages and
+ * planning). `testPrices`: PRICE_SOURCE_URL is the embedded stack's own test-price server on
+ * 127.0.0.1 (runtime/embedded/test-prices.ts), which this service alone may then reach.
+ */
+export function pricesFromConfig(config: Config, clock: () => Date, onFetch?: (outcome: 'ok' | 'failed') => void, testPrices = false): PriceService {
   return new PriceService(
-    { url: config.priceSourceUrl, coinId: config.priceCoinId, cacheSeconds: config.priceCacheSeconds },
-    { fetch: createOutbound({ allowPrivate: config.outboundAllowPrivate }), clock, ...(onFetch === undefined ? {} : { onFetch }) },
+    { url: config.priceSourceUrl, coinId: config.priceCoinId, cacheSeconds: config.priceCacheSeconds, testPrices },
+    { fetch: createOutbound({ allowPrivate: config.outboundAllowPrivate || testPrices }), clock, ...(onFetch === undefined ? {} : { onFetch }) },
   );
 }

@@ -108,4 +108,17 @@ describe('fiat values and budgets on the pages and the API', () => {
     expect(thing.text).toContain('<p id="flattr-worth-fiat" class="fiat-value">Valeur en USD : cours indisponible pour le moment.</p>');
     server.status = 200;
   });
+
+  it("says plainly, in both languages, that the embedded regtest stack's prices are test prices", async () => {
+    const real = t.deps.prices;
+    t.deps.prices = new PriceService({ url: server.url, coinId: 'dogecoin', cacheSeconds: 60, testPrices: true }, { fetch: createOutbound({ allowPrivate: true }), clock: () => t.clock() });
+    try {
+      const english = await donor.agent.get('/donor?lang=en');
+      expect(english.text).toContain('<p id="fiat-price" class="test-prices">1 DOGE = $0.13: TEST prices of the embedded regtest chain (0 s ago), fixed by EMBEDDED_TEST_PRICES; regtest coins have no market and are worth nothing.</p>');
+      const french = await donor.agent.get(`/t/${thingId}?lang=fr`);
+      expect(french.text).toMatch(/<small>\(1 DOGE = 0,13\s\$US : cours de TEST de la chaîne regtest intégrée \(il y a 0 s\)/);
+    } finally {
+      t.deps.prices = real;
+    }
+  });
 });

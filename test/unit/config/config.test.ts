@@ -212,3 +212,34 @@ describe('OUTBOUND_ALLOW_PRIVATE', () => {
     ]);
   });
 });
+
+describe('EMBEDDED_TEST_PRICES', () => {
+  it('defaults to a price for every currency kibble shows when unset, and is off when empty', () => {
+    expect(loadConfig({}).embeddedTestPrices).toEqual([
+      { currency: 'EUR', rate: '0.10' },
+      { currency: 'USD', rate: '0.11' },
+      { currency: 'GBP', rate: '0.09' },
+      { currency: 'CHF', rate: '0.09' },
+      { currency: 'JPY', rate: '16' },
+      { currency: 'CAD', rate: '0.15' },
+      { currency: 'AUD', rate: '0.17' },
+    ]);
+    expect(loadConfig({ EMBEDDED_TEST_PRICES: '' }).embeddedTestPrices).toEqual([]);
+    expect(loadConfig({ EMBEDDED_TEST_PRICES: ' gbp = 0.08 , JPY=16 ' }).embeddedTestPrices).toEqual([
+      { currency: 'GBP', rate: '0.08' },
+      { currency: 'JPY', rate: '16' },
+    ]);
+  });
+
+  it.each([
+    ['EUR', /"EUR" is not CURRENCY=RATE/],
+    ['XYZ=1', /XYZ is not one of EUR, USD/],
+    ['EUR=0.1,EUR=0.2', /EUR is given twice/],
+    ['EUR=0', /above zero/],
+    ['EUR=-1', /EUR rate/],
+    ['EUR=1e3', /EUR rate/],
+  ])('refuses %s with a message saying why', (value, why) => {
+    expect(problemsOf({ EMBEDDED_TEST_PRICES: value })).toEqual([expect.stringMatching(/^EMBEDDED_TEST_PRICES: must be CURRENCY=RATE pairs/)]);
+    expect(problemsOf({ EMBEDDED_TEST_PRICES: value })[0]).toMatch(why);
+  });
+});

@@ -2,6 +2,7 @@
 export default {
   'section.heading': 'In your currency',
   'price.available': '1 {{ticker}} = {{rate}} ({{source}}, {{age}} ago)',
+  'price.test': '1 {{ticker}} = {{rate}}: TEST prices of the embedded regtest chain ({{age}} ago), fixed by EMBEDDED_TEST_PRICES; regtest coins have no market and are worth nothing.',
   'price.unavailable': 'Price unavailable right now: values in {{currency}} cannot be shown.',
   'price.notConfigured': 'This service has no price source: values in {{currency}} cannot be shown.',
   'age.seconds': '{{count}} s',

@@ -2,6 +2,7 @@
 export default {
   'section.heading': 'Dans votre monnaie',
   'price.available': '1 {{ticker}} = {{rate}} ({{source}}, il y a {{age}})',
+  'price.test': '1 {{ticker}} = {{rate}} : cours de TEST de la chaîne regtest intégrée (il y a {{age}}), fixés par EMBEDDED_TEST_PRICES ; les pièces regtest n’ont pas de marché et ne valent rien.',
   'price.unavailable': 'Cours indisponible pour le moment : les valeurs en {{currency}} ne peuvent pas être affichées.',
   'price.notConfigured': "Ce service n'a pas de source de cours : les valeurs en {{currency}} ne peuvent pas être affichées.",
   'age.seconds': '{{count}} s',
