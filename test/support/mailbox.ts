@@ -13,6 +13,8 @@ export interface CaughtMail {
   text: string;
   html: string;
   headers: Record<string, string[]>;
+  /** Parts shown inside the HTML (cid: images). */
+  inline: Array<{ contentType: string; contentId: string; size: number }>;
 }
 
 export function testSmtpUrl(): string {
@@ -50,10 +52,10 @@ export function linkIn(mail: CaughtMail, prefix: string): string {
 
 async function caughtMail(id: string): Promise<CaughtMail> {
   const [message, headers] = (await Promise.all([api(`/api/v1/message/${id}`), api(`/api/v1/message/${id}/headers`)])) as [
-    { ID: string; To: Array<{ Address: string }>; Subject: string; Text: string; HTML: string },
+    { ID: string; To: Array<{ Address: string }>; Subject: string; Text: string; HTML: string; Inline: Array<{ ContentType: string; ContentID: string; Size: number }> | null },
     Record<string, string[]>,
   ];
-  return { id: message.ID, to: message.To.map((to) => to.Address), subject: message.Subject, text: message.Text, html: message.HTML, headers };
+  return { id: message.ID, to: message.To.map((to) => to.Address), subject: message.Subject, text: message.Text, html: message.HTML, headers, inline: (message.Inline ?? []).map((part) => ({ contentType: part.ContentType, contentId: part.ContentID, size: part.Size })) };
 }
 
 async function api(path: string): Promise<unknown> {

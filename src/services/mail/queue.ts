@@ -2,7 +2,7 @@ import { mailRecipientOf } from '../accounts/account-store';
 import { isMailKind, mailLocaleOf, type AnyMailKind, type MailLocale } from './kinds';
 import { insertMail } from './outbox-store';
 import { isKindOff } from './preferences';
-import { renderMail, type MailWords } from './templates';
+import { renderMail, type MailImage, type MailWords } from './templates';
 import { accountSubject, addressSubject, unsubscribeUrl, type MailSubject } from './unsubscribe';
 
 /**
@@ -24,6 +24,8 @@ export interface MailToQueue {
   template: string;
   /** The {{names}} of the template, as display-ready text. */
   data: Readonly<Record<string, string>>;
+  /** A PNG shown in the HTML part (the deposit QR of a funding reminder), sent as an inline attachment. */
+  image?: MailImage;
 }
 
 export interface MailQueueDeps {
@@ -47,7 +49,7 @@ export async function queueMail(mail: MailToQueue, deps: MailQueueDeps): Promise
     ...(unsubscribe === undefined ? {} : { unsubscribeUrl: unsubscribe }),
     ...(unsubscribe !== undefined && 'accountId' in mail.to ? { preferencesUrl: `${deps.publicUrl}/account/mail` } : {}),
   };
-  const content = renderMail({ template: mail.template, kind: mail.kind, locale, data: mail.data, ...links }, deps.words);
+  const content = renderMail({ template: mail.template, kind: mail.kind, locale, data: mail.data, ...links, ...(mail.image === undefined ? {} : { image: mail.image }) }, deps.words);
   const outcome = await insertMail({
     id: mail.id,
     kind: mail.kind,

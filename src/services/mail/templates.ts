@@ -22,6 +22,15 @@ export interface MailContent {
   html: string;
 }
 
+/** A PNG as a data URL; the SMTP transport turns it into an inline (cid:) attachment. */
+export interface MailImage {
+  dataUrl: string;
+  /** Catalogue key of its text alternative. */
+  altKey: string;
+}
+
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
 export interface RenderInput {
   template: string;
   kind: AnyMailKind;
@@ -30,6 +39,7 @@ export interface RenderInput {
   /** Present for kinds with preferences. */
   unsubscribeUrl?: string;
   preferencesUrl?: string;
+  image?: MailImage;
 }
 
 export function renderMail(input: RenderInput, words: MailWords = catalogueWords): MailContent {
@@ -55,11 +65,14 @@ export function renderMail(input: RenderInput, words: MailWords = catalogueWords
     footerKeys.map((key) => word(key, footerData, escape)).join('\n'),
   ];
   const text = `${paragraphs(plain).join('\n\n')}\n`;
+  if (input.image !== undefined && !PNG_DATA_URL.test(input.image.dataUrl)) throw new Error(`mail template "${input.template}": the image is not a PNG data URL`);
+  const image = input.image === undefined ? '' : `<p><img src="${input.image.dataUrl}" alt="${escapeHtml(word(input.image.altKey, input.data, plain))}" width="200" height="200"></p>`;
+  const htmlParagraphs = paragraphs(escapeHtml).map((paragraph) => `<p>${linkUrls(paragraph).replace(/\n/g, '<br>')}</p>`);
+  // The image goes before the footer (the last paragraph).
+  htmlParagraphs.splice(htmlParagraphs.length - 1, 0, image);
   const html =
     `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
-    `<body>${paragraphs(escapeHtml)
-      .map((paragraph) => `<p>${linkUrls(paragraph).replace(/\n/g, '<br>')}</p>`)
-      .join('')}</body></html>`;
+    `<body>${htmlParagraphs.join('')}</body></html>`;
   return { subject, text, html };
 }
 

@@ -43,6 +43,8 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
+          // A data: image in the HTML (the reminder's deposit QR) goes as an inline cid: attachment, which mail clients show.
+          attachDataUrls: true,
           // The same mail always has the same Message-ID: should it ever be sent twice (see
           // worker.ts), mail clients can tell it is one message.
           messageId: `<${createHash('sha256').update(mail.id).digest('hex').slice(0, 32)}@${domain}>`,

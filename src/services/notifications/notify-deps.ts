@@ -1,3 +1,4 @@
+import type { MailImage } from '../mail/templates';
 import type { ChainProfile } from '../../chain/profiles';
 import type { Logger } from '../../log';
 import type { MailKind, MailLocale } from '../mail/kinds';
@@ -16,6 +17,8 @@ export interface NotificationMail {
   /** Catalogue keys `<template>Subject` and `<template>Body` of the `mail` namespace. */
   template: string;
   data: Readonly<Record<string, string>>;
+  /** A PNG shown in the HTML part (the reminder's deposit QR). */
+  image?: MailImage;
 }
 
 export interface NotifyDeps {

@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { formatCoins } from '../../money/amount';
 import { donorAccount } from '../../money/ledger';
 import { findAccount, monthlyBudgetsOver } from '../accounts/account-store';
@@ -28,6 +29,7 @@ export async function mailFundingReminders(deps: NotifyDeps, daysBefore: number)
     const account = await findAccount(donorId);
     if (account?.depositAddress === undefined || account.depositAddress === null) continue;
     const format = mailFormat(await deps.localeOf(donorId), deps.chain.ticker);
+    const paymentUri = `${deps.chain.uriScheme}:${account.depositAddress}?amount=${formatCoins(shortfall)}`;
     await deps.send({
       id: notificationIds.fundingReminder(donorId, period),
       to: { accountId: donorId },
@@ -40,9 +42,10 @@ export async function mailFundingReminders(deps: NotifyDeps, daysBefore: number)
         balance: format.amount(balance),
         shortfall: format.amount(shortfall),
         address: account.depositAddress,
-        paymentUri: `${deps.chain.uriScheme}:${account.depositAddress}?amount=${formatCoins(shortfall)}`,
+        paymentUri,
         donorUrl: `${deps.publicUrl}/donor`,
       },
+      image: { dataUrl: await QRCode.toDataURL(paymentUri, { type: 'image/png', width: 200, margin: 1 }), altKey: 'balanceReminderQrAlt' },
     });
     queued += 1;
   }

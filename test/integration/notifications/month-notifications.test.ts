@@ -147,6 +147,11 @@ describe('notifications of a month', () => {
     expect(reminder?.text).toContain('Il manque 3\u00a0DOGE');
     expect(reminder?.text).toContain(donors.fr.address);
     expect(reminder?.text).toContain(`${world.chain.uriScheme}:${donors.fr.address}?amount=3`);
+    // The deposit QR: an inline PNG the HTML part shows, with a French text alternative.
+    expect(reminder?.inline.map((part) => part.contentType)).toEqual(['image/png']);
+    expect(reminder?.inline[0]?.size).toBeGreaterThan(100);
+    expect(reminder?.html).toContain(`src="cid:${reminder?.inline[0]?.contentId}"`);
+    expect(reminder?.html).toContain('alt="Code QR de votre adresse de dépôt, demandant 3\u00a0DOGE"');
     expect(await mailsTo(addresses.get(donors.en.id)!)).toHaveLength(1);
   });
 

@@ -33,4 +33,14 @@ describe('renderMail', () => {
     expect(() => renderMail({ template: 'nope', kind: 'password-reset', locale: 'en', data: {} })).toThrow(/no key "nopeSubject"/);
     expect(() => renderMail({ template: 'test', kind: 'password-reset', locale: 'en', data: {} })).toThrow(/no value for \{\{note\}\}/);
   });
+
+  it('shows an image in the HTML part only, before the footer, and refuses anything but a PNG data URL', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const input = { template: 'test', kind: 'balance-reminder', locale: 'en', data: { note: 'n' }, preferencesUrl: 'https://k.example/account/mail' } as const;
+    const mail = renderMail({ ...input, image: { dataUrl: png, altKey: 'testSubject' } });
+    expect(mail.html).toContain(`<p>This is a test mail from kibble: n</p><p><img src="${png}" alt="kibble test mail" width="200" height="200"></p><p>You receive this mail because`);
+    expect(mail.text).not.toContain('data:image');
+    expect(() => renderMail({ ...input, image: { dataUrl: 'data:text/html;base64,PHNjcmlwdD4=', altKey: 'testSubject' } })).toThrow(/not a PNG data URL/);
+    expect(() => renderMail({ ...input, image: { dataUrl: `${png}" onerror="x`, altKey: 'testSubject' } })).toThrow(/not a PNG data URL/);
+  });
 });

@@ -33,6 +33,7 @@ export default {
     'Your deposit of {{amount}} ({{outpoint}}) has enough confirmations: it is credited to your kibble balance since {{date}}.\n\nYour balance and this month\'s flattrs: {{accountUrl}}',
 
   balanceReminderSubject: 'Your balance will not cover your budget for {{period}}',
+  balanceReminderQrAlt: 'QR code of your deposit address, asking for {{shortfall}}',
   balanceReminderBody:
     'Your monthly budget is {{budget}}, but your balance is {{balance}}: when {{period}} ends, your flattrs will share only what the balance holds. {{shortfall}} is missing.\n\nTo give your whole budget, send {{shortfall}} to your deposit address before the month ends:\n\n{{address}}\n\nWith a wallet app: {{paymentUri}}\n\nThe QR code of this address is on your page: {{donorUrl}}',
 

@@ -32,6 +32,7 @@ export default {
     'Votre dépôt de {{amount}} ({{outpoint}}) a assez de confirmations : il est crédité sur votre solde kibble depuis le {{date}}.\n\nVotre solde et vos flattrs du mois : {{accountUrl}}',
 
   balanceReminderSubject: 'Votre solde ne couvrira pas votre budget de {{period}}',
+  balanceReminderQrAlt: 'Code QR de votre adresse de dépôt, demandant {{shortfall}}',
   balanceReminderBody:
     'Votre budget mensuel est de {{budget}}, mais votre solde est de {{balance}} : à la fin de {{period}}, vos flattrs ne se partageront que ce que contient le solde. Il manque {{shortfall}}.\n\nPour donner tout votre budget, envoyez {{shortfall}} à votre adresse de dépôt avant la fin du mois :\n\n{{address}}\n\nAvec une application de portefeuille : {{paymentUri}}\n\nLe code QR de cette adresse est sur votre page : {{donorUrl}}',
 
