@@ -1,55 +1,27 @@
-import { forEachChunk } from '../../db/chunks';
-import { EventModel, proposeEventSeqRange, type EventDocument } from '../../db/event';
+import { allocateEventSeq, EventModel, type EventDocument } from '../../db/event';
 import { isDuplicateKeyError } from '../../db/errors';
-
-const INSERT_CHUNK = 200;
-const INSERT_CONCURRENCY = 4;
-const MAX_RANGE_ATTEMPTS = 50;
 
 /** The one owner of the events outbox collection (`events`). */
 export type { EventDocument };
 
-/** The ids among `ids` stored already (one query per chunk). */
-export async function storedEventIds(ids: readonly string[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  await forEachChunk(ids, { size: 500, concurrency: 2 }, async (chunk) => {
-    for (const row of await EventModel.find({ _id: { $in: chunk } }, { _id: 1 }).lean<Array<{ _id: string }>>()) stored.add(row._id);
-  });
-  return stored;
+/** Whether an event with this id is stored already. */
+export async function eventExists(id: string): Promise<boolean> {
+  return (await EventModel.exists({ _id: id })) !== null;
 }
 
 /**
- * Inserts a batch of events under consecutive sequence numbers proposed in one increment, in
- * chunks; answers how many were new. An event whose id is stored already is left as it is (its
- * number becomes a gap readers skip, ordering.ts); one whose number another writer took (possible
- * on FerretDB, whose increments are not isolated) is tried again under a new range. Which of the
- * two happened is read back from the collection, not from the error text, which differs by server.
+ * Inserts the event under the next sequence number; 'duplicate' when its id is stored already
+ * (the sequence number it took is then a gap that readers skip, see ordering.ts).
  */
-export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>): Promise<number> {
-  let pending = [...events];
-  let inserted = 0;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > MAX_RANGE_ATTEMPTS) throw new Error(`events: no free sequence numbers after ${MAX_RANGE_ATTEMPTS} ranges (too much contention?)`);
-    const first = await proposeEventSeqRange(pending.length);
-    const numbered = pending.map((event, index) => ({ ...event, seq: first + index }));
-    const retry: Array<Omit<EventDocument, 'seq'>> = [];
-    await forEachChunk(numbered, { size: INSERT_CHUNK, concurrency: INSERT_CONCURRENCY }, async (chunk) => {
-      try {
-        await EventModel.insertMany(chunk, { ordered: false, lean: true, throwOnValidationError: true });
-        inserted += chunk.length;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const stored = new Map((await EventModel.find({ _id: { $in: chunk.map((event) => event._id) } }, { _id: 1, seq: 1 }).lean<Array<{ _id: string; seq: number }>>()).map((row) => [row._id, row.seq]));
-        for (const { seq, ...event } of chunk) {
-          const storedSeq = stored.get(event._id);
-          if (storedSeq === seq) inserted += 1;
-          else if (storedSeq === undefined) retry.push(event);
-        }
-      }
-    });
-    pending = retry;
+export async function insertEventOnce(event: Omit<EventDocument, 'seq'>): Promise<'inserted' | 'duplicate'> {
+  const seq = await allocateEventSeq();
+  try {
+    await EventModel.insertMany([{ ...event, seq }], { lean: true });
+    return 'inserted';
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return 'duplicate';
+    throw error;
   }
-  return inserted;
 }
 
 export async function eventById(id: string): Promise<EventDocument | undefined> {
