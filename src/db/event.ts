@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { allocateCounterValue } from './counter';
+import { CounterModel } from './counter';
 import { baseSchemaOptions } from './fields';
 
 /**
@@ -12,6 +12,8 @@ const eventSchema = new Schema(
     _id: { type: String, required: true },
     /** Consumers read in this order (see events/outbox.ts on gaps). */
     seq: { type: Number, required: true },
+    /** A random token of the insert that stored it: tells a writer its own insert from a concurrent twin's. */
+    writer: { type: String },
     kind: { type: String, required: true },
     occurredAt: { type: Date, required: true },
     recordedAt: { type: Date, required: true },
@@ -30,7 +32,14 @@ export const EventModel = model('Event', eventSchema);
 
 const EVENT_SEQUENCE = 'eventSeq';
 
-/** The next outbox sequence number (1, 2...): never handed out twice. */
-export async function allocateEventSeq(): Promise<number> {
-  return (await allocateCounterValue(EVENT_SEQUENCE)) + 1;
+/**
+ * Proposes `count` consecutive sequence numbers in one increment, for a batch of events. No claim
+ * backs them: the unique `seq` index is the claim (an insert that finds
+ * its number taken, as FerretDB's unisolated increments allow, takes a new range).
+ */
+export async function proposeEventSeqRange(count: number): Promise<number> {
+  const counter = await CounterModel.findOneAndUpdate({ _id: EVENT_SEQUENCE }, { $inc: { next: count } }, { upsert: true, new: true, lean: true });
+  if (!counter) throw new Error('event sequence: upsert returned no document');
+  // Numbers start at 1: the counter's `next` after the increment is the range's last number.
+  return counter.next - count + 1;
 }

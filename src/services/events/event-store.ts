@@ -1,27 +1,56 @@
-import { allocateEventSeq, EventModel, type EventDocument } from '../../db/event';
+import { randomUUID } from 'node:crypto';
+import { forEachChunk } from '../../db/chunks';
+import { EventModel, proposeEventSeqRange, type EventDocument } from '../../db/event';
 import { isDuplicateKeyError } from '../../db/errors';
+
+const INSERT_CHUNK = 200;
+const INSERT_CONCURRENCY = 4;
+const MAX_RANGE_ATTEMPTS = 50;
 
 /** The one owner of the events outbox collection (`events`). */
 export type { EventDocument };
 
-/** Whether an event with this id is stored already. */
-export async function eventExists(id: string): Promise<boolean> {
-  return (await EventModel.exists({ _id: id })) !== null;
+/** The ids among `ids` stored already (one query per chunk). */
+export async function storedEventIds(ids: readonly string[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  await forEachChunk(ids, { size: 500, concurrency: 2 }, async (chunk) => {
+    for (const row of await EventModel.find({ _id: { $in: chunk } }, { _id: 1 }).lean<Array<{ _id: string }>>()) stored.add(row._id);
+  });
+  return stored;
 }
 
 /**
- * Inserts the event under the next sequence number; 'duplicate' when its id is stored already
- * (the sequence number it took is then a gap that readers skip, see ordering.ts).
+ * Inserts a batch of events under consecutive sequence numbers proposed in one increment, in
+ * chunks; answers how many were new. An event whose id is stored already is left as it is (its
+ * number becomes a gap readers skip, ordering.ts); one whose number another writer took (possible
+ * on FerretDB, whose increments are not isolated) is tried again under a new range. Which of the
+ * two happened is read back from the collection, not from the error text, which differs by server.
  */
-export async function insertEventOnce(event: Omit<EventDocument, 'seq'>): Promise<'inserted' | 'duplicate'> {
-  const seq = await allocateEventSeq();
-  try {
-    await EventModel.insertMany([{ ...event, seq }], { lean: true });
-    return 'inserted';
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return 'duplicate';
-    throw error;
+export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>): Promise<number> {
+  let pending = [...events];
+  let inserted = 0;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > MAX_RANGE_ATTEMPTS) throw new Error(`events: no free sequence numbers after ${MAX_RANGE_ATTEMPTS} ranges (too much contention?)`);
+    const first = await proposeEventSeqRange(pending.length);
+    const writer = randomUUID();
+    const numbered = pending.map((event, index) => ({ ...event, seq: first + index, writer }));
+    const retry: Array<Omit<EventDocument, 'seq'>> = [];
+    await forEachChunk(numbered, { size: INSERT_CHUNK, concurrency: INSERT_CONCURRENCY }, async (chunk) => {
+      try {
+        await EventModel.insertMany(chunk, { ordered: false, lean: true, throwOnValidationError: true });
+        inserted += chunk.length;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const stored = new Map((await EventModel.find({ _id: { $in: chunk.map((event) => event._id) } }, { _id: 1, writer: 1 }).lean<Array<{ _id: string; writer?: string | null }>>()).map((row) => [row._id, row.writer]));
+        for (const { seq: _seq, writer: _writer, ...event } of chunk) {
+          if (!stored.has(event._id)) retry.push(event);
+          else if (stored.get(event._id) === writer) inserted += 1;
+        }
+      }
+    });
+    pending = retry;
   }
+  return inserted;
 }
 
 export async function eventById(id: string): Promise<EventDocument | undefined> {

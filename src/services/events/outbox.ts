@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { cursorOf, moveCursor } from './cursor-store';
-import { eventById, eventExists, eventsAfterSeq, eventsOfAccount, insertEventOnce, type EventDocument } from './event-store';
+import { eventById, eventsAfterSeq, eventsOfAccount, insertEventsOnce, storedEventIds, type EventDocument } from './event-store';
 import { eventId, isEventKind, type EventData, type EventKind } from './kinds';
 import { takeInOrder } from './ordering';
 
@@ -33,19 +33,22 @@ export interface OutboxEvent {
 
 /** Records the event once; false when it was recorded before (by this step's earlier run). */
 export async function recordEvent(event: NewEvent, now: Date): Promise<boolean> {
-  const id = eventId(event.kind, event.key);
-  // The check spares a sequence number on a re-run; the unique id decides under a race.
-  if (await eventExists(id)) return false;
-  const accounts = [...new Set(event.accounts.map(String))];
-  const outcome = await insertEventOnce({ _id: id, kind: event.kind, occurredAt: event.occurredAt, recordedAt: now, accounts, data: { ...event.data } });
-  return outcome === 'inserted';
+  return (await recordEvents([event], now)) === 1;
 }
 
-/** Records several events (one step may make several facts); answers how many were new. */
+/**
+ * Records several events (one step may make several facts: a month's payouts to thousands of
+ * creators) in a few bulk writes, not one round trip each; answers how many were new.
+ */
 export async function recordEvents(events: readonly NewEvent[], now: Date): Promise<number> {
-  let recorded = 0;
-  for (const event of events) if (await recordEvent(event, now)) recorded += 1;
-  return recorded;
+  const documents = new Map<string, Omit<EventDocument, 'seq'>>();
+  for (const event of events) {
+    const id = eventId(event.kind, event.key);
+    documents.set(id, { _id: id, kind: event.kind, occurredAt: event.occurredAt, recordedAt: now, accounts: [...new Set(event.accounts.map(String))], data: { ...event.data } });
+  }
+  // The check spares sequence numbers on a re-run; the unique id decides under a race.
+  const stored = await storedEventIds([...documents.keys()]);
+  return insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)));
 }
 
 export interface ReadOptions {
