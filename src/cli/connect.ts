@@ -10,6 +10,7 @@ import { connectDatabase, connectedDatabaseName, disconnectDatabase, missingKibb
 import { KibbleError } from '../errors';
 import { createLogger, type Logger } from '../log';
 import { readStackFile } from '../runtime/embedded/stack-file';
+import { pricesFromConfig, type PriceService } from '../services/prices/prices';
 
 export interface Connected {
   config: Config;
@@ -17,6 +18,8 @@ export interface Connected {
   log: Logger;
   /** Names this process in leases. */
   instance: string;
+  /** Where planning asks for prices: PRICE_SOURCE_URL, or the running embedded stack's test prices. */
+  prices: PriceService;
 }
 
 /** How long a command waits for the database before saying it is not there. */
@@ -28,7 +31,7 @@ const DATABASE_TIMEOUT_MS = 5_000;
  * DATA_DIR. `hint` ends the message when neither is there.
  */
 export async function withDeployment<T>(command: string, run: (connected: Connected) => Promise<T>, hint = 'those of the running service'): Promise<T> {
-  const config = deploymentConfig(command, loadConfig(), hint);
+  const { config, testPrices } = deploymentConfig(command, loadConfig(), hint);
   if (config.mongodbUri === undefined || config.chainRpcUrl === undefined) {
     throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI and CHAIN_RPC_URL (${hint})`);
   }
@@ -36,7 +39,8 @@ export async function withDeployment<T>(command: string, run: (connected: Connec
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   await connectKibbleDatabase(command, config.mongodbUri);
   try {
-    return await run({ config, rpc: new JsonRpcChainClient(config.chainRpcUrl.reveal()), log, instance: `cli:${hostname()}:${process.pid}` });
+    const prices = pricesFromConfig(config, () => new Date(), undefined, testPrices);
+    return await run({ config, rpc: new JsonRpcChainClient(config.chainRpcUrl.reveal()), log, instance: `cli:${hostname()}:${process.pid}`, prices });
   } finally {
     await disconnectDatabase();
   }
@@ -44,7 +48,7 @@ export async function withDeployment<T>(command: string, run: (connected: Connec
 
 /** For commands that need only the database (the ledger audit): MONGODB_URI, or the embedded stack's. */
 export async function withDatabase<T>(command: string, run: (config: Config) => Promise<T>): Promise<T> {
-  const config = deploymentConfig(command, loadConfig(), 'that of the running service');
+  const { config } = deploymentConfig(command, loadConfig(), 'that of the running service');
   if (config.mongodbUri === undefined) throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI (that of the running service)`);
   await connectKibbleDatabase(command, config.mongodbUri);
   try {
@@ -56,11 +60,12 @@ export async function withDatabase<T>(command: string, run: (config: Config) => 
 
 /**
  * The configuration with the embedded stack filled in when MONGODB_URI is unset: its database
- * and node from DATA_DIR/stack.json, its development keys from DATA_DIR/dev-keys.json (what the
- * environment sets wins). Production never looks there.
+ * and node from DATA_DIR/stack.json, its test-price server (`testPrices`: the price source is
+ * that server on 127.0.0.1, as `kibble serve` itself reads it), its development keys from
+ * DATA_DIR/dev-keys.json (what the environment sets wins). Production never looks there.
  */
-export function deploymentConfig(command: string, config: Config, hint: string): Config {
-  if (config.mongodbUri !== undefined || config.nodeEnv === 'production') return config;
+export function deploymentConfig(command: string, config: Config, hint: string): { config: Config; testPrices: boolean } {
+  if (config.mongodbUri !== undefined || config.nodeEnv === 'production') return { config, testPrices: false };
   const dataDir = resolve(config.dataDir);
   const found = readStackFile(dataDir);
   const otherwise = `start it with \`npm start\` (same DATA_DIR), or set MONGODB_URI and CHAIN_RPC_URL (${hint})`;
@@ -76,13 +81,14 @@ export function deploymentConfig(command: string, config: Config, hint: string):
   }
   const { stack } = found;
   const chain = chainProfile(stack.chain);
-  let filled: Config = { ...config, chain, mongodbUri: stack.mongodbUri, chainRpcUrl: config.chainRpcUrl ?? new Secret(stack.chainRpcUrl) };
+  const testPrices = config.priceSourceUrl === undefined && stack.priceSourceUrl !== undefined;
+  let filled: Config = { ...config, chain, mongodbUri: stack.mongodbUri, chainRpcUrl: config.chainRpcUrl ?? new Secret(stack.chainRpcUrl), priceSourceUrl: config.priceSourceUrl ?? stack.priceSourceUrl };
   const keysFile = join(dataDir, 'dev-keys.json');
   if (filled.walletXpub === undefined && filled.walletXprv === undefined && filled.walletMnemonic === undefined && existsSync(keysFile)) {
     const keys = loadOrCreateDevKeys(keysFile, chain);
     filled = { ...filled, walletXpub: keys.walletXpub, walletMnemonic: new Secret(keys.walletMnemonic), feeAddress: filled.feeAddress ?? keys.feeAddress, operatorToken: filled.operatorToken ?? new Secret(keys.operatorToken) };
   }
-  return filled;
+  return { config: filled, testPrices };
 }
 
 /**

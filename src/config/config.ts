@@ -115,7 +115,7 @@ export const ENV_KEYS = Object.keys(ENV_SCHEMA.shape) as EnvKey[];
 export const EMBEDDED_CHAIN = 'bcoin-regtest';
 
 /** Variables without which a production deployment must not start (DESIGN.md section 7). */
-const REQUIRED_IN_PRODUCTION: readonly EnvKey[] = [
+export const REQUIRED_IN_PRODUCTION: readonly EnvKey[] = [
   'MONGODB_URI',
   'CHAIN',
   'CHAIN_RPC_URL',

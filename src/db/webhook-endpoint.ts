@@ -18,7 +18,13 @@ const webhookEndpointSchema = new Schema(
     failingSince: { type: Date, default: null },
     /** Set when the endpoint kept failing too long (or its owner removed it); nothing is sent then. */
     disabledAt: { type: Date, default: null },
+    /**
+     * Why, as a code (services/webhooks/endpoint-store.ts, DisabledReason); endpoints disabled
+     * before reasons were codes hold an English sentence here.
+     */
     disabledReason: { type: String, default: null },
+    /** With 'no-delivery': the last attempt's error (http-500, timeout, address...). */
+    disabledLastError: { type: String, default: null },
   },
   { ...baseSchemaOptions, collection: 'webhook_endpoints' },
 );

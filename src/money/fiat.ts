@@ -48,20 +48,30 @@ const RATE_WHOLE_DIGITS = 12;
 
 const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
+/**
+ * What was wrong with a fiat amount or its currency, in an error's `details.problem`: pages say
+ * it in the reader's language (the message stays the specific English one).
+ */
+export type FiatInputProblem = 'not-decimal' | 'too-many-decimals' | 'too-large' | 'currency';
+
+function fiatInputError(problem: FiatInputProblem, message: string): KibbleError {
+  return new KibbleError('validation-failed', message, { problem });
+}
+
 /** Exact parse of a plain decimal string (no sign, exponent or separators). */
 export function parseDecimal(text: unknown, what: string, maxScale: number): Decimal {
   const match = typeof text === 'string' && text.length <= 64 ? DECIMAL.exec(text) : null;
-  if (match === null) throw new KibbleError('validation-failed', `${what} must be a plain decimal number like 12.5 (no sign, exponent or separators)`);
+  if (match === null) throw fiatInputError('not-decimal', `${what} must be a plain decimal number like 12.5 (no sign, exponent or separators)`);
   const fraction = match[2] ?? '';
-  if (fraction.length > maxScale) throw new KibbleError('validation-failed', `${what} has ${fraction.length} decimals; at most ${maxScale} are allowed`);
+  if (fraction.length > maxScale) throw fiatInputError('too-many-decimals', `${what} has ${fraction.length} decimals; at most ${maxScale} are allowed`);
   return { units: BigInt(`${match[1] ?? '0'}${fraction}`), scale: fraction.length };
 }
 
 /** Validates a fiat budget amount; returns it canonical (no trailing zeros after the dot). */
 export function parseFiatAmount(text: unknown, currency: unknown): FiatAmount {
-  if (!isFiatCurrency(currency)) throw new KibbleError('validation-failed', `currency must be one of ${FIAT_CURRENCIES.join(', ')}`);
+  if (!isFiatCurrency(currency)) throw fiatInputError('currency', `currency must be one of ${FIAT_CURRENCIES.join(', ')}`);
   const decimal = parseDecimal(text, `budget in ${currency}`, FIAT_DECIMALS);
-  if (decimal.units > MAX_FIAT_BUDGET * 10n ** BigInt(decimal.scale)) throw new KibbleError('validation-failed', `budget in ${currency} must be below ${MAX_FIAT_BUDGET}`);
+  if (decimal.units > MAX_FIAT_BUDGET * 10n ** BigInt(decimal.scale)) throw fiatInputError('too-large', `budget in ${currency} must be below ${MAX_FIAT_BUDGET}`);
   return { currency, amount: decimalText(decimal) };
 }
 

@@ -162,6 +162,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
         chainRpcUrl: filled.chainRpcUrl?.reveal() ?? '',
         httpUrl: `${webUrl}/`,
         ...(devChain === undefined ? {} : { blockSeconds: devChain.blockSeconds }),
+        ...(embedded.testPrices === undefined || filled.priceSourceUrl === undefined ? {} : { priceSourceUrl: filled.priceSourceUrl }),
       });
     }
     const banner = [

@@ -29,6 +29,7 @@ import { FEE_BPS, MIN_CONFIRMATIONS, useSettlementWorld } from '../support/settl
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
 import { languageContextOptions, languageCookie, LANGS, type Lang } from './support/languages';
 import { useE2eServer } from './support/server';
+import { storySteps } from './support/steps';
 
 const STEP_TIMEOUT_MS = 90_000;
 const NEW_PASSWORD = 'a new password from the mailed link';
@@ -113,7 +114,6 @@ describe('the e-mail and webhook pages in the browser', () => {
     const handle = `mail_${lang}_${suffix}`;
     const address = uniqueAddress(`e2e-${lang}`);
     let account: BrowserSession;
-    let failedStep: string | undefined;
     /** What the pages asked through window.confirm. */
     const dialogs: string[] = [];
 
@@ -129,25 +129,11 @@ describe('the e-mail and webhook pages in the browser', () => {
       return opened;
     };
 
-    function step(name: string, run: () => Promise<void>): void {
-      it(
-        name,
-        async () => {
-          if (failedStep !== undefined) throw new Error(`not run: the earlier step "${failedStep}" failed`);
-          try {
-            await run();
-            const problems = [...browser.takeProblems(), ...server.takeErrors()];
-            if (problems.length > 0) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
-          } catch (error) {
-            failedStep = name;
-            const shots = await browser.screenshotAll('failed');
-            if (error instanceof Error) error.message += `\n\nScreenshots: ${shots.join(', ')}`;
-            throw error;
-          }
-        },
-        STEP_TIMEOUT_MS,
-      );
-    }
+    const step = storySteps({
+      browser,
+      reported: () => [...browser.takeProblems(), ...server.takeErrors().map((line) => `server log: ${line}`)],
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
 
     step('sign up, add an address from the e-mail page, confirm it from the mailed link', async () => {
       account = await session('account');

@@ -20,6 +20,7 @@ import { doge } from '../support/money';
 import { MIN_CONFIRMATIONS, randomAddress, SETTLEMENT_CHAIN, useSettlementWorld } from '../support/settlement-world';
 import { useBrowser, type BrowserSession } from './support/browser';
 import { useE2eServer } from './support/server';
+import { storySteps } from './support/steps';
 
 const STEP_TIMEOUT_MS = 120_000;
 const DEPOSIT = doge(50);
@@ -46,32 +47,11 @@ describe('a month of kibble in the browser', () => {
   let period: string;
   let txid: string;
 
-  let failedStep: string | undefined;
-  /** One step of the story: a test that runs only if every earlier step passed. */
-  function step(name: string, run: () => Promise<void>): void {
-    it(
-      name,
-      async () => {
-        if (failedStep !== undefined) throw new Error(`not run: the earlier step "${failedStep}" failed`);
-        try {
-          await run();
-          const problems = reported();
-          if (problems.length > 0) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
-        } catch (error) {
-          failedStep = name;
-          const problems = reported();
-          const shots = await browser.screenshotAll('failed');
-          if (error instanceof Error) {
-            if (problems.length > 0 && !error.message.startsWith('the pages reported')) error.message += `\n\nAlso reported:\n${problems.join('\n')}`;
-            if (shots.length > 0) error.message += `\n\nScreenshots: ${shots.join(', ')}`;
-          }
-          throw error;
-        }
-      },
-      STEP_TIMEOUT_MS,
-    );
-  }
-  const reported = (): string[] => [...browser.takeProblems(), ...server.takeErrors().map((line) => `server log: ${line}`)];
+  const step = storySteps({
+    browser,
+    reported: () => [...browser.takeProblems(), ...server.takeErrors().map((line) => `server log: ${line}`)],
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
 
   step('a donor signs up, lands on the donor page and sees the deposit QR code and address', async () => {
     donor = await browser.session('donor');

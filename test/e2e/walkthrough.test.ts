@@ -24,6 +24,7 @@ import { TEST_PASSWORD } from '../support/http';
 import { randomAddress } from '../support/settlement-world';
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
 import { languageContextOptions, languageCookie, LANGS, pagesSpeak, type Lang } from './support/languages';
+import { storySteps } from './support/steps';
 
 const STEP_TIMEOUT_MS = 180_000;
 const ROOT = join(__dirname, '..', '..');
@@ -91,26 +92,12 @@ describe.each(LANGS)('the README walkthrough on a fresh embedded setup, in %s', 
   let donor: BrowserSession;
   let operatorToken = '';
   let thingId = '';
-  let failedStep: string | undefined;
-  function step(name: string, run: () => Promise<void>): void {
-    it(
-      name,
-      async () => {
-        if (failedStep !== undefined) throw new Error(`not run: the earlier step "${failedStep}" failed`);
-        try {
-          await run();
-          const problems = [...browser.takeProblems(), ...wrongLanguage.splice(0).map((page) => `not in ${lang}: ${page}`)];
-          if (problems.length > 0) throw new Error(`the pages reported problems:\n${problems.join('\n')}`);
-        } catch (error) {
-          failedStep = name;
-          const shots = await browser.screenshotAll('failed');
-          if (error instanceof Error) error.message += `\n\nScreenshots: ${shots.join(', ')}\n\nkibble serve said:\n${output.slice(-4000)}`;
-          throw error;
-        }
-      },
-      STEP_TIMEOUT_MS,
-    );
-  }
+  const step = storySteps({
+    browser,
+    reported: () => [...browser.takeProblems(), ...wrongLanguage.splice(0).map((page) => `not in ${lang}: ${page}`)],
+    timeoutMs: STEP_TIMEOUT_MS,
+    failureContext: () => `kibble serve said:\n${output.slice(-4000)}`,
+  });
 
   step('the banner says how to get test coins and how often blocks come', () => {
     expect(output).toContain('blocks: the embedded node mines one every 1 s (EMBEDDED_BLOCK_SECONDS; 0 switches it off)');

@@ -50,8 +50,8 @@ export function registerSettle(program: Command, io: CliIo, setExit: (code: numb
       if (options.closeNow && !options.execute && options.exportPsbt === undefined) throw new KibbleError('validation-failed', '--close-now goes with --execute or --export-psbt');
       const given = options.rate ?? [];
       if (given.length > 0 && !options.plan && !options.execute && options.exportPsbt === undefined) throw new KibbleError('validation-failed', '--rate goes with --plan, --execute or --export-psbt');
-      await withDeployment('settle', async ({ config, rpc, log, instance }) => {
-        const service = createSettlementService(config, rpc, log, { instance });
+      await withDeployment('settle', async ({ config, rpc, log, instance, prices }) => {
+        const service = createSettlementService(config, rpc, log, { instance, prices });
         const now = new Date();
         const rates = given.map(({ currency, rate }) => operatorQuote(currency, rate, now));
         if (options.exportPsbt !== undefined || options.importSigned !== undefined) {

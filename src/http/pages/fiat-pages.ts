@@ -1,6 +1,7 @@
-import { isKibbleError } from '../../errors';
+import { isKibbleError, type KibbleError } from '../../errors';
+import { localizedErrorMessage } from '../../i18n/error-messages';
 import { decimalSeparator } from '../../i18n/format';
-import { FIAT_CURRENCIES, isFiatCurrency, type FiatCurrency } from '../../money/fiat';
+import { FIAT_CURRENCIES, FIAT_DECIMALS, isFiatCurrency, MAX_FIAT_BUDGET, type FiatCurrency, type FiatInputProblem } from '../../money/fiat';
 import { displayCurrencyOf, donorFiatView, setDisplayCurrency, setFiatBudget, type DonorFiatView } from '../../services/accounts/fiat-settings';
 import { currencyForLocale, fiatPriceOf, fiatValueOf, firstLanguage, type FiatPrice } from '../../services/prices/fiat-values';
 import { html, type TrustedHtml } from '../html';
@@ -34,7 +35,7 @@ export const fiatPages: PageRoute[] = [
         await setFiatBudget(ctx.accountId, localizedDecimal(ctx, amount), currency, ctx.deps.prices, ctx.now);
       } catch (error) {
         if (!isKibbleError(error, 'validation-failed')) throw error;
-        return currencyPage(ctx, ctx.accountId, { budget: { amount, currency, error: error.message } }, 400);
+        return currencyPage(ctx, ctx.accountId, { budget: { amount, currency, error: fiatInputErrorText(ctx, error) } }, 400);
       }
       return { redirect: `/donor/currency?saved=fiat-budget&currency=${encodeURIComponent(currency)}` };
     },
@@ -45,12 +46,31 @@ export const fiatPages: PageRoute[] = [
     handler: async (ctx) => {
       if (ctx.accountId === undefined) return signInFirst('/donor/currency');
       const currency = ctx.form.currency;
-      if (!isFiatCurrency(currency)) return currencyPage(ctx, ctx.accountId, { error: `currency must be one of ${FIAT_CURRENCIES.join(', ')}` }, 400);
+      if (!isFiatCurrency(currency)) return currencyPage(ctx, ctx.accountId, { error: fiatProblemText(ctx, 'currency') }, 400);
       await setDisplayCurrency(ctx.accountId, currency);
       return { redirect: `/donor/currency?saved=currency&currency=${currency}` };
     },
   },
 ];
+
+/** A refused fiat form in the reader's words, by what the parser found wrong (details.problem). */
+function fiatInputErrorText(ctx: PageContext, error: KibbleError): string {
+  const problem = error.details?.problem;
+  return isFiatInputProblem(problem) ? fiatProblemText(ctx, problem) : localizedErrorMessage(ctx.i18n, error);
+}
+
+function fiatProblemText(ctx: PageContext, problem: FiatInputProblem): string {
+  const { t, locale } = ctx.i18n;
+  if (problem === 'currency') return t('fiat:invalid.currency', { currencies: FIAT_CURRENCIES.join(', ') });
+  if (problem === 'too-many-decimals') return t('fiat:invalid.decimals', { max: FIAT_DECIMALS });
+  if (problem === 'too-large') return t('fiat:invalid.maximum', { maximum: new Intl.NumberFormat(locale).format(MAX_FIAT_BUDGET) });
+  return t('fiat:invalid.amount', { example: `12${decimalSeparator(locale)}50` });
+}
+
+const FIAT_INPUT_PROBLEMS: readonly string[] = ['not-decimal', 'too-many-decimals', 'too-large', 'currency'] satisfies FiatInputProblem[];
+function isFiatInputProblem(value: unknown): value is FiatInputProblem {
+  return typeof value === 'string' && FIAT_INPUT_PROBLEMS.includes(value);
+}
 
 /** The reader's default currency: their browser's region if it is in the page's language, else the language's. */
 export function localeCurrency(ctx: PageContext): FiatCurrency {

@@ -93,9 +93,17 @@ ${field({ name: 'url', label: t('webhooks:add.url'), type: 'url', value: state.f
 
 function endpointStatus(ctx: PageContext, endpoint: EndpointView): string {
   const { t, formatDate } = ctx.i18n;
-  if (endpoint.disabledAt !== null) return t('webhooks:status.disabled', { since: formatDate(endpoint.disabledAt, 'dateTime'), reason: endpoint.disabledReason ?? '' });
+  if (endpoint.disabledAt !== null) return t('webhooks:status.disabled', { since: formatDate(endpoint.disabledAt, 'dateTime'), reason: disabledReasonText(ctx, endpoint, endpoint.disabledAt) });
   if (endpoint.failingSince !== null) return t('webhooks:status.failing', { since: formatDate(endpoint.failingSince, 'dateTime') });
   return t('webhooks:status.active');
+}
+
+/** A disabled endpoint's reason in the reader's words; a sentence stored before reasons were codes, as it is. */
+function disabledReasonText(ctx: PageContext, endpoint: EndpointView, disabledAt: Date): string {
+  const { t, formatDate } = ctx.i18n;
+  if (endpoint.disabledReason !== 'no-delivery') return endpoint.disabledReason ?? '';
+  const since = formatDate(endpoint.failingSince ?? disabledAt, 'dateTime');
+  return t('webhooks:disabled.noDelivery', { since, error: endpoint.disabledLastError ?? '?' });
 }
 
 function endpointsTable(ctx: PageContext, endpoints: readonly EndpointView[]): TrustedHtml {

@@ -14,6 +14,7 @@ const endpointSchema = z.strictObject({
   failingSince: isoTimestamp.nullable(),
   disabledAt: isoTimestamp.nullable(),
   disabledReason: z.string().nullable(),
+  disabledLastError: z.string().nullable(),
 });
 const deliverySchema = z.strictObject({
   eventId: z.string(),

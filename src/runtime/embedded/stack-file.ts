@@ -7,7 +7,8 @@ import { z } from 'zod';
  * and node listen, so that `kibble <command>` in another shell finds them without MONGODB_URI.
  * Written once everything is up, removed on a clean stop; a file left by a killed process is
  * recognised by its PID being gone. Mode 0600: the node's URL carries its RPC key (DATA_DIR
- * already holds the development keys). `kibble dev fund` finds the running server's URL here too.
+ * already holds the development keys). `kibble dev fund` finds the running server's URL here too,
+ * and `kibble settle` the test prices the stack serves.
  */
 export const STACK_FILE = 'stack.json';
 
@@ -21,6 +22,8 @@ const STACK_SCHEMA = z.object({
   httpUrl: z.string(),
   /** The embedded regtest node's block interval (0: mining off), when the test-coin faucet runs. */
   blockSeconds: z.number().int().nonnegative().optional(),
+  /** The stack's test-price server (its PRICE_SOURCE_URL), when it serves EMBEDDED_TEST_PRICES. */
+  priceSourceUrl: z.string().optional(),
 });
 
 export type EmbeddedStack = z.infer<typeof STACK_SCHEMA>;

@@ -162,8 +162,7 @@ async function recordFailure(deps: WebhookDeps, delivery: WebhookDelivery, endpo
   await markEndpointFailing(delivery.endpointId, at);
   const failingSince = endpoint.failingSince ?? at;
   if (at.getTime() - failingSince.getTime() >= deps.settings.disableAfterMs) {
-    const days = Math.round(deps.settings.disableAfterMs / 86_400_000);
-    if (await disableEndpoint(delivery.endpointId, `no successful delivery since ${failingSince.toISOString()} (${days} days or more); last error: ${failure.error}`, at)) {
+    if (await disableEndpoint(delivery.endpointId, { reason: 'no-delivery', lastError: failure.error }, at)) {
       deps.log.warn({ endpointId: delivery.endpointId }, 'webhook endpoint disabled after failing too long');
     }
     await failPendingOf(delivery.endpointId, 'endpoint-disabled');

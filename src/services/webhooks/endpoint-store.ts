@@ -4,8 +4,11 @@ import { WebhookEndpointModel, type WebhookEndpoint } from '../../db/webhook-end
 /** The one owner of `webhook_endpoints`. */
 export type { WebhookEndpoint };
 
-export async function insertEndpoint(endpoint: Omit<WebhookEndpoint, '_id' | 'failingSince' | 'disabledAt' | 'disabledReason'>): Promise<WebhookEndpoint> {
-  const document = { _id: new Types.ObjectId(), ...endpoint, failingSince: null, disabledAt: null, disabledReason: null };
+/** Why an endpoint was disabled, stored as this code and put in words by each reader's page. */
+export type DisabledReason = 'no-delivery';
+
+export async function insertEndpoint(endpoint: Omit<WebhookEndpoint, '_id' | 'failingSince' | 'disabledAt' | 'disabledReason' | 'disabledLastError'>): Promise<WebhookEndpoint> {
+  const document = { _id: new Types.ObjectId(), ...endpoint, failingSince: null, disabledAt: null, disabledReason: null, disabledLastError: null };
   await WebhookEndpointModel.insertMany([document], { lean: true });
   return document;
 }
@@ -35,8 +38,8 @@ export async function markEndpointFailing(id: string, at: Date): Promise<void> {
 }
 
 /** Stops sending to the endpoint; true when this call disabled it. */
-export async function disableEndpoint(id: string, reason: string, at: Date): Promise<boolean> {
-  const result = await WebhookEndpointModel.updateOne({ _id: id, disabledAt: null }, { $set: { disabledAt: at, disabledReason: reason } });
+export async function disableEndpoint(id: string, why: { reason: DisabledReason; lastError: string }, at: Date): Promise<boolean> {
+  const result = await WebhookEndpointModel.updateOne({ _id: id, disabledAt: null }, { $set: { disabledAt: at, disabledReason: why.reason, disabledLastError: why.lastError } });
   return result.modifiedCount === 1;
 }
 

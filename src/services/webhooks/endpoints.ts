@@ -12,7 +12,14 @@ export interface EndpointView {
   createdAt: Date;
   failingSince: Date | null;
   disabledAt: Date | null;
+  /**
+   * Why it was disabled: a DisabledReason code ('no-delivery': nothing succeeded since failingSince for
+   * WEBHOOK_DISABLE_AFTER_DAYS); for an endpoint disabled before reasons were codes, the English
+   * sentence stored then, unless it is read back as its code.
+   */
   disabledReason: string | null;
+  /** With 'no-delivery': the last attempt's error (http-500, timeout, address...). */
+  disabledLastError: string | null;
 }
 
 export interface DeliveryView {
@@ -100,6 +107,15 @@ function viewOf(endpoint: WebhookEndpoint): EndpointView {
     createdAt: endpoint.createdAt,
     failingSince: endpoint.failingSince ?? null,
     disabledAt: endpoint.disabledAt ?? null,
-    disabledReason: endpoint.disabledReason ?? null,
+    ...disabledWhy(endpoint),
   };
+}
+
+/** The sentence endpoints were disabled with before reasons were codes: read back as 'no-delivery'. */
+const LEGACY_NO_DELIVERY = /^no successful delivery since \S+ \(\d+ days or more\); last error: (.*)$/s;
+
+function disabledWhy(endpoint: WebhookEndpoint): Pick<EndpointView, 'disabledReason' | 'disabledLastError'> {
+  const legacy = LEGACY_NO_DELIVERY.exec(endpoint.disabledReason ?? '');
+  if (legacy !== null) return { disabledReason: 'no-delivery', disabledLastError: legacy[1] ?? null };
+  return { disabledReason: endpoint.disabledReason ?? null, disabledLastError: endpoint.disabledLastError ?? null };
 }

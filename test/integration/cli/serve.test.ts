@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../src/runtime/embedded/managed-process';
+import { readStackFile } from '../../../src/runtime/embedded/stack-file';
 import { chainProfile } from '../../../src/chain/profiles';
 import { loadOrCreateDevKeys } from '../../../src/config/dev-keys';
 
@@ -79,6 +80,9 @@ describe('npm start (kibble serve) on the embedded default', () => {
       const status = spawnSync(process.execPath, ['bin/kibble.js', 'settlement-status', '2020-01', '--json'], { cwd: ROOT, env: cleanEnv({ DATA_DIR: dataDir }), encoding: 'utf8' });
       expect({ code: status.status, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
       expect(JSON.parse(status.stdout)).toMatchObject({ period: '2020-01', state: 'open' });
+      // The stack names its test-price server too, for `kibble settle` in another shell.
+      const stack = readStackFile(dataDir);
+      expect(stack.state === 'running' ? stack.stack.priceSourceUrl : stack.state).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3\/simple\/price$/);
     });
     // The stack file is this run's while it runs, and gone after a clean stop.
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);

@@ -3,10 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadOrCreateDevKeys } from '../../../src/config/dev-keys';
 import { SettlementModel } from '../../../src/db/models';
-import { writeStackFile } from '../../../src/runtime/embedded/stack-file';
+import { writeStackFile, type EmbeddedStack } from '../../../src/runtime/embedded/stack-file';
+import { startTestPriceServer, type TestPriceServer } from '../../../src/runtime/embedded/test-prices';
+import { setFiatBudget } from '../../../src/services/accounts/fiat-settings';
+import { flattr } from '../../../src/services/clicks/clicks';
+import { registerThing } from '../../../src/services/things/things';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
 import { useRegtestNode } from '../../support/regtest';
+import { createAccount, credit, doge } from '../services/seed';
 
 // The kibble command in a shell of its own (bin/kibble.js, as a user runs it): with no
 // MONGODB_URI it finds the embedded stack through DATA_DIR/stack.json, and it refuses a database
@@ -14,6 +20,8 @@ import { useRegtestNode } from '../../support/regtest';
 const ROOT = join(__dirname, '../../..');
 const run = promisify(execFile);
 const CONFIRMED_MONTH = '2026-11';
+/** A month with a budget in euros, for `settle --plan` (planned, never stored). */
+const EURO_MONTH = '2026-09';
 
 /** Only what a shell has, plus `extra`: none of the test run's configuration. */
 function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -42,13 +50,29 @@ describe('kibble commands find the embedded stack and refuse a database without 
   const node = useRegtestNode('bcoin');
   const dataDir = mkdtempSync(join(tmpdir(), 'kibble-stack-'));
 
+  let testPrices: TestPriceServer;
+
   beforeAll(async () => {
     await SettlementModel.create({ _id: CONFIRMED_MONTH, period: CONFIRMED_MONTH, state: 'confirmed', closedAt: new Date('2026-12-01T00:00:00Z') });
+    // The stack's test-price server, as `kibble serve` on the embedded default starts it.
+    testPrices = await startTestPriceServer([{ currency: 'EUR', rate: '0.10' }], node.chain.priceCoinId);
+    // A donor whose budget is 5 EUR flattred in EURO_MONTH: planning it needs a EUR price.
+    const donor = await createAccount('euro-donor');
+    const creator = await createAccount('creator');
+    await credit(donor, doge(100));
+    await setFiatBudget(donor, '5', 'EUR', undefined, new Date());
+    const thing = await registerThing(creator, { url: 'https://blog.example.org/euro', title: 'Euro' }, new Date('2026-09-01T00:00:00Z'));
+    await flattr(donor, thing.id, new Date('2026-09-10T12:00:00Z'));
+    // The stack's development keys: settle derives change addresses from their xpub.
+    loadOrCreateDevKeys(join(dataDir, 'dev-keys.json'), node.chain);
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await testPrices.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-  function stackFile(pid: number): void {
-    writeStackFile(dataDir, { pid, startedAt: new Date().toISOString(), chain: node.chain.name, mongodbUri: uriOfDatabase(db), chainRpcUrl: node.rpcUrl, httpUrl: 'http://127.0.0.1:1/' });
+  function stackFile(pid: number, extra: Partial<EmbeddedStack> = {}): void {
+    writeStackFile(dataDir, { pid, startedAt: new Date().toISOString(), chain: node.chain.name, mongodbUri: uriOfDatabase(db), chainRpcUrl: node.rpcUrl, httpUrl: 'http://127.0.0.1:1/', ...extra });
   }
 
   it('without MONGODB_URI, settlement-status reads the running stack named in DATA_DIR/stack.json', async () => {
@@ -57,6 +81,21 @@ describe('kibble commands find the embedded stack and refuse a database without 
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toMatchObject({ period: CONFIRMED_MONTH, state: 'confirmed' });
   }, 60_000);
+
+  it("without MONGODB_URI, settle plans a month of fiat budgets at the running stack's test prices", async () => {
+    stackFile(process.pid, { priceSourceUrl: testPrices.url });
+    const result = await kibble(shellEnv({ DATA_DIR: dataDir }), 'settle', EURO_MONTH, '--plan', '--json');
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const plan = JSON.parse(result.stdout) as { rates: Array<{ currency: string; rate: string; source: string }>; totals: { donorsCharged: number } };
+    expect(plan.rates.map(({ currency, rate, source }) => ({ currency, rate, source }))).toEqual([{ currency: 'EUR', rate: '0.1', source: new URL(testPrices.url).host }]);
+    expect(plan.totals.donorsCharged).toBe(1);
+
+    // A stack that serves no test prices (EMBEDDED_TEST_PRICES empty): the refusal names the fix.
+    stackFile(process.pid);
+    const refused = await kibble(shellEnv({ DATA_DIR: dataDir }), 'settle', EURO_MONTH, '--plan');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`--rate EUR=<price of one ${node.chain.ticker}>`);
+  }, 90_000);
 
   it('a stack file whose process is gone is named as stale, not used', async () => {
     const pid = deadPid();

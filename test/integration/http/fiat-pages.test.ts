@@ -79,9 +79,21 @@ describe('fiat values and budgets on the pages and the API', () => {
     const saved = await postForm(donor.agent, '/donor/currency', '/donor/fiat-budget', { currency: 'EUR', amount: '7,50' });
     expect(saved.status).toBe(303);
     expect((await api('get', '/api/v1/me/fiat')).body).toMatchObject({ fiatBudget: { currency: 'EUR', amount: '7.5' } });
-    const refused = await postForm(donor.agent, '/donor/currency', '/donor/fiat-budget', { currency: 'EUR', amount: '7,505' });
-    expect(refused.status).toBe(400);
-    expect(refused.text).toMatch(/<p class="error" id="field-amount-error" role="alert">[^<]*at most 2 are allowed<\/p>/);
+    // The page is French (the ?lang=fr above is remembered): so are its refusals, at the field.
+    const refusals = {
+      '7,505': 'Trop de décimales : 2 au plus sont permises.',
+      '-5': 'Écrivez le budget comme un simple nombre, par exemple 5 ou 12,50, sans signe, espace ni séparateur de milliers.',
+      '2000000': 'Le budget doit être inférieur à 1\u202f000\u202f000 par mois.',
+    };
+    for (const [amount, message] of Object.entries(refusals)) {
+      const refused = await postForm(donor.agent, '/donor/currency', '/donor/fiat-budget', { currency: 'EUR', amount });
+      expect({ amount, status: refused.status, error: fieldError(refused.text, 'amount') }).toEqual({ amount, status: 400, error: message });
+    }
+    const badCurrency = await postForm(donor.agent, '/donor/currency', '/donor/currency', { currency: 'XYZ' });
+    expect(badCurrency.status).toBe(400);
+    expect(badCurrency.text).toContain('Choisissez l’une de ces monnaies : EUR, USD, GBP, CHF, JPY, CAD, AUD.');
+    const englishRefusal = await postForm(donor.agent, '/donor/currency?lang=en', '/donor/fiat-budget', { currency: 'EUR', amount: '7.505' });
+    expect(fieldError(englishRefusal.text, 'amount')).toBe('Too many decimals: at most 2 are allowed.');
 
     const shown = await postForm(donor.agent, '/donor/currency', '/donor/currency', { currency: 'USD' });
     expect(shown.status).toBe(303);
@@ -122,3 +134,8 @@ describe('fiat values and budgets on the pages and the API', () => {
     }
   });
 });
+
+/** The error shown at a form field (the layout's `field-<name>-error`), or null without one. */
+function fieldError(page: string, name: string): string | null {
+  return new RegExp(`<p class="error" id="field-${name}-error" role="alert">([^<]*)</p>`).exec(page)?.[1] ?? null;
+}

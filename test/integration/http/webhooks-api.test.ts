@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { WebhookEndpointModel } from '../../../src/db/webhook-endpoint';
+import { disableEndpoint } from '../../../src/services/webhooks/endpoint-store';
 import { useTestDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError, TEST_OPERATOR_TOKEN } from '../../support/http';
 import { postForm, signUpWeb } from '../../support/web';
@@ -80,5 +82,28 @@ describe('the webhook endpoints API (/api/v1/me/webhooks, /api/v1/admin/webhooks
     const removed = await postForm(user.agent, '/webhooks', `/webhooks/${id ?? ''}/remove`);
     expect(removed.status).toBe(303);
     expect((await user.agent.get('/webhooks?lang=en')).text).toContain('You have no webhook endpoints yet.');
+  });
+
+  it("says why an endpoint was disabled in the page's language, from a stored code, and still reads a sentence stored before codes", async () => {
+    const user = await signUpWeb(t);
+    const add = (url: string) => request(t.app).post('/api/v1/me/webhooks').set('Authorization', bearer(user.token)).send({ url, kinds: ['payout.sent'] });
+    const coded = ((await add('https://hooks.example.org/coded')).body as { endpoint: { id: string } }).endpoint.id;
+    const legacy = ((await add('https://hooks.example.org/legacy')).body as { endpoint: { id: string } }).endpoint.id;
+    const failingSince = new Date('2026-11-02T10:00:00Z');
+    const disabledAt = new Date('2026-11-05T10:00:00Z');
+    await WebhookEndpointModel.updateMany({ _id: { $in: [coded, legacy] } }, { $set: { failingSince } });
+    expect(await disableEndpoint(coded, { reason: 'no-delivery', lastError: 'http-500' }, disabledAt)).toBe(true);
+    // What the delivery worker stored before reasons were codes.
+    await WebhookEndpointModel.updateOne({ _id: legacy }, { $set: { disabledAt, disabledReason: `no successful delivery since ${failingSince.toISOString()} (3 days or more); last error: timeout` } });
+
+    const french = await user.agent.get('/webhooks?lang=fr');
+    expect(french.text).toContain('Désactivée le 5 nov. 2026, 10:00 UTC : aucun envoi réussi depuis le 2 nov. 2026, 10:00 UTC ; dernière erreur : http-500');
+    expect(french.text).toContain('Désactivée le 5 nov. 2026, 10:00 UTC : aucun envoi réussi depuis le 2 nov. 2026, 10:00 UTC ; dernière erreur : timeout');
+    const english = await user.agent.get('/webhooks?lang=en');
+    expect(english.text).toContain('Disabled on Nov 5, 2026, 10:00 AM UTC: no successful delivery since Nov 2, 2026, 10:00 AM UTC; last error: http-500');
+
+    const listed = await request(t.app).get('/api/v1/me/webhooks').set('Authorization', bearer(user.token));
+    const why = (listed.body as { endpoints: Array<{ disabledReason: string | null; disabledLastError: string | null }> }).endpoints.map((row) => [row.disabledReason, row.disabledLastError]);
+    expect(why).toEqual([['no-delivery', 'http-500'], ['no-delivery', 'timeout']]);
   });
 });

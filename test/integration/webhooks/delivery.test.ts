@@ -150,7 +150,7 @@ describe('signed webhook deliveries', () => {
     expect(received).toEqual([]);
     log = await deliveryLog(account, id);
     expect(log.endpoint.disabledAt).not.toBeNull();
-    expect(log.endpoint.disabledReason).toMatch(/no successful delivery since .* last error: address/);
+    expect({ reason: log.endpoint.disabledReason, lastError: log.endpoint.disabledLastError }).toEqual({ reason: 'no-delivery', lastError: 'address' });
     expect(log.deliveries[0]?.state).toBe('failed');
     expect((await listEndpoints(account)).find((row) => row.id === id)?.disabledAt).not.toBeNull();
   });

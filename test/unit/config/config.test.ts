@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ENV_KEYS, loadConfig } from '../../../src/config/config';
+import { ENV_KEYS, loadConfig, REQUIRED_IN_PRODUCTION, type EnvKey } from '../../../src/config/config';
 import { CHAIN_PROFILES } from '../../../src/chain/profiles';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { isKibbleError } from '../../../src/errors';
@@ -11,6 +11,32 @@ const MNEMONIC =
 const dogecoinXpub = createSigner(CHAIN_PROFILES.dogecoin, { mnemonic: MNEMONIC }).accountXpub();
 const DOGECOIN_ADDRESS = 'DBus3bamQjgJULBJtYXpEzDWQRwF5iwxgC';
 const STRONG_TOKEN = 'x'.repeat(40);
+
+/** A valid value of each variable a production environment must set, for the chain of `CHAIN`. */
+const PRODUCTION_VALUES: Partial<Record<EnvKey, string>> = {
+  MONGODB_URI: 'mongodb://db1/kibble',
+  CHAIN: 'dogecoin',
+  CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
+  WALLET_XPUB: dogecoinXpub,
+  FEE_ADDRESS: DOGECOIN_ADDRESS,
+  OPERATOR_TOKEN: STRONG_TOKEN,
+};
+
+/**
+ * The smallest environment production accepts, built from config's own list of what production
+ * requires (so a variable added to it fails here until it has a value above), without PUBLIC_URL,
+ * whose https rule is tested on its own.
+ */
+function productionEnvWithoutPublicUrl(): Record<string, string> {
+  const env: Record<string, string> = { NODE_ENV: 'production' };
+  for (const key of REQUIRED_IN_PRODUCTION) {
+    const value = PRODUCTION_VALUES[key];
+    if (value === undefined) throw new Error(`config requires ${key} in production: give it a valid value in PRODUCTION_VALUES`);
+    env[key] = value;
+  }
+  return env;
+}
+const PRODUCTION_ENV = { ...productionEnvWithoutPublicUrl(), PUBLIC_URL: 'https://kibble.example' };
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -44,14 +70,8 @@ describe('loadConfig', () => {
 
   it('parses a full production environment', () => {
     const config = loadConfig({
-      NODE_ENV: 'production',
+      ...PRODUCTION_ENV,
       MONGODB_URI: 'mongodb://db1,db2/kibble?replicaSet=rs0',
-      CHAIN: 'dogecoin',
-      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
-      WALLET_XPUB: dogecoinXpub,
-      FEE_ADDRESS: DOGECOIN_ADDRESS,
-      OPERATOR_TOKEN: STRONG_TOKEN,
-      PUBLIC_URL: 'https://kibble.example',
       SERVICE_FEE_BPS: '250',
       PORT: '8080',
     });
@@ -78,22 +98,14 @@ describe('loadConfig', () => {
 
   it('requires the production settings and names each missing one', () => {
     const problems = problemsOf({ NODE_ENV: 'production', OPERATOR_TOKEN: 'short' });
-    for (const key of ['MONGODB_URI', 'CHAIN', 'CHAIN_RPC_URL', 'WALLET_XPUB', 'FEE_ADDRESS']) {
+    for (const key of REQUIRED_IN_PRODUCTION.filter((required) => required !== 'OPERATOR_TOKEN')) {
       expect(problems).toContainEqual(`${key}: required when NODE_ENV=production`);
     }
     expect(problems.some((problem) => problem.startsWith('OPERATOR_TOKEN:'))).toBe(true);
   });
 
   it('refuses production without an https PUBLIC_URL, unless ALLOW_HTTP_PUBLIC_URL=true', () => {
-    const production = {
-      NODE_ENV: 'production',
-      MONGODB_URI: 'mongodb://db1/kibble',
-      CHAIN: 'dogecoin',
-      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
-      WALLET_XPUB: dogecoinXpub,
-      FEE_ADDRESS: DOGECOIN_ADDRESS,
-      OPERATOR_TOKEN: STRONG_TOKEN,
-    };
+    const production = productionEnvWithoutPublicUrl();
     for (const publicUrl of [undefined, 'http://kibble.example']) {
       const problems = problemsOf({ ...production, ...(publicUrl === undefined ? {} : { PUBLIC_URL: publicUrl }) });
       expect(problems).toHaveLength(1);
@@ -196,16 +208,7 @@ describe('OUTBOUND_ALLOW_PRIVATE', () => {
   it('is false by default, true when asked outside production, and refused in production', () => {
     expect(loadConfig({}).outboundAllowPrivate).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test', OUTBOUND_ALLOW_PRIVATE: 'true' }).outboundAllowPrivate).toBe(true);
-    const production = {
-      NODE_ENV: 'production',
-      MONGODB_URI: 'mongodb://db1/kibble',
-      CHAIN: 'dogecoin',
-      CHAIN_RPC_URL: 'http://user:pw@127.0.0.1:22555/',
-      WALLET_XPUB: dogecoinXpub,
-      FEE_ADDRESS: DOGECOIN_ADDRESS,
-      OPERATOR_TOKEN: STRONG_TOKEN,
-      PUBLIC_URL: 'https://kibble.example',
-    };
+    const production = PRODUCTION_ENV;
     expect(loadConfig(production).outboundAllowPrivate).toBe(false);
     expect(problemsOf({ ...production, OUTBOUND_ALLOW_PRIVATE: 'true' })).toEqual([
       expect.stringMatching(/^OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production/),

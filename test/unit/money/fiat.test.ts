@@ -3,7 +3,7 @@ import { monthAllocations } from '../../../src/money/allocations';
 import { COIN } from '../../../src/money/amount';
 import { budgetInCoins, coinsForFiat, decimalOfJsonNumber, decimalText, parseDecimal, parseFiatAmount, parseRate, type PriceQuote } from '../../../src/money/fiat';
 import { planSettlement, type PlanInput } from '../../../src/money/settlement-plan';
-import { thrownCode } from '../../support/errors';
+import { kibbleErrorFrom, thrownCode } from '../../support/errors';
 
 const eur = (rate: string): PriceQuote => ({ currency: 'EUR', rate, at: '2026-12-01T00:00:00.000Z', source: 'test' });
 
@@ -51,8 +51,18 @@ describe('fiat amounts and rates at the edge', () => {
     expect(parseFiatAmount(text, 'EUR')).toEqual({ currency: 'EUR', amount: canonical });
   });
 
-  it.each([['5', 'XYZ'], ['-5', 'EUR'], ['1e3', 'EUR'], ['5.001', 'EUR'], ['1,5', 'EUR'], ['', 'EUR'], ['1000001', 'EUR'], [5, 'EUR']])('refuses %p %s', (text, currency) => {
-    expect(thrownCode(() => parseFiatAmount(text, currency))).toBe('validation-failed');
+  it.each([
+    ['5', 'XYZ', 'currency'],
+    ['-5', 'EUR', 'not-decimal'],
+    ['1e3', 'EUR', 'not-decimal'],
+    ['5.001', 'EUR', 'too-many-decimals'],
+    ['1,5', 'EUR', 'not-decimal'],
+    ['', 'EUR', 'not-decimal'],
+    ['1000001', 'EUR', 'too-large'],
+    [5, 'EUR', 'not-decimal'],
+  ])('refuses %p %s (%s), a problem the pages can put in words', (text, currency, problem) => {
+    const error = kibbleErrorFrom(() => parseFiatAmount(text, currency));
+    expect([error.code, error.details?.problem]).toEqual(['validation-failed', problem]);
   });
 
   it.each(['0', '0.000', '-0.1', '1e-3', 'abc', '0.0000000000000000001', '1000000000000'])('refuses the rate %s', (text) => {

@@ -26,4 +26,8 @@ export default {
   'saved.currency': 'Values are now shown in {{currency}}.',
   'thing.worth': 'Your flattr here would be worth {{value}} now.',
   'statement.value': 'At today’s price the month’s charge is worth {{value}}.',
+  'invalid.amount': 'Write the budget as a plain number such as 5 or {{example}}, with no sign, spaces or thousands separators.',
+  'invalid.decimals': 'Too many decimals: at most {{max}} are allowed.',
+  'invalid.maximum': 'The budget must be below {{maximum}} a month.',
+  'invalid.currency': 'Choose one of these currencies: {{currencies}}.',
 };

@@ -42,4 +42,5 @@ export default {
   'kind.settlement.changed': 'The monthly settlement moved on (settlement.changed)',
   'copied': 'Copied',
   'action.removeConfirm': 'Remove the endpoint {{url}}? It gets no more events.',
+  'disabled.noDelivery': 'no successful delivery since {{since}}; last error: {{error}}',
 };

@@ -26,4 +26,8 @@ export default {
   'saved.currency': 'Les valeurs sont désormais affichées en {{currency}}.',
   'thing.worth': 'Votre flattr ici vaudrait {{value}} maintenant.',
   'statement.value': 'Au cours du jour, le prélèvement du mois vaut {{value}}.',
+  'invalid.amount': 'Écrivez le budget comme un simple nombre, par exemple 5 ou {{example}}, sans signe, espace ni séparateur de milliers.',
+  'invalid.decimals': 'Trop de décimales : {{max}} au plus sont permises.',
+  'invalid.maximum': 'Le budget doit être inférieur à {{maximum}} par mois.',
+  'invalid.currency': 'Choisissez l’une de ces monnaies : {{currencies}}.',
 };

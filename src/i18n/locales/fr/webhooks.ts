@@ -42,4 +42,5 @@ export default {
   'kind.settlement.changed': 'Le règlement mensuel a avancé (settlement.changed)',
   'copied': 'Copié',
   'action.removeConfirm': "Supprimer l'adresse {{url}} ? Elle ne recevra plus d'événements.",
+  'disabled.noDelivery': 'aucun envoi réussi depuis le {{since}} ; dernière erreur : {{error}}',
 };
