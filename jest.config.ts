@@ -1,5 +1,6 @@
 // Type errors fail `npm test` through `tsc --noEmit`; jest only transpiles (fast, per file).
 // jest 29 reads a TypeScript config through ts-node (a devDependency for that alone).
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
@@ -7,6 +8,11 @@ const transform: Config['transform'] = {
 };
 
 const config: Config = {
+  // Most of an integration or browser test's time is spent waiting on the regtest nodes, the
+  // database, kibble's child processes and chromium, not computing: jest's default (cores - 1,
+  // one worker in band on 2 cores) leaves the cores idle. Every file has its own database, nodes,
+  // ports and folders (test/support/), so files can run side by side.
+  maxWorkers: Math.max(2, availableParallelism() + 1),
   // Integration tests start servers and mine blocks; unit tests finish far below this.
   testTimeout: 60_000,
   projects: [
