@@ -13,8 +13,10 @@ const config: Config = {
   // one worker in band on 2 cores) leaves the cores idle. Every file has its own database, nodes,
   // ports and folders (test/support/), so files can run side by side.
   maxWorkers: Math.max(2, availableParallelism() + 1),
-  // Integration tests start servers and mine blocks; unit tests finish far below this.
-  testTimeout: 60_000,
+  // Integration tests start servers, mine blocks and spawn kibble processes; unit tests finish far
+  // below this. Files run side by side (maxWorkers) on a shared machine: a test that takes 20 s
+  // alone can take three times that under load, which is not what a test checks.
+  testTimeout: 120_000,
   projects: [
     {
       displayName: 'unit',
