@@ -1,5 +1,6 @@
 // Type errors fail `npm test` through `tsc --noEmit`; jest only transpiles (fast, per file).
 // jest 29 reads a TypeScript config through ts-node (a devDependency for that alone).
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
@@ -7,8 +8,15 @@ const transform: Config['transform'] = {
 };
 
 const config: Config = {
-  // Integration tests start servers and mine blocks; unit tests finish far below this.
-  testTimeout: 60_000,
+  // Most of an integration or browser test's time is spent waiting on the regtest nodes, the
+  // database, kibble's child processes and chromium, not computing: jest's default (cores - 1,
+  // one worker in band on 2 cores) leaves the cores idle. Every file has its own database, nodes,
+  // ports and folders (test/support/), so files can run side by side.
+  maxWorkers: Math.max(2, availableParallelism() + 1),
+  // Integration tests start servers, mine blocks and spawn kibble processes; unit tests finish far
+  // below this. Files run side by side (maxWorkers) on a shared machine: a test that takes 20 s
+  // alone can take three times that under load, which is not what a test checks.
+  testTimeout: 120_000,
   projects: [
     {
       displayName: 'unit',
