@@ -14,7 +14,7 @@ import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { loadConfig, type Config } from '../../src/config/config';
 import { sessionKeyOf } from '../../src/config/derived-secrets';
 import { AccountModel } from '../../src/db/account';
-import { ClickModel } from '../../src/db/click';
+import { ClickModel, clickKey } from '../../src/db/click';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
 import { ThingModel } from '../../src/db/thing';
 import { createApp } from '../../src/http/app';
@@ -176,6 +176,8 @@ export interface ClicksBenchOptions {
   creators: number;
   /** Also time each step of a flattr alone, and the request pipeline without the database. */
   profile: boolean;
+  /** A database server to use (a temporary database in it, dropped at the end); default: the embedded FerretDB. */
+  mongodbUri?: string;
   log: (message: string) => void;
 }
 
@@ -291,13 +293,17 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
   }
   let db: MongoServer | undefined;
   let connected = false;
+  let dropAtEnd = false;
   const servers: Server[] = [];
   try {
-    // externalUri '': never a MONGODB_URI from the environment, the bench writes thousands of documents.
-    db = await startMongoServer({ externalUri: '', log });
-    log(`database: ${db.kind} at ${db.uri}${db.dataDir === undefined ? '' : ` (data in ${db.dataDir})`}`);
-    await connectDatabase({ uri: db.uri, dbName: 'kibble_bench_clicks' });
+    // Never a MONGODB_URI from the environment, the bench writes thousands of documents: only the
+    // server --mongodb-uri names, and there a database of its own, dropped at the end.
+    db = await startMongoServer({ externalUri: options.mongodbUri ?? '', log });
+    log(`database: ${db.kind}${db.dataDir === undefined ? '' : ` (data in ${db.dataDir})`}`);
+    const dbName = options.mongodbUri === undefined ? 'kibble_bench_clicks' : `kibble_bench_clicks_${randomBytes(4).toString('hex')}`;
+    await connectDatabase({ uri: db.uri, dbName });
     connected = true;
+    if (options.mongodbUri !== undefined) dropAtEnd = true;
 
     const chain = chainProfile('bcoin-regtest');
     const xpub = createSigner(chain, { mnemonic: MNEMONIC }).accountXpub();
@@ -348,6 +354,7 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+    if (dropAtEnd) await mongoose.connection.dropDatabase().catch((error: unknown) => log(`dropping the bench database failed: ${String(error)}`));
     if (connected) await disconnectDatabase().catch(() => undefined);
     await db?.stop().catch((error: unknown) => log(`stopping the database failed: ${String(error)}`));
   }
@@ -432,7 +439,7 @@ async function profileSteps(seeded: Seeded, url: string, firstPair: number, conc
   lines.push(
     await timeStep('click insert: ClickModel.create', concurrency, async () => {
       const { donorId, thingId } = nextPair();
-      await ClickModel.create({ period: periodOf(now), donorId, thingId, creatorId: thing.ownerId, at: now, source: 'button' });
+      await ClickModel.create({ _id: clickKey(periodOf(now), new Types.ObjectId(donorId), new Types.ObjectId(thingId)), period: periodOf(now), donorId, thingId, creatorId: thing.ownerId, at: now, source: 'button' });
     }),
   );
   lines.push(await timeStep('flattr service: findThing + ClickModel.create', concurrency, () => {
@@ -469,6 +476,8 @@ const USAGE = `usage: npx tsx scripts/bench/clicks.ts [options]
   --things <n>       things to flattr (default 2000)
   --creators <n>     accounts owning the things (default 100)
   --profile          then time each step of a flattr alone, and the app without the database
+  --mongodb-uri <u>  run against this server (a temporary database in it, dropped at the end)
+                     instead of the embedded FerretDB
   --help             this text`;
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
@@ -483,7 +492,7 @@ export function parseClicksArgs(argv: string[]): Omit<ClicksBenchOptions, 'log'>
   const flag = { type: 'boolean' } as const;
   const { values } = parseArgs({
     args: argv,
-    options: { duration: text, connections: text, donors: text, things: text, creators: text, profile: flag, help: flag },
+    options: { duration: text, connections: text, donors: text, things: text, creators: text, profile: flag, 'mongodb-uri': text, help: flag },
     strict: true,
   });
   if (values.help === true) return 'help';
@@ -494,6 +503,7 @@ export function parseClicksArgs(argv: string[]): Omit<ClicksBenchOptions, 'log'>
     things: positiveInteger('things', values.things, 2000),
     creators: positiveInteger('creators', values.creators, 100),
     profile: values.profile === true,
+    ...(values['mongodb-uri'] === undefined ? {} : { mongodbUri: values['mongodb-uri'] }),
   };
 }
 

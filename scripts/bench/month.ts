@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { AccountModel } from '../../src/db/account';
-import { ClickModel } from '../../src/db/click';
+import { ClickModel, clickKey } from '../../src/db/click';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
 import { SlotLease } from '../../src/db/lease';
 import { ThingModel } from '../../src/db/thing';
@@ -284,7 +284,8 @@ async function writeClicks(
     const first = (d * 7919 + month * 104_729) % thingIds.length;
     for (let j = 0; j < perDonor; j++) {
       const t = (first + j) % thingIds.length;
-      clicks.push({ _id: new Types.ObjectId(), period, donorId: donor.id, thingId: thingIds[t], creatorId: creatorIds[t], at, source: 'button' });
+      const thingId = thingIds[t] as Types.ObjectId; // t < thingIds.length
+      clicks.push({ _id: clickKey(period, donor.id, thingId), period, donorId: donor.id, thingId, creatorId: creatorIds[t], at, source: 'button' });
     }
   });
   for (const chunk of chunks(clicks, 1_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });

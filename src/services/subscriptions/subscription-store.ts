@@ -4,7 +4,7 @@ import { SubscriptionModel, type Subscription } from '../../db/subscription';
 
 /**
  * The subscriptions collection's owner: the only module that reads or writes it. Unsubscribing
- * deletes the document (see db/subscription.ts), so the unique { donorId, thingId } index decides
+ * deletes the document (see db/subscription.ts), so the unique pair key (subscriptionPairKey) decides
  * every "already subscribed", re-subscribing included; readers still filter on `active`.
  */
 

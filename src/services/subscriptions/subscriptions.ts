@@ -12,8 +12,9 @@ import {
 /**
  * A subscription adds one click for its thing to every period at settlement, unless the donor
  * clicked the thing that period anyway (DESIGN.md section 1). One per donor and thing, decided by
- * the unique index { donorId, thingId }; unsubscribing deletes it, so re-subscribing is a fresh
- * insert under the same index and gets a new id (a stale DELETE of the old id cannot end it).
+ * the unique pair key `<donor>:<thing>` (db/subscription.ts); unsubscribing deletes it, so
+ * re-subscribing is a fresh insert under the same key and gets a new id (a stale DELETE of the
+ * old id cannot end it).
  */
 export interface SubscriptionView {
   id: string;
