@@ -23,6 +23,8 @@ import { ledgerProblems } from '../../src/services/ledger/ledger-checks';
  *
  *   npx tsx scripts/bench/balance.ts [--donors 10000] [--months 12] [--creators 100] [--reads 200] [--prebooked]
  *
+ * The allocation journal is written with its book, as the settlement writes it (recordJournal's
+ * `book`); the deposits are assigned to the book when it closes.
  * --prebooked writes each month's entries with their book already set, as if assigned, so that
  * closing a book only computes, checks and writes its closings: for FerretDB, where assigning
  * books costs a read of the whole collection per entry (it uses no index, not even _id's).
@@ -93,9 +95,12 @@ function allocationEntries(month: number): EntryDoc[] {
   ];
 }
 
-/** Inserts in batches; with --prebooked each entry carries the book that will close it. */
-async function insertInBulk(entries: EntryDoc[], bookMonth: number): Promise<void> {
-  const docs = entries.map((entry) => ({ _id: ledgerEntryId(entry.journalId, entry.account), ...entry, ...(PREBOOKED ? { book: periodOf(bookMonth) } : {}) }));
+/**
+ * Inserts in batches; with --prebooked (or `withBook`) each entry carries the book that will close
+ * it. The allocation journal is written with its book, as the settlement writes it.
+ */
+async function insertInBulk(entries: EntryDoc[], bookMonth: number, withBook = PREBOOKED): Promise<void> {
+  const docs = entries.map((entry) => ({ _id: ledgerEntryId(entry.journalId, entry.account), ...entry, ...(withBook ? { book: periodOf(bookMonth) } : {}) }));
   for (let start = 0; start < docs.length; start += 1_000) await LedgerEntryModel.insertMany(docs.slice(start, start + 1_000), { ordered: false, lean: true });
 }
 
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
     for (let month = 1; month <= MONTHS; month++) {
       const [writeMs] = await timed(async () => {
         if (month === 1) await insertInBulk(depositEntries(1), month);
-        await insertInBulk(allocationEntries(month), month);
+        await insertInBulk(allocationEntries(month), month, true);
       });
       const [closeBookMs] = await timed(() => closeBook(periodOf(month), new Date()));
       // The next month's deposits, in no book yet: the "entries since" of every read.
