@@ -19,8 +19,7 @@ const ledgerClosingSchema = new Schema(
   { ...baseSchemaOptions, collection: 'ledger_closings' },
 );
 
-// An account's latest closing: one index seek.
-ledgerClosingSchema.index({ account: 1, period: -1 });
+// An account's closing in a book is read by its id (`<book>:<account>`), a primary-key lookup.
 // A book's closings (all balances at its close), by account prefix too.
 ledgerClosingSchema.index({ period: 1, account: 1 });
 

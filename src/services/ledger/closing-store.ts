@@ -4,11 +4,6 @@ import { LedgerClosingModel } from '../../db/ledger-closing';
 
 // The one module that reads and writes `ledger_closings` (owners.md).
 
-export interface Closing {
-  book: string;
-  amount: bigint;
-}
-
 /**
  * Writes a book's closings by their deterministic ids (`<book>:<account>`): writing them again
  * inserts only the missing ones. The caller verifies what is stored afterwards.
@@ -31,10 +26,15 @@ export async function deleteClosings(book: string): Promise<void> {
   await LedgerClosingModel.deleteMany({ period: book });
 }
 
-/** An account's latest closing in a book up to `book`, or null when it has none. */
-export async function latestClosing(account: string, upToBook: string): Promise<Closing | null> {
-  const row = await LedgerClosingModel.findOne({ account, period: { $lte: upToBook } }, { period: 1, amount: 1, _id: 0 }).sort({ period: -1 }).lean();
-  return row === null ? null : { book: row.period, amount: row.amount };
+/**
+ * An account's closing in a closed book, by its id (one primary-key lookup), or null when that book
+ * has none for it: its balance was zero at the close and the book did not move it. Not "the latest
+ * closing up to the book" (a range on period, sorted): DocumentDB answered that from the
+ * `{period, account}` index, scanning every closing up to the book (65 ms at 120,000 closings).
+ */
+export async function closingOf(book: string, account: string): Promise<bigint | null> {
+  const row = await LedgerClosingModel.findById(closingId(book, account), { amount: 1, _id: 0 }).lean();
+  return row === null ? null : row.amount;
 }
 
 /** A book's closings, of every account or of those under a prefix. */

@@ -4,12 +4,13 @@ import { promisify } from 'node:util';
 import { LedgerBookModel, LedgerClosingModel, LedgerEntryModel } from '../../../src/db/models';
 import { isKibbleError } from '../../../src/errors';
 import { COIN } from '../../../src/money/amount';
-import { CUSTODY_ACCOUNT, creatorAccount, depositCreditJournal, donorAccount, PLATFORM_FEES_ACCOUNT, type Journal } from '../../../src/money/ledger';
+import { CUSTODY_ACCOUNT, creatorAccount, depositCreditJournal, donorAccount, ledgerEntryId, PLATFORM_FEES_ACCOUNT, type Journal } from '../../../src/money/ledger';
 import { accountBalance, balancesByPrefix } from '../../../src/services/ledger/balances';
 import { closeBook } from '../../../src/services/ledger/book-closing';
 import { fullAudit } from '../../../src/services/ledger/ledger-audit';
 import { ledgerProblems } from '../../../src/services/ledger/ledger-checks';
-import { recordJournals } from '../../../src/services/ledger/ledger-store';
+import { rememberClosedBook } from '../../../src/services/ledger/book-store';
+import { assignUnbookedEntries, recordJournals } from '../../../src/services/ledger/ledger-store';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
 
 const run = promisify(execFile);
@@ -137,15 +138,44 @@ describe('ledger books and closing balances', () => {
     // The first line of a deposit credit is in, the second not yet (a writer caught mid-insert).
     const journal = depositCreditJournal('half', 0, 'd1', 6n * COIN);
     const [donorLine, custodyLine] = journal.lines;
-    await LedgerEntryModel.create({ journalId: journal.id, account: donorLine?.account, amount: donorLine?.amount, kind: journal.kind, createdAt: AT });
+    await LedgerEntryModel.create({ _id: ledgerEntryId(journal.id, donorLine?.account ?? ''), journalId: journal.id, account: donorLine?.account, amount: donorLine?.amount, kind: journal.kind, createdAt: AT });
     const refused = await closeBook('2026-07', AT).catch((error: unknown) => error);
     expect(isKibbleError(refused, 'ledger-unbalanced')).toBe(true);
     expect(await LedgerBookModel.findById('2026-07').lean()).toMatchObject({ state: 'booking' });
     expect(await LedgerClosingModel.countDocuments({ period: '2026-07' })).toBe(0);
 
-    await LedgerEntryModel.create({ journalId: journal.id, account: custodyLine?.account, amount: custodyLine?.amount, kind: journal.kind, createdAt: AT });
+    await LedgerEntryModel.create({ _id: ledgerEntryId(journal.id, custodyLine?.account ?? ''), journalId: journal.id, account: custodyLine?.account, amount: custodyLine?.amount, kind: journal.kind, createdAt: AT });
     written.push(journal);
     expect(await closeBook('2026-07', AT)).toMatchObject({ state: 'closed' });
+    await expectBalancesAsWritten();
+  });
+
+  it('reads the right balances from a stale remembered closed book, and from none', async () => {
+    // A process remembers the last closed book for a second; another one may have closed later
+    // books meanwhile. An older closed book is still a correct base (balances.ts).
+    rememberClosedBook('2026-01');
+    await expectBalancesAsWritten();
+    rememberClosedBook(null);
+    await expectBalancesAsWritten();
+  });
+
+  it('reads every balance right while a book is being assigned, entry by entry', async () => {
+    const deposits = DONORS.flatMap((donor) => Array.from({ length: 8 }, (_, i) => depositCreditJournal(`racing-${donor}-${i}`, 0, donor, BigInt(i + 1) * COIN)));
+    await write(...deposits);
+    const last = (await LedgerBookModel.findOne({ state: 'closed' }).sort({ _id: -1 }).lean())?._id ?? '';
+    rememberClosedBook(last);
+    let reads = 0;
+    let assigning = true;
+    const assignment = assignUnbookedEntries('2026-09', { round: 4, chunk: 2, concurrency: 1 }).finally(() => (assigning = false));
+    while (assigning) {
+      for (const account of [donorAccount('d1'), donorAccount('d3'), CUSTODY_ACCOUNT]) {
+        expect({ account, balance: await accountBalance(account) }).toEqual({ account, balance: expectedBalance(account) });
+        reads += 1;
+      }
+    }
+    expect(await assignment).toBe(deposits.length * 2);
+    expect(reads).toBeGreaterThan(3);
+    expect(await closeBook('2026-09', AT)).toMatchObject({ state: 'closed', entries: deposits.length * 2 });
     await expectBalancesAsWritten();
   });
 
@@ -159,7 +189,7 @@ describe('ledger books and closing balances', () => {
     it('says consistent and exits 0 on the real data, then names a corrupted closing and exits 1', async () => {
       const ok = await audit('--full');
       expect(ok).toMatchObject({ code: 0 });
-      expect(ok.stdout).toMatch(/ledger books 7 \(closed: 7\)/);
+      expect(ok.stdout).toMatch(/ledger books 8 \(closed: 8\)/);
       expect(ok.stdout).toContain('consistent: every journal balances');
 
       const victim = `2026-03:${donorAccount('d2')}`;
@@ -174,9 +204,9 @@ describe('ledger books and closing balances', () => {
       // The check before signing (`kibble audit` without --full) looks at the last book only: it
       // still passes; a corruption of the last book is what it catches.
       expect(await ledgerProblems()).toEqual([]);
-      await LedgerClosingModel.updateOne({ _id: `2026-07:${donorAccount('d1')}` }, { $inc: { amount: 5n } });
+      await LedgerClosingModel.updateOne({ _id: `2026-09:${donorAccount('d1')}` }, { $inc: { amount: 5n } });
       expect(await ledgerProblems()).toEqual([
-        expect.stringContaining('ledger book 2026-07: 1 closing balance(s) differ'),
+        expect.stringContaining('ledger book 2026-09: 1 closing balance(s) differ'),
         expect.stringContaining('its closing balances sum to 0.00000005, not zero'),
         expect.stringContaining('the carried totals do not balance'),
       ]);
