@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import mongoose from 'mongoose';
@@ -114,6 +115,11 @@ export interface EndToEndFigures {
     txPerSecond: number;
     /** Including the cold start: a freshly started scanner catching up B blocks. */
     blocksPerSecondWithLoad: number;
+    /** CPU time of this process (user + system) during the timed scanOnce: the scanner's own share of the 2 cores. */
+    processCpuMs: number;
+    /** The machine's 1-minute load average just before and just after the timed scanOnce (shared machines). */
+    loadBefore: number;
+    loadAfter: number;
     report: ScanReport;
   };
   /** With `profile`: where the cold start and the timed pass spent their time. */
@@ -440,9 +446,13 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
 
     // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
     profiler?.take(); // drop what the bench itself did in between
+    const loadBefore = loadavg()[0] as number;
+    const cpuBefore = process.cpuUsage();
     started = process.hrtime.bigint();
     const report = await scanner.scanOnce();
     const scanMs = elapsedMs(started);
+    const cpu = process.cpuUsage(cpuBefore);
+    const loadAfter = loadavg()[0] as number;
     const scanProfile = profiler?.take();
     profiler?.stop();
 
@@ -491,6 +501,9 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         blocksPerSecond,
         txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
         blocksPerSecondWithLoad: blocks / ((scanMs + coldStartMs) / 1000),
+        processCpuMs: (cpu.user + cpu.system) / 1000,
+        loadBefore,
+        loadAfter,
         report,
       },
       ...(coldProfile && scanProfile ? { profile: { coldStart: coldProfile, scan: scanProfile } } : {}),
@@ -634,6 +647,8 @@ export function formatEndToEnd(f: EndToEndFigures): string {
     ['end to end (scanOnce)', `${n(f.endToEnd.blocksPerSecond, 1)} blocks/s, ${n(f.endToEnd.txPerSecond)} tx/s ` +
       `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
     ['  ratio to raw fetch', `${n(f.endToEnd.ratioToRawFetch, 2)}x (target ${TARGET_RATIO_TO_RAW_FETCH}x)`],
+    ['  this process\'s CPU', `${n(f.endToEnd.processCpuMs)} ms (parse, match, the driver; the node and the database are other processes)`],
+    ['  load average (1 min)', `${n(f.endToEnd.loadBefore, 1)} before, ${n(f.endToEnd.loadAfter, 1)} after`],
     ['  ratio to batched fetch', `${n(f.endToEnd.ratioToBatchedFetch, 2)}x (the scanner's own way of fetching, alone)`],
     ['cold start (restart)', `${n(f.endToEnd.coldStartMs)} ms, ${n(f.watched)} addresses from the snapshot (target < ${n(TARGET_COLD_START_MS)} ms)`],
     ['  first start ever', `${n(f.endToEnd.firstStartMs)} ms (reads every address row, writes the snapshot)`],

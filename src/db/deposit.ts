@@ -34,9 +34,12 @@ const depositSchema = new Schema(
   { ...baseSchemaOptions, collection: 'deposits' },
 );
 
+// Pending deposits up to a height (crediting), live deposits above a fork point (a reorg).
 depositSchema.index({ status: 1, blockHeight: 1 });
+// One donor's deposits (history, pending list).
 depositSchema.index({ accountId: 1 });
-depositSchema.index({ blockHash: 1 });
+// No other index: every secondary index is written with each deposit the scanner inserts, and on
+// DocumentDB each costs about as much as the document itself (docs/benchmarks.md, bench:scan).
 
 export type Deposit = InferSchemaType<typeof depositSchema>;
 export const DepositModel = model('Deposit', depositSchema);

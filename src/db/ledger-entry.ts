@@ -39,7 +39,9 @@ ledgerEntrySchema.index({ journalId: 1, account: 1 });
 ledgerEntrySchema.index({ account: 1, book: 1 });
 // A book's entries (closing it, checking it) and the entries of all accounts since the last book.
 ledgerEntrySchema.index({ book: 1, account: 1 });
-ledgerEntrySchema.index({ period: 1, kind: 1 });
+// No index on {period, kind}: no query reads by them, and every index is written with each entry
+// (two per deposit the scanner credits): on DocumentDB an index costs an insert about as much as
+// the document itself (docs/benchmarks.md, bench:scan).
 
 export type LedgerEntry = Omit<InferSchemaType<typeof ledgerEntrySchema>, '_id'> & { _id: string | Types.ObjectId };
 export const LedgerEntryModel = model('LedgerEntry', ledgerEntrySchema);

@@ -24,19 +24,26 @@ export interface NewDeposit {
   creditedAt?: Date;
 }
 
-/** Inserts by `txid:vout`; false when some existed already (the others are inserted all the same). */
+/**
+ * Inserts by `txid:vout`; false when some existed already (the others are inserted all the same).
+ * Lean inserts of complete documents built here (every field, defaults included): mongoose's
+ * casting and validation of each document cost the scanner more CPU than the driver's whole
+ * insert (docs/benchmarks.md, bench:scan). The rows come from the block parser and the watch index.
+ */
 export async function insertDeposits(deposits: readonly NewDeposit[]): Promise<boolean> {
   if (deposits.length === 0) return true;
-  return insertOnceInChunks(deposits, (chunk) =>
-    DepositModel.insertMany(
-      chunk.map(({ creditedAt, ...deposit }) => ({
-        _id: depositKey(deposit.txid, deposit.vout),
-        ...deposit,
-        ...(creditedAt === undefined ? { status: 'pending' } : { status: 'credited', creditSeq: 1, creditedAt }),
-      })),
-      { ordered: false, throwOnValidationError: true },
-    ),
-  );
+  const documents: Deposit[] = deposits.map(({ creditedAt, accountId, ...deposit }) => ({
+    _id: depositKey(deposit.txid, deposit.vout),
+    ...deposit,
+    accountId: accountObjectId(accountId),
+    ...(creditedAt === undefined ? { status: 'pending', creditSeq: 0 } : { status: 'credited', creditSeq: 1, creditedAt }),
+  }));
+  return insertOnceInChunks(documents, (chunk) => DepositModel.insertMany(chunk, { ordered: false, lean: true }));
+}
+
+function accountObjectId(accountId: string): Types.ObjectId {
+  if (!Types.ObjectId.isValid(accountId) || !/^[0-9a-f]{24}$/i.test(accountId)) throw new Error(`deposit accountId ${JSON.stringify(accountId)} is not an account id`);
+  return new Types.ObjectId(accountId);
 }
 
 /**

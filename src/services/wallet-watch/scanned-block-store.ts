@@ -1,4 +1,4 @@
-import { ScannedBlockModel } from '../../db/scanned-block';
+import { ScannedBlockModel, type ScannedBlock } from '../../db/scanned-block';
 import { insertOnce } from './insert-once';
 
 /** The one owner of `scanned_blocks`: the best-chain blocks the scanner stored, by height. */
@@ -14,8 +14,8 @@ export async function insertScannedBlocks(blocks: readonly ScannedBlockRow[]): P
   if (blocks.length === 0) return;
   await insertOnce(() =>
     ScannedBlockModel.insertMany(
-      blocks.map(({ height, hash, prevHash }) => ({ _id: height, hash, prevHash })),
-      { ordered: false, throwOnValidationError: true },
+      blocks.map(({ height, hash, prevHash }): ScannedBlock => ({ _id: height, hash, prevHash })),
+      { ordered: false, lean: true },
     ),
   );
 }

@@ -25,8 +25,11 @@ export interface ScannerDeps {
   prefetch?: number;
   /** Blocks stored per write batch (each batch is a few database round trips and one cursor move). */
   writeBatch?: number;
-  /** Called when a batch's writes are done and its cursor move is next (crash tests throw there). */
-  checkpoint?: (name: 'batch-recorded') => void;
+  /**
+   * Called when a batch's writes are done and its cursor move is next (crash tests throw there),
+   * with the heights of the batch. Batches' writes overlap, so the calls may come out of order.
+   */
+  checkpoint?: (name: 'batch-recorded', blocks: { fromHeight: number; toHeight: number }) => void;
 }
 
 export interface ScanReport {
@@ -241,7 +244,7 @@ export class DepositScanner {
         const previous = storing;
         const store = async (): Promise<void> => {
           const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
-          this.#deps.checkpoint?.('batch-recorded');
+          this.#deps.checkpoint?.('batch-recorded', { fromHeight: from.height + 1, toHeight: batchEnd.height });
           if (previous !== undefined) await previous;
           report.credited += credited;
           await this.#storeCursor(from, batchEnd);

@@ -21,15 +21,15 @@ export interface WalletOutputRow {
   blockHeight: number;
 }
 
-/** Inserts by outpoint; false when some existed already (the others are inserted all the same). */
+/**
+ * Inserts by outpoint; false when some existed already (the others are inserted all the same).
+ * Lean inserts of complete documents (see insertDeposits: mongoose's per-document casting costs
+ * the scanner more CPU than the insert itself).
+ */
 export async function insertWalletOutputs(rows: readonly WalletOutputRow[]): Promise<boolean> {
   if (rows.length === 0) return true;
-  return insertOnceInChunks(rows, (chunk) =>
-    WalletOutputModel.insertMany(
-      chunk.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row })),
-      { ordered: false, throwOnValidationError: true },
-    ),
-  );
+  const documents: WalletOutput[] = rows.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row, status: 'unspent' }));
+  return insertOnceInChunks(documents, (chunk) => WalletOutputModel.insertMany(chunk, { ordered: false, lean: true }));
 }
 
 /**

@@ -13,15 +13,11 @@ export interface WalletSpendRow {
   blockHash: string;
 }
 
-/** Inserts keyed by the spent outpoint: a repeated block changes nothing. */
+/** Inserts keyed by the spent outpoint: a repeated block changes nothing. Lean, as insertWalletOutputs. */
 export async function insertWalletSpends(spends: readonly WalletSpendRow[]): Promise<void> {
   if (spends.length === 0) return;
-  await insertOnceInChunks(spends, (chunk) =>
-    WalletSpendModel.insertMany(
-      chunk.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash })),
-      { ordered: false, throwOnValidationError: true },
-    ),
-  );
+  const documents: WalletSpend[] = spends.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash }));
+  await insertOnceInChunks(documents, (chunk) => WalletSpendModel.insertMany(chunk, { ordered: false, lean: true }));
 }
 
 /** Every recorded spent outpoint. */

@@ -192,15 +192,23 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.mine(MIN_CONFIRMATIONS);
 
     // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, two
-    // batches' writes at once. The first batch "crashes" after its writes: the second batch's
-    // writes are done too, but its cursor move waits for the first's, so neither moves.
-    let crashes = 0;
-    const crashOnce = (): void => {
-      if (crashes++ === 0) throw new Error('simulated crash');
+    // batches' writes at once. The batch holding the first deposit "crashes" after its writes:
+    // the next batch's writes are done too, but its cursor move waits for that one's, so neither
+    // moves. (Chosen by its heights, not as the first call: two batches' writes race, and the
+    // later one may finish first.)
+    let checkpoints = 0;
+    let crashed = false;
+    const crashOnce = (_name: string, blocks: { fromHeight: number; toHeight: number }): void => {
+      checkpoints += 1;
+      if (!crashed && blocks.fromHeight <= (firstDepositHeight as number) && (firstDepositHeight as number) <= blocks.toHeight) {
+        crashed = true;
+        throw new Error('simulated crash');
+      }
     };
     const crashing = new DepositScanner(deps({ prefetch: 2, writeBatch: 2, checkpoint: crashOnce }));
     await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
-    expect(crashes).toBeGreaterThanOrEqual(2);
+    expect(crashed).toBe(true);
+    expect(checkpoints).toBeGreaterThanOrEqual(2);
     // The writes of both batches (the four deposits' blocks) are there, and the cursor has not
     // passed the first deposit's block (blocks before it with nothing of ours, which the faucet may
     // have mined, can be passed: they are fully recorded).
