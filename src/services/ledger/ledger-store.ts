@@ -180,7 +180,7 @@ export async function assignUnbookedEntries(book: string, sizes: AssignSizes = {
   const { round = ASSIGN_ROUND, chunk: size = ASSIGN_CHUNK, concurrency = ASSIGN_CONCURRENCY } = sizes;
   let assigned = 0;
   for (;;) {
-    const ids = (await LedgerEntryModel.find({ book: NO_BOOK }, { _id: 1 }).limit(round).lean()).map((row) => row._id);
+    const ids = (await LedgerEntryModel.find({ book: NO_BOOK }, { _id: 1 }).limit(round).lean<Array<{ _id: StoredLine['_id'] }>>()).map((row) => row._id);
     if (ids.length === 0) return assigned;
     await forEachChunk(ids, { size, concurrency }, async (chunk) => {
       const result = await LedgerEntryModel.updateMany({ _id: { $in: chunk }, book: NO_BOOK }, { $set: { book } });

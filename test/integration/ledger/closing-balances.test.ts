@@ -165,9 +165,9 @@ describe('ledger books and closing balances', () => {
     const last = (await LedgerBookModel.findOne({ state: 'closed' }).sort({ _id: -1 }).lean())?._id ?? '';
     rememberClosedBook(last);
     let reads = 0;
-    let assigning = true;
-    const assignment = assignUnbookedEntries('2026-09', { round: 4, chunk: 2, concurrency: 1 }).finally(() => (assigning = false));
-    while (assigning) {
+    const progress = { assigning: true };
+    const assignment = assignUnbookedEntries('2026-09', { round: 4, chunk: 2, concurrency: 1 }).finally(() => (progress.assigning = false));
+    while (progress.assigning) {
       for (const account of [donorAccount('d1'), donorAccount('d3'), CUSTODY_ACCOUNT]) {
         expect({ account, balance: await accountBalance(account) }).toEqual({ account, balance: expectedBalance(account) });
         reads += 1;
