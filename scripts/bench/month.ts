@@ -3,7 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { AccountModel } from '../../src/db/account';
 import { ClickModel } from '../../src/db/click';
-import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
+import { connectDatabase, disconnectDatabase, syncAllIndexes } from '../../src/db/connection';
 import { SlotLease } from '../../src/db/lease';
 import { ThingModel } from '../../src/db/thing';
 import { AddressDeriver } from '../../src/keys/hd';
@@ -19,6 +19,7 @@ import { DepositScanner } from '../../src/services/wallet-watch/scanner';
 import { createSigner } from '../../src/signer/hd-signer';
 import { findDogecoind, startDogecoinNode } from '../regtest/dogecoin-node';
 import { RegtestFaucet } from '../regtest/faucet';
+import { CommandProfiler, profileLines, type CommandProfile } from './db-profile';
 
 /**
  * `npm run bench:month` (issue 13): whole months through the database, the regtest node and the
@@ -28,11 +29,12 @@ import { RegtestFaucet } from '../regtest/faucet';
  * last month's time against the first says whether the cost grows with history.
  *
  *   npx tsx scripts/bench/month.ts [--donors N] [--clicks N] [--creators N] [--months N]
- *                                  [--node dogecoind|bcoin] [--json]
+ *                                  [--node dogecoind|bcoin] [--json] [--profile]
  *
  * MONGODB_URI chooses the database server (a fresh database on it, dropped at the end); without
  * it the embedded FerretDB starts. Exit code 1 when a target is missed (first month over 120 s,
- * last month over 1.2x the first, peak memory of this process over 1 GiB).
+ * last month over 1.2x the first, peak memory of this process over 1 GiB). --profile times every
+ * database command by step (db-profile.ts) and prints where each step's database time went.
  */
 
 const TARGETS = { firstMonthSeconds: 120, lastToFirst: 1.2, peakBytes: 1024 ** 3 };
@@ -50,15 +52,16 @@ interface Options {
   months: number;
   node: 'dogecoind' | 'bcoin';
   json: boolean;
+  profile: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const usage = 'usage: month.ts [--donors N] [--clicks N] [--creators N] [--months N] [--node dogecoind|bcoin] [--json]';
-  const options: Options = { donors: 10_000, clicks: 100_000, creators: 1_000, months: 12, node: findDogecoind() === undefined ? 'bcoin' : 'dogecoind', json: false };
+  const usage = 'usage: month.ts [--donors N] [--clicks N] [--creators N] [--months N] [--node dogecoind|bcoin] [--json] [--profile]';
+  const options: Options = { donors: 10_000, clicks: 100_000, creators: 1_000, months: 12, node: findDogecoind() === undefined ? 'bcoin' : 'dogecoind', json: false, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
-    if (flag === '--json') {
-      options.json = true;
+    if (flag === '--json' || flag === '--profile') {
+      options[flag === '--json' ? 'json' : 'profile'] = true;
       continue;
     }
     const value = argv[i + 1] ?? '';
@@ -105,7 +108,7 @@ class PeakMemory {
   }
 }
 
-type Step = 'close' | 'plan' | 'sign' | 'broadcast' | 'mine+scan' | 'confirm+payout-journal' | 'mark-confirmed';
+type Step = 'close' | 'plan' | 'book' | 'sign' | 'broadcast' | 'mine+scan' | 'confirm+payout-journal' | 'mark-confirmed';
 interface MonthReport {
   period: string;
   clicks: number;
@@ -127,7 +130,14 @@ async function main(): Promise<number> {
   try {
     const uri = process.env.MONGODB_URI ?? (mongo = await startMongoServer({ log })).uri;
     log(`database ${dbName} on ${mongo?.kind ?? 'MONGODB_URI'}; node ${options.node}`);
-    await connectDatabase({ uri, dbName });
+    if (options.profile) {
+      // As connectDatabase does, plus the driver's command events (they cannot be switched on later).
+      mongoose.set('strictQuery', true);
+      await mongoose.connect(uri, { dbName, useBigInt64: true, autoIndex: false, autoCreate: false, monitorCommands: true });
+      await syncAllIndexes();
+    } else {
+      await connectDatabase({ uri, dbName });
+    }
     chain = await startChain(options.node, log);
     const reports = await runMonths(options, chain, log);
     memory.sample();
@@ -162,8 +172,11 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
   const deposit = budget * BigInt(options.months) + COIN;
   log(`setting up: ${options.creators} creators with a thing each, ${options.donors} donors with ${formatCoins(budget)} a month, funded on chain...`);
   const setupStart = Date.now();
+  const profiler = options.profile ? new CommandProfiler() : undefined;
+  const phase = phaseTimer(log, profiler);
   await faucet.prepare(profile.coinbaseMaturity + 20);
   await scanner.scanOnce();
+  phase('faucet prepared and first scan');
 
   const creatorIds: Types.ObjectId[] = [];
   const thingIds: Types.ObjectId[] = [];
@@ -193,6 +206,7 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     return { _id, url: `https://example.org/thing/${i}`, title: `thing ${i}`, ownerId, createdAt: now };
   });
   await ThingModel.insertMany(things, { lean: true });
+  phase('accounts, deposit addresses and things');
 
   // One funding transaction per block, as deposits arrive over time.
   for (const chunk of chunks(donors, FUNDING_OUTPUTS_PER_TX)) {
@@ -200,7 +214,9 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     await faucet.mine(1);
   }
   await faucet.mine(MIN_CONFIRMATIONS);
+  phase('funding transactions sent and mined');
   const funded = await scanner.scanOnce();
+  phase('deposits scanned and credited');
   log(`set up in ${((Date.now() - setupStart) / 1000).toFixed(1)} s (scanner: ${funded.received} outputs received, ${funded.credited} credited)`);
 
   const marks = new Map<SettlementCheckpoint, number>();
@@ -216,8 +232,10 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     sleep: () => Promise.resolve(),
     checkpoint: (name) => {
       marks.set(name, performance.now());
+      if (profiler !== undefined) addProfile(stepProfiles, STEP_OF_CHECKPOINT[name], profiler.take());
     },
   });
+  let stepProfiles = new Map<string, CommandProfile>();
 
   const reports: MonthReport[] = [];
   let period = FIRST_PERIOD;
@@ -225,25 +243,31 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     const bounds = periodBounds(period);
     now = new Date(bounds.start.getTime() + 60_000);
     await writeClicks(period, donors, creatorIds, thingIds, clicksPerDonor, month, now);
+    phase(`${period}: clicks written`);
     now = new Date(bounds.end.getTime() + 60_000);
     marks.clear();
+    stepProfiles = new Map();
     const monthMemory = new PeakMemory();
     const start = performance.now();
     const executed = await service.execute(period);
     if (executed.state !== 'broadcast' && executed.state !== 'confirmed') throw new Error(`${period} stopped in state ${executed.state}: ${executed.lastError ?? 'no error recorded'}`);
     const broadcastDone = performance.now();
+    if (profiler !== undefined) addProfile(stepProfiles, 'broadcast', profiler.take());
     await faucet.mine(MIN_CONFIRMATIONS);
     await scanner.scanOnce();
     const scanned = performance.now();
+    if (profiler !== undefined) addProfile(stepProfiles, 'mine+scan', profiler.take());
     const followed = await service.followConfirmations();
     const end = performance.now();
+    if (profiler !== undefined) addProfile(stepProfiles, 'mark-confirmed', profiler.take());
     monthMemory.stop();
     const settled = followed.find((s) => s._id === period) ?? executed;
     if (settled.state !== 'confirmed') throw new Error(`${period} did not confirm: state ${settled.state}`);
     const at = (name: SettlementCheckpoint, fallback: number): number => marks.get(name) ?? fallback;
     const closed = at('closed', start);
     const planned = at('planned', closed);
-    const signed = at('signed', planned);
+    const booked = at('ledger-closed', planned);
+    const signed = at('signed', booked);
     const recorded = at('recorded-broadcast', signed);
     const journal = at('payout-journal', end);
     reports.push({
@@ -253,7 +277,8 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
       steps: {
         close: closed - start,
         plan: planned - closed,
-        sign: signed - planned,
+        book: booked - planned,
+        sign: signed - booked,
         broadcast: recorded - signed,
         'mine+scan': scanned - broadcastDone,
         'confirm+payout-journal': journal - scanned,
@@ -264,9 +289,43 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
     });
     const last = reports[reports.length - 1] as MonthReport;
     log(`${period}: settled in ${(last.totalMs / 1000).toFixed(1)} s (${last.transactions} transactions; ${Object.entries(last.steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')})`);
+    for (const [step, stepProfile] of stepProfiles) for (const line of profileLines(stepProfile)) log(`  ${step.padEnd(22)} ${line}`);
     period = nextPeriod(period);
   }
   return reports;
+}
+
+/** Which step a checkpoint ends (the profile of the commands since the previous one goes to it). */
+const STEP_OF_CHECKPOINT: Record<SettlementCheckpoint, Step> = {
+  closed: 'close',
+  planned: 'plan',
+  'ledger-closed': 'book',
+  signed: 'sign',
+  sent: 'broadcast',
+  'recorded-broadcast': 'broadcast',
+  'payout-journal': 'confirm+payout-journal',
+};
+
+function addProfile(into: Map<string, CommandProfile>, step: string, profile: CommandProfile): void {
+  const sum = into.get(step) ?? {};
+  for (const [key, time] of Object.entries(profile)) {
+    const entry = (sum[key] ??= { calls: 0, ms: 0, docs: 0 });
+    entry.calls += time.calls;
+    entry.ms += time.ms;
+    entry.docs += time.docs;
+  }
+  into.set(step, sum);
+}
+
+/** Logs the time since the previous phase (and, profiling, its slowest database commands). */
+function phaseTimer(log: (message: string) => void, profiler: CommandProfiler | undefined): (name: string) => void {
+  let since = performance.now();
+  return (name) => {
+    const now = performance.now();
+    log(`  ${name}: ${((now - since) / 1000).toFixed(1)} s`);
+    since = now;
+    if (profiler !== undefined) for (const line of profileLines(profiler.take())) log(`    ${line}`);
+  };
 }
 
 /** The month's clicks as the API writes them (one per donor and thing), in bulk. */
