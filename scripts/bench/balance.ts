@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
 import { LedgerEntryModel } from '../../src/db/ledger-entry';
 import { COIN } from '../../src/money/amount';
-import { creatorAccount, CUSTODY_ACCOUNT, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../src/money/ledger';
+import { creatorAccount, CUSTODY_ACCOUNT, donorAccount, ledgerEntryId, PLATFORM_FEES_ACCOUNT } from '../../src/money/ledger';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { accountBalance, balancesByPrefix } from '../../src/services/ledger/balances';
 import { closeBook } from '../../src/services/ledger/book-closing';
@@ -94,7 +94,7 @@ function allocationEntries(month: number): EntryDoc[] {
 
 /** Inserts in batches; with --prebooked each entry carries the book that will close it. */
 async function insertInBulk(entries: EntryDoc[], bookMonth: number): Promise<void> {
-  const docs = PREBOOKED ? entries.map((entry) => ({ ...entry, book: periodOf(bookMonth) })) : entries;
+  const docs = entries.map((entry) => ({ _id: ledgerEntryId(entry.journalId, entry.account), ...entry, ...(PREBOOKED ? { book: periodOf(bookMonth) } : {}) }));
   for (let start = 0; start < docs.length; start += 1_000) await LedgerEntryModel.insertMany(docs.slice(start, start + 1_000), { ordered: false, lean: true });
 }
 

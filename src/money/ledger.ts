@@ -68,3 +68,19 @@ export function depositReversalJournal(depositKey: string, creditSeq: number, ac
     ],
   };
 }
+
+/** Separates journal and account in an entry's id; no account name contains it. */
+const ENTRY_ID_SEPARATOR = '|';
+
+/**
+ * The `_id` of a journal's entry for one account: `<journalId>|<account>`. Injective because an
+ * account never contains the separator (asserted; a journal id may: the last one splits), so
+ * writing a journal again hits the primary key. The primary key is a btree on every engine,
+ * unlike a compound unique index whose leading values repeat (docs/ledger.md).
+ */
+export function ledgerEntryId(journalId: string, account: string): string {
+  if (account.includes(ENTRY_ID_SEPARATOR)) {
+    throw new KibbleError('ledger-inconsistent', `ledger account ${JSON.stringify(account)} contains ${JSON.stringify(ENTRY_ID_SEPARATOR)}, which separates journal and account in entry ids`);
+  }
+  return `${journalId}${ENTRY_ID_SEPARATOR}${account}`;
+}

@@ -3,15 +3,15 @@ import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerEntryModel } from '../../db/ledger-entry';
 import type { JournalLine } from '../../money/carry-forward';
-import { assertBalancedJournal, type Journal } from '../../money/ledger';
+import { assertBalancedJournal, ledgerEntryId, type Journal } from '../../money/ledger';
 
 // The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
 // and never changed, except their `book`, which the closing of a book sets once, from absent
 // (or which they are written with: a month's allocation journal goes straight into its book).
 
 /**
- * Writes a journal once. Entries are keyed by (journalId, account) under a unique index, so a
- * repeated or resumed write inserts only what is missing; no multi-document transaction needed.
+ * Writes a journal once. Entries are keyed by `ledgerEntryId(journalId, account)`, their `_id`, so
+ * a repeated or resumed write inserts only what is missing; no multi-document transaction needed.
  */
 export async function recordJournal(journal: Journal, at: Date, options: BookingOptions = {}): Promise<void> {
   await recordJournals([journal], at, options);
@@ -38,8 +38,10 @@ export interface BookingOptions {
  */
 export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
   for (const journal of journals) assertBalancedJournal(journal);
+  const legacy = await legacyEntryIds(journals.map((journal) => journal.id));
   const docs = journals.flatMap((journal) =>
     journal.lines.map((line) => ({
+      _id: ledgerEntryId(journal.id, line.account),
       journalId: journal.id,
       account: line.account,
       amount: line.amount,
@@ -48,7 +50,7 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
       ...(options.book === undefined ? {} : { book: options.book }),
       createdAt: at,
     })),
-  );
+  ).filter((doc) => !legacy.has(doc._id));
   await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
     try {
       await LedgerEntryModel.insertMany(chunk, { ordered: false, throwOnValidationError: true });
@@ -60,6 +62,18 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
 
 const JOURNAL_CHUNK_LINES = 200;
 const JOURNAL_CHUNK_CONCURRENCY = 4;
+
+/**
+ * The entries of these journals written before entries had deterministic ids (an ObjectId `_id`,
+ * under the old unique index on (journal, account)), as the ids they would have now: the writer
+ * skips them, so a journal begun before the upgrade is completed, not written twice. One indexed
+ * read (`{journalId, account}`) that finds nothing on a database created since.
+ */
+async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
+  if (journalIds.length === 0) return new Set();
+  const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds }, _id: { $not: { $type: 'string' } } }, { journalId: 1, account: 1, _id: 0 }).lean();
+  return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
+}
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
@@ -83,13 +97,17 @@ export async function accountEntriesOfKind(account: string, kind: string): Promi
 const LINE = { journalId: 1, account: 1, amount: 1 } as const;
 
 interface StoredLine {
-  _id: Types.ObjectId;
+  /** `ledgerEntryId(journalId, account)`, or an ObjectId for an entry written before those ids. */
+  _id: string | Types.ObjectId;
   journalId: string;
   account: string;
   amount: bigint;
 }
 
 const toLine = (row: StoredLine): JournalLine => ({ journalId: row.journalId, account: row.account, amount: row.amount });
+
+/** An entry's id as a string: a legacy ObjectId's hex never equals an id, which contains `|`. */
+const entryKey = (row: StoredLine): string => String(row._id);
 
 /** Which accounts a read covers: one, those under a prefix (e.g. `donor:`), or all. */
 export type AccountSelector = { account: string } | { prefix: string };
@@ -105,18 +123,18 @@ export async function entriesAfterBook(afterBook: string | null, accounts: Accou
   const unbooked = await LedgerEntryModel.find({ ...filter, book: null }, LINE).lean<StoredLine[]>();
   const later = await LedgerEntryModel.find({ ...filter, book: { $gt: afterBook } }, LINE).lean<StoredLine[]>();
   const byId = new Map<string, StoredLine>();
-  for (const row of [...unbooked, ...later]) byId.set(row._id.toHexString(), row);
+  for (const row of [...unbooked, ...later]) byId.set(entryKey(row), row);
   return [...byId.values()].map(toLine);
 }
 
 /** The entries of the selected accounts in no book yet. */
 export async function unbookedEntries(accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
-  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: null }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: null }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: entryKey(row) }));
 }
 
 /** The entries of the selected accounts in a book after `afterBook`. */
 export async function entriesInBooksAfter(afterBook: string, accounts: AccountSelector): Promise<Array<JournalLine & { id: string }>> {
-  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: { $gt: afterBook } }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: row._id.toHexString() }));
+  return (await LedgerEntryModel.find({ ...accountFilter(accounts), book: { $gt: afterBook } }, LINE).lean<StoredLine[]>()).map((row) => ({ ...toLine(row), id: entryKey(row) }));
 }
 
 /** Every entry of these journals, whatever their book. */

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { AccountModel, LedgerEntryModel, SettlementModel } from '../../../src/db/models';
+import { ledgerEntryId } from '../../../src/money/ledger';
 import { useTestDatabase } from '../../support/database';
 
 const MAX_MONEY = 10_000_000_000n * 100_000_000n; // Dogecoin, in koinu
@@ -15,7 +16,7 @@ describe('bigint amounts in MongoDB', () => {
 
   it.each(AMOUNTS)('round-trips %p through documents and lean() as bigint', async (amount) => {
     const journalId = `amounts:${amount}`;
-    await LedgerEntryModel.create({ journalId, account: 'custody', amount, kind: 'test' });
+    await LedgerEntryModel.create({ _id: ledgerEntryId(journalId, 'custody'), journalId, account: 'custody', amount, kind: 'test' });
 
     const doc = await LedgerEntryModel.findOne({ journalId }).orFail();
     expect(typeof doc.amount).toBe('bigint');

@@ -12,6 +12,7 @@ import {
   ThingModel,
   tryClaim,
 } from '../../../src/db/models';
+import { ledgerEntryId } from '../../../src/money/ledger';
 import { useTestDatabase } from '../../support/database';
 
 async function expectDuplicateKey(write: Promise<unknown>): Promise<void> {
@@ -75,11 +76,11 @@ describe('unique indexes make repeated writes fail with E11000', () => {
     await expectDuplicateKey(AccountModel.create({ handle: 'alice', passwordHash: 'x', depositIndex: 102 }));
   });
 
-  it('a ledger journal written twice changes nothing', async () => {
+  it('a ledger journal written twice changes nothing (its entries are keyed by journal and account)', async () => {
     const journal = [
       { journalId: 'deposit:t:0', account: 'custody', amount: 100n, kind: 'deposit' },
       { journalId: 'deposit:t:0', account: `donor:${donorId.toHexString()}`, amount: -100n, kind: 'deposit' },
-    ];
+    ].map((entry) => ({ _id: ledgerEntryId(entry.journalId, entry.account), ...entry }));
     await LedgerEntryModel.insertMany(journal);
     await expectDuplicateKey(LedgerEntryModel.insertMany(journal, { ordered: false }));
     expect(await LedgerEntryModel.countDocuments({ journalId: 'deposit:t:0' })).toBe(2);

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { LedgerBookModel, LedgerClosingModel, LedgerEntryModel } from '../../../src/db/models';
 import { isKibbleError } from '../../../src/errors';
 import { COIN } from '../../../src/money/amount';
-import { CUSTODY_ACCOUNT, creatorAccount, depositCreditJournal, donorAccount, PLATFORM_FEES_ACCOUNT, type Journal } from '../../../src/money/ledger';
+import { CUSTODY_ACCOUNT, creatorAccount, depositCreditJournal, donorAccount, ledgerEntryId, PLATFORM_FEES_ACCOUNT, type Journal } from '../../../src/money/ledger';
 import { accountBalance, balancesByPrefix } from '../../../src/services/ledger/balances';
 import { closeBook } from '../../../src/services/ledger/book-closing';
 import { fullAudit } from '../../../src/services/ledger/ledger-audit';
@@ -137,13 +137,13 @@ describe('ledger books and closing balances', () => {
     // The first line of a deposit credit is in, the second not yet (a writer caught mid-insert).
     const journal = depositCreditJournal('half', 0, 'd1', 6n * COIN);
     const [donorLine, custodyLine] = journal.lines;
-    await LedgerEntryModel.create({ journalId: journal.id, account: donorLine?.account, amount: donorLine?.amount, kind: journal.kind, createdAt: AT });
+    await LedgerEntryModel.create({ _id: ledgerEntryId(journal.id, donorLine?.account ?? ''), journalId: journal.id, account: donorLine?.account, amount: donorLine?.amount, kind: journal.kind, createdAt: AT });
     const refused = await closeBook('2026-07', AT).catch((error: unknown) => error);
     expect(isKibbleError(refused, 'ledger-unbalanced')).toBe(true);
     expect(await LedgerBookModel.findById('2026-07').lean()).toMatchObject({ state: 'booking' });
     expect(await LedgerClosingModel.countDocuments({ period: '2026-07' })).toBe(0);
 
-    await LedgerEntryModel.create({ journalId: journal.id, account: custodyLine?.account, amount: custodyLine?.amount, kind: journal.kind, createdAt: AT });
+    await LedgerEntryModel.create({ _id: ledgerEntryId(journal.id, custodyLine?.account ?? ''), journalId: journal.id, account: custodyLine?.account, amount: custodyLine?.amount, kind: journal.kind, createdAt: AT });
     written.push(journal);
     expect(await closeBook('2026-07', AT)).toMatchObject({ state: 'closed' });
     await expectBalancesAsWritten();
