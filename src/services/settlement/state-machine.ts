@@ -579,10 +579,18 @@ export class SettlementService {
   }
 }
 
-/** Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed. */
+/**
+ * Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed.
+ * Only the clicks after the latest confirmed month are read: months settle in order (each execute
+ * first requires every earlier month with clicks confirmed) and a click only ever joins the month
+ * it is made in, so before that month every month with clicks is confirmed. Reading the periods of
+ * every click ever made cost a pass over kibble's whole click history on each run.
+ */
 export async function duePeriods(before: string): Promise<string[]> {
-  const [clickPeriods, settlements] = await Promise.all([clickPeriodsBefore(before), settlementStates()]);
+  const settlements = await settlementStates();
   const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s.period));
+  const settledUpTo = [...confirmed].filter((period) => period < before).sort().pop();
+  const clickPeriods = await clickPeriodsBefore(before, settledUpTo);
   const open = settlements.filter((s) => s.state !== 'confirmed' && s.period < before).map((s) => s.period);
   return [...new Set([...clickPeriods, ...open])].filter((period) => !confirmed.has(period)).sort();
 }
