@@ -172,7 +172,8 @@ async function runMonths(options: Options, chain: Chain, log: (message: string) 
   // Budgets sized so that every payout is far above the chain's dust (v1.14.1 charges extra under 1 DOGE).
   const budget = 10n * COIN;
   const clicksPerDonor = Math.floor(options.clicks / options.donors);
-  const deposit = budget * BigInt(options.months) + COIN;
+  // A year's budgets however many months run, so that a short run spends the same inputs a month as a full one.
+  const deposit = budget * BigInt(Math.max(options.months, 12)) + COIN;
   log(`setting up: ${options.creators} creators with a thing each, ${options.donors} donors with ${formatCoins(budget)} a month, funded on chain...`);
   const setupStart = Date.now();
   const profiler = options.profile ? new CommandProfiler() : undefined;
