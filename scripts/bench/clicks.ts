@@ -14,7 +14,7 @@ import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { loadConfig, type Config } from '../../src/config/config';
 import { sessionKeyOf } from '../../src/config/derived-secrets';
 import { AccountModel } from '../../src/db/account';
-import { ClickModel } from '../../src/db/click';
+import { ClickModel, clickKey } from '../../src/db/click';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
 import { ThingModel } from '../../src/db/thing';
 import { createApp } from '../../src/http/app';
@@ -432,7 +432,7 @@ async function profileSteps(seeded: Seeded, url: string, firstPair: number, conc
   lines.push(
     await timeStep('click insert: ClickModel.create', concurrency, async () => {
       const { donorId, thingId } = nextPair();
-      await ClickModel.create({ period: periodOf(now), donorId, thingId, creatorId: thing.ownerId, at: now, source: 'button' });
+      await ClickModel.create({ _id: clickKey(periodOf(now), new Types.ObjectId(donorId), new Types.ObjectId(thingId)), period: periodOf(now), donorId, thingId, creatorId: thing.ownerId, at: now, source: 'button' });
     }),
   );
   lines.push(await timeStep('flattr service: findThing + ClickModel.create', concurrency, () => {

@@ -3,7 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { AccountModel } from '../../src/db/account';
 import { ClaimModel } from '../../src/db/claim';
-import { ClickModel } from '../../src/db/click';
+import { ClickModel, clickKey } from '../../src/db/click';
 import { COUNTER_DEPOSIT_INDEX, CounterModel, counterClaimKey } from '../../src/db/counter';
 import { connectDatabase, disconnectDatabase, syncAllIndexes } from '../../src/db/connection';
 import { SlotLease } from '../../src/db/lease';
@@ -350,7 +350,7 @@ async function writeClicks(
     const first = (d * 7919 + month * 104_729) % thingIds.length;
     for (let j = 0; j < perDonor; j++) {
       const t = (first + j) % thingIds.length;
-      clicks.push({ _id: new Types.ObjectId(), period, donorId: donor.id, thingId: thingIds[t], creatorId: creatorIds[t], at, source: 'button' });
+      clicks.push({ _id: clickKey(period, donor.id, thingIds[t]!), period, donorId: donor.id, thingId: thingIds[t], creatorId: creatorIds[t], at, source: 'button' });
     }
   });
   for (const chunk of chunks(clicks, 1_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });

@@ -23,7 +23,12 @@ const walletAddressSchema = new Schema(
   { ...baseSchemaOptions, collection: 'wallet_addresses' },
 );
 
-walletAddressSchema.index({ kind: 1, index: 1 }, { unique: true });
+/**
+ * The highest change index (wallet-addresses.ts lastChangeIndex). Not unique: the `_id` (the address)
+ * already refuses a second entry for a path, since one HD key derives one address per path; a
+ * unique { kind, index } made every insert on DocumentDB cost O(addresses of that kind).
+ */
+walletAddressSchema.index({ kind: 1, index: 1 });
 /** The scanner reads the addresses added since its snapshot (services/wallet-watch/watch-snapshot-store.ts). */
 walletAddressSchema.index({ createdAt: 1 });
 

@@ -15,6 +15,12 @@ export const coinAmount = z.string().meta({ description: 'decimal whole coins, e
 
 export const period = z.string().regex(PERIOD_PATTERN, "must be a UTC month 'YYYY-MM'");
 
+/** A click's id: its key `<period>:<donor id>:<thing id>` (24 hex digits for a click stored before that). */
+export const clickId = z
+  .string()
+  .regex(/^(\d{4}-\d{2}:[0-9a-f]{24}:[0-9a-f]{24}|[0-9a-f]{24})$/, 'must be a click id')
+  .meta({ description: "the click's key `<period>:<donor id>:<thing id>`, stable; 24 hex digits for a click stored before ids were keys", example: '2026-03:65f0c0ffee0000000000d001:65f0c0ffee0000000000e001' });
+
 /** A page size in a query string: a whole number from 1 to `max` (at most 999), as text. */
 export function pageLimit(max: number): z.ZodString {
   const message = `must be a whole number from 1 to ${max}`;

@@ -6,7 +6,7 @@ import { clicksOf, flattr, type DonorPeriodClicks } from '../../services/clicks/
 import { clickPeriodAt } from '../../services/period-closure';
 import { DONOR_MONTHS_DEFAULT, DONOR_MONTHS_MAX, donorMonths } from '../../services/donor-months';
 import { defineRoute, type Route } from '../route';
-import { coinAmount, isoTimestamp, objectId, pageLimit, period } from '../schemas';
+import { clickId, coinAmount, isoTimestamp, objectId, pageLimit, period } from '../schemas';
 
 /** Flattring, and what a donor's clicks of a period are worth. Amounts are decimal coin strings. */
 const WORTHLESS_TEXT: Readonly<Record<WorthlessReason, string>> = {
@@ -15,7 +15,7 @@ const WORTHLESS_TEXT: Readonly<Record<WorthlessReason, string>> = {
 };
 
 const clickSchema = z.strictObject({
-  id: objectId,
+  id: clickId,
   period,
   thingId: objectId,
   at: isoTimestamp,
@@ -30,7 +30,7 @@ const clickSchema = z.strictObject({
 
 const clickValueSchema = z.strictObject({
   /** null for the click an active subscription will add at settlement. */
-  id: objectId.nullable(),
+  id: clickId.nullable(),
   thingId: objectId,
   source: z.enum(['button', 'subscription']),
   at: isoTimestamp.nullable(),

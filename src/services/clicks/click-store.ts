@@ -1,13 +1,14 @@
 import type { Types } from 'mongoose';
-import { ClickModel, type Click } from '../../db/click';
+import { ClickModel, clickKey, type Click } from '../../db/click';
 import { isDuplicateKeyError } from '../../db/errors';
 
 /**
  * The one owner of the clicks collection: every read and write of it in src/ goes through here.
- * Writes are keyed by the unique { period, donorId, thingId } index, so a repeated insert is
+ * Writes are keyed by the `_id` clickKey(period, donorId, thingId), so a repeated insert is
  * "already there", never a second click.
  */
 export type { Click };
+export { clickKey };
 
 /** A click as the settlement's planner reads it. */
 export type PlanClick = Pick<Click, '_id' | 'donorId' | 'creatorId' | 'source' | 'at'>;

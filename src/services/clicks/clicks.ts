@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import { PERIOD_PATTERN } from '../../db/fields';
 import { KibbleError } from '../../errors';
 import { donorAccount } from '../../money/ledger';
@@ -7,7 +6,7 @@ import type { DonorFunds } from '../../money/flattr-worth';
 import { splitDonorBudget } from '../../money/split';
 import { monthlyBudgetOf } from '../accounts/account-store';
 import { accountBalance } from '../ledger/balances';
-import { donorClickPeriods, donorClicksOf, hasClicked, insertClick, type Click } from './click-store';
+import { clickKey, donorClickPeriods, donorClicksOf, hasClicked, insertClick, type Click } from './click-store';
 import { estimateCutoff, subscriptionClicksOf } from './subscription-clicks';
 import { clickPeriodAt } from '../period-closure';
 import { findThingOwner, objectIdOf } from '../things/things';
@@ -51,8 +50,8 @@ export interface DonorPeriodClicks {
 const OPEN_SETTLEMENT_STATES: ReadonlySet<string> = new Set(['open']);
 
 /**
- * One counted click per donor, thing and period (Flattr's rule). The unique index on
- * { period, donorId, thingId } decides, not a prior read: FerretDB does not isolate
+ * One counted click per donor, thing and period (Flattr's rule). The click's `_id`
+ * (clickKey(period, donor, thing)) decides, not a prior read: FerretDB does not isolate
  * check-then-write, and 20 racing clicks must yield exactly one.
  */
 export async function flattr(donorId: string, thingId: string, now: Date): Promise<ClickView> {
@@ -66,10 +65,10 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
   // objectIdOf/findThingOwner), so the insert skips Mongoose's document machinery (create()
   // measured at ~0.6 of a plain insert in the click bench): `lean` inserts the object as it is,
   // without casting or validation. The one schema rule the types do not already guarantee is the
-  // period's pattern, checked here; the unique index still decides duplicates.
+  // period's pattern, checked here; the `_id` still decides duplicates.
   if (!PERIOD_PATTERN.test(period)) throw new Error(`clickPeriodAt gave a malformed period ${JSON.stringify(period)}`);
   const click: Click = {
-    _id: new Types.ObjectId(),
+    _id: clickKey(period, donor, thing.thingId),
     period,
     donorId: donor,
     thingId: thing.thingId,
@@ -152,7 +151,9 @@ export function orderForSettlement<T extends Pick<Click, 'source'>>(clicks: read
 
 export function clickView(click: Click): ClickView {
   return {
-    id: click._id.toHexString(),
+    // Clicks stored before clickKey became the `_id` still carry an ObjectId (its hex is their id).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
+    id: String(click._id),
     period: click.period,
     donorId: click.donorId.toHexString(),
     thingId: click.thingId.toHexString(),

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { periodBounds } from '../../money/period';
 import { findActiveSubscriptions } from '../subscriptions/subscription-store';
 import { findOwnersOfThings } from '../things/thing-store';
-import { clickedPairsOf, type Click } from './click-store';
+import { clickedPairsOf, clickKey, type Click } from './click-store';
 
 /**
  * The clicks active subscriptions add to a period (DESIGN.md section 1): one per subscription that
@@ -46,7 +46,7 @@ export async function subscriptionClicksOf(period: string, cutoff: Date, donor?:
     clicks.push({
       subscriptionId: subscription._id,
       click: {
-        _id: new Types.ObjectId(),
+        _id: clickKey(period, subscription.donorId, subscription.thingId),
         period,
         donorId: subscription.donorId,
         thingId: subscription.thingId,
@@ -56,7 +56,15 @@ export async function subscriptionClicksOf(period: string, cutoff: Date, donor?:
       },
     });
   }
-  return clicks;
+  // The order the stored clicks are read in ({ at, _id }), so an estimate made before closing
+  // splits (remainder koinu included) exactly as the settlement will after storing them.
+  return clicks.sort((a, b) => compareClickOrder(a.click, b.click));
+}
+
+function compareClickOrder(a: Pick<Click, 'at' | '_id'>, b: Pick<Click, 'at' | '_id'>): number {
+  const byTime = a.at.getTime() - b.at.getTime();
+  if (byTime !== 0) return byTime;
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
 }
 
 function pairKey(donorId: Types.ObjectId, thingId: Types.ObjectId): string {

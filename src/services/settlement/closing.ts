@@ -21,7 +21,7 @@ export interface CloseOptions {
 /**
  * open -> closed: the settlement document is created (its `_id` is the period, so only once), then
  * the subscription clicks are stored as ordinary clicks. Repeating it after a crash finishes what
- * is missing: the click inserts skip what exists under the unique { period, donor, thing } index.
+ * is missing: the click inserts skip what exists (a click's `_id` is its { period, donor, thing } key).
  */
 export async function closePeriod(period: string, options: CloseOptions): Promise<Settlement> {
   const { end } = periodBounds(period);

@@ -4,6 +4,7 @@ import {
   AccountModel,
   allocateCounterValue,
   ClickModel,
+  clickKey,
   depositKey,
   DepositModel,
   isDuplicateKeyError,
@@ -43,11 +44,12 @@ describe('unique indexes make repeated writes fail with E11000', () => {
   const [donorId, thingId, creatorId] = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
 
   it('one click per donor, thing and period', async () => {
-    const click = { period: '2026-03', donorId, thingId, creatorId, at: new Date('2026-03-05T10:00:00Z') };
+    // The click's `_id` is its natural key: a second click of the pair in the period is refused.
+    const click = { _id: clickKey('2026-03', donorId, thingId), period: '2026-03', donorId, thingId, creatorId, at: new Date('2026-03-05T10:00:00Z') };
     await ClickModel.create(click);
     await expectDuplicateKey(ClickModel.create({ ...click, at: new Date('2026-03-06T10:00:00Z') }));
     // same donor and thing in another period is a new click
-    await ClickModel.create({ ...click, period: '2026-04', at: new Date('2026-04-01T00:00:00Z') });
+    await ClickModel.create({ ...click, _id: clickKey('2026-04', donorId, thingId), period: '2026-04', at: new Date('2026-04-01T00:00:00Z') });
     expect(await ClickModel.countDocuments({ donorId, thingId })).toBe(2);
   });
 

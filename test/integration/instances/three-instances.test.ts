@@ -299,7 +299,7 @@ describe('three kibble serve instances on one database and one node, under fault
 
     const stored = await ClickModel.find({ donorId: { $in: donors.map((donor) => donor.id) } }).lean();
     const buttonClicks = stored.filter((click) => click.source === 'button');
-    const storedById = new Map(buttonClicks.map((click) => [click._id.toHexString(), click]));
+    const storedById = new Map(buttonClicks.map((click) => [click._id, click]));
     for (const click of answered) expect(storedById.get(click.id as string)?.period).toBe(click.period);
     // Nothing stored that nobody asked for, and no thing clicked twice by one donor in any month.
     const attempted = new Set(clicks.map((click) => `${click.donorId}:${click.thingId}`));

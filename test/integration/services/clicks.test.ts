@@ -25,7 +25,7 @@ describe('flattr', () => {
     const [creator, donor] = [await createAccount('creator'), await createAccount('donor')];
     const thingId = await newThing(creator);
     const click = await flattr(donor, thingId, new Date('2026-02-28T23:59:59Z'));
-    expect(click).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), period: '2026-02', donorId: donor, thingId, creatorId: creator, at: new Date('2026-02-28T23:59:59Z'), source: 'button' });
+    expect(click).toEqual({ id: `2026-02:${donor}:${thingId}`, period: '2026-02', donorId: donor, thingId, creatorId: creator, at: new Date('2026-02-28T23:59:59Z'), source: 'button' });
   });
 
   it('answers 409 already-flattred to the second click of a period, and counts the next period again', async () => {

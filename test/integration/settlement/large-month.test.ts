@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { AccountModel } from '../../../src/db/account';
-import { ClickModel } from '../../../src/db/click';
+import { ClickModel, clickKey } from '../../../src/db/click';
 import { ThingModel } from '../../../src/db/thing';
 import { auditChain } from '../../support/chain-audit';
 import { doge } from '../../support/money';
@@ -37,7 +37,7 @@ describeEachNode('a month bigger than one standard transaction', (kind) => {
     const things = creators.map((creator, i) => ({ _id: new Types.ObjectId(), url: `https://example.org/bulk/${i}`, title: `thing ${i}`, ownerId: creator._id }));
     await ThingModel.insertMany(things);
     await ClickModel.insertMany(
-      things.map((thing, i) => ({ period: PERIOD, donorId: new Types.ObjectId(donor.id), thingId: thing._id, creatorId: thing.ownerId, at: new Date(Date.UTC(2026, 8, 1, 0, 0, i)), source: 'button' })),
+      things.map((thing, i) => ({ _id: clickKey(PERIOD, new Types.ObjectId(donor.id), thing._id), period: PERIOD, donorId: new Types.ObjectId(donor.id), thingId: thing._id, creatorId: thing.ownerId, at: new Date(Date.UTC(2026, 8, 1, 0, 0, i)), source: 'button' })),
     );
 
     const settlement = await world.service().execute(PERIOD);
