@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { chainProfile, type ChainProfile } from '../../src/chain/profiles';
 import { AccountModel } from '../../src/db/account';
+import { forEachChunk } from '../../src/db/chunks';
 import { ClaimModel } from '../../src/db/claim';
 import { ClickModel, clickKey } from '../../src/db/click';
 import { COUNTER_DEPOSIT_INDEX, CounterModel, counterClaimKey } from '../../src/db/counter';
@@ -350,10 +351,13 @@ async function writeClicks(
     const first = (d * 7919 + month * 104_729) % thingIds.length;
     for (let j = 0; j < perDonor; j++) {
       const t = (first + j) % thingIds.length;
-      clicks.push({ _id: clickKey(period, donor.id, thingIds[t]!), period, donorId: donor.id, thingId: thingIds[t], creatorId: creatorIds[t], at, source: 'button' });
+      const thingId = thingIds[t] as Types.ObjectId;
+      clicks.push({ _id: clickKey(period, donor.id, thingId), period, donorId: donor.id, thingId, creatorId: creatorIds[t], at, source: 'button' });
     }
   });
-  for (const chunk of chunks(clicks, 1_000)) await ClickModel.insertMany(chunk, { lean: true, ordered: false });
+  await forEachChunk(clicks, { size: 1_000, concurrency: 4 }, async (chunk) => {
+    await ClickModel.insertMany(chunk, { lean: true, ordered: false });
+  });
 }
 
 /**
