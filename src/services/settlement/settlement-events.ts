@@ -32,6 +32,18 @@ type Participants = Awaited<ReturnType<typeof periodParticipants>>;
 const frozenParticipants = new Map<string, Promise<Participants>>();
 const FROZEN_PERIODS_KEPT = 3;
 
+/**
+ * The planning step read the closed month's clicks already: it hands their donors and creators
+ * over, so that the month's later events need no read of their own.
+ */
+export function rememberFrozenParticipants(period: string, participants: Participants | Promise<Participants>): void {
+  frozenParticipants.set(period, Promise.resolve(participants));
+  for (const oldest of frozenParticipants.keys()) {
+    if (frozenParticipants.size <= FROZEN_PERIODS_KEPT) break;
+    frozenParticipants.delete(oldest);
+  }
+}
+
 function participantsAt(period: string, state: SettlementState): Promise<Participants> {
   if (state === 'open' || state === 'closed') {
     frozenParticipants.delete(period);
@@ -40,16 +52,12 @@ function participantsAt(period: string, state: SettlementState): Promise<Partici
   let participants = frozenParticipants.get(period);
   if (participants === undefined) {
     participants = periodParticipants(period);
-    frozenParticipants.set(period, participants);
     // A failed read is not kept: the next move reads again.
     const read = participants;
     read.catch(() => {
       if (frozenParticipants.get(period) === read) frozenParticipants.delete(period);
     });
-    for (const oldest of frozenParticipants.keys()) {
-      if (frozenParticipants.size <= FROZEN_PERIODS_KEPT) break;
-      frozenParticipants.delete(oldest);
-    }
+    rememberFrozenParticipants(period, read);
   }
   return participants;
 }

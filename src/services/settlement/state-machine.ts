@@ -56,7 +56,7 @@ import {
 } from './settlement-store';
 import type { SettlementTransition } from './transitions';
 import { writeUnclaimedAllocations } from './unclaimed-store';
-import { payoutsIn, recordPayoutEvents } from './settlement-events';
+import { payoutsIn, recordPayoutEvents, rememberFrozenParticipants } from './settlement-events';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
 export type SettlementCheckpoint = 'closed' | 'planned' | 'ledger-closed' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
@@ -261,6 +261,8 @@ export class SettlementService {
   async #planStep(period: string, options: RateOptions): Promise<Settlement> {
     await deleteOtherPlanAttempts(period, undefined);
     const input = await this.#withRates(await loadPlanInput(period, this.#planSettings()), options);
+    // The closed month's clicks, just read: whom its events from here on concern.
+    rememberFrozenParticipants(period, { donors: input.donors.map((donor) => donor.id), creators: [...new Set(input.donors.flatMap((donor) => donor.clickCreators))] });
     const plan = planSettlement(input);
     // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
     const commitment = planCommitment(input, plan);
