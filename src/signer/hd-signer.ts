@@ -82,6 +82,12 @@ class Redacted {
 class HdSigner extends Redacted implements Signer {
   readonly chain: ChainName;
   readonly #account: BIP32Interface;
+  /**
+   * The receive and change branch keys (`.../0`, `.../1`), derived once: deriving a child of a
+   * fresh branch node computes that node's public key first, a point multiplication per input that
+   * made signing a month of a thousand inputs a third slower.
+   */
+  readonly #branches = new Map<number, BIP32Interface>();
 
   constructor(profile: ChainProfile, account: BIP32Interface) {
     super();
@@ -100,7 +106,9 @@ class HdSigner extends Redacted implements Signer {
       throw new KibbleError('derivation-index-invalid', `change must be 0 or 1, got ${String(path.change)}`);
     }
     assertDerivationIndex(path.index);
-    return new HdSigningKey(this.#account.derive(path.change).derive(path.index));
+    let branch = this.#branches.get(path.change);
+    if (branch === undefined) this.#branches.set(path.change, (branch = this.#account.derive(path.change)));
+    return new HdSigningKey(branch.derive(path.index));
   }
 }
 

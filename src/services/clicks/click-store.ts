@@ -63,9 +63,9 @@ export async function hasClicked(period: string, donorId: Types.ObjectId | strin
   return (await ClickModel.exists({ period, donorId, thingId })) !== null;
 }
 
-/** Periods before `before` that have clicks (in no particular order). */
-export async function clickPeriodsBefore(before: string): Promise<string[]> {
-  return stringsOf(await ClickModel.distinct('period', { period: { $lt: before } }));
+/** Periods before `before` (and after `after`, when given) that have clicks (in no particular order). */
+export async function clickPeriodsBefore(before: string, after?: string): Promise<string[]> {
+  return stringsOf(await ClickModel.distinct('period', { period: after === undefined ? { $lt: before } : { $gt: after, $lt: before } }));
 }
 
 /** Every period in which the donor clicked (in no particular order). */

@@ -15,8 +15,51 @@ const CREATOR_PREFIX = 'creator:';
 
 /** settlement.changed: the month moves to `state`; it concerns the donors and creators of its clicks. */
 export async function recordSettlementChanged(period: string, state: SettlementState, at: Date): Promise<void> {
-  const { donors, creators } = await periodParticipants(period);
+  const { donors, creators } = await participantsAt(period, state);
   await recordEvent({ kind: 'settlement.changed', key: `${period}:${state}`, occurredAt: at, accounts: [...donors, ...creators], data: { period, state } }, at);
+}
+
+type Participants = Awaited<ReturnType<typeof periodParticipants>>;
+
+/**
+ * Participants of months whose clicks are frozen, read once per process. Past `closed` (planned,
+ * signed, broadcast, confirmed) the plan has read the month's clicks and no click can join any
+ * more, so the four later events of a month concern the same people: reading them again (two
+ * distincts over the month's clicks, seconds at 100,000 clicks) for each move made the month's
+ * cost grow with its clicks four times over. Closing reads them fresh, since the subscription
+ * clicks join after it, and forgets what this process remembered of an earlier run of that period.
+ */
+const frozenParticipants = new Map<string, Promise<Participants>>();
+const FROZEN_PERIODS_KEPT = 3;
+
+/**
+ * The planning step read the closed month's clicks already: it hands their donors and creators
+ * over, so that the month's later events need no read of their own.
+ */
+export function rememberFrozenParticipants(period: string, participants: Participants | Promise<Participants>): void {
+  frozenParticipants.set(period, Promise.resolve(participants));
+  for (const oldest of frozenParticipants.keys()) {
+    if (frozenParticipants.size <= FROZEN_PERIODS_KEPT) break;
+    frozenParticipants.delete(oldest);
+  }
+}
+
+function participantsAt(period: string, state: SettlementState): Promise<Participants> {
+  if (state === 'open' || state === 'closed') {
+    frozenParticipants.delete(period);
+    return periodParticipants(period);
+  }
+  let participants = frozenParticipants.get(period);
+  if (participants === undefined) {
+    participants = periodParticipants(period);
+    // A failed read is not kept: the next move reads again.
+    const read = participants;
+    read.catch(() => {
+      if (frozenParticipants.get(period) === read) frozenParticipants.delete(period);
+    });
+    rememberFrozenParticipants(period, read);
+  }
+  return participants;
 }
 
 export interface Payout {

@@ -56,7 +56,7 @@ import {
 } from './settlement-store';
 import type { SettlementTransition } from './transitions';
 import { writeUnclaimedAllocations } from './unclaimed-store';
-import { payoutsIn, recordPayoutEvents } from './settlement-events';
+import { payoutsIn, recordPayoutEvents, rememberFrozenParticipants } from './settlement-events';
 
 /** Where the crash tests stop the process (after the named step is stored, before the next). */
 export type SettlementCheckpoint = 'closed' | 'planned' | 'ledger-closed' | 'signed' | 'sent' | 'recorded-broadcast' | 'payout-journal';
@@ -261,6 +261,8 @@ export class SettlementService {
   async #planStep(period: string, options: RateOptions): Promise<Settlement> {
     await deleteOtherPlanAttempts(period, undefined);
     const input = await this.#withRates(await loadPlanInput(period, this.#planSettings()), options);
+    // The closed month's clicks, just read: whom its events from here on concern.
+    rememberFrozenParticipants(period, { donors: input.donors.map((donor) => donor.id), creators: [...new Set(input.donors.flatMap((donor) => donor.clickCreators))] });
     const plan = planSettlement(input);
     // Fixed with this plan attempt (a new salt secret each attempt): what the month commits to.
     const commitment = planCommitment(input, plan);
@@ -579,10 +581,18 @@ export class SettlementService {
   }
 }
 
-/** Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed. */
+/**
+ * Past periods, oldest first, that have clicks or subscriptions or a settlement not confirmed.
+ * Only the clicks after the latest confirmed month are read: months settle in order (each execute
+ * first requires every earlier month with clicks confirmed) and a click only ever joins the month
+ * it is made in, so before that month every month with clicks is confirmed. Reading the periods of
+ * every click ever made cost a pass over kibble's whole click history on each run.
+ */
 export async function duePeriods(before: string): Promise<string[]> {
-  const [clickPeriods, settlements] = await Promise.all([clickPeriodsBefore(before), settlementStates()]);
+  const settlements = await settlementStates();
   const confirmed = new Set(settlements.filter((s) => s.state === 'confirmed').map((s) => s.period));
+  const settledUpTo = [...confirmed].filter((period) => period < before).sort().pop();
+  const clickPeriods = await clickPeriodsBefore(before, settledUpTo);
   const open = settlements.filter((s) => s.state !== 'confirmed' && s.period < before).map((s) => s.period);
   return [...new Set([...clickPeriods, ...open])].filter((period) => !confirmed.has(period)).sort();
 }
