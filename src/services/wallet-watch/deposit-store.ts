@@ -102,9 +102,20 @@ export async function depositStatus(key: string): Promise<Deposit['status'] | un
   return (await DepositModel.findById(key, { status: 1 }).lean())?.status;
 }
 
-/** Keys of every credited deposit (the outputs a settlement may spend). */
-export async function creditedDepositKeys(): Promise<Set<string>> {
-  return new Set((await DepositModel.find({ status: 'credited' }, { _id: 1 }).lean()).map((deposit) => deposit._id));
+/** Keys per lookup: a few hundred kB of ids. */
+const KEYS_PER_LOOKUP = 5_000;
+
+/**
+ * Which of these keys are credited deposits (the outputs a settlement may spend), looked up by
+ * key: the cost follows the wallet's outputs, not every deposit ever credited.
+ */
+export async function creditedDepositKeysAmong(keys: readonly string[]): Promise<Set<string>> {
+  const credited = new Set<string>();
+  for (let start = 0; start < keys.length; start += KEYS_PER_LOOKUP) {
+    const rows = await DepositModel.find({ _id: { $in: keys.slice(start, start + KEYS_PER_LOOKUP) }, status: 'credited' }, { _id: 1 }).lean();
+    for (const row of rows) credited.add(row._id);
+  }
+  return credited;
 }
 
 /** What deposits in blocks but not yet credited hold together. */
