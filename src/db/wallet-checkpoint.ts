@@ -5,7 +5,7 @@ import { WALLET_ADDRESS_KINDS } from './wallet-address';
 /**
  * The wallet's unspent outputs as of one block well below the scanner's cursor (a checkpoint), so
  * that reading the wallet costs its current outputs plus the blocks since, not every output and
- * spend ever recorded (docs/ledger.md, "The wallet's checkpoint"). Only a cache: wallet_outputs
+ * spend ever recorded (docs/architecture.md, "The wallet's checkpoint"). Only a cache: wallet_outputs
  * and wallet_spends stay the truth, and a checkpoint whose block left the scanner's chain is
  * ignored. The head (`_id: 'head'`) names the generation readers use and the block it was taken
  * at; its parts are `_id: '<generation>:<part>'`, each holding some of the outputs.

@@ -7,7 +7,7 @@ import { usableCheckpoint } from './wallet-view';
 export { dropCheckpointFrom as forgetWalletCheckpointFrom } from './wallet-checkpoint-store';
 
 /**
- * The wallet's checkpoint (db/wallet-checkpoint.ts, docs/ledger.md): its unspent outputs at a
+ * The wallet's checkpoint (db/wallet-checkpoint.ts, docs/architecture.md): its unspent outputs at a
  * block DEPTH below the scanner's cursor, rewritten once the cursor is twice that far above it,
  * so a read (wallet-view.ts) loads the current outputs and at most 2 x DEPTH blocks of activity.
  *

@@ -92,7 +92,7 @@ describe("the wallet's checkpoint", () => {
     for (let month = 0; month < 3; month++) {
       previous = (await round(4, previous)).received;
       const read = await readUnspentWallet();
-      const cursor = (await rpc.getBlockCount()) as number;
+      const cursor = await rpc.getBlockCount();
       // The scanner's job moved the checkpoint up after its pass: DEPTH below the cursor.
       expect(read.checkpointHeight).toBe(cursor - DEPTH);
       expect(read.outputs.map((output) => output._id).sort()).toEqual(await fromWholeHistory());
