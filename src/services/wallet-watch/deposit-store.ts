@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { forEachChunk } from '../../db/chunks';
 import { DepositModel, depositKey, type Deposit } from '../../db/deposit';
 import { insertOnceInChunks } from './insert-once';
 
@@ -102,8 +103,12 @@ export async function depositStatus(key: string): Promise<Deposit['status'] | un
   return (await DepositModel.findById(key, { status: 1 }).lean())?.status;
 }
 
-/** Keys per lookup: a few hundred kB of ids. */
-const KEYS_PER_LOOKUP = 5_000;
+/**
+ * Keys per lookup, a few lookups at once: on DocumentDB an `$in` of 5,000 keys took 2.5x as long
+ * per key as five of 1,000 (measured: 10,000 keys 1.85 s against 0.72 s, load 17).
+ */
+const KEYS_PER_LOOKUP = 1_000;
+const LOOKUPS_AT_ONCE = 4;
 
 /**
  * Which of these keys are credited deposits (the outputs a settlement may spend), looked up by
@@ -111,10 +116,10 @@ const KEYS_PER_LOOKUP = 5_000;
  */
 export async function creditedDepositKeysAmong(keys: readonly string[]): Promise<Set<string>> {
   const credited = new Set<string>();
-  for (let start = 0; start < keys.length; start += KEYS_PER_LOOKUP) {
-    const rows = await DepositModel.find({ _id: { $in: keys.slice(start, start + KEYS_PER_LOOKUP) }, status: 'credited' }, { _id: 1 }).lean();
+  await forEachChunk(keys, { size: KEYS_PER_LOOKUP, concurrency: LOOKUPS_AT_ONCE }, async (chunk) => {
+    const rows = await DepositModel.find({ _id: { $in: chunk }, status: 'credited' }, { _id: 1 }).lean();
     for (const row of rows) credited.add(row._id);
-  }
+  });
   return credited;
 }
 

@@ -1,3 +1,4 @@
+import { forEachChunk } from '../../db/chunks';
 import { scannedBlockHash } from './scanned-block-store';
 import { deletePartsExcept, dropCheckpoint, markCheckpointVerified, readCheckpointHead, writeCheckpoint } from './wallet-checkpoint-store';
 import { walletOutputsAbove, walletOutputsInBestChain, type WalletOutput } from './wallet-output-store';
@@ -73,15 +74,16 @@ export async function advanceWalletCheckpoint(cursorHeight: number, at: Date, de
   return { outcome: 'written', height: target, outputs: outputs.length };
 }
 
-/** Outpoint lookups per query: a few hundred kB of ids. */
-const LOOKUP_CHUNK = 5_000;
+/** Outpoints per lookup, a few at once (see creditedDepositKeysAmong: DocumentDB's large `$in` costs more per key). */
+const LOOKUP_CHUNK = 1_000;
+const LOOKUPS_AT_ONCE = 4;
 
 /** Which of these outputs a recorded spend at or below `height` spent, looked up by outpoint. */
 async function spentAmong(outputs: readonly WalletOutput[], height: number): Promise<string[]> {
   const spent: string[] = [];
-  for (let start = 0; start < outputs.length; start += LOOKUP_CHUNK) {
-    const spends = await spendsOf(outputs.slice(start, start + LOOKUP_CHUNK).map((output) => output._id));
+  await forEachChunk(outputs, { size: LOOKUP_CHUNK, concurrency: LOOKUPS_AT_ONCE }, async (chunk) => {
+    const spends = await spendsOf(chunk.map((output) => output._id));
     for (const [outpoint, spend] of spends) if (spend.spentHeight <= height) spent.push(outpoint);
-  }
+  });
   return spent;
 }
