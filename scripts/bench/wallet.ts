@@ -174,7 +174,7 @@ function report(kind: string, figures: readonly Figures[]): void {
   const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
   const rows = [
     ['', ...figures.map((row) => `after month ${row.afterMonth}`)],
-    ['outputs + spends recorded', ...figures.map((row) => String(row.history))],
+    ['outputs + spends recorded (estimate)', ...figures.map((row) => String(row.history))],
     ['outputs held', ...figures.map((row) => String(row.held))],
     ['rows a wallet read loads', ...figures.map((row) => String(row.rowsRead))],
     ['plan: spendableOutputs', ...figures.map((row) => `${ms(row.planMs)} ms`)],
