@@ -33,6 +33,7 @@ import { OperatorAlertModel } from './operator-alert';
 import { NotificationRunModel } from './notification-run';
 import { WebhookEndpointModel } from './webhook-endpoint';
 import { WebhookDeliveryModel } from './webhook-delivery';
+import { WalletCheckpointModel } from './wallet-checkpoint';
 
 export * from './account';
 export * from './chain-cursor';
@@ -69,6 +70,7 @@ export * from './operator-alert';
 export * from './notification-run';
 export * from './webhook-endpoint';
 export * from './webhook-delivery';
+export * from './wallet-checkpoint';
 
 /** All models, for index synchronisation at start-up and in tests. */
 export const ALL_MODELS = [
@@ -106,4 +108,5 @@ export const ALL_MODELS = [
   NotificationRunModel,
   WebhookEndpointModel,
   WebhookDeliveryModel,
+  WalletCheckpointModel,
 ] as const;

@@ -1,5 +1,6 @@
 import type { DepositScanner, ScanOptions, ScanReport } from '../services/wallet-watch/scanner';
 import { SlotLease } from '../db/lease';
+import { advanceWalletCheckpoint, WALLET_CHECKPOINT_DEPTH } from '../services/wallet-watch/wallet-checkpoint';
 
 /** The one lease every scanning pass runs under: `kibble serve`'s loop and `kibble scan` alike. */
 export const SCANNER_LEASE_NAME = 'scanner';
@@ -15,7 +16,9 @@ export function scannerLease(holder: string, clock: () => Date, slotMs: number =
  * in-memory view honest across holders: whenever this instance (re)takes the lease after not
  * holding it, another holder may have recorded outputs and spends in between, so the view is
  * dropped and reloaded from the database. During a long pass (a catch-up) the lease is renewed
- * between batches; a pass that finds it lost stops before writing anything more.
+ * between batches; a pass that finds it lost stops before writing anything more. After each pass
+ * the wallet's checkpoint is moved up when due (services/wallet-watch/wallet-checkpoint.ts): two
+ * point reads on most passes, a rewrite every `checkpointDepth` blocks or so.
  */
 export class LeasedScanner {
   /** When this instance last saw itself holding the lease (ms), or undefined when it did not. */
@@ -24,6 +27,7 @@ export class LeasedScanner {
   constructor(
     readonly scanner: DepositScanner,
     readonly lease: SlotLease,
+    readonly checkpointDepth: number = WALLET_CHECKPOINT_DEPTH,
   ) {}
 
   /** One pass; undefined when another instance holds the lease now. */
@@ -38,7 +42,9 @@ export class LeasedScanner {
     if (this.#heldAt === undefined || now - this.#heldAt > this.lease.slotMs) this.scanner.forgetWalletView('the scanner lease was (re)taken');
     this.#heldAt = now;
     try {
-      return await this.scanner.scanOnce({ ...options, stillLeased: () => this.#stillHolds() });
+      const report = await this.scanner.scanOnce({ ...options, stillLeased: () => this.#stillHolds() });
+      await advanceWalletCheckpoint(report.toHeight, this.lease.clock(), this.checkpointDepth);
+      return report;
     } catch (error) {
       this.#heldAt = undefined;
       throw error;

@@ -2,7 +2,7 @@ import type { AddressDeriver } from '../../keys/hd';
 import type { ChangeSlot, SpendableOutput } from '../../chain/tx/tx-builder';
 import type { ChainProfile } from '../../chain/profiles';
 import { confirmationsAt, requiredConfirmations } from '../wallet-watch/crediting';
-import { creditedDepositKeys, pendingDepositsTotal } from '../wallet-watch/deposit-store';
+import { creditedDepositKeysAmong, pendingDepositsTotal } from '../wallet-watch/deposit-store';
 import { lastChangeIndex } from '../wallet-watch/wallet-addresses';
 import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
 
@@ -13,9 +13,9 @@ import { unspentWalletOutputs } from '../wallet-watch/wallet-view';
  * a settlement not yet confirmed spends are reserved.
  */
 export async function spendableOutputs(tip: number, minConfirmations: number, chain: ChainProfile, reserved: ReadonlySet<string>): Promise<SpendableOutput[]> {
-  const [outputs, creditedKeys] = await Promise.all([unspentWalletOutputs(), creditedDepositKeys()]);
+  const outputs = (await unspentWalletOutputs()).filter((output) => !reserved.has(output._id));
+  const creditedKeys = await creditedDepositKeysAmong(outputs.filter((output) => output.kind === 'deposit').map((output) => output._id));
   return outputs
-    .filter((output) => !reserved.has(output._id))
     .filter((output) => output.kind === 'change' || creditedKeys.has(output._id))
     .filter((output) => confirmationsAt(output.blockHeight, tip) >= requiredConfirmations(output, minConfirmations, chain))
     .map((output) => ({

@@ -47,6 +47,11 @@ export async function walletOutputsInBestChain(): Promise<WalletOutput[]> {
   return WalletOutputModel.find({ status: 'unspent' }).lean();
 }
 
+/** Outputs in the best chain received above this height (spent or not): what came since a checkpoint (indexed by height). */
+export async function walletOutputsAbove(height: number): Promise<WalletOutput[]> {
+  return WalletOutputModel.find({ blockHeight: { $gt: height }, status: 'unspent' }).lean();
+}
+
 /** The outpoints of those, alone (the scanner's view). */
 export async function walletOutpointsInBestChain(): Promise<string[]> {
   return (await WalletOutputModel.find({ status: 'unspent' }, { _id: 1 }).lean()).map((row) => row._id);

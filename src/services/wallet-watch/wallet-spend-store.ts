@@ -25,6 +25,17 @@ export async function spentOutpoints(): Promise<Set<string>> {
   return new Set((await WalletSpendModel.find({}, { _id: 1 }).lean()).map((spend) => spend._id));
 }
 
+/** Spends recorded above this height (indexed): the spent outpoints and where, since a checkpoint. */
+export async function spendsAbove(height: number): Promise<Array<{ outpoint: string; spentHeight: number }>> {
+  const rows = await WalletSpendModel.find({ spentHeight: { $gt: height } }, { _id: 1, spentHeight: 1 }).lean();
+  return rows.map((row) => ({ outpoint: row._id, spentHeight: row.spentHeight }));
+}
+
+/** How many spends are recorded above `from` and at or below `to` (a checkpoint writer's re-check). */
+export async function countSpendsBetween(from: number, to: number): Promise<number> {
+  return WalletSpendModel.countDocuments({ spentHeight: { $gt: from, $lte: to } });
+}
+
 /** The recorded spends of these outpoints, by outpoint. */
 export async function spendsOf(outpoints: readonly string[]): Promise<Map<string, WalletSpend>> {
   if (outpoints.length === 0) return new Map();

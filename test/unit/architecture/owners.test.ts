@@ -38,6 +38,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/notification-run': 'src/services/notifications/run-store.ts',
   'src/db/webhook-endpoint': 'src/services/webhooks/endpoint-store.ts',
   'src/db/webhook-delivery': 'src/services/webhooks/delivery-store.ts',
+  'src/db/wallet-checkpoint': 'src/services/wallet-watch/wallet-checkpoint-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
 const NOT_MODELS = new Set(['src/db/chunks', 'src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/lease', 'src/db/models']);
