@@ -169,7 +169,10 @@ describe('ledger books and closing balances', () => {
     const assignment = assignUnbookedEntries('2026-09', { round: 4, chunk: 2, concurrency: 1 }).finally(() => (progress.assigning = false));
     while (progress.assigning) {
       for (const account of [donorAccount('d1'), donorAccount('d3'), CUSTODY_ACCOUNT]) {
+        // Both ways of reading the entries since: one query, and (an account with more entries
+        // since than the one query takes) the two ordered reads.
         expect({ account, balance: await accountBalance(account) }).toEqual({ account, balance: expectedBalance(account) });
+        expect({ account, twoReads: await accountBalance(account, { oneReadLimit: 1 }) }).toEqual({ account, twoReads: expectedBalance(account) });
         reads += 1;
       }
     }
