@@ -3,6 +3,8 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Types } from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
+import { LedgerBookModel } from '../../src/db/ledger-book';
+import { LedgerClosingModel } from '../../src/db/ledger-closing';
 import { LedgerEntryModel } from '../../src/db/ledger-entry';
 import { COIN } from '../../src/money/amount';
 import { creatorAccount, CUSTODY_ACCOUNT, donorAccount, ledgerEntryId, PLATFORM_FEES_ACCOUNT } from '../../src/money/ledger';
@@ -22,6 +24,7 @@ import { ledgerProblems } from '../../src/services/ledger/ledger-checks';
  * account's entries).
  *
  *   npx tsx scripts/bench/balance.ts [--donors 10000] [--months 12] [--creators 100] [--reads 200] [--prebooked]
+ *                                    [--db NAME] [--keep] [--measure-only]
  *
  * The allocation journal is written with its book, as the settlement writes it (recordJournal's
  * `book`); the deposits are assigned to the book when it closes.
@@ -29,8 +32,10 @@ import { ledgerProblems } from '../../src/services/ledger/ledger-checks';
  * closing a book only computes, checks and writes its closings: for FerretDB, where assigning
  * books costs a read of the whole collection per entry (it uses no index, not even _id's).
  *
- * MONGODB_URI chooses the database (a temporary database in it, dropped at the end); without it,
- * FerretDB through the embedded launcher. Target (issue 13): one balance read on DocumentDB with
+ * MONGODB_URI chooses the server (a temporary database in it, dropped at the end); without it,
+ * FerretDB through the embedded launcher. To probe or compare code on one history without building
+ * it again: `--db NAME --keep` leaves the database (NAME) in place, and `--db NAME --measure-only`
+ * later measures it again (its donors read from the last closed book's closings). Target (issue 13): one balance read on DocumentDB with
  * twelve months for 10,000 donors under 5 ms.
  */
 const TARGET_MS = 5;
@@ -42,6 +47,9 @@ const { values: args } = parseArgs({
     creators: { type: 'string', default: '100' },
     reads: { type: 'string', default: '200' },
     prebooked: { type: 'boolean', default: false },
+    db: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'measure-only': { type: 'boolean', default: false },
   },
 });
 const DONORS = positive('donors');
@@ -49,6 +57,7 @@ const MONTHS = positive('months');
 const CREATORS = positive('creators');
 const READS = positive('reads');
 const PREBOOKED = args.prebooked;
+if (args['measure-only'] && args.db === undefined) throw new Error('--measure-only measures the database named by --db');
 /** Each timed series stops after this long even if it has fewer samples (FerretDB scans everything). */
 const SERIES_BUDGET_MS = 20_000;
 
@@ -60,7 +69,7 @@ function positive(name: 'donors' | 'months' | 'creators' | 'reads'): number {
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 const periodOf = (month: number): string => `${2024 + Math.floor((month - 1) / 12)}-${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
-const donorIds = Array.from({ length: DONORS }, () => new Types.ObjectId().toHexString());
+let donorIds = Array.from({ length: DONORS }, () => new Types.ObjectId().toHexString());
 const creatorIds = Array.from({ length: CREATORS }, () => new Types.ObjectId().toHexString());
 
 type EntryDoc = { journalId: string; account: string; amount: bigint; kind: string; period?: string; book?: string; createdAt: Date };
@@ -141,20 +150,35 @@ async function measure(afterMonth: number, closeBookMs: number): Promise<Figures
   const problems = await ledgerProblems();
   if (problems.length > 0) throw new Error(`the ledger check found problems: ${problems.join('; ')}`);
 
-  const balance = await median(READS, (i) => accountBalance(donorAccount(donorIds[(i * 7919) % DONORS] ?? '')));
+  const balance = await median(READS, (i) => accountBalance(donorAccount(donorIds[(i * 7919) % donorIds.length] ?? '')));
   const planning = await median(3, () => Promise.all([balancesByPrefix(donorAccount('')), balancesByPrefix(creatorAccount('')), accountBalance(PLATFORM_FEES_ACCOUNT)]));
   const check = await median(3, () => ledgerProblems());
-  const old = await median(Math.min(READS, 20), (i) => LedgerEntryModel.find({ account: donorAccount(donorIds[(i * 7919) % DONORS] ?? '') }, { amount: 1, _id: 0 }).lean());
+  const old = await median(Math.min(READS, 20), (i) => LedgerEntryModel.find({ account: donorAccount(donorIds[(i * 7919) % donorIds.length] ?? '') }, { amount: 1, _id: 0 }).lean());
   return { afterMonth, entries, closeBookMs, balanceReadMs: balance.ms, balanceReadP10Ms: balance.p10, balanceReads: balance.samples, planningReadMs: planning.ms, preSignCheckMs: check.ms, oldFullSumReadMs: old.ms };
+}
+
+/** --measure-only: the kept database's donors (from the last closed book's closings), measured. */
+async function measureAgain(): Promise<Figures> {
+  const last = await LedgerBookModel.findOne({ state: 'closed' }, { _id: 1 }).sort({ _id: -1 }).lean();
+  if (last === null) throw new Error('no closed ledger book in this database: build it first (--keep)');
+  const rows = await LedgerClosingModel.find({ period: last._id, account: { $gte: donorAccount(''), $lt: donorAccount('').slice(0, -1) + ';' } }, { account: 1, _id: 0 }).lean();
+  donorIds = rows.map((row) => row.account.slice(donorAccount('').length)).sort();
+  if (donorIds.length !== DONORS) log(`measuring ${donorIds.length} donors found in book ${last._id}`);
+  const [year, month] = last._id.split('-').map(Number);
+  return measure(((year ?? 2024) - 2024) * 12 + (month ?? 1), NaN);
 }
 
 async function main(): Promise<void> {
   let server: MongoServer | undefined;
-  const dbName = `kibble_bench_balance_${randomBytes(4).toString('hex')}`;
+  const dbName = args.db ?? `kibble_bench_balance_${randomBytes(4).toString('hex')}`;
   try {
     server = await startMongoServer({ log });
     log(`database: ${server.kind} (${dbName}); ${DONORS} donors, ${MONTHS} months, ${CREATORS} creators${PREBOOKED ? ', entries written with their book' : ''}`);
     const connection = await connectDatabase({ uri: server.uri, dbName });
+    if (args['measure-only']) {
+      report(server.kind, [await measureAgain()]);
+      return;
+    }
     const figures: Figures[] = [];
     for (let month = 1; month <= MONTHS; month++) {
       const [writeMs] = await timed(async () => {
@@ -168,7 +192,8 @@ async function main(): Promise<void> {
       if (month === 1 || month === MONTHS) figures.push(await measure(month, closeBookMs));
     }
     report(server.kind, figures);
-    await connection.dropDatabase();
+    if (args.keep) log(`database ${dbName} kept (--measure-only --db ${dbName} measures it again)`);
+    else await connection.dropDatabase();
   } finally {
     await disconnectDatabase().catch(() => undefined);
     await server?.stop();

@@ -1,6 +1,7 @@
 import mongoose, { type Connection, type Model, type mongo } from 'mongoose';
 import { AccountModel, ALL_MODELS, ChainCursorModel, SettlementModel } from './models';
 import { kibbleDatabaseName } from './database-name';
+import { asksForOrderedIndex, withoutOrderedIndex } from './ordered-index';
 
 export interface DatabaseOptions {
   /**
@@ -78,7 +79,15 @@ async function syncCollection(model: Pick<Model<unknown>, 'diffIndexes' | 'clean
   const { toDrop, toCreate } = diff;
   if (toDrop.length > 0) await model.cleanIndexes({ toDrop });
   if (toCreate.length > 0) {
-    await model.collection.createIndexes(toCreate.map(([key, indexOptions]) => ({ ...indexOptions, key })));
+    const specs = toCreate.map(([key, indexOptions]) => ({ ...indexOptions, key }));
+    try {
+      await model.collection.createIndexes(specs);
+    } catch (error) {
+      // DocumentDB's ordered compound indexes (ordered-index.ts): a server that refuses the option
+      // (MongoDB, whose compound indexes are ordered anyway) gets the same indexes without it.
+      if (!(error instanceof mongoose.mongo.MongoServerError) || !specs.some(asksForOrderedIndex)) throw error;
+      await model.collection.createIndexes(specs.map(withoutOrderedIndex));
+    }
     return;
   }
   // Collections without secondary indexes exist from the start too: concurrent first inserts

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { baseSchemaOptions, createdAt, requiredAmount, requiredPeriod } from './fields';
+import { ORDERED_INDEX } from './ordered-index';
 
 /**
  * An account's balance at the close of a ledger book: every entry booked into that book or an
@@ -21,7 +22,8 @@ const ledgerClosingSchema = new Schema(
 
 // An account's closing in a book is read by its id (`<book>:<account>`), a primary-key lookup.
 // A book's closings (all balances at its close), by account prefix too.
-ledgerClosingSchema.index({ period: 1, account: 1 });
+// Ordered on DocumentDB (ordered-index.ts), so that a prefix's range is read as one key range.
+ledgerClosingSchema.index({ period: 1, account: 1 }, ORDERED_INDEX);
 
 export type LedgerClosing = InferSchemaType<typeof ledgerClosingSchema>;
 export const LedgerClosingModel = model('LedgerClosing', ledgerClosingSchema);

@@ -1,6 +1,7 @@
 import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerClosingModel } from '../../db/ledger-closing';
+import { prefixRange } from './prefix-range';
 
 // The one module that reads and writes `ledger_closings` (owners.md).
 
@@ -39,7 +40,7 @@ export async function closingOf(book: string, account: string): Promise<bigint |
 
 /** A book's closings, of every account or of those under a prefix. */
 export async function closingsOfBook(book: string, prefix = ''): Promise<Map<string, bigint>> {
-  const filter = prefix === '' ? { period: book } : { period: book, account: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } };
+  const filter = prefix === '' ? { period: book } : { period: book, account: prefixRange(prefix) };
   const rows = await LedgerClosingModel.find(filter, { account: 1, amount: 1, _id: 0 }).lean();
   return new Map(rows.map((row) => [row.account, row.amount]));
 }

@@ -12,6 +12,7 @@ import { ledgerProblems } from '../../../src/services/ledger/ledger-checks';
 import { rememberClosedBook } from '../../../src/services/ledger/book-store';
 import { assignUnbookedEntries, recordJournals } from '../../../src/services/ledger/ledger-store';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
+import { testDatabaseKind } from '../../support/env';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../../..');
@@ -64,6 +65,18 @@ describe('ledger books and closing balances', () => {
     };
     return [...deposits, allocation];
   }
+
+  it('has the compound indexes the reads hint, ordered on DocumentDB (src/db/ordered-index.ts)', async () => {
+    const ordered = testDatabaseKind() === 'documentdb';
+    const shape = (indexes: Array<{ key: unknown; enableOrderedIndex?: unknown }>) => indexes.map((index) => ({ key: index.key, ordered: Boolean(index.enableOrderedIndex) }));
+    expect(shape(await db.native.collection('ledger_entries').listIndexes().toArray())).toEqual(
+      expect.arrayContaining([
+        { key: { account: 1, book: 1 }, ordered },
+        { key: { book: 1, account: 1 }, ordered },
+      ]),
+    );
+    expect(shape(await db.native.collection('ledger_closings').listIndexes().toArray())).toEqual(expect.arrayContaining([{ key: { period: 1, account: 1 }, ordered }]));
+  });
 
   it('reads balances from the last closing plus the entries since, across several settled months', async () => {
     await expectBalancesAsWritten(); // no book yet: every entry counts
@@ -169,7 +182,10 @@ describe('ledger books and closing balances', () => {
     const assignment = assignUnbookedEntries('2026-09', { round: 4, chunk: 2, concurrency: 1 }).finally(() => (progress.assigning = false));
     while (progress.assigning) {
       for (const account of [donorAccount('d1'), donorAccount('d3'), CUSTODY_ACCOUNT]) {
+        // Both ways of reading the entries since: one query, and (an account with more entries
+        // since than the one query takes) the two ordered reads.
         expect({ account, balance: await accountBalance(account) }).toEqual({ account, balance: expectedBalance(account) });
+        expect({ account, twoReads: await accountBalance(account, { oneReadLimit: 1 }) }).toEqual({ account, twoReads: expectedBalance(account) });
         reads += 1;
       }
     }
