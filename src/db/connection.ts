@@ -1,7 +1,7 @@
 import mongoose, { type Connection, type Model, type mongo } from 'mongoose';
 import { AccountModel, ALL_MODELS, ChainCursorModel, SettlementModel } from './models';
 import { kibbleDatabaseName } from './database-name';
-import { asksForOrderedIndex, withoutOrderedIndex } from './ordered-index';
+import { orderedIndex } from './ordered-index';
 
 export interface DatabaseOptions {
   /**
@@ -58,7 +58,13 @@ export function connectedDatabaseName(): string {
 }
 
 export async function syncAllIndexes(): Promise<void> {
-  for (const model of ALL_MODELS) await syncCollection(model);
+  const server: IndexSupport = { refusesOrderedIndexes: false };
+  for (const model of ALL_MODELS) await syncCollection(model, server);
+}
+
+/** What the server answered so far: once it refused ordered indexes, the rest are asked plain. */
+interface IndexSupport {
+  refusesOrderedIndexes: boolean;
 }
 
 /** What mongoose's diffIndexes answers (typed `any[]` there): index names, and [key, options] pairs. */
@@ -74,20 +80,24 @@ interface IndexDiff {
  * a background job (about 1 s each, ~30 s for kibble's schema), while createIndexes that creates
  * the collection builds them at once; on MongoDB and FerretDB it is the same result either way.
  */
-async function syncCollection(model: Pick<Model<unknown>, 'diffIndexes' | 'cleanIndexes' | 'collection' | 'createCollection'>): Promise<void> {
+async function syncCollection(model: Pick<Model<unknown>, 'diffIndexes' | 'cleanIndexes' | 'collection' | 'createCollection'>, server: IndexSupport): Promise<void> {
   const diff: IndexDiff = await model.diffIndexes({ indexOptionsToCreate: true });
   const { toDrop, toCreate } = diff;
   if (toDrop.length > 0) await model.cleanIndexes({ toDrop });
   if (toCreate.length > 0) {
     const specs = toCreate.map(([key, indexOptions]) => ({ ...indexOptions, key }));
-    try {
-      await model.collection.createIndexes(specs);
-    } catch (error) {
-      // DocumentDB's ordered compound indexes (ordered-index.ts): a server that refuses the option
-      // (MongoDB, whose compound indexes are ordered anyway) gets the same indexes without it.
-      if (!(error instanceof mongoose.mongo.MongoServerError) || !specs.some(asksForOrderedIndex)) throw error;
-      await model.collection.createIndexes(specs.map(withoutOrderedIndex));
+    if (!server.refusesOrderedIndexes) {
+      try {
+        await model.collection.createIndexes(specs.map(orderedIndex));
+        return;
+      } catch (error) {
+        // Ordered indexes are DocumentDB's (ordered-index.ts): a server that refuses the option
+        // gets the same indexes without it. Any other error comes back from the plain attempt.
+        if (!(error instanceof mongoose.mongo.MongoServerError)) throw error;
+        server.refusesOrderedIndexes = true;
+      }
     }
+    await model.collection.createIndexes(specs);
     return;
   }
   // Collections without secondary indexes exist from the start too: concurrent first inserts

@@ -1,6 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { baseSchemaOptions, createdAt, requiredAmount, requiredPeriod } from './fields';
-import { ORDERED_INDEX } from './ordered-index';
 
 /**
  * An account's balance at the close of a ledger book: every entry booked into that book or an
@@ -22,8 +21,8 @@ const ledgerClosingSchema = new Schema(
 
 // An account's closing in a book is read by its id (`<book>:<account>`), a primary-key lookup.
 // A book's closings (all balances at its close), by account prefix too.
-// Ordered on DocumentDB (ordered-index.ts), so that a prefix's range is read as one key range.
-ledgerClosingSchema.index({ period: 1, account: 1 }, ORDERED_INDEX);
+// Ordered on DocumentDB, as every index (ordered-index.ts), so that a prefix's range is read as one key range.
+ledgerClosingSchema.index({ period: 1, account: 1 });
 
 export type LedgerClosing = InferSchemaType<typeof ledgerClosingSchema>;
 export const LedgerClosingModel = model('LedgerClosing', ledgerClosingSchema);

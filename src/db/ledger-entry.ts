@@ -1,6 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { baseSchemaOptions, createdAt, requiredAmount, PERIOD_PATTERN } from './fields';
-import { ORDERED_INDEX } from './ordered-index';
 
 const ledgerEntrySchema = new Schema(
   {
@@ -37,12 +36,12 @@ const ledgerEntrySchema = new Schema(
 // grew by 4 s per 10,000 entries already there; by `_id`, a flat 0.85 s.
 ledgerEntrySchema.index({ journalId: 1, account: 1 });
 // One account's entries since its last closing: an index range (absent book, then book > closing).
-// Both ordered on DocumentDB (ordered-index.ts). The readers hint which one (ledger-store.ts): its
+// Both ordered on DocumentDB, as every index (ordered-index.ts). The readers hint which one (ledger-store.ts): its
 // planner answered one account's read from `{book, account}`, reading the whole month's entries.
-ledgerEntrySchema.index({ account: 1, book: 1 }, ORDERED_INDEX);
+ledgerEntrySchema.index({ account: 1, book: 1 });
 // A book's entries (closing it, checking it) and the entries of all accounts (or a prefix's) since
 // the last book.
-ledgerEntrySchema.index({ book: 1, account: 1 }, ORDERED_INDEX);
+ledgerEntrySchema.index({ book: 1, account: 1 });
 // No index on {period, kind}: no query reads by them, and every index is written with each entry
 // (two per deposit the scanner credits): on DocumentDB an index costs an insert about as much as
 // the document itself (docs/benchmarks.md, bench:scan).

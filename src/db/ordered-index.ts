@@ -1,22 +1,16 @@
 /**
- * Index options for a compound index that must be ORDERED by its keys, as MongoDB's compound
- * indexes always are (one B-tree over the key tuple). DocumentDB builds a compound index as one
- * inverted column per path by default: `{account, book}` then answers `{account: a, book: {$gt: b}}`
- * by intersecting the posting list of `a` with those of every book after b (a whole month of
- * entries): 2.4 to 14 ms for one row at 380,000 entries, where its ordered composite index reads
- * the one key (0.03 ms; docs/ledger.md, "Indexes and engines"). MongoDB and FerretDB do not know the
- * option: connection.ts creates the indexes without it where the server refuses it.
+ * DocumentDB builds an index as one inverted column per path unless asked for an ORDERED index
+ * (one sorted key tuple, as MongoDB's indexes always are). Unordered, `{account, book}` answers
+ * `{account: a, book: {$gt: b}}` by intersecting posting lists (2.4 to 14 ms for one row at
+ * 380,000 ledger entries against 0.03 ms ordered; docs/ledger.md, "Indexes and engines"), and
+ * every insert costs about three times as much per index (1,200 documents with three secondary
+ * indexes: 470-840 ms unordered, 160-330 ms ordered, 60-150 ms with none; docs/benchmarks.md).
+ * So connection.ts asks for every index ordered; MongoDB and FerretDB refuse the option (MongoDB's
+ * indexes are ordered anyway) and get the same indexes without it.
  */
-export const ORDERED_INDEX = { storageEngine: { enableOrderedIndex: true } } as const;
+const ORDERED_INDEX = { storageEngine: { enableOrderedIndex: true } } as const;
 
-/** Whether these index options ask for an ordered index (ORDERED_INDEX). */
-export function asksForOrderedIndex(options: { storageEngine?: unknown }): boolean {
-  const engine = options.storageEngine;
-  return typeof engine === 'object' && engine !== null && 'enableOrderedIndex' in engine;
-}
-
-/** The same index options without the ordered-index request (for servers that refuse it). */
-export function withoutOrderedIndex<T extends { storageEngine?: unknown }>(options: T): Omit<T, 'storageEngine'> {
-  const { storageEngine: _dropped, ...rest } = options;
-  return rest;
+/** The same index specification, asking DocumentDB for an ordered index. */
+export function orderedIndex<T extends object>(spec: T): T & typeof ORDERED_INDEX {
+  return { ...spec, ...ORDERED_INDEX };
 }
