@@ -15,7 +15,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { sessionKeyOf } from '../../src/config/derived-secrets';
 import { AccountModel } from '../../src/db/account';
 import { ClickModel, clickKey } from '../../src/db/click';
-import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
+import { connectDatabase, disconnectDatabase, syncAllIndexes } from '../../src/db/connection';
 import { ThingModel } from '../../src/db/thing';
 import { createApp } from '../../src/http/app';
 import type { AppDeps } from '../../src/http/deps';
@@ -30,6 +30,7 @@ import { DEFAULT_PASSWORD_HASH_PARAMS, hashPassword } from '../../src/services/a
 import { accountIdForToken, issueSession } from '../../src/services/accounts/sessions';
 import { findThing } from '../../src/services/things/things';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
+import { CommandProfiler, type CommandProfile } from './db-profile';
 
 /**
  * Load on the flattr endpoint (issue 4): many donors with real sessions and many things on a real
@@ -77,6 +78,8 @@ export interface LoadFigures {
   failures: string[];
   /** The next unused pair index. */
   nextPair: number;
+  /** This process's CPU (app and load generator threads) per completed request, ms; set by the main thread. */
+  cpuMsPerRequest?: number;
 }
 
 /** What autocannon resolves with inside a worker thread: not aggregated (see `aggregateResult`). */
@@ -301,8 +304,17 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
     db = await startMongoServer({ externalUri: options.mongodbUri ?? '', log });
     log(`database: ${db.kind}${db.dataDir === undefined ? '' : ` (data in ${db.dataDir})`}`);
     const dbName = options.mongodbUri === undefined ? 'kibble_bench_clicks' : `kibble_bench_clicks_${randomBytes(4).toString('hex')}`;
-    await connectDatabase({ uri: db.uri, dbName });
-    connected = true;
+    if (options.profile) {
+      // As connectDatabase does, plus the driver's command events (they cannot be switched on later).
+      mongoose.set('strictQuery', true);
+      await mongoose.connect(db.uri, { dbName, useBigInt64: true, autoIndex: false, autoCreate: false, monitorCommands: true });
+      connected = true;
+      await syncAllIndexes();
+    } else {
+      await connectDatabase({ uri: db.uri, dbName });
+      connected = true;
+    }
+    const profiler = options.profile ? new CommandProfiler() : undefined;
     if (options.mongodbUri !== undefined) dropAtEnd = true;
 
     const chain = chainProfile('bcoin-regtest');
@@ -317,8 +329,12 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
     log(`app listening on ${url}; ${options.connections} connections, ${options.seconds} s per run (after ${WARMUP_SECONDS} s of warm-up)`);
     const flattrTarget: Target = { kind: 'flattr', tokens: seeded.tokens, thingIds: seeded.thingIds };
     const baselineTarget: Target = { kind: 'fixed', method: 'POST', path: BASELINE_PATH };
-    const run = (target: Target, seconds: number, firstPair: number, at = url) =>
-      loadInWorker({ url: at, target, seconds, connections: options.connections, firstPair });
+    const run = async (target: Target, seconds: number, firstPair: number, at = url): Promise<LoadFigures> => {
+      const cpu = process.cpuUsage();
+      const figures = await loadInWorker({ url: at, target, seconds, connections: options.connections, firstPair });
+      const used = process.cpuUsage(cpu);
+      return { ...figures, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(figures.requests, 1) };
+    };
 
     log('warm-up');
     await run(baselineTarget, WARMUP_SECONDS, 0);
@@ -326,13 +342,20 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
     log(`baseline: one insert per request, ${options.seconds} s`);
     const baseline = await run(baselineTarget, options.seconds, 0);
     log(`flattr: a fresh (donor, thing) pair per request, ${options.seconds} s`);
+    profiler?.take();
     const flattrRun = await run(flattrTarget, options.seconds, warm.nextPair);
+    const flattrCommands = profiler?.take();
+    profiler?.stop();
     const clicksStored = await ClickModel.countDocuments();
 
     let profile: string[] | undefined;
     if (options.profile) {
       log(`profile: each step alone, ${options.connections} at a time, ${PROFILE_STEP_SECONDS} s each`);
-      profile = await profileSteps(seeded, url, flattrRun.nextPair, options.connections);
+      profile = [
+        `database commands of the measured flattr run (${flattrRun.requests} requests; times in flight together add up):`,
+        ...commandLines(flattrCommands ?? {}, flattrRun.requests),
+        ...(await profileSteps(seeded, url, flattrRun.nextPair, options.connections)),
+      ];
       const quietUrl = await listen(benchApp(config, chain, deriver, 'silent'), servers);
       for (const [name, at] of [['GET /healthz (no database), request log on', url], ['GET /healthz (no database), request log off', quietUrl]] as const) {
         const figures = await run({ kind: 'fixed', method: 'GET', path: '/healthz' }, PROFILE_STEP_SECONDS, 0, at);
@@ -361,6 +384,13 @@ export async function runClicksBench(options: ClicksBenchOptions): Promise<Click
 }
 
 // --- profile: the steps of a flattr, one at a time -------------------------------------------
+
+/** Each command of a run, slowest first: calls per request and mean time (commands in flight together overlap). */
+function commandLines(profile: CommandProfile, requests: number): string[] {
+  return Object.entries(profile)
+    .sort(([, a], [, b]) => b.ms - a.ms)
+    .map(([key, time]) => `  ${key.padEnd(46)} ${(time.calls / Math.max(requests, 1)).toFixed(2).padStart(6)} per request   mean ${(time.ms / time.calls).toFixed(1)} ms   total ${time.ms.toFixed(0)} ms`);
+}
 
 /** `concurrency` loops calling `step` until the time is up: operations per second and mean latency. */
 async function timeStep(name: string, concurrency: number, step: () => Promise<unknown>): Promise<string> {
@@ -454,7 +484,8 @@ async function profileSteps(seeded: Seeded, url: string, firstPair: number, conc
 
 function formatRun(name: string, run: LoadFigures): string {
   const codes = Object.entries(run.statusCodes).map(([code, count]) => `${code}: ${count}`).join(', ');
-  return `${name.padEnd(9)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${run.p50Ms} ms   p99 ${run.p99Ms} ms   ${run.requests} requests (${codes})   non-2xx ${run.non2xx}   errors ${run.errors}   timeouts ${run.timeouts}`;
+  const cpu = run.cpuMsPerRequest === undefined ? '' : `   bench process CPU ${run.cpuMsPerRequest.toFixed(2)} ms/request`;
+  return `${name.padEnd(9)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${run.p50Ms} ms   p99 ${run.p99Ms} ms   ${run.requests} requests (${codes})   non-2xx ${run.non2xx}   errors ${run.errors}   timeouts ${run.timeouts}${cpu}`;
 }
 
 export function formatClicksBench(figures: ClicksBenchFigures): string {

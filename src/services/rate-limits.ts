@@ -1,5 +1,5 @@
-import { isDuplicateKeyError } from '../db/errors';
-import { RateLimitHitModel } from '../db/rate-limit-hit';
+import { GroupCommit, insertEachOnce, type InsertOutcome } from '../db/group-commit';
+import { RateLimitHitModel, type RateLimitHit } from '../db/rate-limit-hit';
 
 /**
  * Rate-limit counts shared by every instance: fixed windows in the database. A window's `limit`
@@ -81,6 +81,9 @@ export class ClaimedBlocks {
   }
 }
 
+/** Claims of many keys made at once in this process share one insert (src/db/group-commit.ts). */
+const blockClaims = new GroupCommit<RateLimitHit, InsertOutcome>((hits) => insertEachOnce(RateLimitHitModel, hits));
+
 export async function countHit(bucket: string, rule: RateLimitRuleOf, key: string, now: Date, claimed = new ClaimedBlocks()): Promise<WindowCount> {
   const window = windowOf(bucket, rule, key, now);
   const size = blockSizeFor(rule.limit);
@@ -94,18 +97,15 @@ export async function countHit(bucket: string, rule: RateLimitRuleOf, key: strin
   let counted = false;
   let block = (held?.highestBlock ?? -1) + 1;
   while (block < blocks) {
-    try {
-      await RateLimitHitModel.create({ _id: `${window.id}#${block}`, window: window.id, expiresAt: window.endsAt });
+    if ((await blockClaims.submit({ _id: `${window.id}#${block}`, window: window.id, expiresAt: window.endsAt })) === 'inserted') {
       const firstSlot = block * size + 1;
       const lastSlot = Math.min((block + 1) * size, rule.limit);
       claimed.set(window.id, { firstSlot, nextSlot: firstSlot + 1, lastSlot, highestBlock: Math.max(block, held?.highestBlock ?? -1), endsAt: window.endsAt.getTime() }, now);
       return { hits: firstSlot, resetAt: window.endsAt };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // Another instance took it: count the taken blocks once to catch up, then step.
-      block = counted ? block + 1 : Math.max(block + 1, await RateLimitHitModel.countDocuments({ window: window.id }));
-      counted = true;
     }
+    // Another instance took it: count the taken blocks once to catch up, then step.
+    block = counted ? block + 1 : Math.max(block + 1, await RateLimitHitModel.countDocuments({ window: window.id }));
+    counted = true;
   }
   claimed.set(window.id, { firstSlot: rule.limit + 1, nextSlot: rule.limit + 1, lastSlot: rule.limit, highestBlock: blocks - 1, endsAt: window.endsAt.getTime() }, now);
   return { hits: rule.limit + 1, resetAt: window.endsAt };

@@ -7,8 +7,6 @@
 // read from the test setup's Mailpit; the mail worker, the event mails and the webhook passes are
 // run by the test (as `kibble serve` runs them), so nothing waits on a timer.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { mailUnsubscribeKeyOf } from '../../src/config/derived-secrets';
@@ -21,11 +19,11 @@ import { deliverDueMails } from '../../src/services/mail/worker';
 import { mailNewEvents } from '../../src/services/notifications/event-mails';
 import { mailCoreSend } from '../../src/services/notifications/notify-wiring';
 import { webhookPass } from '../../src/services/webhooks/delivery';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/services/webhooks/signature';
 import { TEST_PASSWORD } from '../support/http';
 import { linkIn, testSmtpUrl, uniqueAddress, waitForMails, type CaughtMail } from '../support/mailbox';
 import { doge } from '../support/money';
 import { FEE_BPS, MIN_CONFIRMATIONS, useSettlementWorld } from '../support/settlement-world';
+import { useWebhookReceiver } from '../support/webhook-receiver';
 import { SCREENSHOT_DIR, useBrowser, type BrowserSession } from './support/browser';
 import { languageContextOptions, languageCookie, LANGS, type Lang } from './support/languages';
 import { useE2eServer } from './support/server';
@@ -33,13 +31,6 @@ import { storySteps } from './support/steps';
 
 const STEP_TIMEOUT_MS = 90_000;
 const NEW_PASSWORD = 'a new password from the mailed link';
-
-interface Received {
-  path: string;
-  eventId: string;
-  kind: string;
-  signatureValid: boolean;
-}
 
 describe('the e-mail and webhook pages in the browser', () => {
   const world = useSettlementWorld();
@@ -49,39 +40,8 @@ describe('the e-mail and webhook pages in the browser', () => {
   const clock = (): Date => new Date();
 
   // A local webhook receiver (127.0.0.1) that checks every signature with the secret the page showed.
-  let receiver: Server | undefined;
-  let receiverUrl = '';
-  const secrets = new Map<string, string>();
-  const received: Received[] = [];
-
-  beforeAll(async () => {
-    const started = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const path = request.url ?? '';
-        const body = Buffer.concat(chunks).toString();
-        const timestamp = Number(request.headers[TIMESTAMP_HEADER]);
-        const eventId = String(request.headers[EVENT_ID_HEADER]);
-        const parsed = JSON.parse(body) as { id?: string; kind?: string };
-        const signatureValid =
-          verifySignature(secrets.get(path) ?? '', timestamp, body, String(request.headers[SIGNATURE_HEADER]), new Date()) && parsed.id === eventId;
-        received.push({ path, eventId, kind: parsed.kind ?? '', signatureValid });
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((done) => started.listen(0, '127.0.0.1', done));
-    receiver = started;
-    receiverUrl = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    const open = receiver;
-    receiver = undefined;
-    if (open === undefined) return;
-    open.closeAllConnections();
-    await new Promise<void>((done) => open.close(() => done()));
-  });
+  const receiver = useWebhookReceiver({ timestampCheck: 'wall-clock' });
+  const received = receiver.calls;
 
   /** One pass of the mail worker over SMTP to Mailpit. */
   const deliverMail = async (): Promise<void> => {
@@ -207,13 +167,13 @@ describe('the e-mail and webhook pages in the browser', () => {
       const path = `/${lang}-${suffix}`;
       await account.clickAndLoad(page.locator('a[href="/webhooks"]').first());
       await expectLanguage(page, lang);
-      await page.locator('input[name="url"]').fill(`${receiverUrl}${path}`);
+      await page.locator('input[name="url"]').fill(`${receiver.url}${path}`);
       await page.locator('input[name="kind:flattr.created"]').check();
       await account.clickAndLoad(submitOf(page, 'form[action="/webhooks"]'));
       expect(await mainText(page)).toContain(t('webhooks:created'));
       const secret = (await page.locator('#webhook-secret').inputValue()).trim();
       expect(secret.length).toBeGreaterThanOrEqual(32);
-      secrets.set(path, secret);
+      receiver.secrets.set(path, secret);
       await account.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       await page.locator('button[data-copy="webhook-secret"]').click();
       await page.locator('button[data-copy="webhook-secret"]', { hasText: t('webhooks:copied') }).waitFor();
@@ -251,7 +211,7 @@ describe('the e-mail and webhook pages in the browser', () => {
 
       await page.goto('/webhooks');
       await account.clickAndLoad(submitOf(page, '#webhook-endpoints form[action$="/remove"]'));
-      expect(dialogs.splice(0)).toEqual([t('webhooks:action.removeConfirm', { url: `${receiverUrl}${path}` })]);
+      expect(dialogs.splice(0)).toEqual([t('webhooks:action.removeConfirm', { url: `${receiver.url}${path}` })]);
       expect(new URL(page.url()).pathname).toBe('/webhooks');
       expect(await mainText(page)).toContain(t('webhooks:removed'));
       expect(await mainText(page)).toContain(t('webhooks:list.none'));

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { ClickModel, clickKey, type Click } from '../../db/click';
 import { isDuplicateKeyError } from '../../db/errors';
+import { GroupCommit, insertEachOnce, type InsertOutcome } from '../../db/group-commit';
 
 /**
  * The one owner of the clicks collection: every read and write of it in src/ goes through here.
@@ -13,18 +14,15 @@ export { clickKey };
 /** A click as the settlement's planner reads it. */
 export type PlanClick = Pick<Click, '_id' | 'donorId' | 'creatorId' | 'source' | 'at'>;
 
+/** Flattrs made at once in this process share one insert (src/db/group-commit.ts). */
+const clickInserts = new GroupCommit<Click, InsertOutcome>((clicks) => insertEachOnce(ClickModel, clicks));
+
 /**
  * Inserts one click as it is (no casting or validation: the caller built every field).
  * 'duplicate' when the donor already has a click for this thing in this period.
  */
-export async function insertClick(click: Click): Promise<'inserted' | 'duplicate'> {
-  try {
-    await ClickModel.insertMany([click], { lean: true });
-    return 'inserted';
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return 'duplicate';
-    throw error;
-  }
+export async function insertClick(click: Click): Promise<InsertOutcome> {
+  return clickInserts.submit(click);
 }
 
 /** Inserts clicks, skipping those already stored (closing a period again after a crash). */

@@ -78,8 +78,9 @@ export async function flattr(donorId: string, thingId: string, now: Date): Promi
   };
   const inserted = (await insertClick(click)) === 'inserted';
   // Keyed by the click's natural key: a repeated click (409) records again as a no-op, which also
-  // heals a crash between the insert and this line.
-  await recordEvent(flattrCreatedEvent(click), now);
+  // heals a crash between the insert and this line. A click this call inserted is a new fact: no
+  // lookup of an earlier recording.
+  await recordEvent(flattrCreatedEvent(click), now, { fresh: inserted });
   if (!inserted) {
     throw new KibbleError('already-flattred', `you already flattred this thing in ${period}`, { period, thingId: thing.thingId.toHexString() });
   }

@@ -21,14 +21,15 @@ export async function storedEventIds(ids: readonly string[]): Promise<Set<string
 
 /**
  * Inserts a batch of events under consecutive sequence numbers proposed in one increment, in
- * chunks; answers how many were new. An event whose id is stored already is left as it is (its
+ * chunks; an event whose id is stored already is left as it is (its
  * number becomes a gap readers skip, ordering.ts); one whose number another writer took (possible
  * on FerretDB, whose increments are not isolated) is tried again under a new range. Which of the
  * two happened is read back from the collection, not from the error text, which differs by server.
+ * Answers the ids this call inserted.
  */
-export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>): Promise<number> {
+export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>): Promise<Set<string>> {
   let pending = [...events];
-  let inserted = 0;
+  const inserted = new Set<string>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_RANGE_ATTEMPTS) throw new Error(`events: no free sequence numbers after ${MAX_RANGE_ATTEMPTS} ranges (too much contention?)`);
     const first = await proposeEventSeqRange(pending.length);
@@ -38,13 +39,13 @@ export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument,
     await forEachChunk(numbered, { size: INSERT_CHUNK, concurrency: INSERT_CONCURRENCY }, async (chunk) => {
       try {
         await EventModel.insertMany(chunk, { ordered: false, lean: true, throwOnValidationError: true });
-        inserted += chunk.length;
+        for (const event of chunk) inserted.add(event._id);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         const stored = new Map((await EventModel.find({ _id: { $in: chunk.map((event) => event._id) } }, { _id: 1, writer: 1 }).lean<Array<{ _id: string; writer?: string | null }>>()).map((row) => [row._id, row.writer]));
         for (const { seq: _seq, writer: _writer, ...event } of chunk) {
           if (!stored.has(event._id)) retry.push(event);
-          else if (stored.get(event._id) === writer) inserted += 1;
+          else if (stored.get(event._id) === writer) inserted.add(event._id);
         }
       }
     });

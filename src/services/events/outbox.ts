@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { cursorOf, moveCursor } from './cursor-store';
 import { eventById, eventsAfterSeq, eventsOfAccount, insertEventsOnce, storedEventIds, type EventDocument } from './event-store';
+import { recordInNextBatch, type EventRow } from './group-commit';
 import { eventId, isEventKind, type EventData, type EventKind } from './kinds';
 import { takeInOrder } from './ordering';
 
@@ -31,9 +32,25 @@ export interface OutboxEvent {
   data: EventData;
 }
 
-/** Records the event once; false when it was recorded before (by this step's earlier run). */
-export async function recordEvent(event: NewEvent, now: Date): Promise<boolean> {
-  return (await recordEvents([event], now)) === 1;
+export interface RecordOptions {
+  /**
+   * The caller's own unique insert made this fact just now (e.g. the click it stored), so no
+   * earlier run recorded it: skip the lookup that spares a sequence number on a re-run.
+   */
+  fresh?: boolean;
+}
+
+/**
+ * Records the event once; false when it was recorded before (by this step's earlier run).
+ * Concurrent calls in this process are written together (group-commit.ts).
+ */
+export async function recordEvent(event: NewEvent, now: Date, options: RecordOptions = {}): Promise<boolean> {
+  return recordInNextBatch(eventRow(event, now), options.fresh === true);
+}
+
+function eventRow(event: NewEvent, now: Date): EventRow {
+  const id = eventId(event.kind, event.key);
+  return { _id: id, kind: event.kind, occurredAt: event.occurredAt, recordedAt: now, accounts: [...new Set(event.accounts.map(String))], data: { ...event.data } };
 }
 
 /**
@@ -41,14 +58,14 @@ export async function recordEvent(event: NewEvent, now: Date): Promise<boolean> 
  * creators) in a few bulk writes, not one round trip each; answers how many were new.
  */
 export async function recordEvents(events: readonly NewEvent[], now: Date): Promise<number> {
-  const documents = new Map<string, Omit<EventDocument, 'seq'>>();
+  const documents = new Map<string, EventRow>();
   for (const event of events) {
-    const id = eventId(event.kind, event.key);
-    documents.set(id, { _id: id, kind: event.kind, occurredAt: event.occurredAt, recordedAt: now, accounts: [...new Set(event.accounts.map(String))], data: { ...event.data } });
+    const row = eventRow(event, now);
+    documents.set(row._id, row);
   }
   // The check spares sequence numbers on a re-run; the unique id decides under a race.
   const stored = await storedEventIds([...documents.keys()]);
-  return insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)));
+  return (await insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)))).size;
 }
 
 export interface ReadOptions {

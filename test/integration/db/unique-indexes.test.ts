@@ -13,6 +13,8 @@ import {
   ThingModel,
   tryClaim,
 } from '../../../src/db/models';
+import { insertEachOnce } from '../../../src/db/group-commit';
+import { RateLimitHitModel } from '../../../src/db/rate-limit-hit';
 import { ledgerEntryId } from '../../../src/money/ledger';
 import { useTestDatabase } from '../../support/database';
 import { testDatabaseKind } from '../../support/env';
@@ -107,5 +109,14 @@ describe('unique indexes make repeated writes fail with E11000', () => {
   it('a claim is won by exactly one of 50 concurrent callers', async () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => tryClaim('lease:test:1', `instance-${i}`)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('an unordered batch insert says of each document whether it was inserted or a duplicate (insertEachOnce)', async () => {
+    const hit = (n: number) => ({ _id: `batch-window#${n}`, window: 'batch-window', expiresAt: new Date('2026-03-01T00:01:00Z') });
+    expect(await insertEachOnce(RateLimitHitModel, [hit(0)])).toEqual(['inserted']);
+    // stored before, new, repeated within the batch, new
+    expect(await insertEachOnce(RateLimitHitModel, [hit(0), hit(1), hit(1), hit(2)])).toEqual(['duplicate', 'inserted', 'duplicate', 'inserted']);
+    expect((await RateLimitHitModel.find({ window: 'batch-window' }).lean()).map((row) => row._id).sort()).toEqual(['batch-window#0', 'batch-window#1', 'batch-window#2']);
+    expect(await insertEachOnce(RateLimitHitModel, [])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { EventModel } from '../../../src/db/models';
 import { consumeEvents, consumerCursor, eventsAfter, recentEventsOf, recordEvent, type NewEvent, type OutboxEvent } from '../../../src/services/events/outbox';
 import { useTestDatabase } from '../../support/database';
@@ -31,6 +31,30 @@ describe('the events outbox (src/services/events/)', () => {
     // whatever numbers the losers burnt, a reader past the grace takes event 2 right after event 1
     const read = await eventsAfter(1, { now: later(60_000) });
     expect(read.events.map((event) => event.id)).toEqual(['flattr.created:click-2']);
+  });
+
+  it('writes events recorded at once together: one range and consecutive numbers, each caller told its own outcome', async () => {
+    const before = await EventModel.countDocuments();
+    const increments: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => {
+      if (collection === 'counters') increments.push(method);
+    });
+    let outcomes: boolean[];
+    try {
+      // ten new facts and one fact twice (e.g. a repeated click racing the first)
+      outcomes = await Promise.all([...[100, 101, 102, 103, 104, 105, 106, 107, 108, 109].map((n) => recordEvent(flattr(n, donor, creator), NOW, { fresh: true })), recordEvent(flattr(105, donor, creator), NOW)]);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(outcomes).toEqual([...Array.from({ length: 10 }, () => true), false]);
+    expect(increments.length).toBeLessThan(10);
+    const stored = await EventModel.find({ _id: { $regex: /^flattr\.created:click-1\d\d$/ } }).sort({ seq: 1 }).lean();
+    expect(stored).toHaveLength(10);
+    expect(await EventModel.countDocuments()).toBe(before + 10);
+    // the batch after the first event's numbers follow on without a hole
+    const seqs = stored.map((event) => event.seq);
+    expect(seqs.slice(1)).toEqual(Array.from({ length: 9 }, (_, i) => (seqs[1] ?? 0) + i));
+    await EventModel.deleteMany({ _id: { $in: stored.map((event) => event._id) } });
   });
 
   it('hands each event to a consumer once, in order, and resumes from its cursor', async () => {

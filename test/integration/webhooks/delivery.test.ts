@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Types } from 'mongoose';
 import { WebhookDeliveryModel, WebhookEndpointModel } from '../../../src/db/models';
@@ -9,28 +7,20 @@ import { createOutbound } from '../../../src/net/outbound';
 import { recordEvent, type NewEvent } from '../../../src/services/events/outbox';
 import { createEndpoint, deliveryLog, listEndpoints } from '../../../src/services/webhooks/endpoints';
 import { OPERATOR_OWNER, webhookPass, type WebhookDeps } from '../../../src/services/webhooks/delivery';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../src/services/webhooks/signature';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
+import { useWebhookReceiver } from '../../support/webhook-receiver';
 
-// A local receiver (127.0.0.1) that checks the signature of every request it gets, with the
-// secret of the endpoint the path names. Webhook passes are run by the test, with a clock it moves.
-interface Received {
-  path: string;
-  eventId: string;
-  signatureValid: boolean;
-}
+// A local receiver (test/support/webhook-receiver.ts) checks the signature of every request it
+// gets. Webhook passes are run by the test, with a clock it moves: the receiver checks each
+// signature at the delivery's own timestamp.
 
 const CHILD = resolve(__dirname, '../../support/webhook-child.ts');
 const DAY = 86_400_000;
 
 describe('signed webhook deliveries', () => {
   const db = useTestDatabase();
-  let server: Server;
-  let base: string;
-  const secrets = new Map<string, string>();
-  const received: Received[] = [];
-  /** Decides each answer; default 200. */
-  let answer: (path: string, request: IncomingMessage, response: ServerResponse) => void = (_path, _request, response) => response.end('ok');
+  const receiver = useWebhookReceiver({ timestampCheck: 'own-timestamp' });
+  const received = receiver.calls;
   let now = new Date('2026-11-01T00:00:00Z');
   const account = String(new Types.ObjectId());
 
@@ -44,38 +34,11 @@ describe('signed webhook deliveries', () => {
   const advance = (ms: number): void => {
     now = new Date(now.getTime() + ms);
   };
-  const idsAt = (path: string): string[] => received.filter((row) => row.path === path).map((row) => row.eventId);
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const path = request.url ?? '';
-        const body = Buffer.concat(chunks).toString();
-        const timestamp = Number(request.headers[TIMESTAMP_HEADER]);
-        const secret = secrets.get(path) ?? '';
-        const signature = String(request.headers[SIGNATURE_HEADER]);
-        const eventId = String(request.headers[EVENT_ID_HEADER]);
-        const parsed = JSON.parse(body) as { id: string };
-        // the signature is checked against the receiver's idea of now: the delivery's own timestamp
-        const signatureValid = verifySignature(secret, timestamp, body, signature, new Date(timestamp * 1000)) && parsed.id === eventId;
-        received.push({ path, eventId, signatureValid });
-        answer(path, request, response);
-      });
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((done) => server.close(() => done()));
-  });
+  const idsAt = (path: string): string[] => receiver.idsAt(path);
 
   async function endpoint(owner: string, path: string, kinds: string[]): Promise<string> {
-    const created = await createEndpoint(owner, { url: `${base}${path}`, kinds }, now);
-    secrets.set(path, created.secret);
+    const created = await createEndpoint(owner, { url: `${receiver.url}${path}`, kinds }, now);
+    receiver.secrets.set(path, created.secret);
     return created.endpoint.id;
   }
 
@@ -105,7 +68,7 @@ describe('signed webhook deliveries', () => {
     received.length = 0;
     const flaky = await endpoint(account, '/flaky', ['flattr.created']);
     let failuresLeft = 3;
-    answer = (path, _request, response) => {
+    receiver.answer = (path, _request, response) => {
       if (path === '/flaky' && failuresLeft > 0) {
         failuresLeft -= 1;
         response.writeHead(503).end('down');
@@ -130,7 +93,7 @@ describe('signed webhook deliveries', () => {
     expect(log.deliveries.map((row) => row.state)).toEqual(['delivered', 'delivered', 'delivered']);
     expect(log.deliveries.map((row) => row.attempts).reduce((sum, n) => sum + n, 0)).toBe(6);
     expect(log.endpoint.failingSince).toBeNull();
-    answer = (_path, _request, response) => response.end('ok');
+    receiver.answerOk();
   });
 
   it('refuses private targets when the flag is off, and disables an endpoint that keeps failing for days', async () => {
@@ -163,7 +126,7 @@ describe('signed webhook deliveries', () => {
     await recordEvent(event(30), now);
     const worker: { child?: ChildProcess } = {};
     const firstRequest = new Promise<void>((arrived) => {
-      answer = (path) => {
+      receiver.answer = (path) => {
         if (path === '/killed' && worker.child !== undefined) {
           worker.child.kill('SIGKILL'); // mid-delivery: the request arrived, no answer was sent
           arrived();
@@ -182,9 +145,9 @@ describe('signed webhook deliveries', () => {
     await Promise.race([firstRequest, exited.then(() => Promise.reject(new Error(`the child exited first: ${stderr}`)))]);
     expect(await exited).toBe('SIGKILL');
     expect(await WebhookDeliveryModel.findOne({ eventId: 'flattr.created:test-30' }).lean()).toMatchObject({ state: 'pending' });
-    server.closeAllConnections();
+    receiver.dropConnections();
 
-    answer = (_path, _request, response) => response.end('ok');
+    receiver.answerOk();
     now = new Date();
     await webhookPass(deps());
     expect(idsAt('/killed')).toEqual(['flattr.created:test-30', 'flattr.created:test-30']);
