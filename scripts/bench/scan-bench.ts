@@ -32,7 +32,8 @@ function formatSynthetic(f: ParseMatchFigures): string {
 }
 
 async function main(): Promise<number> {
-  const { blocks, json, profile } = parseBenchArgs(process.argv.slice(2));
+  const { json, ...options } = parseBenchArgs(process.argv.slice(2));
+  const { blocks } = options;
   const log = (message: string): void => {
     process.stderr.write(`${message}\n`);
   };
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
   if (!json) console.log(`== parse+match, synthetic blocks (no node, no database)\n${formatSynthetic(synthetic)}\n`);
 
   log(`2/2 end to end over ${n(blocks)} regtest blocks...`);
-  const endToEnd = await runEndToEndBench({ blocks, profile, log });
+  const endToEnd = await runEndToEndBench({ ...options, log });
   if (json) console.log(toJson({ syntheticParseMatch: synthetic, endToEnd }));
   else console.log(`== end to end, bcoin regtest node + ${endToEnd.setup.databaseKind}\n${formatEndToEnd(endToEnd)}`);
 
