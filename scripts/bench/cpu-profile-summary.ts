@@ -46,6 +46,9 @@ export function summarise(profile: CpuProfile): { totalMs: number; byFunction: S
   const byModule = new Map<string, number>();
   let totalMs = 0;
   profile.samples.forEach((id, i) => {
+    // The first sample's delta runs from the profiler's start, not from an earlier sample: it
+    // stands for the start itself (hundreds of ms on a loaded machine), not for the code profiled.
+    if (i === 0) return;
     const node = nodes.get(id);
     // The delta before a sample is the time it stands for (V8's own convention).
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerEntryModel } from '../../db/ledger-entry';
@@ -83,9 +83,16 @@ const JOURNAL_CHUNK_CONCURRENCY = 4;
  */
 async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
   if (journalIds.length === 0) return new Set();
+  // Nothing writes ObjectId ids any more, so a database holding none never will: one seek of the
+  // `_id` index says so (ObjectIds sort after strings, and a comparison with an ObjectId matches
+  // ObjectIds alone), sparing the read by journal below, which each deposit batch of the
+  // scanner paid on its critical path (docs/benchmarks.md, bench:scan).
+  if ((await LedgerEntryModel.exists({ _id: { $gte: LOWEST_OBJECT_ID } })) === null) return new Set();
   const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds }, _id: { $not: { $type: 'string' } } }, { journalId: 1, account: 1, _id: 0 }).lean();
   return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
 }
+
+const LOWEST_OBJECT_ID = new Types.ObjectId('000000000000000000000000');
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
