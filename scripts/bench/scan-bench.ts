@@ -8,7 +8,7 @@ import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseB
  *   2. end to end on a real bcoin regtest node and database (scan-end-to-end.ts): B blocks
  *      (default 100) of 50 transactions built on the node, scanned by a fresh DepositScanner.
  *
- *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile]
+ *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
  *
  * MONGODB_URI: the database to use (e.g. DocumentDB); default a FerretDB it starts itself.
  *
