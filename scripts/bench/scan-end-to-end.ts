@@ -542,6 +542,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       problems,
     };
   } finally {
+    // Dropped, not left behind: on a long-lived server (MONGODB_URI) every run's 100,000 address
+    // rows and scanner documents would stay, and the server's background work on them (PostgreSQL's
+    // autovacuum under DocumentDB) would burden the next runs' figures.
+    if (connected) await mongoose.connection.dropDatabase().catch(() => undefined);
     if (connected) await disconnectDatabase().catch(() => undefined);
     await node?.stop().catch((error: unknown) => log(`stopping the regtest node failed: ${String(error)}`));
     await db?.stop().catch((error: unknown) => log(`stopping the database failed: ${String(error)}`));
