@@ -39,8 +39,7 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
  * Stores consecutive blocks, in a few bulk writes rather than a few writes per output (each round
  * trip costs milliseconds, more on FerretDB). The three kinds of writes (the wallet's outputs,
  * the deposits with their credit journals, the spends) touch different collections and none
- * reads another, so they run concurrently (and a failure is thrown once all have settled, so no
- * write runs on behind the caller); the scanned blocks follow once all are stored. A
+ * reads another, so they run concurrently; the scanned blocks follow once all are stored. A
  * crash part-way leaves a subset that the next pass completes: inserts skip what exists, updates
  * are conditional on the state. Returns how many deposits it stored credited (0 when some existed
  * already: a repeated batch).
@@ -48,12 +47,9 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
 export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule): Promise<number> {
   const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
   const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
-  let creditedAtFirstSight = 0;
-  await settleAll([
+  const [, creditedAtFirstSight] = await Promise.all([
     recordWalletOutputs(received),
-    recordDeposits(received, seenAt, credit).then((credited) => {
-      creditedAtFirstSight = credited;
-    }),
+    recordDeposits(received, seenAt, credit),
     recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block }))),
   ]);
   await insertScannedBlocks(batch.map(({ block }) => ({ height: block.height, hash: block.hash, prevHash: block.prevHash })));
@@ -94,24 +90,21 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
   const isDue = ({ block, output }: ReceivedInBlock): boolean =>
     credit !== undefined && confirmationsAt(block.height, credit.tip) >= requiredConfirmations(output, credit.minConfirmations, credit.chain);
   // Deposits already buried deep enough when first seen (a scanner catching up) are stored
-  // credited: their credit journals and events first (ids carry credit number 1, so a repeat is a
-  // no-op), then the documents. This spares the status flip, one update per deposit on FerretDB.
-  // The journals and the events do not depend on each other, only the documents on both: they
-  // are written at once (each is a few round trips on the batch's critical path).
+  // credited: their credit journals first (ids carry credit number 1, so a repeat is a no-op),
+  // then the documents. This spares the status flip, one update per deposit on FerretDB.
   const creditedNow = deposits.filter(isDue);
   if (creditedNow.length > 0) {
-    await settleAll([
-      recordJournals(
-        creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
-        seenAt,
+    await recordJournals(
+      creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
+      seenAt,
+    );
+    // Before the documents, like the journals: a repeated block records nothing new.
+    await recordEvents(
+      creditedNow.map(({ block, output }) =>
+        depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
       ),
-      recordEvents(
-        creditedNow.map(({ block, output }) =>
-          depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
-        ),
-        seenAt,
-      ),
-    ]);
+      seenAt,
+    );
   }
   const inserted = await insertDeposits(
     deposits.map((deposit) => {
@@ -138,13 +131,6 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
     deposits.map(({ block, output }) => ({ key: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
   );
   return 0;
-}
-
-/** Waits for every write, then fails with the first failure: none is left running behind a caller. */
-async function settleAll(writes: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const results = await Promise.allSettled(writes);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
 }
 
 export interface SpendToRecord {
