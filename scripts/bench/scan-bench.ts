@@ -8,7 +8,7 @@ import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseB
  *   2. end to end on a real bcoin regtest node and database (scan-end-to-end.ts): B blocks
  *      (default 100) of 50 transactions built on the node, scanned by a fresh DepositScanner.
  *
- *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile]
+ *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
  *
  * MONGODB_URI: the database to use (e.g. DocumentDB); default a FerretDB it starts itself.
  *
@@ -32,7 +32,8 @@ function formatSynthetic(f: ParseMatchFigures): string {
 }
 
 async function main(): Promise<number> {
-  const { blocks, json, profile } = parseBenchArgs(process.argv.slice(2));
+  const { json, ...options } = parseBenchArgs(process.argv.slice(2));
+  const { blocks } = options;
   const log = (message: string): void => {
     process.stderr.write(`${message}\n`);
   };
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
   if (!json) console.log(`== parse+match, synthetic blocks (no node, no database)\n${formatSynthetic(synthetic)}\n`);
 
   log(`2/2 end to end over ${n(blocks)} regtest blocks...`);
-  const endToEnd = await runEndToEndBench({ blocks, profile, log });
+  const endToEnd = await runEndToEndBench({ ...options, log });
   if (json) console.log(toJson({ syntheticParseMatch: synthetic, endToEnd }));
   else console.log(`== end to end, bcoin regtest node + ${endToEnd.setup.databaseKind}\n${formatEndToEnd(endToEnd)}`);
 

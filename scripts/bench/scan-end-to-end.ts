@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
@@ -24,6 +26,7 @@ import { WatchedAddresses } from '../../src/services/wallet-watch/watched-addres
 import { RegtestFaucet, randomP2pkhKey } from '../../test/support/faucet';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/bcoin-node';
+import { processTreeCpuMs } from './process-cpu';
 import { seededRandom } from './synthetic-blocks';
 
 /**
@@ -33,9 +36,14 @@ import { seededRandom } from './synthetic-blocks';
  * DepositScanner's scanOnce() from the block before them to the tip, through JSON-RPC and the
  * database. Checks that the scanner records exactly the deposits and spends that were planted.
  *
- *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile]
+ *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE]
  *
  * --profile times every RPC call and database command of the scanner's two passes.
+ * --cpu-profile writes a V8 CPU profile of the timed scanOnce alone to FILE (.cpuprofile: Chrome
+ * DevTools opens it; scripts/bench/cpu-profile-summary.ts sums its self time by function and file).
+ * --db-pids PID[,PID] also reports the CPU those processes and their children (the database
+ * server: for DocumentDB the postmaster of start.sh's postgres.pid and the gateway's gateway.pid)
+ * burned during the timed pass; the regtest node's is always reported.
  *
  * MONGODB_URI selects the database (DocumentDB for the issue 13 figures); without it a FerretDB is
  * started. Exit code 1 when the scanner's findings differ from what was planted, or end to end is
@@ -60,6 +68,10 @@ export interface EndToEndOptions {
   log?: (message: string) => void;
   /** Time every RPC call and database command of the scanner's passes (small overhead). */
   profile?: boolean;
+  /** Write a V8 CPU profile of the timed scanOnce to this file. */
+  cpuProfile?: string;
+  /** Processes (with their children) whose CPU during the timed scanOnce is reported: the database's. */
+  dbPids?: number[];
 }
 
 /** Summed durations by RPC method / database command; concurrent calls overlap. */
@@ -117,6 +129,10 @@ export interface EndToEndFigures {
     blocksPerSecondWithLoad: number;
     /** CPU time of this process (user + system) during the timed scanOnce: the scanner's own share of the 2 cores. */
     processCpuMs: number;
+    /** CPU of the regtest node's process during the timed scanOnce (serving the blocks). */
+    nodeCpuMs: number;
+    /** CPU of the `dbPids` process trees during the timed scanOnce, when given. */
+    dbCpuMs?: number;
     /** The machine's 1-minute load average just before and just after the timed scanOnce (shared machines). */
     loadBefore: number;
     loadAfter: number;
@@ -446,12 +462,21 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
 
     // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
     profiler?.take(); // drop what the bench itself did in between
+    const inspector = options.cpuProfile === undefined ? undefined : await startCpuProfile();
     const loadBefore = loadavg()[0] as number;
+    const nodeCpuBefore = processTreeCpuMs([node.pid]);
+    const dbCpuBefore = options.dbPids ? processTreeCpuMs(options.dbPids) : 0;
     const cpuBefore = process.cpuUsage();
     started = process.hrtime.bigint();
     const report = await scanner.scanOnce();
     const scanMs = elapsedMs(started);
     const cpu = process.cpuUsage(cpuBefore);
+    const nodeCpuMs = processTreeCpuMs([node.pid]) - nodeCpuBefore;
+    const dbCpuMs = options.dbPids ? processTreeCpuMs(options.dbPids) - dbCpuBefore : undefined;
+    if (inspector && options.cpuProfile !== undefined) {
+      await stopCpuProfile(inspector, options.cpuProfile);
+      log(`CPU profile of the timed scanOnce written to ${options.cpuProfile}`);
+    }
     const loadAfter = loadavg()[0] as number;
     const scanProfile = profiler?.take();
     profiler?.stop();
@@ -502,6 +527,8 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
         blocksPerSecondWithLoad: blocks / ((scanMs + coldStartMs) / 1000),
         processCpuMs: (cpu.user + cpu.system) / 1000,
+        nodeCpuMs,
+        ...(dbCpuMs === undefined ? {} : { dbCpuMs }),
         loadBefore,
         loadAfter,
         report,
@@ -515,6 +542,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       problems,
     };
   } finally {
+    // Dropped, not left behind: on a long-lived server (MONGODB_URI) every run's 100,000 address
+    // rows and scanner documents would stay, and the server's background work on them (PostgreSQL's
+    // autovacuum under DocumentDB) would burden the next runs' figures.
+    if (connected) await mongoose.connection.dropDatabase().catch(() => undefined);
     if (connected) await disconnectDatabase().catch(() => undefined);
     await node?.stop().catch((error: unknown) => log(`stopping the regtest node failed: ${String(error)}`));
     await db?.stop().catch((error: unknown) => log(`stopping the database failed: ${String(error)}`));
@@ -533,6 +564,23 @@ async function syncBenchIndexes(): Promise<void> {
     if (model === WalletAddressModel) continue;
     await model.syncIndexes();
   }
+}
+
+/** The V8 sampling profiler of this process, started (samples every 250 µs: a pass takes under a second). */
+async function startCpuProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopCpuProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  await session.post('Profiler.disable');
+  session.disconnect();
 }
 
 /** Times RPC calls (through a proxy of the client) and database commands (driver command monitoring). */
@@ -648,6 +696,8 @@ export function formatEndToEnd(f: EndToEndFigures): string {
       `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
     ['  ratio to raw fetch', `${n(f.endToEnd.ratioToRawFetch, 2)}x (target ${TARGET_RATIO_TO_RAW_FETCH}x)`],
     ['  this process\'s CPU', `${n(f.endToEnd.processCpuMs)} ms (parse, match, the driver; the node and the database are other processes)`],
+    ['  regtest node\'s CPU', `${n(f.endToEnd.nodeCpuMs)} ms (serving the blocks; 10 ms ticks)`],
+    ...(f.endToEnd.dbCpuMs === undefined ? [] : [['  database\'s CPU', `${n(f.endToEnd.dbCpuMs)} ms (the --db-pids processes and their children)`] as [string, string]]),
     ['  load average (1 min)', `${n(f.endToEnd.loadBefore, 1)} before, ${n(f.endToEnd.loadAfter, 1)} after`],
     ['  ratio to batched fetch', `${n(f.endToEnd.ratioToBatchedFetch, 2)}x (the scanner's own way of fetching, alone)`],
     ['cold start (restart)', `${n(f.endToEnd.coldStartMs)} ms, ${n(f.watched)} addresses from the snapshot (target < ${n(TARGET_COLD_START_MS)} ms)`],
@@ -689,24 +739,43 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }
 
-export function parseBenchArgs(argv: readonly string[]): { blocks: number; json: boolean; profile: boolean } {
+export interface BenchArgs {
+  blocks: number;
+  json: boolean;
+  profile: boolean;
+  cpuProfile?: string;
+  dbPids?: number[];
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let blocks = 100;
   let json = false;
   let profile = false;
-  for (const arg of argv) {
+  let cpuProfile: string | undefined;
+  let dbPids: number[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
     if (arg === '--json') json = true;
     else if (arg === '--profile') profile = true;
+    else if (arg === '--cpu-profile') {
+      cpuProfile = argv[++i];
+      if (cpuProfile === undefined || cpuProfile.startsWith('--')) throw new Error('--cpu-profile needs a file name');
+    } else if (arg === '--db-pids') {
+      const list = argv[++i] ?? '';
+      if (!/^\d+(,\d+)*$/.test(list)) throw new Error('--db-pids needs process ids separated by commas');
+      dbPids = list.split(',').map(Number);
+    }
     else if (/^--blocks=\d+$/.test(arg)) blocks = Number(arg.slice('--blocks='.length));
     else if (/^\d+$/.test(arg)) blocks = Number(arg);
-    else throw new Error(`unknown argument ${arg} (usage: [blocks] [--json] [--profile])`);
+    else throw new Error(`unknown argument ${arg} (usage: [blocks] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...])`);
   }
   if (!Number.isSafeInteger(blocks) || blocks <= 0) throw new Error(`blocks must be a positive integer, got ${blocks}`);
-  return { blocks, json, profile };
+  return { blocks, json, profile, ...(cpuProfile === undefined ? {} : { cpuProfile }), ...(dbPids === undefined ? {} : { dbPids }) };
 }
 
 if (require.main === module) {
-  const { blocks, json, profile } = parseBenchArgs(process.argv.slice(2));
-  runEndToEndBench({ blocks, profile })
+  const { json, ...options } = parseBenchArgs(process.argv.slice(2));
+  runEndToEndBench(options)
     .then((figures) => {
       console.log(json ? toJson(figures) : formatEndToEnd(figures));
       if (!figures.correct) console.error('FAIL: the scanner found other deposits or spends than were planted');

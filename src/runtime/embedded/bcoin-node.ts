@@ -12,6 +12,8 @@ export interface RegtestNode {
   readonly rpcUrl: string;
   readonly apiKey: string;
   readonly port: number;
+  /** The node's process id (benchmarks read its CPU time). */
+  readonly pid: number;
   /** Kills the node (waits for its exit) and removes its temporary folder. */
   stop(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startRegtestNode(options: StartRegtestNodeOptions = {}): P
       rpcUrl,
       apiKey,
       port,
+      pid: proc.pid,
       async stop() {
         await proc.stop(5_000);
         removePrefix();

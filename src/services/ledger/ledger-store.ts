@@ -1,9 +1,10 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
 import { LedgerEntryModel } from '../../db/ledger-entry';
 import type { JournalLine } from '../../money/carry-forward';
 import { assertBalancedJournal, ledgerEntryId, type Journal } from '../../money/ledger';
+import { PERIOD_PATTERN } from '../../money/period';
 import { prefixRange, type PrefixRange } from './prefix-range';
 
 // The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
@@ -38,7 +39,11 @@ export interface BookingOptions {
  * before going on (the scanner before moving its cursor, the settlement before moving its state).
  */
 export async function recordJournals(journals: readonly Journal[], at: Date, options: BookingOptions = {}): Promise<void> {
-  for (const journal of journals) assertBalancedJournal(journal);
+  for (const journal of journals) {
+    assertBalancedJournal(journal);
+    assertPeriod(`journal ${journal.id}'s period`, journal.period);
+  }
+  assertPeriod('the book', options.book);
   const legacy = await legacyEntryIds(journals.map((journal) => journal.id));
   const docs = journals.flatMap((journal) =>
     journal.lines.map((line) => ({
@@ -54,11 +59,18 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
   ).filter((doc) => !legacy.has(doc._id));
   await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
     try {
-      await LedgerEntryModel.insertMany(chunk, { ordered: false, throwOnValidationError: true });
+      // Lean: complete documents of checked journals (above), not cast and validated by mongoose
+      // one by one, which cost the scanner more CPU than the driver's insert (docs/benchmarks.md).
+      await LedgerEntryModel.insertMany(chunk, { ordered: false, lean: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
   });
+}
+
+/** The schema's check of `period` and `book`, which lean inserts skip. */
+function assertPeriod(what: string, period: string | undefined): void {
+  if (period !== undefined && !PERIOD_PATTERN.test(period)) throw new Error(`${what} ${JSON.stringify(period)} is not a period YYYY-MM`);
 }
 
 const JOURNAL_CHUNK_LINES = 200;
@@ -72,9 +84,16 @@ const JOURNAL_CHUNK_CONCURRENCY = 4;
  */
 async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
   if (journalIds.length === 0) return new Set();
+  // Nothing writes ObjectId ids any more, so a database holding none never will: one seek of the
+  // `_id` index says so (ObjectIds sort after strings, and a comparison with an ObjectId matches
+  // ObjectIds alone), sparing the read by journal below, which each deposit batch of the
+  // scanner paid on its critical path (docs/benchmarks.md, bench:scan).
+  if ((await LedgerEntryModel.exists({ _id: { $gte: LOWEST_OBJECT_ID } })) === null) return new Set();
   const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds }, _id: { $not: { $type: 'string' } } }, { journalId: 1, account: 1, _id: 0 }).lean();
   return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
 }
+
+const LOWEST_OBJECT_ID = new Types.ObjectId('000000000000000000000000');
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time of other processes and their descendants (Linux /proc), for benchmarks on a shared
+ * machine: what the regtest node and the database burned during a timed step, beside this
+ * process's own `process.cpuUsage()`. Children that exited are counted through their parent's
+ * cutime/cstime (a PostgreSQL backend that ended is reaped by the postmaster). Answers 0 for a
+ * process that is gone or where /proc is missing.
+ */
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+interface Stat {
+  ppid: number;
+  /** utime + stime + cutime + cstime, in ms. */
+  cpuMs: number;
+}
+
+function statOf(pid: number): Stat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const tick = (i: number): number => Number(fields[i]);
+    // Fields after the name, 0-based: 1 ppid, 11 utime, 12 stime, 13 cutime, 14 cstime.
+    return { ppid: tick(1), cpuMs: ((tick(11) + tick(12) + tick(13) + tick(14)) * 1000) / CLOCK_TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms so far of each process tree rooted at `roots` (each process counted once). */
+export function processTreeCpuMs(roots: readonly number[]): number {
+  const stats = new Map<number, Stat>();
+  let pids: number[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    const stat = statOf(pid);
+    if (stat) stats.set(pid, stat);
+  }
+  const inTree = (pid: number): boolean => {
+    for (let current: number | undefined = pid, hops = 0; current !== undefined && current > 1 && hops < 64; hops++) {
+      if (roots.includes(current)) return true;
+      current = stats.get(current)?.ppid;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [pid, stat] of stats) if (inTree(pid)) total += stat.cpuMs;
+  return total;
+}
