@@ -32,7 +32,7 @@ function statOf(pid: number): Stat | undefined {
 /** CPU ms so far of each process tree rooted at `roots` (each process counted once). */
 export function processTreeCpuMs(roots: readonly number[]): number {
   const stats = new Map<number, Stat>();
-  let pids: number[] = [];
+  let pids: number[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
   } catch {
