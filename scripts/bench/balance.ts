@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Types } from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';
@@ -12,6 +11,7 @@ import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/m
 import { accountBalance, balancesByPrefix } from '../../src/services/ledger/balances';
 import { closeBook } from '../../src/services/ledger/book-closing';
 import { ledgerProblems } from '../../src/services/ledger/ledger-checks';
+import { formatMs, printMonthTable } from './month-table';
 
 /**
  * Balance reads against the ledger's history (issue 13, item 1): DONORS donors, MONTHS months of
@@ -201,9 +201,8 @@ async function main(): Promise<void> {
 }
 
 function report(kind: string, figures: readonly Figures[]): void {
-  const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+  const ms = formatMs;
   const rows = [
-    ['', ...figures.map((row) => `after month ${row.afterMonth}`)],
     ['ledger entries', ...figures.map((row) => String(row.entries))],
     ['one balance read (median)', ...figures.map((row) => `${ms(row.balanceReadMs)} ms (${row.balanceReads} reads)`)],
     ['one balance read (10th percentile)', ...figures.map((row) => `${ms(row.balanceReadP10Ms)} ms`)],
@@ -212,9 +211,7 @@ function report(kind: string, figures: readonly Figures[]): void {
     ['closing the month\'s book', ...figures.map((row) => `${ms(row.closeBookMs)} ms`)],
     ['old read: sum all of one account\'s entries', ...figures.map((row) => `${ms(row.oldFullSumReadMs)} ms`)],
   ];
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length))) ?? [];
-  process.stdout.write(`bench:balance on ${kind}, ${DONORS} donors${PREBOOKED ? ' (entries written with their book)' : ''}; load average now ${loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
-  for (const row of rows) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ')}\n`);
+  printMonthTable(`bench:balance on ${kind}, ${DONORS} donors${PREBOOKED ? ' (entries written with their book)' : ''}`, figures, rows);
   const last = figures[figures.length - 1];
   if (last !== undefined) process.stdout.write(`target: one balance read under ${TARGET_MS} ms after ${last.afterMonth} months: ${last.balanceReadMs < TARGET_MS ? 'met' : 'NOT met'} (${ms(last.balanceReadMs)} ms)\n`);
   process.stdout.write(`${JSON.stringify({ database: kind, prebooked: PREBOOKED, donors: DONORS, months: MONTHS, creators: CREATORS, figures })}\n`);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Types } from 'mongoose';
 import { chainProfile } from '../../src/chain/profiles';
@@ -16,6 +15,7 @@ import { advanceWalletCheckpoint, WALLET_CHECKPOINT_DEPTH } from '../../src/serv
 import { insertWalletOutputs, type WalletOutputRow } from '../../src/services/wallet-watch/wallet-output-store';
 import { insertWalletSpends } from '../../src/services/wallet-watch/wallet-spend-store';
 import { readUnspentWallet, unspentWalletOutpoints } from '../../src/services/wallet-watch/wallet-view';
+import { formatMs, printMonthTable } from './month-table';
 
 /**
  * The wallet's reads against its history (issue 13: a read's cost must not grow with history).
@@ -171,9 +171,8 @@ async function main(): Promise<void> {
 }
 
 function report(kind: string, figures: readonly Figures[]): void {
-  const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+  const ms = formatMs;
   const rows = [
-    ['', ...figures.map((row) => `after month ${row.afterMonth}`)],
     ['outputs + spends recorded (estimate)', ...figures.map((row) => String(row.history))],
     ['outputs held', ...figures.map((row) => String(row.held))],
     ['rows a wallet read loads', ...figures.map((row) => String(row.rowsRead))],
@@ -183,9 +182,7 @@ function report(kind: string, figures: readonly Figures[]): void {
     ['writing the checkpoint', ...figures.map((row) => `${ms(row.checkpointMs)} ms`)],
     ['old read: every output, spend, credit', ...figures.map((row) => `${ms(row.oldReadMs)} ms (${row.oldRowsRead} rows)`)],
   ];
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length))) ?? [];
-  process.stdout.write(`bench:wallet on ${kind}, ${DONORS} deposits a month; load average now ${loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
-  for (const row of rows) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ')}\n`);
+  printMonthTable(`bench:wallet on ${kind}, ${DONORS} deposits a month`, figures, rows);
   const first = figures[0];
   const last = figures[figures.length - 1];
   if (first !== undefined && last !== undefined) process.stdout.write(`plan read, month ${last.afterMonth} / month 1: ${(last.planMs / first.planMs).toFixed(2)}x\n`);
