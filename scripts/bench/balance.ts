@@ -201,19 +201,18 @@ async function main(): Promise<void> {
 }
 
 function report(kind: string, figures: readonly Figures[]): void {
-  const ms = formatMs;
   const rows = [
     ['ledger entries', ...figures.map((row) => String(row.entries))],
-    ['one balance read (median)', ...figures.map((row) => `${ms(row.balanceReadMs)} ms (${row.balanceReads} reads)`)],
-    ['one balance read (10th percentile)', ...figures.map((row) => `${ms(row.balanceReadP10Ms)} ms`)],
-    ['planning read', ...figures.map((row) => `${ms(row.planningReadMs)} ms`)],
-    ['check before signing', ...figures.map((row) => `${ms(row.preSignCheckMs)} ms`)],
-    ['closing the month\'s book', ...figures.map((row) => `${ms(row.closeBookMs)} ms`)],
-    ['old read: sum all of one account\'s entries', ...figures.map((row) => `${ms(row.oldFullSumReadMs)} ms`)],
+    ['one balance read (median)', ...figures.map((row) => `${formatMs(row.balanceReadMs)} ms (${row.balanceReads} reads)`)],
+    ['one balance read (10th percentile)', ...figures.map((row) => `${formatMs(row.balanceReadP10Ms)} ms`)],
+    ['planning read', ...figures.map((row) => `${formatMs(row.planningReadMs)} ms`)],
+    ['check before signing', ...figures.map((row) => `${formatMs(row.preSignCheckMs)} ms`)],
+    ['closing the month\'s book', ...figures.map((row) => `${formatMs(row.closeBookMs)} ms`)],
+    ['old read: sum all of one account\'s entries', ...figures.map((row) => `${formatMs(row.oldFullSumReadMs)} ms`)],
   ];
   printMonthTable(`bench:balance on ${kind}, ${DONORS} donors${PREBOOKED ? ' (entries written with their book)' : ''}`, figures, rows);
   const last = figures[figures.length - 1];
-  if (last !== undefined) process.stdout.write(`target: one balance read under ${TARGET_MS} ms after ${last.afterMonth} months: ${last.balanceReadMs < TARGET_MS ? 'met' : 'NOT met'} (${ms(last.balanceReadMs)} ms)\n`);
+  if (last !== undefined) process.stdout.write(`target: one balance read under ${TARGET_MS} ms after ${last.afterMonth} months: ${last.balanceReadMs < TARGET_MS ? 'met' : 'NOT met'} (${formatMs(last.balanceReadMs)} ms)\n`);
   process.stdout.write(`${JSON.stringify({ database: kind, prebooked: PREBOOKED, donors: DONORS, months: MONTHS, creators: CREATORS, figures })}\n`);
 }
 

@@ -171,16 +171,15 @@ async function main(): Promise<void> {
 }
 
 function report(kind: string, figures: readonly Figures[]): void {
-  const ms = formatMs;
   const rows = [
     ['outputs + spends recorded (estimate)', ...figures.map((row) => String(row.history))],
     ['outputs held', ...figures.map((row) => String(row.held))],
     ['rows a wallet read loads', ...figures.map((row) => String(row.rowsRead))],
-    ['plan: spendableOutputs', ...figures.map((row) => `${ms(row.planMs)} ms`)],
-    ['check before signing: walletHoldings', ...figures.map((row) => `${ms(row.checkMs)} ms`)],
-    ['scanner start: unspentWalletOutpoints', ...figures.map((row) => `${ms(row.scannerStartMs)} ms`)],
-    ['writing the checkpoint', ...figures.map((row) => `${ms(row.checkpointMs)} ms`)],
-    ['old read: every output, spend, credit', ...figures.map((row) => `${ms(row.oldReadMs)} ms (${row.oldRowsRead} rows)`)],
+    ['plan: spendableOutputs', ...figures.map((row) => `${formatMs(row.planMs)} ms`)],
+    ['check before signing: walletHoldings', ...figures.map((row) => `${formatMs(row.checkMs)} ms`)],
+    ['scanner start: unspentWalletOutpoints', ...figures.map((row) => `${formatMs(row.scannerStartMs)} ms`)],
+    ['writing the checkpoint', ...figures.map((row) => `${formatMs(row.checkpointMs)} ms`)],
+    ['old read: every output, spend, credit', ...figures.map((row) => `${formatMs(row.oldReadMs)} ms (${row.oldRowsRead} rows)`)],
   ];
   printMonthTable(`bench:wallet on ${kind}, ${DONORS} deposits a month`, figures, rows);
   const first = figures[0];
