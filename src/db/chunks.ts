@@ -1,4 +1,11 @@
 /**
+ * Lookups by key (`{_id: {$in: keys}}`) in chunks of 1,000 keys, four at once: on DocumentDB an
+ * `$in` of 5,000 keys took 2.5x as long per key as five of 1,000 (measured: 10,000 keys 1.85 s
+ * against 0.72 s, load 17).
+ */
+export const KEY_LOOKUP_CHUNKS = { size: 1_000, concurrency: 4 } as const;
+
+/**
  * Runs `work` over `rows` in chunks of `size`, up to `concurrency` chunks at a time, and resolves
  * once all are done; if any fails, it rejects with the first failure after the others settled (so
  * no write is left running behind the caller). Bulk writes use it: on DocumentDB one insert of

@@ -1,11 +1,8 @@
-import { forEachChunk } from '../../db/chunks';
 import { scannedBlockHash } from './scanned-block-store';
 import { deletePartsExcept, dropCheckpoint, markCheckpointVerified, readCheckpointHead, writeCheckpoint } from './wallet-checkpoint-store';
 import { walletOutputsAbove, walletOutputsInBestChain, type WalletOutput } from './wallet-output-store';
 import { countSpendsBetween, spendsAbove, spendsOf } from './wallet-spend-store';
 import { usableCheckpoint } from './wallet-view';
-
-export { dropCheckpointFrom as forgetWalletCheckpointFrom } from './wallet-checkpoint-store';
 
 /**
  * The wallet's checkpoint (db/wallet-checkpoint.ts, docs/architecture.md): its unspent outputs at a
@@ -59,7 +56,9 @@ export async function advanceWalletCheckpoint(cursorHeight: number, at: Date, de
   const [received, spends] = await Promise.all([base === undefined ? walletOutputsInBestChain() : walletOutputsAbove(from), spendsAbove(from)]);
   const spentByTarget = spends.filter((spend) => spend.spentHeight <= target);
   const spent = new Set(spentByTarget.map((spend) => spend.outpoint));
-  for (const outpoint of await spentAmong(base?.outputs ?? [], target)) spent.add(outpoint);
+  for (const [outpoint, spend] of await spendsOf((base?.outputs ?? []).map((output) => output._id))) {
+    if (spend.spentHeight <= target) spent.add(outpoint);
+  }
   const outputs: WalletOutput[] = [...(base?.outputs ?? []), ...received.filter((output) => output.blockHeight > from && output.blockHeight <= target)].filter(
     (output) => !spent.has(output._id),
   );
@@ -72,18 +71,4 @@ export async function advanceWalletCheckpoint(cursorHeight: number, at: Date, de
   if (!(await markCheckpointVerified(generation))) return { outcome: 'raced' };
   await deletePartsExcept(generation);
   return { outcome: 'written', height: target, outputs: outputs.length };
-}
-
-/** Outpoints per lookup, a few at once (see creditedDepositKeysAmong: DocumentDB's large `$in` costs more per key). */
-const LOOKUP_CHUNK = 1_000;
-const LOOKUPS_AT_ONCE = 4;
-
-/** Which of these outputs a recorded spend at or below `height` spent, looked up by outpoint. */
-async function spentAmong(outputs: readonly WalletOutput[], height: number): Promise<string[]> {
-  const spent: string[] = [];
-  await forEachChunk(outputs, { size: LOOKUP_CHUNK, concurrency: LOOKUPS_AT_ONCE }, async (chunk) => {
-    const spends = await spendsOf(chunk.map((output) => output._id));
-    for (const [outpoint, spend] of spends) if (spend.spentHeight <= height) spent.push(outpoint);
-  });
-  return spent;
 }

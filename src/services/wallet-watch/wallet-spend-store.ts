@@ -1,3 +1,4 @@
+import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
 import { insertOnceInChunks } from './insert-once';
 
@@ -36,11 +37,13 @@ export async function countSpendsBetween(from: number, to: number): Promise<numb
   return WalletSpendModel.countDocuments({ spentHeight: { $gt: from, $lte: to } });
 }
 
-/** The recorded spends of these outpoints, by outpoint. */
+/** The recorded spends of these outpoints, by outpoint (in chunked lookups: db/chunks.ts). */
 export async function spendsOf(outpoints: readonly string[]): Promise<Map<string, WalletSpend>> {
-  if (outpoints.length === 0) return new Map();
-  const spends = await WalletSpendModel.find({ _id: { $in: outpoints } }).lean();
-  return new Map(spends.map((spend) => [spend._id, spend]));
+  const spends = new Map<string, WalletSpend>();
+  await forEachChunk(outpoints, KEY_LOOKUP_CHUNKS, async (chunk) => {
+    for (const spend of await WalletSpendModel.find({ _id: { $in: chunk } }).lean()) spends.set(spend._id, spend);
+  });
+  return spends;
 }
 
 /** Forgets the spends seen above a fork point. */
