@@ -24,6 +24,12 @@ export interface BlockToRecord {
   matches: BlockMatches;
 }
 
+/** Where crash tests stop a write part-way. */
+export interface BlockWriteHooks {
+  /** The deposit documents are stored; their credit journals and events are next. */
+  depositsStored?: () => void;
+}
+
 /** What crediting at first sight needs: the node's tip and the confirmation rule. */
 export interface CreditRule {
   tip: number;
@@ -44,12 +50,12 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
  * are conditional on the state. Returns how many deposits it stored credited (0 when some existed
  * already: a repeated batch).
  */
-export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule): Promise<number> {
+export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule, hooks: BlockWriteHooks = {}): Promise<number> {
   const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
   const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
   const [, creditedAtFirstSight] = await Promise.all([
     recordWalletOutputs(received),
-    recordDeposits(received, seenAt, credit),
+    recordDeposits(received, seenAt, credit, hooks),
     recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block }))),
   ]);
   await insertScannedBlocks(batch.map(({ block }) => ({ height: block.height, hash: block.hash, prevHash: block.prevHash })));
@@ -84,28 +90,14 @@ async function recordWalletOutputs(received: readonly ReceivedInBlock[]): Promis
 }
 
 /** Returns how many deposits it stored credited. */
-async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date, credit?: CreditRule): Promise<number> {
+async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date, credit?: CreditRule, hooks: BlockWriteHooks = {}): Promise<number> {
   const deposits = received.filter(({ output }) => output.owner.kind === 'deposit' && output.owner.accountId !== undefined);
   if (deposits.length === 0) return 0;
   const isDue = ({ block, output }: ReceivedInBlock): boolean =>
     credit !== undefined && confirmationsAt(block.height, credit.tip) >= requiredConfirmations(output, credit.minConfirmations, credit.chain);
   // Deposits already buried deep enough when first seen (a scanner catching up) are stored
-  // credited: their credit journals first (ids carry credit number 1, so a repeat is a no-op),
-  // then the documents. This spares the status flip, one update per deposit on FerretDB.
+  // credited (credit number 1), sparing the status flip, one update per deposit on FerretDB.
   const creditedNow = deposits.filter(isDue);
-  if (creditedNow.length > 0) {
-    await recordJournals(
-      creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
-      seenAt,
-    );
-    // Before the documents, like the journals: a repeated block records nothing new.
-    await recordEvents(
-      creditedNow.map(({ block, output }) =>
-        depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
-      ),
-      seenAt,
-    );
-  }
   const inserted = await insertDeposits(
     deposits.map((deposit) => {
       const { block, output } = deposit;
@@ -123,14 +115,33 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
       };
     }),
   );
-  if (inserted) return creditedNow.length;
   // Some were there already. Seen before in a block that was orphaned since, they are back in
   // the best chain: pending again, credited by the next pass (whose journal id is then the
-  // next credit number, or the one just written above when it never was credited).
-  await returnOrphanedDeposits(
-    deposits.map(({ block, output }) => ({ key: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
-  );
-  return 0;
+  // next credit number, or the one written below when it never was credited).
+  if (!inserted) {
+    await returnOrphanedDeposits(
+      deposits.map(({ block, output }) => ({ key: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
+    );
+  }
+  hooks.depositsStored?.();
+  // The credit journals after the documents, so that a pass stopped in between leaves documents
+  // that say what their journals are: the rollback of a reorg (which finds deposits by their
+  // documents) writes a missing credit before reversing it. Written for every deposit due, stored
+  // now or by an earlier pass: ids carry credit number 1, so a repeat is a no-op, and a deposit
+  // credited before under that number has that journal already.
+  if (creditedNow.length > 0) {
+    await recordJournals(
+      creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
+      seenAt,
+    );
+    await recordEvents(
+      creditedNow.map(({ block, output }) =>
+        depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
+      ),
+      seenAt,
+    );
+  }
+  return inserted ? creditedNow.length : 0;
 }
 
 export interface SpendToRecord {

@@ -72,7 +72,7 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
 
 /**
  * Reverses the credits of deposits whose block left the best chain and marks them orphaned (a
- * reorg): every reversal journal in one round trip first, then one
+ * reorg): every reversal journal (with the credit it reverses, written again: a no-op when there) in one round trip first, then one
  * updateMany per status read (each one full read on FerretDB, rather than one per deposit). The
  * filter requires the status read; a crash part-way is finished by the
  * next pass, whose reversal ids are the same. A pending deposit whose next credit journal exists
@@ -85,11 +85,14 @@ export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Pr
   const nextCreditId = (deposit: Deposit): string => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount).id;
   const written = await writtenJournalIds(pending.map(nextCreditId));
   const dangling = pending.filter((deposit) => written.has(nextCreditId(deposit)));
+  const credited = deposits.filter((deposit) => deposit.status === 'credited');
   await recordJournals(
     [
-      ...deposits
-        .filter((deposit) => deposit.status === 'credited')
-        .map((deposit) => depositReversalJournal(deposit._id, deposit.creditSeq, String(deposit.accountId), deposit.amount)),
+      // A credit first seen buried is stored credited before its journal (block-writes.ts): a
+      // pass stopped in between left the document without it. Written again (a no-op when there)
+      // so that the reversal never takes back a credit that was not given.
+      ...credited.map((deposit) => depositCreditJournal(deposit._id, deposit.creditSeq, String(deposit.accountId), deposit.amount)),
+      ...credited.map((deposit) => depositReversalJournal(deposit._id, deposit.creditSeq, String(deposit.accountId), deposit.amount)),
       ...dangling.map((deposit) => depositReversalJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount)),
     ],
     at,

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { DepositModel, depositKey, type Deposit } from '../../db/deposit';
 import { insertOnceInChunks } from './insert-once';
+import type { RecordedBlock } from './scanned-block-store';
 
 /**
  * The one owner of `deposits`: outputs paying a donor's deposit address, keyed `txid:vout`, and
@@ -77,6 +78,12 @@ export async function markDepositsCredited(keys: readonly string[], previousSeq:
 /** Deposits in blocks above `height` that are not orphaned yet (a reorg's rollback). */
 export async function liveDepositsAbove(height: number): Promise<Deposit[]> {
   return DepositModel.find({ blockHeight: { $gt: height }, status: { $in: ['pending', 'credited'] } }).lean();
+}
+
+/** The blocks of the live deposits above this height (indexed by status and height). */
+export async function liveDepositBlocksAbove(height: number): Promise<RecordedBlock[]> {
+  const rows = await DepositModel.find({ blockHeight: { $gt: height }, status: { $in: ['pending', 'credited'] } }, { blockHeight: 1, blockHash: 1, _id: 0 }).lean();
+  return rows.map((row) => ({ height: row.blockHeight, hash: row.blockHash }));
 }
 
 /** credited|pending -> orphaned, for these keys in that status. Answers how many moved. */

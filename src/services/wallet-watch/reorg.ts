@@ -2,11 +2,11 @@ import type { ChainRpc } from '../../node/rpc-client';
 import { findForkHeight } from '../../chain/block/fork-point';
 import { resetChainCursor } from './chain-cursor-store';
 import { orphanDeposits } from './crediting';
-import { liveDepositsAbove } from './deposit-store';
-import { deleteScannedBlocksAbove, scannedBlockHashes } from './scanned-block-store';
+import { liveDepositBlocksAbove, liveDepositsAbove } from './deposit-store';
+import { deleteScannedBlocksAbove, scannedBlockHashes, scannedBlocksAbove, type RecordedBlock } from './scanned-block-store';
 import { dropCheckpointFrom } from './wallet-checkpoint-store';
-import { orphanWalletOutputsAbove } from './wallet-output-store';
-import { deleteWalletSpendsAbove } from './wallet-spend-store';
+import { orphanWalletOutputsAbove, walletOutputBlocksAbove } from './wallet-output-store';
+import { deleteWalletSpendsAbove, spendBlocksAbove } from './wallet-spend-store';
 
 /**
  * Undoes what the scanner recorded above the fork point with the node's best chain: deposits
@@ -38,4 +38,38 @@ export async function rollBackAbove(height: number, at: Date): Promise<void> {
   await deleteWalletSpendsAbove(height);
   await orphanWalletOutputsAbove(height);
   await deleteScannedBlocksAbove(height);
+}
+
+/**
+ * A pass that stopped between a batch's writes and its cursor move (a crash, a lost lease) left
+ * records above the cursor. The next pass normally writes the same blocks again, a no-op. But if
+ * the chain reorganised in between, those records are of blocks that left the best chain, and the
+ * next pass never meets them: the cursor's own block is unchanged, so no reorg shows there, and
+ * its inserts by key leave the old records as they are. So a scanner that (re)loads its view
+ * checks every block a record above the cursor names against the node, and rolls back from the
+ * lowest one the node no longer has at that height. Answers that height, or undefined when every
+ * record is of the best chain (or there are none: the usual case, four indexed reads).
+ */
+export async function rollBackStaleAbove(cursorHeight: number, rpc: Pick<ChainRpc, 'getBlockHashes'>, at: Date): Promise<number | undefined> {
+  const recorded = await blocksRecordedAbove(cursorHeight);
+  if (recorded.size === 0) return undefined;
+  const heights = [...recorded.keys()].sort((a, b) => a - b);
+  const best = await rpc.getBlockHashes(heights);
+  const stale = heights.find((height, i) => [...(recorded.get(height) ?? [])].some((hash) => hash !== best[i]));
+  if (stale === undefined) return undefined;
+  await rollBackAbove(stale - 1, at);
+  return stale;
+}
+
+/** Every block hash some record above this height names, by height. */
+async function blocksRecordedAbove(height: number): Promise<Map<number, Set<string>>> {
+  const lists = await Promise.all([scannedBlocksAbove(height), liveDepositBlocksAbove(height), walletOutputBlocksAbove(height), spendBlocksAbove(height)]);
+  const byHeight = new Map<number, Set<string>>();
+  const add = ({ height: at, hash }: RecordedBlock): void => {
+    const hashes = byHeight.get(at) ?? new Set<string>();
+    hashes.add(hash);
+    byHeight.set(at, hashes);
+  };
+  for (const list of lists) list.forEach(add);
+  return byHeight;
 }

@@ -31,6 +31,18 @@ export async function scannedBlockHashes(): Promise<Map<number, string>> {
   return new Map(stored.map((block) => [block._id, block.hash]));
 }
 
+/** The stored blocks above this height (what a crashed pass may have left above its cursor). */
+export async function scannedBlocksAbove(height: number): Promise<RecordedBlock[]> {
+  const rows = await ScannedBlockModel.find({ _id: { $gt: height } }, { hash: 1 }).lean();
+  return rows.map((row) => ({ height: row._id, hash: row.hash }));
+}
+
+/** A block some record says it was found in. */
+export interface RecordedBlock {
+  height: number;
+  hash: string;
+}
+
 /** Forgets the blocks above a fork point. */
 export async function deleteScannedBlocksAbove(height: number): Promise<void> {
   await ScannedBlockModel.deleteMany({ _id: { $gt: height } });

@@ -9,7 +9,7 @@ import { createChainCursorOnce, moveChainCursor, readChainCursor } from './chain
 import { creditConfirmedDeposits } from './crediting';
 import { depositKey } from './deposit-store';
 import { refreshMempoolDeposits } from './mempool';
-import { rollBackToForkPoint } from './reorg';
+import { rollBackStaleAbove, rollBackToForkPoint } from './reorg';
 import { WatchedAddresses } from './watched-addresses';
 import { unspentWalletOutpoints } from './wallet-view';
 
@@ -26,10 +26,11 @@ export interface ScannerDeps {
   /** Blocks stored per write batch (each batch is a few database round trips and one cursor move). */
   writeBatch?: number;
   /**
-   * Called when a batch's writes are done and its cursor move is next (crash tests throw there),
-   * with the heights of the batch. Batches' writes overlap, so the calls may come out of order.
+   * Called when a batch's deposit documents are stored and their credit journals are next
+   * (`deposits-stored`, batches with deposits only), and when a batch's writes are done and its
+   * cursor move is next (`batch-recorded`), with the heights of the batch (crash tests throw there). Batches' writes overlap, so the calls may come out of order.
    */
-  checkpoint?: (name: 'batch-recorded', blocks: { fromHeight: number; toHeight: number }) => void;
+  checkpoint?: (name: 'deposits-stored' | 'batch-recorded', blocks: { fromHeight: number; toHeight: number }) => void;
 }
 
 export interface ScanReport {
@@ -137,10 +138,18 @@ export class DepositScanner {
     if (this.#leftAt !== undefined && !sameCursor(this.#leftAt, cursor)) {
       this.forgetWalletView(`the stored cursor moved from ${this.#leftAt.height} to ${cursor.height}: another process scanned`);
     }
+    // A view to (re)load means this instance starts, or may follow a pass that stopped half-way:
+    // what such a pass left above the cursor may be of blocks that have left the chain since.
+    const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(cursor.height, rpc, clock()) : undefined;
     const watch = await this.#watched.refresh();
     let unspent = await this.#loadUnspent();
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
+    if (staleFrom !== undefined) {
+      report.reorgs += 1;
+      report.rolledBackTo = staleFrom - 1;
+      log.warn({ cursorHeight: cursor.height, staleFrom }, 'records an interrupted pass left above the cursor are of blocks that left the chain: rolled back');
+    }
     let lastProgress = Date.now();
 
     const prefetch = Math.max(this.#deps.prefetch ?? DEFAULT_PREFETCH, 1);
@@ -243,8 +252,11 @@ export class DepositScanner {
         const batchTip = tip;
         const previous = storing;
         const store = async (): Promise<void> => {
-          const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain });
-          this.#deps.checkpoint?.('batch-recorded', { fromHeight: from.height + 1, toHeight: batchEnd.height });
+          const heights = { fromHeight: from.height + 1, toHeight: batchEnd.height };
+          const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain }, {
+            depositsStored: () => this.#deps.checkpoint?.('deposits-stored', heights),
+          });
+          this.#deps.checkpoint?.('batch-recorded', heights);
           if (previous !== undefined) await previous;
           report.credited += credited;
           await this.#storeCursor(from, batchEnd);

@@ -1,5 +1,6 @@
 import { WalletOutputModel, type WalletOutput } from '../../db/wallet-output';
 import { insertOnceInChunks } from './insert-once';
+import type { RecordedBlock } from './scanned-block-store';
 
 /**
  * The one owner of `wallet_outputs`: outputs on chain paying the service's addresses, keyed
@@ -50,6 +51,12 @@ export async function walletOutputsInBestChain(): Promise<WalletOutput[]> {
 /** Outputs in the best chain received above this height (spent or not): what came since a checkpoint (indexed by height). */
 export async function walletOutputsAbove(height: number): Promise<WalletOutput[]> {
   return WalletOutputModel.find({ blockHeight: { $gt: height }, status: 'unspent' }).lean();
+}
+
+/** The blocks of the outputs in the best chain received above this height. */
+export async function walletOutputBlocksAbove(height: number): Promise<RecordedBlock[]> {
+  const rows = await WalletOutputModel.find({ blockHeight: { $gt: height }, status: 'unspent' }, { blockHeight: 1, blockHash: 1, _id: 0 }).lean();
+  return rows.map((row) => ({ height: row.blockHeight, hash: row.blockHash }));
 }
 
 /** The outpoints of those, alone (the scanner's view). */

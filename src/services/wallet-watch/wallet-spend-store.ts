@@ -1,6 +1,7 @@
 import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
 import { insertOnceInChunks } from './insert-once';
+import type { RecordedBlock } from './scanned-block-store';
 
 /** The one owner of `wallet_spends`: blocks that spent the wallet's outputs, by spent outpoint. */
 
@@ -30,6 +31,12 @@ export async function spentOutpoints(): Promise<Set<string>> {
 export async function spendsAbove(height: number): Promise<Array<{ outpoint: string; spentHeight: number }>> {
   const rows = await WalletSpendModel.find({ spentHeight: { $gt: height } }, { _id: 1, spentHeight: 1 }).lean();
   return rows.map((row) => ({ outpoint: row._id, spentHeight: row.spentHeight }));
+}
+
+/** The blocks of the spends recorded above this height. */
+export async function spendBlocksAbove(height: number): Promise<RecordedBlock[]> {
+  const rows = await WalletSpendModel.find({ spentHeight: { $gt: height } }, { spentHeight: 1, blockHash: 1, _id: 0 }).lean();
+  return rows.map((row) => ({ height: row.spentHeight, hash: row.blockHash }));
 }
 
 /** How many spends are recorded above `from` and at or below `to` (a checkpoint writer's re-check). */

@@ -198,7 +198,8 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     // later one may finish first.)
     let checkpoints = 0;
     let crashed = false;
-    const crashOnce = (_name: string, blocks: { fromHeight: number; toHeight: number }): void => {
+    const crashOnce = (name: string, blocks: { fromHeight: number; toHeight: number }): void => {
+      if (name !== 'batch-recorded') return;
       checkpoints += 1;
       if (!crashed && blocks.fromHeight <= (firstDepositHeight as number) && (firstDepositHeight as number) <= blocks.toHeight) {
         crashed = true;
@@ -226,6 +227,86 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
       expect(await LedgerEntryModel.countDocuments({ journalId: { $regex: `^deposit:${payments[i]!.txid}:` } })).toBe(2);
       expect(await balanceOf(donor)).toBe(3n * COIN);
     }
+  });
+
+  it('crashes between the deposits of a batch stored and their credit journals: the restart writes the journals, once', async () => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const paid = await faucet.pay([{ address: donor.address, amount: 6n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    await faucet.mine(1 + MIN_CONFIRMATIONS);
+
+    const crashing = new DepositScanner(deps({ writeBatch: 64, checkpoint: (name) => { if (name === 'deposits-stored') throw new Error('simulated crash'); } }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+    // Stored credited at first sight, its journal not written yet.
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await balanceOf(donor)).toBe(0n);
+
+    await new DepositScanner(deps()).scanOnce();
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await LedgerEntryModel.countDocuments({ journalId: { $regex: `^deposit:${paid.txid}:` } })).toBe(2);
+    expect(await balanceOf(donor)).toBe(6n * COIN);
+    expect(await unbalancedJournals()).toEqual([]);
+  });
+
+  it.each([
+    ['after its writes (before the cursor move)', 'batch-recorded', 4n * COIN],
+    ['between its deposits stored and their credit journals', 'deposits-stored', 0n],
+  ] as const)('crashes %s, then the chain reorgs those blocks away before the restart: the restart rolls back what the crash left of the old chain', async (_when, crashPoint, creditedAtCrash) => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const [blockWithDeposit] = await faucet.mine(1 + MIN_CONFIRMATIONS);
+    const depositHeight = forkHeight + 1;
+
+    // One batch holds every new block: the deposit is stored credited at first sight (buried
+    // enough), and the pass "crashes" before the cursor moves.
+    const crashing = new DepositScanner(deps({ writeBatch: 64, checkpoint: (name) => { if (name === crashPoint) throw new Error('simulated crash'); } }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+    expect((await ChainCursorModel.findById(chain.name).lean())?.height).toBe(forkHeight);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', blockHeight: depositHeight });
+    expect(await balanceOf(donor)).toBe(creditedAtCrash);
+
+    // While no scanner runs, those blocks leave the best chain. bcoin's invalidateblock drops the
+    // payment (it empties the mempool); dogecoind puts it back in its mempool, and the new chain
+    // mines it at another height. The new chain is longer.
+    await rpc.invalidateBlock(blockWithDeposit as string);
+    await faucet.mine(3 + MIN_CONFIRMATIONS, randomP2pkhKey(chain).address);
+
+    // The cursor's own block is unchanged, so no reorg shows at the cursor: what the crashed
+    // batch stored above it must be checked against the node all the same.
+    const report = await new DepositScanner(deps()).scanOnce();
+    expect(report).toMatchObject({ reorgs: 1, rolledBackTo: forkHeight });
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+    for (const stored of await ScannedBlockModel.find({ _id: { $gt: forkHeight } }).lean()) {
+      expect(stored.hash).toBe(await rpc.getBlockHash(stored._id));
+    }
+    let minedAgainAt: number | undefined;
+    for (let height = depositHeight; height <= tip; height++) {
+      const block = parseBlock(await rpc.getRawBlock(await rpc.getBlockHash(height)), { auxpow: chain.auxpow });
+      if (block.transactions.some((tx) => tx.txid === paid.txid)) minedAgainAt = height;
+    }
+    const key = depositKey(paid.txid, vout);
+    // The old block's credit is taken back; the payment counts again only if the new chain has it.
+    // The reversal never takes back a credit that was not given.
+    const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
+    if (minedAgainAt === undefined) {
+      expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'orphaned' });
+      expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:reversal:1`]);
+      expect(await balanceOf(donor)).toBe(0n);
+      expect((await unspentWalletOutputs()).map((output) => output._id)).not.toContain(key);
+    } else {
+      expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2, blockHeight: minedAgainAt, blockHash: await rpc.getBlockHash(minedAgainAt) });
+      expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:credit:2`, `deposit:${key}:reversal:1`]);
+      expect(await balanceOf(donor)).toBe(4n * COIN);
+      expect((await unspentWalletOutputs()).find((output) => output._id === key)).toMatchObject({ blockHeight: minedAgainAt });
+    }
+    expect(await unbalancedJournals()).toEqual([]);
   });
 
   it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
