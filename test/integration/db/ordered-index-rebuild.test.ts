@@ -91,11 +91,14 @@ describe('plain indexes from before ordered indexes', () => {
       expect.arrayContaining(['accounts.depositIndex_1', 'accounts.handleKey_1', 'ledger_entries.account_1_book_1', 'things.url_1']),
     );
     await AccountModel.create({ handle: 'Taken', passwordHash: 'x', depositIndex: 1 });
+    const collections = async () => (await db.native.listCollections({}, { nameOnly: true }).toArray()).map((row) => row.name).sort();
+    const collectionsBefore = await collections();
 
     // Another instance keeps writing while this one rebuilds: no duplicate gets in.
     const { rebuilt, attempts, accepted } = await syncWhileInsertingDuplicates('Taken', 1_000);
     expect(attempts).toBeGreaterThan(0);
     expect(accepted).toBe(0);
+    expect(await collections()).toEqual(collectionsBefore); // the server's probe left nothing
 
     if (onDocumentDb) {
       expect(rebuilt.map((row) => ({ ...row, indexes: [...row.indexes].sort() })).sort(byCollection)).toEqual([
