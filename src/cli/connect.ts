@@ -6,7 +6,7 @@ import { chainProfile } from '../chain/profiles';
 import { loadConfig, type Config } from '../config/config';
 import { loadOrCreateDevKeys } from '../config/dev-keys';
 import { Secret } from '../config/secret';
-import { connectDatabase, connectedDatabaseName, disconnectDatabase, missingKibbleCollections, syncAllIndexes } from '../db/connection';
+import { connectDatabase, connectedDatabaseName, disconnectDatabase, logIndexRebuilds, missingKibbleCollections, syncAllIndexes } from '../db/connection';
 import { KibbleError } from '../errors';
 import { createLogger, type Logger } from '../log';
 import { readStackFile } from '../runtime/embedded/stack-file';
@@ -35,9 +35,8 @@ export async function withDeployment<T>(command: string, run: (connected: Connec
   if (config.mongodbUri === undefined || config.chainRpcUrl === undefined) {
     throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI and CHAIN_RPC_URL (${hint})`);
   }
-  // Logs go to stderr so that --json output on stdout stays parseable.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  await connectKibbleDatabase(command, config.mongodbUri);
+  const log = commandLog(config);
+  await connectKibbleDatabase(command, config.mongodbUri, log);
   try {
     const prices = pricesFromConfig(config, () => new Date(), undefined, testPrices);
     return await run({ config, rpc: new JsonRpcChainClient(config.chainRpcUrl.reveal()), log, instance: `cli:${hostname()}:${process.pid}`, prices });
@@ -50,7 +49,7 @@ export async function withDeployment<T>(command: string, run: (connected: Connec
 export async function withDatabase<T>(command: string, run: (config: Config) => Promise<T>): Promise<T> {
   const { config } = deploymentConfig(command, loadConfig(), 'that of the running service');
   if (config.mongodbUri === undefined) throw new KibbleError('config-invalid', `kibble ${command} needs MONGODB_URI (that of the running service)`);
-  await connectKibbleDatabase(command, config.mongodbUri);
+  await connectKibbleDatabase(command, config.mongodbUri, commandLog(config));
   try {
     return await run(config);
   } finally {
@@ -91,11 +90,16 @@ export function deploymentConfig(command: string, config: Config, hint: string):
   return { config: filled, testPrices };
 }
 
+/** Logs go to stderr so that --json output on stdout stays parseable. */
+function commandLog(config: Config): Logger {
+  return createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+}
+
 /**
  * Connects, and refuses a database that holds no kibble data (checked before the indexes are
  * synchronised, which would create kibble's collections in it).
  */
-async function connectKibbleDatabase(command: string, uri: string): Promise<void> {
+async function connectKibbleDatabase(command: string, uri: string, log: Logger): Promise<void> {
   try {
     await connectDatabase({ uri, syncIndexes: false, serverSelectionTimeoutMS: DATABASE_TIMEOUT_MS });
   } catch (error) {
@@ -112,7 +116,7 @@ async function connectKibbleDatabase(command: string, uri: string): Promise<void
         'name kibble\'s database in MONGODB_URI (the path of the URI that `kibble serve` prints), or run `kibble serve` on it first',
     );
   }
-  await syncAllIndexes();
+  logIndexRebuilds(await syncAllIndexes(), log);
 }
 
 /** The URI's hosts only: no credentials, no database, no options. */

@@ -1,7 +1,8 @@
 import mongoose, { type Connection, type Model, type mongo } from 'mongoose';
 import { AccountModel, ALL_MODELS, ChainCursorModel, SettlementModel } from './models';
 import { kibbleDatabaseName } from './database-name';
-import { orderedIndex } from './ordered-index';
+import { dropIndexesIfPresent, type IndexSupport, isUniquenessGuard, orderedIndex, rebuildUnorderedIndexes, type RebuiltIndexes } from './ordered-index';
+import type { Logger } from '../log';
 
 export interface DatabaseOptions {
   /**
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   /** Create the models' collections and indexes (and drop stale indexes) after connecting. Default true. */
   syncIndexes?: boolean;
   serverSelectionTimeoutMS?: number;
+  /** Where the index synchronisation says what it rebuilt (logIndexRebuilds). */
+  log?: Pick<Logger, 'info'>;
 }
 
 /** MongoDB's NamespaceExists: createCollection on a collection that exists. */
@@ -34,8 +37,13 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Connect
     autoCreate: false,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
   });
-  if (options.syncIndexes ?? true) await syncAllIndexes();
+  if (options.syncIndexes ?? true) logIndexRebuilds(await syncAllIndexes(), options.log);
   return mongoose.connection;
+}
+
+/** One line when syncAllIndexes rebuilt indexes ordered (once, on a DocumentDB database from before). */
+export function logIndexRebuilds(rebuilt: RebuiltIndexes[], log: Pick<Logger, 'info'> | undefined): void {
+  if (rebuilt.length > 0) log?.info({ rebuilt }, 'rebuilt plain DocumentDB indexes as ordered indexes');
 }
 
 /**
@@ -57,14 +65,17 @@ export function connectedDatabaseName(): string {
   return mongoose.connection.name;
 }
 
-export async function syncAllIndexes(): Promise<void> {
-  const server: IndexSupport = { refusesOrderedIndexes: false };
+/**
+ * Brings every collection's indexes to its schema's, then rebuilds ordered those a DocumentDB
+ * database created before kibble asked for ordered indexes still has plain (ordered-index.ts).
+ * Says which it rebuilt: nothing on a database synchronised before, nor on FerretDB or MongoDB.
+ */
+export async function syncAllIndexes(): Promise<RebuiltIndexes[]> {
+  const db = mongoose.connection.db;
+  if (db === undefined) throw new Error('not connected');
+  const server: IndexSupport = { orderedIndexes: 'unknown' };
   for (const model of ALL_MODELS) await syncCollection(model, server);
-}
-
-/** What the server answered so far: once it refused ordered indexes, the rest are asked plain. */
-interface IndexSupport {
-  refusesOrderedIndexes: boolean;
+  return rebuildUnorderedIndexes(ALL_MODELS.map((model) => ({ collection: model.collection, schema: model.schema })), server, db);
 }
 
 /** What mongoose's diffIndexes answers (typed `any[]` there): index names, and [key, options] pairs. */
@@ -82,26 +93,38 @@ interface IndexDiff {
  */
 async function syncCollection(model: Pick<Model<unknown>, 'diffIndexes' | 'cleanIndexes' | 'collection' | 'createCollection'>, server: IndexSupport): Promise<void> {
   const diff: IndexDiff = await model.diffIndexes({ indexOptionsToCreate: true });
-  const { toDrop, toCreate } = diff;
+  // A guard left by an interrupted rebuild goes only once the unique index it stands for exists.
+  const guards = diff.toDrop.filter(isUniquenessGuard);
+  const toDrop = diff.toDrop.filter((name) => !isUniquenessGuard(name));
   if (toDrop.length > 0) await model.cleanIndexes({ toDrop });
-  if (toCreate.length > 0) {
-    const specs = toCreate.map(([key, indexOptions]) => ({ ...indexOptions, key }));
-    if (!server.refusesOrderedIndexes) {
-      try {
-        await model.collection.createIndexes(specs.map(orderedIndex));
-        return;
-      } catch (error) {
-        // Ordered indexes are DocumentDB's (ordered-index.ts): a server that refuses the option
-        // gets the same indexes without it. Any other error comes back from the plain attempt.
-        if (!(error instanceof mongoose.mongo.MongoServerError)) throw error;
-        server.refusesOrderedIndexes = true;
-      }
+  if (diff.toCreate.length > 0) await createIndexes(model.collection, diff.toCreate, server);
+  else await createCollectionIfMissing(model);
+  await dropIndexesIfPresent(model.collection, guards);
+}
+
+/** One createIndexes command, asking for ordered indexes unless the server refused them before. */
+async function createIndexes(collection: Model<unknown>['collection'], toCreate: IndexDiff['toCreate'], server: IndexSupport): Promise<void> {
+  const specs = toCreate.map(([key, indexOptions]) => ({ ...indexOptions, key }));
+  if (server.orderedIndexes !== 'refused') {
+    try {
+      await collection.createIndexes(specs.map(orderedIndex));
+      server.orderedIndexes = 'accepted';
+      return;
+    } catch (error) {
+      // Ordered indexes are DocumentDB's (ordered-index.ts): a server that refuses the option
+      // gets the same indexes without it. Any other error comes back from the plain attempt.
+      if (!(error instanceof mongoose.mongo.MongoServerError)) throw error;
+      server.orderedIndexes = 'refused';
     }
-    await model.collection.createIndexes(specs);
-    return;
   }
-  // Collections without secondary indexes exist from the start too: concurrent first inserts
-  // then never race to create one.
+  await collection.createIndexes(specs);
+}
+
+/**
+ * Collections without secondary indexes exist from the start too: concurrent first inserts then
+ * never race to create one.
+ */
+async function createCollectionIfMissing(model: Pick<Model<unknown>, 'createCollection'>): Promise<void> {
   await model.createCollection().catch((error: unknown) => {
     if ((error as { code?: unknown }).code !== NAMESPACE_EXISTS_CODE) throw error;
   });

@@ -71,7 +71,7 @@ export async function startKibble(config: Config, log: Logger): Promise<RunningK
     await embedded.stop();
   };
   try {
-    const connection = await connectDatabase({ uri: filled.mongodbUri ?? '' });
+    const connection = await connectDatabase({ uri: filled.mongodbUri ?? '', log });
     const rpc = new JsonRpcChainClient(filled.chainRpcUrl?.reveal() ?? '');
     // Before the scanner: the first start mines the faucet's first coins (embedded regtest only).
     devChain = await startDevChain({ config: filled, embeddedNode: embedded.embeddedChain, rpc, log });
