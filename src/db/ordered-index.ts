@@ -44,7 +44,7 @@ export function isUniquenessGuard(indexName: string): boolean {
 const INDEX_NOT_FOUND_CODE = 27;
 
 /** listIndexes on DocumentDB says `enableOrderedIndex: 1` of an ordered index and nothing of a plain one. */
-function isOrdered(index: mongo.IndexDescriptionInfo): boolean {
+export function isOrdered(index: mongo.IndexDescriptionInfo): boolean {
   return Boolean((index as { enableOrderedIndex?: unknown }).enableOrderedIndex);
 }
 
@@ -56,7 +56,7 @@ function isSchemaIndex(schema: Schema, index: mongo.IndexDescriptionInfo): boole
 }
 
 /** The stored index's specification (what createIndexes takes), without what the server adds (`v`, `ns`). */
-function specificationOf(index: mongo.IndexDescriptionInfo): mongo.IndexDescription {
+export function specificationOf(index: mongo.IndexDescriptionInfo): mongo.IndexDescription {
   const { key, name, unique, sparse, partialFilterExpression, expireAfterSeconds, collation } = index;
   const options = { unique, sparse, partialFilterExpression, expireAfterSeconds, collation };
   return { key, name, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
