@@ -30,11 +30,11 @@ const ledgerEntrySchema = new Schema(
   { ...baseSchemaOptions, collection: 'ledger_entries' },
 );
 
-// A journal's entries (resuming or completing one). Not unique: the `_id` is the key. A compound
-// unique index led by a repeated value (half the entries are `custody`'s) costs each insert on
-// DocumentDB a pass over the entries sharing it (docs/ledger.md): 10,000 inserts took 4.7 s and
-// grew by 4 s per 10,000 entries already there; by `_id`, a flat 0.85 s.
-ledgerEntrySchema.index({ journalId: 1, account: 1 });
+// No index on {journalId, account}: the `_id` is the key, and one journal's entries are a range of
+// it (ledger-store.ts, journalRange). A compound unique index led by a repeated value (half the
+// entries are `custody`'s) cost each insert on DocumentDB a pass over the entries sharing it
+// (docs/ledger.md); the plain one that replaced it cost each insert an index write for reads
+// the `_id` answers.
 // One account's entries since its last closing: an index range (absent book, then book > closing).
 // Both ordered on DocumentDB, as every index (ordered-index.ts). The readers hint which one (ledger-store.ts): its
 // planner answered one account's read from `{book, account}`, reading the whole month's entries.

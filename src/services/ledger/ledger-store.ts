@@ -79,32 +79,62 @@ const JOURNAL_CHUNK_CONCURRENCY = 4;
 /**
  * The entries of these journals written before entries had deterministic ids (an ObjectId `_id`,
  * under the old unique index on (journal, account)), as the ids they would have now: the writer
- * skips them, so a journal begun before the upgrade is completed, not written twice. One indexed
- * read (`{journalId, account}`) that finds nothing on a database created since.
+ * skips them, so a journal begun before the upgrade is completed, not written twice. One read of
+ * the `_id` index's ObjectId range, which is empty on a database created since.
  */
 async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
   if (journalIds.length === 0) return new Set();
-  // Nothing writes ObjectId ids any more, so a database holding none never will: one seek of the
-  // `_id` index says so (ObjectIds sort after strings, and a comparison with an ObjectId matches
-  // ObjectIds alone), sparing the read by journal below, which each deposit batch of the
-  // scanner paid on its critical path (docs/benchmarks.md, bench:scan).
-  if ((await LedgerEntryModel.exists({ _id: { $gte: LOWEST_OBJECT_ID } })) === null) return new Set();
-  const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds }, _id: { $not: { $type: 'string' } } }, { journalId: 1, account: 1, _id: 0 }).lean();
+  const rows = await LedgerEntryModel.find({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, { journalId: 1, account: 1, _id: 0 }).lean();
   return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
 }
 
-const LOWEST_OBJECT_ID = new Types.ObjectId('000000000000000000000000');
+/**
+ * The entries written before deterministic ids: their ObjectId `_id`s sort after every string, and
+ * a comparison with an ObjectId matches ObjectIds alone, so this is a range of the `_id` index
+ * holding those entries only, a set nothing adds to (empty on a database created since).
+ */
+const LEGACY_ENTRIES = { _id: { $gte: new Types.ObjectId('000000000000000000000000') } } as const;
+
+/**
+ * One journal's entries, as a range of the `_id` index: `<journal>|<account>` lies between
+ * `<journal>|` and `<journal>}` ('}' follows '|'). A journal id may contain '|' itself, so the
+ * range can hold a longer journal's entries too: the filter names the journal as well. No index
+ * on `{journalId}`: every index is written with each entry (two per deposit the scanner credits),
+ * and an `$or` of such ranges made DocumentDB scan the collection (docs/ledger.md).
+ */
+function journalRange(journalId: string): { _id: { $gte: string; $lt: string }; journalId: string } {
+  return { _id: { $gte: `${journalId}|`, $lt: `${journalId}}` }, journalId };
+}
+
+/** Reads per journal run this many at a time (db/chunks.ts). */
+const JOURNAL_READS = { size: 1, concurrency: 8 } as const;
+
+/**
+ * Runs `read` on each journal's range (a few at a time; `oneJournal` true) and on the legacy
+ * entries of all of them (false).
+ */
+async function eachJournalRange<T>(journalIds: readonly string[], read: (filter: Record<string, unknown>, oneJournal: boolean) => Promise<T[]>): Promise<T[]> {
+  const found: T[] = [];
+  await forEachChunk([...new Set(journalIds)], JOURNAL_READS, async ([journalId]) => {
+    found.push(...(await read(journalRange(journalId as string), true)));
+  });
+  found.push(...(await read({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, false)));
+  return found;
+}
 
 /** Which of these journals have at least one entry written. */
 export async function writtenJournalIds(journalIds: readonly string[]): Promise<Set<string>> {
   if (journalIds.length === 0) return new Set();
-  const rows = await LedgerEntryModel.find({ journalId: { $in: journalIds } }, { journalId: 1, _id: 0 }).lean();
+  // One entry tells of its journal; the legacy read covers every journal at once.
+  const rows = await eachJournalRange(journalIds, (filter, oneJournal) => LedgerEntryModel.find(filter, { journalId: 1, _id: 0 }).limit(oneJournal ? 1 : 0).lean());
   return new Set(rows.map((row) => row.journalId));
 }
 
 /** One account's line in one journal, or null when the journal does not move that account. */
 export async function journalLineAmount(journalId: string, account: string): Promise<bigint | null> {
-  const line = await LedgerEntryModel.findOne({ journalId, account }, { amount: 1, _id: 0 }).lean();
+  const line =
+    (await LedgerEntryModel.findById(ledgerEntryId(journalId, account), { amount: 1, _id: 0 }).lean()) ??
+    (await LedgerEntryModel.findOne({ ...LEGACY_ENTRIES, journalId, account }, { amount: 1, _id: 0 }).lean());
   return line === null ? null : line.amount;
 }
 
@@ -204,7 +234,7 @@ export async function accountEntriesSince(afterBook: string, account: string, li
 /** Every entry of these journals, whatever their book. */
 export async function journalEntries(journalIds: readonly string[]): Promise<JournalLine[]> {
   if (journalIds.length === 0) return [];
-  return (await LedgerEntryModel.find({ journalId: { $in: journalIds } }, LINE).lean<StoredLine[]>()).map(toLine);
+  return (await eachJournalRange(journalIds, (filter) => LedgerEntryModel.find(filter, LINE).lean<StoredLine[]>())).map(toLine);
 }
 
 /** The entries of one book. */
@@ -249,8 +279,8 @@ export async function assignUnbookedEntries(book: string, sizes: AssignSizes = {
 /** Assigns the entries of these journals that are in no book yet to `book` (completing them). */
 export async function assignJournalEntries(book: string, journalIds: readonly string[]): Promise<number> {
   if (journalIds.length === 0) return 0;
-  const result = await LedgerEntryModel.updateMany({ journalId: { $in: journalIds }, book: NO_BOOK }, { $set: { book } });
-  return result.modifiedCount;
+  const counts = await eachJournalRange(journalIds, async (filter) => [(await LedgerEntryModel.updateMany({ ...filter, book: NO_BOOK }, { $set: { book } })).modifiedCount]);
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** Every entry, streamed (the full audit): journal, account, amount and book (null: none yet). */

@@ -6,7 +6,7 @@ import { CUSTODY_ACCOUNT, depositCreditJournal, donorAccount, ledgerEntryId } fr
 import { accountBalance } from '../../../src/services/ledger/balances';
 import { closeBook } from '../../../src/services/ledger/book-closing';
 import { fullAudit } from '../../../src/services/ledger/ledger-audit';
-import { recordJournal } from '../../../src/services/ledger/ledger-store';
+import { assignJournalEntries, journalEntries, journalLineAmount, recordJournal, writtenJournalIds } from '../../../src/services/ledger/ledger-store';
 import { useTestDatabase } from '../../support/database';
 
 const AT = new Date('2026-01-01T00:00:00Z');
@@ -22,7 +22,6 @@ describe('ledger entries written before deterministic ids', () => {
   const entries = () => db.native.collection('ledger_entries');
 
   it('drops the old unique index, completes an old half-written journal once, and reads both kinds of entry', async () => {
-    await entries().dropIndex('journalId_1_account_1');
     await entries().createIndex({ journalId: 1, account: 1 }, { unique: true });
     const old = depositCreditJournal('before-upgrade', 0, 'd1', 5n * COIN);
     const oldOnly = depositCreditJournal('old-complete', 0, 'd1', 2n * COIN);
@@ -31,8 +30,8 @@ describe('ledger entries written before deterministic ids', () => {
     await entries().insertMany([legacy(old, donorLine!), ...oldOnly.lines.map((line) => legacy(oldOnly, line))]);
 
     await syncAllIndexes();
-    const index = (await entries().indexes()).find((row) => row.name === 'journalId_1_account_1');
-    expect(index?.unique ?? false).toBe(false);
+    // Gone: a journal's entries are a range of `_id` (and, for the old ones, its ObjectId range).
+    expect((await entries().indexes()).map((row) => row.name)).not.toContain('journalId_1_account_1');
 
     await recordJournal(old, AT);
     await recordJournal(old, AT);
@@ -44,6 +43,14 @@ describe('ledger entries written before deterministic ids', () => {
     expect(rows.find((row) => typeof row._id === 'string')?._id).toBe(ledgerEntryId(old.id, CUSTODY_ACCOUNT));
 
     expect(await accountBalance(donorAccount('d1'))).toBe(7n * COIN);
+    // The reads by journal find both kinds (a new journal's `_id` range, the old ObjectId range).
+    expect(await writtenJournalIds([old.id, oldOnly.id, 'deposit:never-written:credit:1'])).toEqual(new Set([old.id, oldOnly.id]));
+    expect(await journalLineAmount(old.id, donorAccount('d1'))).toBe(5n * COIN);
+    expect(await journalLineAmount(old.id, CUSTODY_ACCOUNT)).toBe(-5n * COIN);
+    expect(await journalLineAmount(oldOnly.id, 'creator:nobody')).toBeNull();
+    expect((await journalEntries([old.id])).map((line) => line.amount).sort()).toEqual([-5n * COIN, 5n * COIN]);
+    expect(await assignJournalEntries('2026-01', [old.id])).toBe(2);
+    expect(await assignJournalEntries('2026-01', [old.id])).toBe(0);
     await closeBook('2026-01', AT);
     expect(await LedgerEntryModel.countDocuments({ book: '2026-01' })).toBe(4);
     const deposit = depositCreditJournal('after-upgrade', 0, 'd1', COIN);
