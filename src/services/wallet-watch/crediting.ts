@@ -79,7 +79,7 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
  * already (a crash between a journal and its status flip, or a block written again after a crash)
  * has that credit reversed too, and its credit number moved to it.
  */
-export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Promise<void> {
+export async function orphanDeposits(deposits: readonly Deposit[], at: Date, hooks: { reversalsWritten?: () => void } = {}): Promise<void> {
   if (deposits.length === 0) return;
   const pending = deposits.filter((deposit) => deposit.status === 'pending');
   const nextCreditId = (deposit: Deposit): string => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount).id;
@@ -97,6 +97,7 @@ export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Pr
     ],
     at,
   );
+  hooks.reversalsWritten?.();
   for (const deposit of dangling) await markDanglingDepositOrphaned(deposit._id, deposit.creditSeq);
   for (const status of ['credited', 'pending'] as const) {
     await markDepositsOrphaned(

@@ -309,6 +309,57 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     expect(await unbalancedJournals()).toEqual([]);
   });
 
+  it.each([
+    ['between its reversal journals and the deposits\' statuses', 'reversals-written'],
+    ['after every record is rolled back, before the cursor is', 'rolled-back'],
+  ] as const)('crashes in the rollback of a reorg %s, then the node is back on the old chain: the restart finishes the rollback and scans the blocks again', async (_when, crashPoint) => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(1 + MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+
+    // The node briefly follows a competing branch above the fork point (as a node does that hears
+    // of a longer one, before the old one grows longer again): the scanner sees a reorg there,
+    // and its rollback "crashes" part-way.
+    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
+      hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
+    const competing = new Proxy(rpc, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
+        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const crashing = new DepositScanner(deps({ rpc: competing, checkpoint: (name) => { if (name === crashPoint) throw new Error('simulated crash'); } }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+    expect(await LedgerEntryModel.countDocuments({ journalId: `deposit:${key}:reversal:1`, account: donorAccount(donor.id) })).toBe(1);
+
+    // The restart finds the node on the chain the scanner had recorded, the cursor's block in it.
+    const report = await new DepositScanner(deps()).scanOnce();
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+    for (let height = forkHeight; height <= tip; height++) {
+      expect((await ScannedBlockModel.findById(height).lean())?.hash).toBe(await rpc.getBlockHash(height));
+    }
+    // The credit taken back by the rollback is given again, once: the deposit is in the chain.
+    const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
+    expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:credit:2`, `deposit:${key}:reversal:1`]);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2, blockHeight: forkHeight + 1 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+    expect((await unspentWalletOutputs()).find((output) => output._id === key)).toMatchObject({ blockHeight: forkHeight + 1 });
+    expect(report).toMatchObject({ reorgs: 1, rolledBackTo: forkHeight });
+    expect(await new DepositScanner(deps()).scanOnce()).toMatchObject({ reorgs: 0, credited: 0 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+  });
+
   it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
     const donor = await newDonor();
     // Scanned up to here: the fork point below is a block the scanner stored.
