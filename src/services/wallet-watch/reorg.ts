@@ -46,10 +46,12 @@ export interface RollBackHooks {
 
 export async function rollBackAbove(height: number, at: Date, hooks: RollBackHooks = {}): Promise<void> {
   await dropCheckpointFrom(height + 1);
+  // The scanned blocks before the spends: the settlement's spend repair writes spends only in a
+  // block still stored, and checks again after its write (spend-repair.ts).
+  await deleteScannedBlocksAbove(height);
   await orphanDeposits(await liveDepositsAbove(height), at, { reversalsWritten: () => hooks.reversalsWritten?.(height) });
   await deleteWalletSpendsAbove(height);
   await orphanWalletOutputsAbove(height);
-  await deleteScannedBlocksAbove(height);
 }
 
 /**

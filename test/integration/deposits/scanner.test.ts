@@ -16,6 +16,7 @@ import { COIN } from '../../../src/money/amount';
 import { CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import { DepositScanner, type ScannerDeps } from '../../../src/services/wallet-watch/scanner';
+import { repairMissedSpends } from '../../../src/services/wallet-watch/spend-repair';
 import { accountBalance } from '../../../src/services/ledger/balances';
 import { unbalancedJournals } from '../../../src/services/ledger/ledger-audit';
 import { useTestDatabase } from '../../support/database';
@@ -436,6 +437,35 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.sync();
     // The custody account still equals the credited deposits: spending is the settlement's job to book.
     expect(await accountBalance(CUSTODY_ACCOUNT)).toBeLessThan(0n);
+  });
+
+  it("leaves no spend of a block that left the chain when the settlement's spend repair races the rollback of that block", async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 8n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    const spendTxid = await faucet.spendFrom(signer.keyPairFor({ change: 0, index: donor.index }), [{ txid: paid.txid, vout, value: 8n * COIN }], faucet.address);
+    const [spendBlock] = await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    const spendHeight = (await rpc.getBlockCount()) - MIN_CONFIRMATIONS + 1;
+    // The scanner missed the spend (a stale view, issue 12): the settlement's follower finds its
+    // transaction buried in a block the scanner stored, and writes the spend. Between its check of
+    // that block and its write, the block leaves the chain and the scanner rolls it back.
+    await WalletSpendModel.deleteOne({ _id: key });
+    const written = await repairMissedSpends({ height: spendHeight, hash: spendBlock as string }, spendTxid, [key], {
+      blockChecked: async () => {
+        await rpc.invalidateBlock(spendBlock as string);
+        expect(await scanner.scanOnce()).toMatchObject({ reorgs: 1, rolledBackTo: spendHeight - 1 });
+      },
+    });
+    // The output is unspent in the best chain (bcoin dropped the spend, dogecoind holds it in its
+    // mempool): no record may say it is spent, and the settlement waits for the scanner.
+    expect((await unspentWalletOutputs()).map((output) => output._id)).toContain(key);
+    expect(await WalletSpendModel.findById(key).lean()).toBeNull();
+    expect(written).toBeUndefined();
+    await faucet.sync();
   });
 });
 
