@@ -9,6 +9,12 @@ export interface MinedBlock {
   hash: string;
 }
 
+/** Where race tests step in. */
+export interface SpendRepairHooks {
+  /** The scanner's block is checked; the spends are read and written next. */
+  blockChecked?: () => Promise<void>;
+}
+
 /**
  * Records the wallet's spends by `txid` that the scanner should have recorded when it read `block`
  * and did not (a scanner whose view of the wallet was stale, issue 12). Only for a block the
@@ -20,12 +26,6 @@ export interface MinedBlock {
  * the write (wallet-checkpoint.ts says why). Undefined too when that block left the scanner's
  * records while the spends were written (a reorg): they are removed again.
  */
-/** Where race tests step in. */
-export interface SpendRepairHooks {
-  /** The scanner's block is checked; the spends are read and written next. */
-  blockChecked?: () => Promise<void>;
-}
-
 export async function repairMissedSpends(block: MinedBlock, txid: string, outpoints: readonly string[], hooks: SpendRepairHooks = {}): Promise<number | undefined> {
   if ((await scannedBlockHash(block.height)) !== block.hash) return undefined;
   await hooks.blockChecked?.();
