@@ -31,17 +31,17 @@ export async function rollBackToForkPoint(chainName: string, rpc: ChainRpc, from
   const forkHash = storedHashes.get(forkHeight) ?? (await rpc.getBlockHash(forkHeight));
   await markRollBack(chainName, forkHeight);
   await rollBackAbove(forkHeight, at, hooks);
-  hooks.rolledBack?.(forkHeight);
+  await hooks.rolledBack?.(forkHeight);
   await resetChainCursor(chainName, { height: forkHeight, hash: forkHash }, at);
   return { forkHeight, forkHash };
 }
 
-/** Where crash tests stop a rollback part-way. */
+/** Where crash tests stop a rollback part-way (or race tests let another instance in). */
 export interface RollBackHooks {
   /** The deposits' reversal journals are written; their statuses are next. With the height rolled back above. */
-  reversalsWritten?: (aboveHeight: number) => void;
+  reversalsWritten?: (aboveHeight: number) => void | Promise<void>;
   /** Every record above that height is rolled back; the cursor's reset is next. */
-  rolledBack?: (aboveHeight: number) => void;
+  rolledBack?: (aboveHeight: number) => void | Promise<void>;
 }
 
 export async function rollBackAbove(height: number, at: Date, hooks: RollBackHooks = {}): Promise<void> {

@@ -33,7 +33,7 @@ export interface ScannerDeps {
    * are next (`reversals-written`), and when its records are rolled back and the cursor's reset is
    * next (`rolled-back`), with the heights rolled back.
    */
-  checkpoint?: (name: CheckpointName, blocks: { fromHeight: number; toHeight: number }) => void;
+  checkpoint?: (name: CheckpointName, blocks: { fromHeight: number; toHeight: number }) => void | Promise<void>;
 }
 
 export interface ScanReport {
@@ -274,7 +274,7 @@ export class DepositScanner {
           const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain }, {
             depositsStored: () => this.#deps.checkpoint?.('deposits-stored', heights),
           });
-          this.#deps.checkpoint?.('batch-recorded', heights);
+          await this.#deps.checkpoint?.('batch-recorded', heights);
           if (previous !== undefined) await previous;
           report.credited += credited;
           await this.#storeCursor(from, batchEnd);

@@ -361,6 +361,57 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     expect(await balanceOf(donor)).toBe(4n * COIN);
   });
 
+  it('credits nothing twice when a scanner that lost its lease in the middle of a rollback goes on after another instance finished it and rescanned', async () => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(1 + MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+
+    // Instance A sees the node on a competing branch above the fork point and rolls back. It stalls
+    // once its reversal journals are written (its lease runs out unnoticed): meanwhile the node is
+    // back on the old chain, and instance B, holding the lease now, finishes the rollback and
+    // rescans, which credits the deposit again. Then A goes on with what it read before.
+    let competing = true;
+    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
+      !competing || hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
+    const branching = new Proxy(rpc, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
+        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let tookOver = false;
+    const stalling = new DepositScanner(deps({
+      rpc: branching,
+      checkpoint: async (name) => {
+        if (name !== 'reversals-written' || tookOver) return;
+        tookOver = true;
+        competing = false;
+        expect(await new DepositScanner(deps()).scanOnce()).toMatchObject({ reorgs: 1, rolledBackTo: forkHeight });
+        expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2 });
+      },
+    }));
+    await stalling.scanOnce();
+    expect(tookOver).toBe(true);
+    await new DepositScanner(deps()).scanOnce();
+
+    const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
+    expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:credit:2`, `deposit:${key}:reversal:1`]);
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2, blockHeight: forkHeight + 1 });
+    expect((await unspentWalletOutputs()).find((output) => output._id === key)).toMatchObject({ blockHeight: forkHeight + 1 });
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+  });
+
   it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
     const donor = await newDonor();
     // Scanned up to here: the fork point below is a block the scanner stored.
