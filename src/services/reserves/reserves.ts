@@ -71,6 +71,10 @@ async function publishOnce(options: PublishOptions, say: (message: string) => vo
   if (after?.height !== cursor.height || after.hash !== cursor.hash) {
     throw new KibbleError('reserves-refused', `the scanner moved from height ${cursor.height} to ${after?.height ?? 'nothing'} while the snapshot was read`, { retry: true });
   }
+  // A reorg's rollback that stopped part-way leaves the cursor where it was: what was read is half rolled back.
+  if (cursor.rollingBackAbove !== undefined || after.rollingBackAbove !== undefined) {
+    throw new KibbleError('reserves-refused', `the scanner is rolling back a reorg above height ${cursor.rollingBackAbove ?? after.rollingBackAbove}; its next pass finishes it`, { retry: true });
+  }
   const { liabilities, total } = liabilitiesFromBalances(balances);
   const held = outputs.reduce((sum, output) => sum + output.amount, 0n);
   // Invariant 2 of DESIGN.md: what the scanner saw (less deposits not credited yet) is what the ledger says custody holds.

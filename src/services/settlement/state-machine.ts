@@ -10,6 +10,7 @@ import { CUSTODY_ACCOUNT } from '../../money/ledger';
 import { parsePeriod, periodBounds, periodOf } from '../../money/period';
 import { payoutJournal } from '../../money/settlement-journal';
 import { planSettlement, type PlanInput } from '../../money/settlement-plan';
+import { readChainCursor } from '../wallet-watch/chain-cursor-store';
 import { confirmationsAt } from '../wallet-watch/crediting';
 import { registerWalletAddress } from '../wallet-watch/wallet-addresses';
 import { repairMissedSpends } from '../wallet-watch/spend-repair';
@@ -439,9 +440,14 @@ export class SettlementService {
   }
 
   async #problemsBeforeSigning(stored: StoredPlan): Promise<string[]> {
-    const [holdings, custody, ledger] = await Promise.all([walletHoldings(), accountBalance(CUSTODY_ACCOUNT), ledgerProblems()]);
+    const [holdings, custody, ledger, cursor] = await Promise.all([walletHoldings(), accountBalance(CUSTODY_ACCOUNT), ledgerProblems(), readChainCursor(this.deps.chain.name)]);
     const problems = settlementProblems(stored.plan, stored.build, this.deps.chain, { custodyHeld: -custody, walletUnspent: holdings.unspent, uncreditedDeposits: holdings.uncreditedDeposits });
     problems.push(...ledger);
+    // A scanner that stopped in the middle of a reorg's rollback left the wallet's records half
+    // rolled back (spends forgotten whose outputs still count, say) until its next pass finishes it.
+    if (cursor?.rollingBackAbove !== undefined) {
+      problems.push(`the deposit scanner's rollback of a reorg above height ${cursor.rollingBackAbove} stopped part-way; its next pass finishes it`);
+    }
     const inputs = stored.build.transactions.flatMap((tx) => tx.inputs.map((input) => `${input.txid}:${input.vout}`));
     if (inputs.length > 0) {
       const [inChain, spends] = await Promise.all([inBestChainAmong(inputs), spendsOf(inputs)]);

@@ -27,7 +27,7 @@ export interface BlockToRecord {
 /** Where crash tests stop a write part-way. */
 export interface BlockWriteHooks {
   /** The deposit documents are stored; their credit journals and events are next. */
-  depositsStored?: () => void;
+  depositsStored?: () => void | Promise<void>;
 }
 
 /** What crediting at first sight needs: the node's tip and the confirmation rule. */
@@ -123,7 +123,7 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
       deposits.map(({ block, output }) => ({ key: depositKey(output.txid, output.vout), blockHash: block.hash, blockHeight: block.height })),
     );
   }
-  hooks.depositsStored?.();
+  await hooks.depositsStored?.();
   // The credit journals after the documents, so that a pass stopped in between leaves documents
   // that say what their journals are: the rollback of a reorg (which finds deposits by their
   // documents) writes a missing credit before reversing it. Written for every deposit due, stored

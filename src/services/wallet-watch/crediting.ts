@@ -57,14 +57,8 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
   // changes nothing. On FerretDB any filter but a bare `{_id}` reads the whole collection once,
   // which one updateMany does for all the keys, rather than once per updated document; being a
   // full read anyway, the filter also requires the state just read (pending, same credit number).
-  const byPreviousSeq = new Map<number, string[]>();
-  for (const deposit of due) {
-    const keys = byPreviousSeq.get(deposit.creditSeq) ?? [];
-    keys.push(deposit._id);
-    byPreviousSeq.set(deposit.creditSeq, keys);
-  }
   let credited = 0;
-  for (const [previousSeq, keys] of byPreviousSeq) {
+  for (const [previousSeq, keys] of keysByCreditSeq(due)) {
     credited += await markDepositsCredited(keys, previousSeq, at);
   }
   return credited;
@@ -73,13 +67,13 @@ export async function creditConfirmedDeposits(tip: number, minConfirmations: num
 /**
  * Reverses the credits of deposits whose block left the best chain and marks them orphaned (a
  * reorg): every reversal journal (with the credit it reverses, written again: a no-op when there) in one round trip first, then one
- * updateMany per status read (each one full read on FerretDB, rather than one per deposit). The
- * filter requires the status read; a crash part-way is finished by the
+ * updateMany per status and credit number read (each one full read on FerretDB, rather than one
+ * per deposit). The filter requires the status and credit number read; a crash part-way is finished by the
  * next pass, whose reversal ids are the same. A pending deposit whose next credit journal exists
  * already (a crash between a journal and its status flip, or a block written again after a crash)
  * has that credit reversed too, and its credit number moved to it.
  */
-export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Promise<void> {
+export async function orphanDeposits(deposits: readonly Deposit[], at: Date, hooks: { reversalsWritten?: () => void | Promise<void> } = {}): Promise<void> {
   if (deposits.length === 0) return;
   const pending = deposits.filter((deposit) => deposit.status === 'pending');
   const nextCreditId = (deposit: Deposit): string => depositCreditJournal(deposit._id, deposit.creditSeq + 1, String(deposit.accountId), deposit.amount).id;
@@ -97,11 +91,26 @@ export async function orphanDeposits(deposits: readonly Deposit[], at: Date): Pr
     ],
     at,
   );
+  await hooks.reversalsWritten?.();
   for (const deposit of dangling) await markDanglingDepositOrphaned(deposit._id, deposit.creditSeq);
+  // From the status and credit number read, whose credit was just reversed: a scanner that lost
+  // its lease part-way must not orphan a deposit that another instance has finished this rollback
+  // for, rescanned and credited again since. That credit would stay, never reversed, and the next
+  // rescan would return the deposit and credit it once more.
   for (const status of ['credited', 'pending'] as const) {
-    await markDepositsOrphaned(
-      deposits.filter((deposit) => deposit.status === status).map((deposit) => deposit._id),
-      status,
-    );
+    for (const [creditSeq, keys] of keysByCreditSeq(deposits.filter((deposit) => deposit.status === status))) {
+      await markDepositsOrphaned(keys, status, creditSeq);
+    }
   }
+}
+
+/** The deposits' keys by their credit number (almost always a single one). */
+function keysByCreditSeq(deposits: readonly Deposit[]): Map<number, string[]> {
+  const bySeq = new Map<number, string[]>();
+  for (const deposit of deposits) {
+    const keys = bySeq.get(deposit.creditSeq) ?? [];
+    keys.push(deposit._id);
+    bySeq.set(deposit.creditSeq, keys);
+  }
+  return bySeq;
 }

@@ -86,10 +86,10 @@ export async function liveDepositBlocksAbove(height: number): Promise<RecordedBl
   return rows.map((row) => ({ height: row.blockHeight, hash: row.blockHash }));
 }
 
-/** credited|pending -> orphaned, for these keys in that status. Answers how many moved. */
-export async function markDepositsOrphaned(keys: readonly string[], from: 'credited' | 'pending'): Promise<number> {
+/** credited|pending -> orphaned, for these keys in that status and at that credit number. Answers how many moved. */
+export async function markDepositsOrphaned(keys: readonly string[], from: 'credited' | 'pending', creditSeq: number): Promise<number> {
   if (keys.length === 0) return 0;
-  const result = await DepositModel.updateMany({ _id: { $in: keys }, status: from }, { $set: { status: 'orphaned' }, $unset: { creditedAt: 1 } });
+  const result = await DepositModel.updateMany({ _id: { $in: keys }, status: from, creditSeq }, { $set: { status: 'orphaned' }, $unset: { creditedAt: 1 } });
   return result.modifiedCount;
 }
 

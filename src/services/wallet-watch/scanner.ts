@@ -5,11 +5,11 @@ import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError } from '../../errors';
 import type { Logger } from '../../log';
 import { recordBlocks, type BlockToRecord } from './block-writes';
-import { createChainCursorOnce, moveChainCursor, readChainCursor } from './chain-cursor-store';
+import { createChainCursorOnce, moveChainCursor, readChainCursor, type StoredChainCursor } from './chain-cursor-store';
 import { creditConfirmedDeposits } from './crediting';
 import { depositKey } from './deposit-store';
 import { refreshMempoolDeposits } from './mempool';
-import { rollBackStaleAbove, rollBackToForkPoint } from './reorg';
+import { finishInterruptedRollBack, rollBackStaleAbove, rollBackToForkPoint, type RollBackHooks } from './reorg';
 import { WatchedAddresses } from './watched-addresses';
 import { unspentWalletOutpoints } from './wallet-view';
 
@@ -29,8 +29,11 @@ export interface ScannerDeps {
    * Called when a batch's deposit documents are stored and their credit journals are next
    * (`deposits-stored`, batches with deposits only), and when a batch's writes are done and its
    * cursor move is next (`batch-recorded`), with the heights of the batch (crash tests throw there). Batches' writes overlap, so the calls may come out of order.
+   * A reorg's rollback calls it when its reversal journals are written and the deposits' statuses
+   * are next (`reversals-written`), and when its records are rolled back and the cursor's reset is
+   * next (`rolled-back`), with the heights rolled back.
    */
-  checkpoint?: (name: 'deposits-stored' | 'batch-recorded', blocks: { fromHeight: number; toHeight: number }) => void;
+  checkpoint?: (name: CheckpointName, blocks: { fromHeight: number; toHeight: number }) => void | Promise<void>;
 }
 
 export interface ScanReport {
@@ -59,6 +62,8 @@ export interface ScanOptions {
   /** Asked before each batch too: true ends the pass early (an operator's Ctrl-C), report marked `interrupted`. */
   stopRequested?: () => boolean;
 }
+
+export type CheckpointName = 'deposits-stored' | 'batch-recorded' | 'reversals-written' | 'rolled-back';
 
 interface Cursor {
   height: number;
@@ -134,20 +139,33 @@ export class DepositScanner {
   async #pass(options: ScanOptions): Promise<ScanReport> {
     const { rpc, log, clock } = this.#deps;
     const started = Date.now();
-    let cursor = await this.#loadCursor();
-    if (this.#leftAt !== undefined && !sameCursor(this.#leftAt, cursor)) {
-      this.forgetWalletView(`the stored cursor moved from ${this.#leftAt.height} to ${cursor.height}: another process scanned`);
+    const storedCursor = await this.#loadCursor();
+    if (this.#leftAt !== undefined && !sameCursor(this.#leftAt, storedCursor)) {
+      this.forgetWalletView(`the stored cursor moved from ${this.#leftAt.height} to ${storedCursor.height}: another process scanned`);
+    }
+    // A rollback that stopped part-way is finished first, whatever the chain looks like now
+    // (reorg.ts says why); the view is then of the fork point.
+    const interruptedAbove = storedCursor.rollingBackAbove;
+    let cursor: Cursor = { height: storedCursor.height, hash: storedCursor.hash };
+    if (interruptedAbove !== undefined) {
+      cursor = await finishInterruptedRollBack(this.#deps.chain.name, storedCursor, rpc, clock());
+      this.forgetWalletView(`a rollback of the blocks above ${interruptedAbove} stopped part-way: finished`);
     }
     // A view to (re)load means this instance starts, or may follow a pass that stopped half-way:
     // what such a pass left above the cursor may be of blocks that have left the chain since.
-    const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(cursor.height, rpc, clock()) : undefined;
+    const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(this.#deps.chain.name, cursor.height, rpc, clock()) : undefined;
     const watch = await this.#watched.refresh();
     let unspent = await this.#loadUnspent();
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
+    if (interruptedAbove !== undefined) {
+      report.reorgs += 1;
+      report.rolledBackTo = interruptedAbove;
+      log.warn({ cursorHeight: storedCursor.height, rolledBackAbove: interruptedAbove }, 'a rollback that stopped part-way is finished: the blocks above are scanned again');
+    }
     if (staleFrom !== undefined) {
       report.reorgs += 1;
-      report.rolledBackTo = staleFrom - 1;
+      report.rolledBackTo = Math.min(report.rolledBackTo ?? staleFrom - 1, staleFrom - 1);
       log.warn({ cursorHeight: cursor.height, staleFrom }, 'records an interrupted pass left above the cursor are of blocks that left the chain: rolled back');
     }
     let lastProgress = Date.now();
@@ -256,7 +274,7 @@ export class DepositScanner {
           const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain }, {
             depositsStored: () => this.#deps.checkpoint?.('deposits-stored', heights),
           });
-          this.#deps.checkpoint?.('batch-recorded', heights);
+          await this.#deps.checkpoint?.('batch-recorded', heights);
           if (previous !== undefined) await previous;
           report.credited += credited;
           await this.#storeCursor(from, batchEnd);
@@ -318,7 +336,7 @@ export class DepositScanner {
   }
 
   async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {
-    const fork = await rollBackToForkPoint(this.#deps.chain.name, this.#deps.rpc, fromHeight, this.#deps.clock());
+    const fork = await rollBackToForkPoint(this.#deps.chain.name, this.#deps.rpc, fromHeight, this.#deps.clock(), this.#rollBackHooks(fromHeight));
     report.reorgs += 1;
     report.toHeight = fork.forkHeight;
     report.rolledBackTo = Math.min(report.rolledBackTo ?? fork.forkHeight, fork.forkHeight);
@@ -327,6 +345,16 @@ export class DepositScanner {
     await this.#loadUnspent();
     this.#leftAt = { height: fork.forkHeight, hash: fork.forkHash };
     return this.#leftAt;
+  }
+
+  /** The crash hooks of a rollback of the blocks from above its fork point up to `toHeight`. */
+  #rollBackHooks(toHeight: number): RollBackHooks {
+    const checkpoint = this.#deps.checkpoint;
+    if (checkpoint === undefined) return {};
+    return {
+      reversalsWritten: (above) => checkpoint('reversals-written', { fromHeight: above + 1, toHeight }),
+      rolledBack: (above) => checkpoint('rolled-back', { fromHeight: above + 1, toHeight }),
+    };
   }
 
   /**
@@ -348,7 +376,7 @@ export class DepositScanner {
     return this.#unspent;
   }
 
-  async #loadCursor(): Promise<{ height: number; hash: string }> {
+  async #loadCursor(): Promise<StoredChainCursor> {
     const { chain, rpc, clock } = this.#deps;
     const stored = await readChainCursor(chain.name);
     if (stored) return stored;

@@ -53,6 +53,12 @@ export async function spendsOf(outpoints: readonly string[]): Promise<Map<string
   return spends;
 }
 
+/** Forgets these spends if recorded in this block (a spend repair that raced a rollback of it). */
+export async function deleteWalletSpendsIn(outpoints: readonly string[], blockHash: string): Promise<void> {
+  if (outpoints.length === 0) return;
+  await WalletSpendModel.deleteMany({ _id: { $in: outpoints }, blockHash });
+}
+
 /** Forgets the spends seen above a fork point. */
 export async function deleteWalletSpendsAbove(height: number): Promise<void> {
   await WalletSpendModel.deleteMany({ spentHeight: { $gt: height } });

@@ -16,6 +16,7 @@ import { COIN } from '../../../src/money/amount';
 import { CUSTODY_ACCOUNT, donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import { DepositScanner, type ScannerDeps } from '../../../src/services/wallet-watch/scanner';
+import { repairMissedSpends } from '../../../src/services/wallet-watch/spend-repair';
 import { accountBalance } from '../../../src/services/ledger/balances';
 import { unbalancedJournals } from '../../../src/services/ledger/ledger-audit';
 import { useTestDatabase } from '../../support/database';
@@ -309,6 +310,108 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     expect(await unbalancedJournals()).toEqual([]);
   });
 
+  it.each([
+    ['between its reversal journals and the deposits\' statuses', 'reversals-written'],
+    ['after every record is rolled back, before the cursor is', 'rolled-back'],
+  ] as const)('crashes in the rollback of a reorg %s, then the node is back on the old chain: the restart finishes the rollback and scans the blocks again', async (_when, crashPoint) => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(1 + MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+
+    // The node briefly follows a competing branch above the fork point (as a node does that hears
+    // of a longer one, before the old one grows longer again): the scanner sees a reorg there,
+    // and its rollback "crashes" part-way.
+    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
+      hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
+    const competing = new Proxy(rpc, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
+        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const crashing = new DepositScanner(deps({ rpc: competing, checkpoint: (name) => { if (name === crashPoint) throw new Error('simulated crash'); } }));
+    await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
+    expect(await LedgerEntryModel.countDocuments({ journalId: `deposit:${key}:reversal:1`, account: donorAccount(donor.id) })).toBe(1);
+
+    // The restart finds the node on the chain the scanner had recorded, the cursor's block in it.
+    const report = await new DepositScanner(deps()).scanOnce();
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+    for (let height = forkHeight; height <= tip; height++) {
+      expect((await ScannedBlockModel.findById(height).lean())?.hash).toBe(await rpc.getBlockHash(height));
+    }
+    // The credit taken back by the rollback is given again, once: the deposit is in the chain.
+    const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
+    expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:credit:2`, `deposit:${key}:reversal:1`]);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2, blockHeight: forkHeight + 1 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+    expect((await unspentWalletOutputs()).find((output) => output._id === key)).toMatchObject({ blockHeight: forkHeight + 1 });
+    expect(report).toMatchObject({ reorgs: 1, rolledBackTo: forkHeight });
+    expect(await new DepositScanner(deps()).scanOnce()).toMatchObject({ reorgs: 0, credited: 0 });
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+  });
+
+  it('credits nothing twice when a scanner that lost its lease in the middle of a rollback goes on after another instance finished it and rescanned', async () => {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(1 + MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+
+    // Instance A sees the node on a competing branch above the fork point and rolls back. It stalls
+    // once its reversal journals are written (its lease runs out unnoticed): meanwhile the node is
+    // back on the old chain, and instance B, holding the lease now, finishes the rollback and
+    // rescans, which credits the deposit again. Then A goes on with what it read before.
+    let competing = true;
+    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
+      !competing || hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
+    const branching = new Proxy(rpc, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
+        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let tookOver = false;
+    const stalling = new DepositScanner(deps({
+      rpc: branching,
+      checkpoint: async (name) => {
+        if (name !== 'reversals-written' || tookOver) return;
+        tookOver = true;
+        competing = false;
+        expect(await new DepositScanner(deps()).scanOnce()).toMatchObject({ reorgs: 1, rolledBackTo: forkHeight });
+        expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2 });
+      },
+    }));
+    await stalling.scanOnce();
+    expect(tookOver).toBe(true);
+    await new DepositScanner(deps()).scanOnce();
+
+    const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
+    expect(donorJournals).toEqual([`deposit:${key}:credit:1`, `deposit:${key}:credit:2`, `deposit:${key}:reversal:1`]);
+    expect(await balanceOf(donor)).toBe(4n * COIN);
+    expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 2, blockHeight: forkHeight + 1 });
+    expect((await unspentWalletOutputs()).find((output) => output._id === key)).toMatchObject({ blockHeight: forkHeight + 1 });
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+  });
+
   it('stops cleanly when the chain reorgs while it fetches ahead: what it stored from the old chain is rolled back', async () => {
     const donor = await newDonor();
     // Scanned up to here: the fork point below is a block the scanner stored.
@@ -385,6 +488,35 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.sync();
     // The custody account still equals the credited deposits: spending is the settlement's job to book.
     expect(await accountBalance(CUSTODY_ACCOUNT)).toBeLessThan(0n);
+  });
+
+  it("leaves no spend of a block that left the chain when the settlement's spend repair races the rollback of that block", async () => {
+    const donor = await newDonor();
+    const paid = await faucet.pay([{ address: donor.address, amount: 8n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const key = depositKey(paid.txid, vout);
+    await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    const spendTxid = await faucet.spendFrom(signer.keyPairFor({ change: 0, index: donor.index }), [{ txid: paid.txid, vout, value: 8n * COIN }], faucet.address);
+    const [spendBlock] = await faucet.mine(MIN_CONFIRMATIONS);
+    await scanner.scanOnce();
+    const spendHeight = (await rpc.getBlockCount()) - MIN_CONFIRMATIONS + 1;
+    // The scanner missed the spend (a stale view, issue 12): the settlement's follower finds its
+    // transaction buried in a block the scanner stored, and writes the spend. Between its check of
+    // that block and its write, the block leaves the chain and the scanner rolls it back.
+    await WalletSpendModel.deleteOne({ _id: key });
+    const written = await repairMissedSpends({ height: spendHeight, hash: spendBlock as string }, spendTxid, [key], {
+      blockChecked: async () => {
+        await rpc.invalidateBlock(spendBlock as string);
+        expect(await scanner.scanOnce()).toMatchObject({ reorgs: 1, rolledBackTo: spendHeight - 1 });
+      },
+    });
+    // The output is unspent in the best chain (bcoin dropped the spend, dogecoind holds it in its
+    // mempool): no record may say it is spent, and the settlement waits for the scanner.
+    expect((await unspentWalletOutputs()).map((output) => output._id)).toContain(key);
+    expect(await WalletSpendModel.findById(key).lean()).toBeNull();
+    expect(written).toBeUndefined();
+    await faucet.sync();
   });
 });
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { AccountModel } from '../../../src/db/account';
+import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ReservesSnapshotModel } from '../../../src/db/reserves-snapshot';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
 import { sessionKeyOf } from '../../../src/config/derived-secrets';
@@ -158,6 +159,17 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     if (kind === 'dogecoind') {
       for (const { address, message, signature } of onDemand.signatures) expect(await world.node.rpc('verifymessage', [address, signature, message])).toBe(true);
     }
+  });
+
+  it('publishes nothing while a rollback of the scanner that stopped part-way is pending (the scanner\'s next pass finishes it)', async () => {
+    await world.mineAndScan(1);
+    const cursor = await ChainCursorModel.findById(world.chain.name).lean();
+    const height = cursor?.height as number;
+    // What a scanner that crashed in the middle of a reorg's rollback leaves: the cursor unmoved.
+    await ChainCursorModel.updateOne({ _id: world.chain.name }, { $set: { rollingBackAbove: height - 1 } });
+    await expect(publishReserves({ chain: world.chain, clock: () => new Date() })).rejects.toMatchObject({ code: 'reserves-refused' });
+    expect(await ReservesSnapshotModel.findById(`h${height}`).lean()).toBeNull();
+    await ChainCursorModel.updateOne({ _id: world.chain.name }, { $unset: { rollingBackAbove: 1 } });
   });
 
   it('fails verify-reserves once a listed output is spent behind kibble\'s back', async () => {

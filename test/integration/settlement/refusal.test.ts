@@ -1,3 +1,4 @@
+import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { depositCreditJournal } from '../../../src/money/ledger';
 import { flattr } from '../../../src/services/clicks/clicks';
@@ -31,5 +32,29 @@ describe('a settlement whose invariants fail is not signed', () => {
     expect(resumed.state).toBe('broadcast');
     expect(resumed.lastError).toBeUndefined();
     expect(resumed.transactions).toHaveLength(1);
+  });
+});
+
+describe('a settlement is not signed while the scanner has a rollback to finish', () => {
+  const world = useSettlementWorld();
+
+  it('is not signed while a rollback of the deposit scanner that stopped part-way is pending', async () => {
+    const donor = await world.donor(doge(2));
+    await world.fund(donor, doge(5));
+    await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-07-03T00:00:00Z'));
+    // What a scanner that crashed in the middle of a reorg's rollback leaves: the cursor unmoved.
+    const cursor = await ChainCursorModel.findById(world.chain.name).lean();
+    expect(cursor).not.toBeNull();
+    await ChainCursorModel.updateOne({ _id: world.chain.name }, { $set: { rollingBackAbove: (cursor?.height as number) - 1 } });
+
+    const service = world.service();
+    expect(await rejectedCode(service.execute('2026-07'))).toBe('settlement-refused');
+    const stopped = await SettlementModel.findById('2026-07').lean<Settlement>();
+    expect(stopped?.transactions).toEqual([]);
+    expect(stopped?.lastError).toMatch(/rollback of a reorg above height \d+ stopped part-way/);
+    expect(await world.rpc.getRawMempool()).toEqual([]);
+
+    await ChainCursorModel.updateOne({ _id: world.chain.name }, { $unset: { rollingBackAbove: 1 } });
+    expect((await service.execute('2026-07')).state).toBe('broadcast');
   });
 });
