@@ -56,6 +56,28 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
   }
 
   const balanceOf = (donor: { id: string }) => accountBalance(donorAccount(donor.id));
+
+  /**
+   * A donor's payment of 4 DOGE in the block just above `forkHeight` (a block the scanner stored),
+   * buried enough to be credited; not scanned yet. `blocks`: the ones mined since the fork point.
+   */
+  async function paidAboveFork() {
+    const donor = await newDonor();
+    await faucet.mine(1);
+    await scanner.scanOnce();
+    const forkHeight = await rpc.getBlockCount();
+    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
+    const vout = paid.vouts[0] as number;
+    const blocks = await faucet.mine(1 + MIN_CONFIRMATIONS);
+    return { donor, forkHeight, paid, vout, key: depositKey(paid.txid, vout), blocks };
+  }
+
+  /** The same, scanned and credited. */
+  async function creditedDepositAboveFork() {
+    const deposit = await paidAboveFork();
+    await scanner.scanOnce();
+    return deposit;
+  }
   const depositOf = (txid: string, vout: number) => DepositModel.findById(depositKey(txid, vout)).lean();
 
   beforeAll(async () => {
@@ -255,13 +277,7 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     ['after its writes (before the cursor move)', 'batch-recorded', 4n * COIN],
     ['between its deposits stored and their credit journals', 'deposits-stored', 0n],
   ] as const)('crashes %s, then the chain reorgs those blocks away before the restart: the restart rolls back what the crash left of the old chain', async (_when, crashPoint, creditedAtCrash) => {
-    const donor = await newDonor();
-    await faucet.mine(1);
-    await scanner.scanOnce();
-    const forkHeight = await rpc.getBlockCount();
-    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
-    const vout = paid.vouts[0] as number;
-    const [blockWithDeposit] = await faucet.mine(1 + MIN_CONFIRMATIONS);
+    const { donor, forkHeight, paid, vout, key, blocks: [blockWithDeposit] } = await paidAboveFork();
     const depositHeight = forkHeight + 1;
 
     // One batch holds every new block: the deposit is stored credited at first sight (buried
@@ -292,7 +308,6 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
       const block = parseBlock(await rpc.getRawBlock(await rpc.getBlockHash(height)), { auxpow: chain.auxpow });
       if (block.transactions.some((tx) => tx.txid === paid.txid)) minedAgainAt = height;
     }
-    const key = depositKey(paid.txid, vout);
     // The old block's credit is taken back; the payment counts again only if the new chain has it.
     // The reversal never takes back a credit that was not given.
     const donorJournals = (await LedgerEntryModel.find({ journalId: { $regex: `^deposit:${paid.txid}:` }, account: donorAccount(donor.id) }, { journalId: 1, _id: 0 }).lean()).map((entry) => entry.journalId).sort();
@@ -314,31 +329,14 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     ['between its reversal journals and the deposits\' statuses', 'reversals-written'],
     ['after every record is rolled back, before the cursor is', 'rolled-back'],
   ] as const)('crashes in the rollback of a reorg %s, then the node is back on the old chain: the restart finishes the rollback and scans the blocks again', async (_when, crashPoint) => {
-    const donor = await newDonor();
-    await faucet.mine(1);
-    await scanner.scanOnce();
-    const forkHeight = await rpc.getBlockCount();
-    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
-    const vout = paid.vouts[0] as number;
-    const key = depositKey(paid.txid, vout);
-    await faucet.mine(1 + MIN_CONFIRMATIONS);
-    await scanner.scanOnce();
+    const { donor, forkHeight, paid, vout, key } = await creditedDepositAboveFork();
     expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'credited', creditSeq: 1 });
     expect(await balanceOf(donor)).toBe(4n * COIN);
 
     // The node briefly follows a competing branch above the fork point (as a node does that hears
     // of a longer one, before the old one grows longer again): the scanner sees a reorg there,
     // and its rollback "crashes" part-way.
-    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
-      hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
-    const competing = new Proxy(rpc, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
-        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const competing = onCompetingBranch(rpc, forkHeight);
     const crashing = new DepositScanner(deps({ rpc: competing, checkpoint: (name) => { if (name === crashPoint) throw new Error('simulated crash'); } }));
     await expect(crashing.scanOnce()).rejects.toThrow('simulated crash');
     expect(await LedgerEntryModel.countDocuments({ journalId: `deposit:${key}:reversal:1`, account: donorAccount(donor.id) })).toBe(1);
@@ -362,15 +360,7 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
   });
 
   it('credits nothing twice when a scanner that lost its lease in the middle of a rollback goes on after another instance finished it and rescanned', async () => {
-    const donor = await newDonor();
-    await faucet.mine(1);
-    await scanner.scanOnce();
-    const forkHeight = await rpc.getBlockCount();
-    const paid = await faucet.pay([{ address: donor.address, amount: 4n * COIN }]);
-    const vout = paid.vouts[0] as number;
-    const key = depositKey(paid.txid, vout);
-    await faucet.mine(1 + MIN_CONFIRMATIONS);
-    await scanner.scanOnce();
+    const { donor, forkHeight, paid, vout, key } = await creditedDepositAboveFork();
     expect(await balanceOf(donor)).toBe(4n * COIN);
 
     // Instance A sees the node on a competing branch above the fork point and rolls back. It stalls
@@ -378,16 +368,7 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     // back on the old chain, and instance B, holding the lease now, finishes the rollback and
     // rescans, which credits the deposit again. Then A goes on with what it read before.
     let competing = true;
-    const otherBranch = (height: number, hash: string | undefined): string | undefined =>
-      !competing || hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
-    const branching = new Proxy(rpc, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
-        if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const branching = onCompetingBranch(rpc, forkHeight, () => competing);
     let tookOver = false;
     const stalling = new DepositScanner(deps({
       rpc: branching,
@@ -519,6 +500,23 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.sync();
   });
 });
+
+/**
+ * The node as it answers while it follows a competing branch above `forkHeight` (as long as
+ * `competing()` says so): other block hashes above that height, the same ones below.
+ */
+function onCompetingBranch(rpc: ChainRpc, forkHeight: number, competing: () => boolean = () => true): ChainRpc {
+  const otherBranch = (height: number, hash: string | undefined): string | undefined =>
+    !competing() || hash === undefined || height <= forkHeight ? hash : [...hash].reverse().join('');
+  return new Proxy(rpc, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property === 'getBlockHash') return async (height: number) => otherBranch(height, await target.getBlockHash(height));
+      if (property === 'getBlockHashes') return async (heights: number[]) => (await target.getBlockHashes(heights)).map((hash, i) => otherBranch(heights[i] as number, hash));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** A node connection that dies once more than `rawBlocks` blocks were served. */
 function failingAfter(rpc: ChainRpc, rawBlocks: number): ChainRpc {
