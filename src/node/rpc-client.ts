@@ -77,6 +77,18 @@ const UNITS_PER_COIN = 100_000_000n;
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
 /** Core's RPC_INVALID_PARAMETER: getblockhash's answer for a height above the tip (bcoin's too). */
 const RPC_INVALID_PARAMETER = -8;
+/** RPC_MISC_ERROR: among others, bcoin's getblockhash for a height it holds no block at. */
+const RPC_MISC_ERROR = -1;
+
+/**
+ * No block at that height: above the tip, or (bcoin) a height its chain is being rewound through
+ * (invalidateblock, a reorg), whose tip is not lowered yet while the block is gone. Both are "no
+ * block there now" to the scanner, which then checks the chain again (a reorg), rather than an
+ * error that fails its pass.
+ */
+function isNoBlockAtHeight(error: RpcError): boolean {
+  return error.rpcCode === RPC_INVALID_PARAMETER || (error.rpcCode === RPC_MISC_ERROR && /^not found\.?$/i.test(error.rpcMessage));
+}
 /** JSON-RPC "method not found": the node predates the method (estimatesmartfee on old nodes). */
 const RPC_METHOD_NOT_FOUND = -32601;
 /** Core's RPC_VERIFY_ALREADY_IN_CHAIN. */
@@ -204,7 +216,7 @@ export class JsonRpcChainClient implements ChainRpc, RegtestControl {
     for (const height of heights) requireHeight(height);
     const answers = await this.transport.callBatch(heights.map((height) => ({ method: 'getblockhash', params: [height] })));
     return answers.map((answer) => {
-      if (!answer.ok && answer.error.rpcCode === RPC_INVALID_PARAMETER) return undefined;
+      if (!answer.ok && isNoBlockAtHeight(answer.error)) return undefined;
       return checked('getblockhash', answer, hashSchema);
     });
   }

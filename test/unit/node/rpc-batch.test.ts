@@ -70,6 +70,18 @@ describe('JSON-RPC batches', () => {
     expect(requests[0]).toEqual([3, 4, 5, 6, 7].map((height) => expect.objectContaining({ method: 'getblockhash', params: [height] }) as unknown));
   });
 
+  it("takes bcoin's 'Not found.' for a height it is rewinding through as no block there, and other errors as errors", async () => {
+    // bcoin while invalidateblock rewinds its chain: the tip not lowered yet, the block at 5 gone.
+    const rewinding: Answer = (call) => {
+      if (call.method === 'getblockhash' && call.params[0] === 5) return { error: { code: -1, message: 'Not found.' } };
+      if (call.method === 'getblockhash' && call.params[0] === 9) return { error: { code: -1, message: 'Database is corrupt.' } };
+      return chainOfSix(call);
+    };
+    const client = new JsonRpcChainClient(await fakeNode(rewinding), FAST);
+    await expect(client.getBlockHashes([4, 5, 6])).resolves.toEqual([HASH(5), undefined, undefined]);
+    expect(await client.getBlockHashes([9]).catch((caught: unknown) => caught)).toMatchObject({ rpcCode: -1, rpcMessage: 'Database is corrupt.' });
+  });
+
   it('fetches many raw blocks in one request, with `false`, in the order asked', async () => {
     const client = new JsonRpcChainClient(await fakeNode(chainOfSix, { reverse: true }), FAST);
     const blocks = await client.getRawBlocks([HASH(0x11), HASH(0x22), HASH(0x33)]);
