@@ -96,14 +96,14 @@ async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string
 const LEGACY_ENTRIES = { _id: { $gte: new Types.ObjectId('000000000000000000000000') } } as const;
 
 /**
- * One journal's entries, as a range of the `_id` index: `<journal>|<account>` lies between
- * `<journal>|` and `<journal>}` ('}' follows '|'). A journal id may contain '|' itself, so the
+ * One journal's entries, as a range of the `_id` index: every `<journal>|<account>` starts with
+ * `<journal>|` (prefix-range.ts: up to `<journal>}`). A journal id may contain '|' itself, so the
  * range can hold a longer journal's entries too: the filter names the journal as well. No index
  * on `{journalId}`: every index is written with each entry (two per deposit the scanner credits),
  * and an `$or` of such ranges made DocumentDB scan the collection (docs/ledger.md).
  */
-function journalRange(journalId: string): { _id: { $gte: string; $lt: string }; journalId: string } {
-  return { _id: { $gte: `${journalId}|`, $lt: `${journalId}}` }, journalId };
+function journalRange(journalId: string): { _id: PrefixRange; journalId: string } {
+  return { _id: prefixRange(ledgerEntryId(journalId, '')), journalId };
 }
 
 /** Reads per journal run this many at a time (db/chunks.ts). */

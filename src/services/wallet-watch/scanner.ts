@@ -159,13 +159,11 @@ export class DepositScanner {
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     if (interruptedAbove !== undefined) {
-      report.reorgs += 1;
-      report.rolledBackTo = interruptedAbove;
+      countRollBack(report, interruptedAbove);
       log.warn({ cursorHeight: storedCursor.height, rolledBackAbove: interruptedAbove }, 'a rollback that stopped part-way is finished: the blocks above are scanned again');
     }
     if (staleFrom !== undefined) {
-      report.reorgs += 1;
-      report.rolledBackTo = Math.min(report.rolledBackTo ?? staleFrom - 1, staleFrom - 1);
+      countRollBack(report, staleFrom - 1);
       log.warn({ cursorHeight: cursor.height, staleFrom }, 'records an interrupted pass left above the cursor are of blocks that left the chain: rolled back');
     }
     let lastProgress = Date.now();
@@ -337,9 +335,8 @@ export class DepositScanner {
 
   async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {
     const fork = await rollBackToForkPoint(this.#deps.chain.name, this.#deps.rpc, fromHeight, this.#deps.clock(), this.#rollBackHooks(fromHeight));
-    report.reorgs += 1;
+    countRollBack(report, fork.forkHeight);
     report.toHeight = fork.forkHeight;
-    report.rolledBackTo = Math.min(report.rolledBackTo ?? fork.forkHeight, fork.forkHeight);
     this.#deps.log.warn({ fromHeight, forkHeight: fork.forkHeight }, 'reorg: rolled back to the fork point');
     this.#unspent = undefined;
     await this.#loadUnspent();
@@ -385,6 +382,12 @@ export class DepositScanner {
     this.#deps.log.info({ height, hash }, 'scanner starts at this block (its own outputs are not scanned)');
     return createChainCursorOnce(chain.name, { height, hash }, clock());
   }
+}
+
+/** One more rollback in this pass, to above `forkHeight`: the report keeps the lowest. */
+function countRollBack(report: ScanReport, forkHeight: number): void {
+  report.reorgs += 1;
+  report.rolledBackTo = Math.min(report.rolledBackTo ?? forkHeight, forkHeight);
 }
 
 function sameCursor(a: Cursor, b: Cursor): boolean {

@@ -31,9 +31,9 @@ export async function repairMissedSpends(block: MinedBlock, txid: string, outpoi
   await hooks.blockChecked?.();
   const recorded = await spendsOf(outpoints);
   const missing = outpoints.filter((outpoint) => !recorded.has(outpoint));
-  if (missing.length > 0) await dropCheckpointFrom(block.height);
-  await recordSpends(missing.map((outpoint) => ({ outpoint, spentByTxid: txid, block })));
   if (missing.length === 0) return 0;
+  await dropCheckpointFrom(block.height);
+  await recordSpends(missing.map((outpoint) => ({ outpoint, spentByTxid: txid, block })));
   // A reorg's rollback of that block may have run since the check above, deleting its spends
   // before this write: these would name a block no longer in the chain, below the cursor where
   // no rollback looks again, and the outputs would count as spent for good. The rollback removes
