@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import mongoose from 'mongoose';
@@ -27,7 +27,7 @@ import { RegtestFaucet, randomP2pkhKey } from '../../test/support/faucet';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/bcoin-node';
 import { processTreeCpuMs } from './process-cpu';
-import { measureInsertFloor, type InsertFloor } from './scan-insert-floor';
+import { measureInsertFloors, type InsertFloor } from './scan-insert-floor';
 import { seededRandom } from './synthetic-blocks';
 
 /**
@@ -103,6 +103,8 @@ export interface EndToEndFigures {
     concurrentRunsMs: number[];
     /** As the scanner fetches: JSON-RPC batches of 16 (getblockhash, then getblock), 3 groups in flight. */
     batchedMs: number;
+    /** The regtest node's CPU serving the batched fetch: what any scanner makes the node spend. */
+    batchedNodeCpuMs: number;
   };
   parseMatch: {
     /** WatchedAddresses.refresh(): read 100,000 rows and build the index. */
@@ -142,6 +144,14 @@ export interface EndToEndFigures {
   };
   /** The pass's documents inserted again alone (scan-insert-floor.ts): the least the pass can take on this server. */
   insertFloor: InsertFloor;
+  /**
+   * The same for candidate designs storing fewer documents per deposit (scan-insert-floor.ts,
+   * cumulative), each with the least wall time any scanner storing them could take on this
+   * machine's cores (`cpuBoundMs`), when the database's CPU is known (--db-pids).
+   */
+  designFloors: Array<InsertFloor & { cpuBoundMs?: number }>;
+  /** Cores the CPU bound divides by (os.availableParallelism()). */
+  cores: number;
   /** With `profile`: where the cold start and the timed pass spent their time. */
   profile?: { coldStart: TimeProfile; scan: TimeProfile };
   found: Counts;
@@ -449,10 +459,12 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       concurrentRunsMs.push(elapsedMs(started));
     }
     const concurrentMs = median(concurrentRunsMs);
+    const nodeCpuBeforeBatched = processTreeCpuMs([node.pid]);
     started = process.hrtime.bigint();
     const groups = Array.from({ length: Math.ceil(heights.length / FETCH_CONCURRENCY) }, (_, i) => heights.slice(i * FETCH_CONCURRENCY, (i + 1) * FETCH_CONCURRENCY));
     await mapConcurrent(groups, 3, async (group) => rpc.getRawBlocks((await rpc.getBlockHashes(group)) as string[]));
     const batchedMs = elapsedMs(started);
+    const batchedNodeCpuMs = processTreeCpuMs([node.pid]) - nodeCpuBeforeBatched;
     const megabytes = raw.reduce((sum, bytes) => sum + bytes.length, 0) / 1e6;
     for (const [i, bytes] of raw.entries()) {
       const count = parseBlock(bytes, { auxpow: chain.auxpow }).transactions.length;
@@ -518,8 +530,18 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       spent: await WalletSpendModel.countDocuments(),
     };
 
-    log("inserting the pass's documents again alone (the database floor)...");
-    const insertFloor = await measureInsertFloor(mongoose.connection.getClient(), dbName);
+    log("inserting the pass's documents again alone (the database floor), then as candidate designs would store them...");
+    const [insertFloor, ...candidateFloors] = await measureInsertFloors(mongoose.connection.getClient(), dbName, options.dbPids);
+    if (insertFloor === undefined) throw new Error('unreachable: no floor measured');
+    // The least wall time of a pass storing a design's documents: every CPU it needs (the node
+    // serving the blocks, parse+match, the driver, the database) spread perfectly over the cores.
+    const cores = availableParallelism();
+    const cpuBound = (floor: InsertFloor): number | undefined =>
+      floor.dbCpuMs === undefined ? undefined : (batchedNodeCpuMs + parseMs + matchMs + floor.clientCpuMs + floor.dbCpuMs) / cores;
+    const designFloors = [insertFloor, ...candidateFloors].map((floor) => {
+      const cpuBoundMs = cpuBound(floor);
+      return cpuBoundMs === undefined ? floor : { ...floor, cpuBoundMs };
+    });
 
     const blocksPerSecond = blocks / (scanMs / 1000);
     return {
@@ -530,8 +552,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       watched: watchedCount,
       megabytes,
       setup: { databaseKind: db.kind, startMs, insertAddressesMs, fundMs, buildMs },
-      fetch: { sequentialMs, concurrentMs, concurrentRunsMs, batchedMs },
+      fetch: { sequentialMs, concurrentMs, concurrentRunsMs, batchedMs, batchedNodeCpuMs },
       insertFloor,
+      designFloors,
+      cores,
       parseMatch: {
         loadAddressesMs,
         runs,
@@ -725,6 +749,8 @@ export function formatEndToEnd(f: EndToEndFigures): string {
     ['  database floor', `${n(f.insertFloor.ms)} ms: the pass's ${n(f.insertFloor.totalDocuments)} documents (${n(f.insertFloor.secondaryIndexEntries)} secondary index entries) ` +
       `inserted again alone, same server and indexes, all collections at once`],
     ['  the target allows', `${n(f.fetch.concurrentMs / TARGET_RATIO_TO_RAW_FETCH)} ms for the whole pass (${TARGET_RATIO_TO_RAW_FETCH}x of the raw fetch)`],
+    ...(f.designFloors[0]?.cpuBoundMs === undefined ? [] : [['  CPU bound', `${n(f.designFloors[0].cpuBoundMs)} ms: (node ${n(f.fetch.batchedNodeCpuMs)} + parse+match ` +
+      `${n(f.parseMatch.parseMs + f.parseMatch.matchMs)} + driver ${n(f.designFloors[0].clientCpuMs)} + database ${n(f.designFloors[0].dbCpuMs ?? 0)} ms of CPU) / ${f.cores} cores`] as [string, string]]),
     ['  ratio to batched fetch', `${n(f.endToEnd.ratioToBatchedFetch, 2)}x (the scanner's own way of fetching, alone)`],
     ['cold start (restart)', `${n(f.endToEnd.coldStartMs)} ms, ${n(f.watched)} addresses from the snapshot (target < ${n(TARGET_COLD_START_MS)} ms)`],
     ['  first start ever', `${n(f.endToEnd.firstStartMs)} ms (reads every address row, writes the snapshot)`],
@@ -742,11 +768,25 @@ export function formatEndToEnd(f: EndToEndFigures): string {
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
   if (!f.correct) lines.push(...f.problems.map((p) => `MISMATCH ${p}`));
+  lines.push('', formatDesignFloors(f));
   if (f.profile) {
     lines.push('', formatProfile(`cold start (${n(f.endToEnd.coldStartMs)} ms)`, f.profile.coldStart));
     lines.push('', formatProfile(`timed scanOnce (${n(f.endToEnd.scanMs)} ms)`, f.profile.scan));
   }
   return lines.join('\n');
+}
+
+/** What storing fewer documents per deposit would buy (scan-insert-floor.ts), against the target. */
+function formatDesignFloors(f: EndToEndFigures): string {
+  const allowed = f.fetch.concurrentMs / TARGET_RATIO_TO_RAW_FETCH;
+  const header = `database floor by design (median of ${f.insertFloor.roundsMs.length}; the target allows ${n(allowed)} ms; CPU bound = all CPU a pass needs / ${f.cores} cores):`;
+  const rows = f.designFloors.map((floor) => {
+    const bound = floor.cpuBoundMs === undefined ? '' : `, CPU bound ${n(floor.cpuBoundMs)} ms`;
+    const cpu = floor.dbCpuMs === undefined ? `driver ${n(floor.clientCpuMs)} ms CPU` : `driver ${n(floor.clientCpuMs)} + database ${n(floor.dbCpuMs)} ms CPU`;
+    return `  ${floor.design.padEnd(9)} ${n(floor.totalDocuments).padStart(6)} docs ${n(floor.secondaryIndexEntries).padStart(6)} index entries ` +
+      `${n(floor.ms).padStart(5)} ms (${floor.roundsMs.map((ms) => n(ms)).join(', ')}; ${cpu}${bound})  ${floor.change}`;
+  });
+  return [header, ...rows].join('\n');
 }
 
 function formatProfile(title: string, profile: TimeProfile): string {
