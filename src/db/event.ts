@@ -30,7 +30,7 @@ eventSchema.index({ seq: 1 }, { unique: true });
 export type EventDocument = InferSchemaType<typeof eventSchema>;
 export const EventModel = model('Event', eventSchema);
 
-const EVENT_SEQUENCE = 'eventSeq';
+export const EVENT_SEQUENCE = 'eventSeq';
 
 /**
  * Proposes `count` consecutive sequence numbers in one increment, for a batch of events. No claim

@@ -34,8 +34,9 @@ export interface OutboxEvent {
 
 export interface RecordOptions {
   /**
-   * The caller's own unique insert made this fact just now (e.g. the click it stored), so no
-   * earlier run recorded it: skip the lookup that spares a sequence number on a re-run.
+   * The caller's own unique insert made this fact just now (e.g. the click it stored, the
+   * deposits a scanner stored), so no earlier run recorded it: skip the lookup that spares a
+   * sequence number on a re-run.
    */
   fresh?: boolean;
 }
@@ -57,14 +58,14 @@ function eventRow(event: NewEvent, now: Date): EventRow {
  * Records several events (one step may make several facts: a month's payouts to thousands of
  * creators) in a few bulk writes, not one round trip each; answers how many were new.
  */
-export async function recordEvents(events: readonly NewEvent[], now: Date): Promise<number> {
+export async function recordEvents(events: readonly NewEvent[], now: Date, options: RecordOptions = {}): Promise<number> {
   const documents = new Map<string, EventRow>();
   for (const event of events) {
     const row = eventRow(event, now);
     documents.set(row._id, row);
   }
   // The check spares sequence numbers on a re-run; the unique id decides under a race.
-  const stored = await storedEventIds([...documents.keys()]);
+  const stored = options.fresh === true ? new Set<string>() : await storedEventIds([...documents.keys()]);
   return (await insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)))).size;
 }
 

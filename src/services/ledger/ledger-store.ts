@@ -83,10 +83,20 @@ const JOURNAL_CHUNK_CONCURRENCY = 4;
  * the `_id` index's ObjectId range, which is empty on a database created since.
  */
 async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
-  if (journalIds.length === 0) return new Set();
+  if (journalIds.length === 0 || legacyEntriesAbsentFrom.has(LedgerEntryModel.db.name)) return new Set();
   const rows = await LedgerEntryModel.find({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, { journalId: 1, account: 1, _id: 0 }).lean();
+  if (rows.length === 0 && (await LedgerEntryModel.findOne(LEGACY_ENTRIES, { _id: 1 }).lean()) === null) {
+    legacyEntriesAbsentFrom.add(LedgerEntryModel.db.name);
+  }
   return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
 }
+
+/**
+ * Databases seen without any legacy entry: nothing writes one any more, so there is nothing to
+ * look up for the rest of the process (a read on every write's path: the scanner's credit
+ * journals, four reads of ~12 ms per 100 blocks on DocumentDB's critical path).
+ */
+const legacyEntriesAbsentFrom = new Set<string>();
 
 /**
  * The entries written before deterministic ids: their ObjectId `_id`s sort after every string, and

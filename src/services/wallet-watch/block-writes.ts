@@ -139,6 +139,8 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
         depositCreditedEvent({ key: depositKey(output.txid, output.vout), creditNumber: 1, accountId: String(output.owner.accountId), amount: output.value, blockHeight: block.height }, seenAt),
       ),
       seenAt,
+      // Every deposit document was new: no earlier pass recorded their first credit's events.
+      { fresh: inserted },
     );
   }
   return inserted ? creditedNow.length : 0;

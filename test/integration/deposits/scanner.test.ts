@@ -10,6 +10,8 @@ import { MempoolDepositModel } from '../../../src/db/mempool-deposit';
 import { WalletOutputModel } from '../../../src/db/wallet-output';
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
 import { LedgerEntryModel } from '../../../src/db/ledger-entry';
+import { EVENT_SEQUENCE, EventModel } from '../../../src/db/event';
+import { CounterModel } from '../../../src/db/counter';
 import { unspentWalletOutputs } from '../../../src/services/wallet-watch/wallet-view';
 import { createLogger } from '../../../src/log';
 import { COIN } from '../../../src/money/amount';
@@ -240,8 +242,17 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     expect(cursorAfterCrash?.height).toBeLessThan(firstDepositHeight as number);
     const keys = payments.map((paid) => depositKey(paid.txid, paid.vouts[0] as number));
     expect(await DepositModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
+    // Their deposit.credited events were recorded without looking for earlier ones (the deposits
+    // were new), each once.
+    const creditedEvents = { kind: 'deposit.credited', 'data.deposit': { $in: keys } };
+    expect(await EventModel.countDocuments(creditedEvents)).toBe(donors.length);
+    const eventSequenceBefore = await CounterModel.findById(EVENT_SEQUENCE).lean();
 
     const report = await new DepositScanner(deps({ prefetch: 2, writeBatch: 8 })).scanOnce();
+    // The batch stored again found its deposits there: it looked for their events, found them,
+    // and took no new sequence numbers (no gap for readers to wait out).
+    expect(await EventModel.countDocuments(creditedEvents)).toBe(donors.length);
+    expect((await CounterModel.findById(EVENT_SEQUENCE).lean())?.next).toBe(eventSequenceBefore?.next);
     expect(report.blocks).toBeGreaterThanOrEqual(donors.length);
     expect(await DepositModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
     expect(await WalletOutputModel.countDocuments({ _id: { $in: keys } })).toBe(donors.length);
