@@ -533,8 +533,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     log("inserting the pass's documents again alone (the database floor), then as candidate designs would store them...");
     const [insertFloor, ...candidateFloors] = await measureInsertFloors(mongoose.connection.getClient(), dbName, options.dbPids);
     if (insertFloor === undefined) throw new Error('unreachable: no floor measured');
-    // The least wall time of a pass storing a design's documents: every CPU it needs (the node
-    // serving the blocks, parse+match, the driver, the database) spread perfectly over the cores.
+    // A lower bound on the wall time of a pass storing a design's documents: the CPU it cannot do
+    // without (the node serving the blocks, parse+match, the driver's and the database's share of
+    // the inserts) spread perfectly over the cores. The client's share of the fetch (JSON, hex) and
+    // every read are left out, so a real pass needs more.
     const cores = availableParallelism();
     const cpuBound = (floor: InsertFloor): number | undefined =>
       floor.dbCpuMs === undefined ? undefined : (batchedNodeCpuMs + parseMs + matchMs + floor.clientCpuMs + floor.dbCpuMs) / cores;
@@ -779,7 +781,8 @@ export function formatEndToEnd(f: EndToEndFigures): string {
 /** What storing fewer documents per deposit would buy (scan-insert-floor.ts), against the target. */
 function formatDesignFloors(f: EndToEndFigures): string {
   const allowed = f.fetch.concurrentMs / TARGET_RATIO_TO_RAW_FETCH;
-  const header = `database floor by design (median of ${f.insertFloor.roundsMs.length}; the target allows ${n(allowed)} ms; CPU bound = all CPU a pass needs / ${f.cores} cores):`;
+  const header = `database floor by design (median of ${f.insertFloor.roundsMs.length}; the target allows ${n(allowed)} ms; ` +
+    `CPU bound = the CPU a pass cannot do without (node, parse+match, the inserts) / ${f.cores} cores):`;
   const rows = f.designFloors.map((floor) => {
     const bound = floor.cpuBoundMs === undefined ? '' : `, CPU bound ${n(floor.cpuBoundMs)} ms`;
     const cpu = floor.dbCpuMs === undefined ? `driver ${n(floor.clientCpuMs)} ms CPU` : `driver ${n(floor.clientCpuMs)} + database ${n(floor.dbCpuMs)} ms CPU`;
