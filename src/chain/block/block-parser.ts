@@ -32,11 +32,51 @@ export interface TxOutput {
 }
 
 export interface ParsedTx {
-  /** Display hex, always over the non-witness serialization. */
-  txid: string;
+  /**
+   * Display hex, always over the non-witness serialization. Hashed when first read: the scanner
+   * needs the txids of the few transactions that pay or spend the wallet, not of every one.
+   */
+  readonly txid: string;
   inputs: TxInput[];
   outputs: TxOutput[];
   coinbase: boolean;
+}
+
+/** Where a transaction's txid is hashed from, kept until it is asked for. */
+interface TxidSource {
+  bytes: Uint8Array;
+  start: number;
+  bodyStart: number;
+  bodyEnd: number;
+  end: number;
+  segwit: boolean;
+}
+
+class ParsedTransaction implements ParsedTx {
+  #txid: string | undefined;
+  #source: TxidSource | undefined;
+
+  constructor(
+    readonly inputs: TxInput[],
+    readonly outputs: TxOutput[],
+    readonly coinbase: boolean,
+    source: TxidSource,
+  ) {
+    this.#source = source;
+  }
+
+  get txid(): string {
+    if (this.#txid === undefined) {
+      this.#txid = txidOf(this.#source as TxidSource);
+      this.#source = undefined; // the block's bytes are not needed any more
+    }
+    return this.#txid;
+  }
+
+  /** What a plain object of the transaction would print, txid included. */
+  toJSON(): { txid: string; inputs: TxInput[]; outputs: TxOutput[]; coinbase: boolean } {
+    return { txid: this.txid, inputs: this.inputs, outputs: this.outputs, coinbase: this.coinbase };
+  }
 }
 
 export interface ParsedBlock extends BlockHeader {
@@ -124,19 +164,12 @@ function readSegwitMarker(r: ByteReader): boolean {
 }
 
 /** txid = double-SHA256 of version, inputs, outputs and locktime: witness data left out. */
-function txidOf(
-  r: ByteReader,
-  start: number,
-  bodyStart: number,
-  bodyEnd: number,
-  segwit: boolean,
-): string {
-  const all = r.bytes;
-  if (!segwit) return sha256d(all.subarray(start, r.offset)).reverse().toString('hex');
+function txidOf({ bytes: all, start, bodyStart, bodyEnd, end, segwit }: TxidSource): string {
+  if (!segwit) return sha256d(all.subarray(start, end)).reverse().toString('hex');
   const first = createHash('sha256')
     .update(all.subarray(start, start + 4))
     .update(all.subarray(bodyStart, bodyEnd))
-    .update(all.subarray(r.offset - 4, r.offset))
+    .update(all.subarray(end - 4, end))
     .digest();
   return oneShotHash('sha256', first, 'buffer').reverse().toString('hex');
 }
@@ -155,8 +188,7 @@ function readTransaction(r: ByteReader): ParsedTx {
   const bodyEnd = r.offset;
   if (segwit) skipWitnesses(r, inputCount);
   r.skip(4, 'transaction locktime');
-  const txid = txidOf(r, start, bodyStart, bodyEnd, segwit);
-  return { txid, inputs, outputs, coinbase: isCoinbase(inputs) };
+  return new ParsedTransaction(inputs, outputs, isCoinbase(inputs), { bytes: r.bytes, start, bodyStart, bodyEnd, end: r.offset, segwit });
 }
 
 function isCoinbase(inputs: readonly TxInput[]): boolean {

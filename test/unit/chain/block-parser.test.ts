@@ -70,6 +70,15 @@ describe('parseBlock on real Dogecoin mainnet blocks', () => {
       expect(displayMerkleRoot(block.transactions.map((t) => t.txid))).toBe(block.merkleRoot);
     });
 
+    it('hashes a txid when it is first read, the same every time, and prints it in JSON', () => {
+      const fresh = parseBlock(bytes);
+      const last = fresh.transactions[fresh.transactions.length - 1];
+      const expected = block.transactions[block.transactions.length - 1]?.txid;
+      expect(last?.txid).toBe(expected);
+      expect(last?.txid).toBe(expected);
+      expect(JSON.parse(JSON.stringify(last, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))).toMatchObject({ txid: expected });
+    });
+
     it('marks only the first transaction as coinbase', () => {
       expect(block.transactions.map((t) => t.coinbase)).toEqual(
         block.transactions.map((_, i) => i === 0),
