@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { forEachChunk } from '../../db/chunks';
 import { EventModel, proposeEventSeqRange, type EventDocument } from '../../db/event';
 import { isDuplicateKeyError } from '../../db/errors';
+import { insertBuilt } from '../../db/insert-built';
 
 const INSERT_CHUNK = 200;
 const INSERT_CONCURRENCY = 4;
@@ -38,7 +39,7 @@ export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument,
     const retry: Array<Omit<EventDocument, 'seq'>> = [];
     await forEachChunk(numbered, { size: INSERT_CHUNK, concurrency: INSERT_CONCURRENCY }, async (chunk) => {
       try {
-        await EventModel.insertMany(chunk, { ordered: false, lean: true, throwOnValidationError: true });
+        await insertBuilt(EventModel, chunk);
         for (const event of chunk) inserted.add(event._id);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;

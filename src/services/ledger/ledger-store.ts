@@ -6,6 +6,7 @@ import type { JournalLine } from '../../money/carry-forward';
 import { assertBalancedJournal, ledgerEntryId, type Journal } from '../../money/ledger';
 import { PERIOD_PATTERN } from '../../money/period';
 import { prefixRange, type PrefixRange } from './prefix-range';
+import { insertBuilt } from '../../db/insert-built';
 
 // The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
 // and never changed, except their `book`, which the closing of a book sets once, from absent
@@ -59,16 +60,16 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
   ).filter((doc) => !legacy.has(doc._id));
   await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
     try {
-      // Lean: complete documents of checked journals (above), not cast and validated by mongoose
+      // As built (db/insert-built.ts): complete documents of checked journals (above), not cast and validated by mongoose
       // one by one, which cost the scanner more CPU than the driver's insert (docs/benchmarks.md).
-      await LedgerEntryModel.insertMany(chunk, { ordered: false, lean: true });
+      await insertBuilt(LedgerEntryModel, chunk);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
   });
 }
 
-/** The schema's check of `period` and `book`, which lean inserts skip. */
+/** The schema's check of `period` and `book`, which inserts as built skip. */
 function assertPeriod(what: string, period: string | undefined): void {
   if (period !== undefined && !PERIOD_PATTERN.test(period)) throw new Error(`${what} ${JSON.stringify(period)} is not a period YYYY-MM`);
 }

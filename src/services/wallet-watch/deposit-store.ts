@@ -3,6 +3,7 @@ import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { DepositModel, depositKey, type Deposit } from '../../db/deposit';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
+import { insertBuilt } from '../../db/insert-built';
 
 /**
  * The one owner of `deposits`: outputs paying a donor's deposit address, keyed `txid:vout`, and
@@ -28,7 +29,7 @@ export interface NewDeposit {
 
 /**
  * Inserts by `txid:vout`; false when some existed already (the others are inserted all the same).
- * Lean inserts of complete documents built here (every field, defaults included): mongoose's
+ * Inserts complete documents as built here (every field, defaults included; db/insert-built.ts): mongoose's
  * casting and validation of each document cost the scanner more CPU than the driver's whole
  * insert (docs/benchmarks.md, bench:scan). The rows come from the block parser and the watch index.
  */
@@ -40,7 +41,7 @@ export async function insertDeposits(deposits: readonly NewDeposit[]): Promise<b
     accountId: accountObjectId(accountId),
     ...(creditedAt === undefined ? { status: 'pending', creditSeq: 0 } : { status: 'credited', creditSeq: 1, creditedAt }),
   }));
-  return insertOnceInChunks(documents, (chunk) => DepositModel.insertMany(chunk, { ordered: false, lean: true }));
+  return insertOnceInChunks(documents, (chunk) => insertBuilt(DepositModel, chunk));
 }
 
 function accountObjectId(accountId: string): Types.ObjectId {

@@ -1,5 +1,6 @@
 import { ScannedBlockModel, type ScannedBlock } from '../../db/scanned-block';
 import { insertOnce } from './insert-once';
+import { insertBuilt } from '../../db/insert-built';
 
 /** The one owner of `scanned_blocks`: the best-chain blocks the scanner stored, by height. */
 
@@ -13,9 +14,9 @@ export interface ScannedBlockRow {
 export async function insertScannedBlocks(blocks: readonly ScannedBlockRow[]): Promise<void> {
   if (blocks.length === 0) return;
   await insertOnce(() =>
-    ScannedBlockModel.insertMany(
+    insertBuilt(
+      ScannedBlockModel,
       blocks.map(({ height, hash, prevHash }): ScannedBlock => ({ _id: height, hash, prevHash })),
-      { ordered: false, lean: true },
     ),
   );
 }

@@ -1,6 +1,7 @@
 import { WalletOutputModel, type WalletOutput } from '../../db/wallet-output';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
+import { insertBuilt } from '../../db/insert-built';
 
 /**
  * The one owner of `wallet_outputs`: outputs on chain paying the service's addresses, keyed
@@ -24,13 +25,13 @@ export interface WalletOutputRow {
 
 /**
  * Inserts by outpoint; false when some existed already (the others are inserted all the same).
- * Lean inserts of complete documents (see insertDeposits: mongoose's per-document casting costs
+ * Inserts complete documents as built (see insertDeposits: mongoose's per-document casting costs
  * the scanner more CPU than the insert itself).
  */
 export async function insertWalletOutputs(rows: readonly WalletOutputRow[]): Promise<boolean> {
   if (rows.length === 0) return true;
   const documents: WalletOutput[] = rows.map(({ outpoint, ...row }) => ({ _id: outpoint, ...row, status: 'unspent' }));
-  return insertOnceInChunks(documents, (chunk) => WalletOutputModel.insertMany(chunk, { ordered: false, lean: true }));
+  return insertOnceInChunks(documents, (chunk) => insertBuilt(WalletOutputModel, chunk));
 }
 
 /**

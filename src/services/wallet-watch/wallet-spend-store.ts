@@ -2,6 +2,7 @@ import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
+import { insertBuilt } from '../../db/insert-built';
 
 /** The one owner of `wallet_spends`: blocks that spent the wallet's outputs, by spent outpoint. */
 
@@ -15,11 +16,11 @@ export interface WalletSpendRow {
   blockHash: string;
 }
 
-/** Inserts keyed by the spent outpoint: a repeated block changes nothing. Lean, as insertWalletOutputs. */
+/** Inserts keyed by the spent outpoint: a repeated block changes nothing. As built, as insertWalletOutputs. */
 export async function insertWalletSpends(spends: readonly WalletSpendRow[]): Promise<void> {
   if (spends.length === 0) return;
   const documents: WalletSpend[] = spends.map(({ outpoint, spentByTxid, spentHeight, blockHash }) => ({ _id: outpoint, spentByTxid, spentHeight, blockHash }));
-  await insertOnceInChunks(documents, (chunk) => WalletSpendModel.insertMany(chunk, { ordered: false, lean: true }));
+  await insertOnceInChunks(documents, (chunk) => insertBuilt(WalletSpendModel, chunk));
 }
 
 /** Every recorded spent outpoint. */
