@@ -105,6 +105,8 @@ export interface EndToEndFigures {
     batchedMs: number;
     /** The regtest node's CPU serving the batched fetch: what any scanner makes the node spend. */
     batchedNodeCpuMs: number;
+    /** This process's CPU in the batched fetch (HTTP, JSON, hex to bytes): what any scanner spends receiving the blocks. */
+    batchedClientCpuMs: number;
   };
   parseMatch: {
     /** WatchedAddresses.refresh(): read 100,000 rows and build the index. */
@@ -460,11 +462,14 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     }
     const concurrentMs = median(concurrentRunsMs);
     const nodeCpuBeforeBatched = processTreeCpuMs([node.pid]);
+    const clientCpuBeforeBatched = process.cpuUsage();
     started = process.hrtime.bigint();
     const groups = Array.from({ length: Math.ceil(heights.length / FETCH_CONCURRENCY) }, (_, i) => heights.slice(i * FETCH_CONCURRENCY, (i + 1) * FETCH_CONCURRENCY));
     await mapConcurrent(groups, 3, async (group) => rpc.getRawBlocks((await rpc.getBlockHashes(group)) as string[]));
     const batchedMs = elapsedMs(started);
     const batchedNodeCpuMs = processTreeCpuMs([node.pid]) - nodeCpuBeforeBatched;
+    const clientCpuBatched = process.cpuUsage(clientCpuBeforeBatched);
+    const batchedClientCpuMs = (clientCpuBatched.user + clientCpuBatched.system) / 1000;
     const megabytes = raw.reduce((sum, bytes) => sum + bytes.length, 0) / 1e6;
     for (const [i, bytes] of raw.entries()) {
       const count = parseBlock(bytes, { auxpow: chain.auxpow }).transactions.length;
@@ -534,12 +539,12 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const [insertFloor, ...candidateFloors] = await measureInsertFloors(mongoose.connection.getClient(), dbName, options.dbPids);
     if (insertFloor === undefined) throw new Error('unreachable: no floor measured');
     // A lower bound on the wall time of a pass storing a design's documents: the CPU it cannot do
-    // without (the node serving the blocks, parse+match, the driver's and the database's share of
-    // the inserts) spread perfectly over the cores. The client's share of the fetch (JSON, hex) and
-    // every read are left out, so a real pass needs more.
+    // without (the blocks served and received, parse+match, the driver's and the database's share
+    // of the inserts) spread perfectly over the cores. Every read is left out, so a real pass
+    // needs more.
     const cores = availableParallelism();
     const cpuBound = (floor: InsertFloor): number | undefined =>
-      floor.dbCpuMs === undefined ? undefined : (batchedNodeCpuMs + parseMs + matchMs + floor.clientCpuMs + floor.dbCpuMs) / cores;
+      floor.dbCpuMs === undefined ? undefined : (batchedNodeCpuMs + batchedClientCpuMs + parseMs + matchMs + floor.clientCpuMs + floor.dbCpuMs) / cores;
     const designFloors = [insertFloor, ...candidateFloors].map((floor) => {
       const cpuBoundMs = cpuBound(floor);
       return cpuBoundMs === undefined ? floor : { ...floor, cpuBoundMs };
@@ -554,7 +559,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       watched: watchedCount,
       megabytes,
       setup: { databaseKind: db.kind, startMs, insertAddressesMs, fundMs, buildMs },
-      fetch: { sequentialMs, concurrentMs, concurrentRunsMs, batchedMs, batchedNodeCpuMs },
+      fetch: { sequentialMs, concurrentMs, concurrentRunsMs, batchedMs, batchedNodeCpuMs, batchedClientCpuMs },
       insertFloor,
       designFloors,
       cores,
@@ -751,7 +756,7 @@ export function formatEndToEnd(f: EndToEndFigures): string {
     ['  database floor', `${n(f.insertFloor.ms)} ms: the pass's ${n(f.insertFloor.totalDocuments)} documents (${n(f.insertFloor.secondaryIndexEntries)} secondary index entries) ` +
       `inserted again alone, same server and indexes, all collections at once`],
     ['  the target allows', `${n(f.fetch.concurrentMs / TARGET_RATIO_TO_RAW_FETCH)} ms for the whole pass (${TARGET_RATIO_TO_RAW_FETCH}x of the raw fetch)`],
-    ...(f.designFloors[0]?.cpuBoundMs === undefined ? [] : [['  CPU bound', `${n(f.designFloors[0].cpuBoundMs)} ms: (node ${n(f.fetch.batchedNodeCpuMs)} + parse+match ` +
+    ...(f.designFloors[0]?.cpuBoundMs === undefined ? [] : [['  CPU bound', `${n(f.designFloors[0].cpuBoundMs)} ms: (node ${n(f.fetch.batchedNodeCpuMs)} + receiving ${n(f.fetch.batchedClientCpuMs)} + parse+match ` +
       `${n(f.parseMatch.parseMs + f.parseMatch.matchMs)} + driver ${n(f.designFloors[0].clientCpuMs)} + database ${n(f.designFloors[0].dbCpuMs ?? 0)} ms of CPU) / ${f.cores} cores`] as [string, string]]),
     ['  ratio to batched fetch', `${n(f.endToEnd.ratioToBatchedFetch, 2)}x (the scanner's own way of fetching, alone)`],
     ['cold start (restart)', `${n(f.endToEnd.coldStartMs)} ms, ${n(f.watched)} addresses from the snapshot (target < ${n(TARGET_COLD_START_MS)} ms)`],
@@ -782,7 +787,7 @@ export function formatEndToEnd(f: EndToEndFigures): string {
 function formatDesignFloors(f: EndToEndFigures): string {
   const allowed = f.fetch.concurrentMs / TARGET_RATIO_TO_RAW_FETCH;
   const header = `database floor by design (median of ${f.insertFloor.roundsMs.length}; the target allows ${n(allowed)} ms; ` +
-    `CPU bound = the CPU a pass cannot do without (node, parse+match, the inserts) / ${f.cores} cores):`;
+    `CPU bound = the CPU a pass cannot do without (the fetch both sides, parse+match, the inserts) / ${f.cores} cores):`;
   const rows = f.designFloors.map((floor) => {
     const bound = floor.cpuBoundMs === undefined ? '' : `, CPU bound ${n(floor.cpuBoundMs)} ms`;
     const cpu = floor.dbCpuMs === undefined ? `driver ${n(floor.clientCpuMs)} ms CPU` : `driver ${n(floor.clientCpuMs)} + database ${n(floor.dbCpuMs)} ms CPU`;
