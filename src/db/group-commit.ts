@@ -1,4 +1,5 @@
 import { DUPLICATE_KEY_CODE } from './errors';
+import type { BulkInserter } from './insert-built';
 
 /**
  * Group commit: writes that many requests make one at a time (a flattr's click, a rate-limit
@@ -46,11 +47,6 @@ export class GroupCommit<T, R> {
 }
 
 export type InsertOutcome = 'inserted' | 'duplicate';
-
-/** What insertEachOnce needs of a model's collection (the driver's insertMany). */
-interface BulkInserter {
-  insertMany(documents: object[], options: { ordered: boolean }): Promise<unknown>;
-}
 
 /**
  * Inserts documents as they are (no casting or validation: callers build every field), unordered,
