@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
 import { forEachChunk } from '../../db/chunks';
 import { isDuplicateKeyError } from '../../db/errors';
+import { insertBuilt } from '../../db/insert-built';
 import { LedgerEntryModel } from '../../db/ledger-entry';
 import type { JournalLine } from '../../money/carry-forward';
 import { assertBalancedJournal, ledgerEntryId, type Journal } from '../../money/ledger';
 import { PERIOD_PATTERN } from '../../money/period';
 import { prefixRange, type PrefixRange } from './prefix-range';
-import { insertBuilt } from '../../db/insert-built';
 
 // The one module that reads and writes `ledger_entries` (owners.md). Entries are written once
 // and never changed, except their `book`, which the closing of a book sets once, from absent
@@ -60,8 +60,9 @@ export async function recordJournals(journals: readonly Journal[], at: Date, opt
   ).filter((doc) => !legacy.has(doc._id));
   await forEachChunk(docs, { size: JOURNAL_CHUNK_LINES, concurrency: JOURNAL_CHUNK_CONCURRENCY }, async (chunk) => {
     try {
-      // As built (db/insert-built.ts): complete documents of checked journals (above), not cast and validated by mongoose
-      // one by one, which cost the scanner more CPU than the driver's insert (docs/benchmarks.md).
+      // As built (db/insert-built.ts): complete documents of checked journals (above), not cast
+      // and validated by mongoose one by one, which cost the scanner more CPU than the driver's
+      // insert (docs/benchmarks.md).
       await insertBuilt(LedgerEntryModel, chunk);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { DepositModel, depositKey, type Deposit } from '../../db/deposit';
+import { insertBuilt } from '../../db/insert-built';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
-import { insertBuilt } from '../../db/insert-built';
 
 /**
  * The one owner of `deposits`: outputs paying a donor's deposit address, keyed `txid:vout`, and

@@ -1,6 +1,6 @@
 import { ScannedBlockModel, type ScannedBlock } from '../../db/scanned-block';
-import { insertOnce } from './insert-once';
 import { insertBuilt } from '../../db/insert-built';
+import { insertOnce } from './insert-once';
 
 /** The one owner of `scanned_blocks`: the best-chain blocks the scanner stored, by height. */
 

@@ -1,7 +1,7 @@
 import { WalletOutputModel, type WalletOutput } from '../../db/wallet-output';
+import { insertBuilt } from '../../db/insert-built';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
-import { insertBuilt } from '../../db/insert-built';
 
 /**
  * The one owner of `wallet_outputs`: outputs on chain paying the service's addresses, keyed

@@ -1,8 +1,8 @@
 import { forEachChunk, KEY_LOOKUP_CHUNKS } from '../../db/chunks';
 import { WalletSpendModel, type WalletSpend } from '../../db/wallet-spend';
+import { insertBuilt } from '../../db/insert-built';
 import { insertOnceInChunks } from './insert-once';
 import type { RecordedBlock } from './scanned-block-store';
-import { insertBuilt } from '../../db/insert-built';
 
 /** The one owner of `wallet_spends`: blocks that spent the wallet's outputs, by spent outpoint. */
 
