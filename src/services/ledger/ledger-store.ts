@@ -85,19 +85,25 @@ const JOURNAL_CHUNK_CONCURRENCY = 4;
  * the `_id` index's ObjectId range, which is empty on a database created since.
  */
 async function legacyEntryIds(journalIds: readonly string[]): Promise<Set<string>> {
-  if (journalIds.length === 0 || legacyEntriesAbsentFrom.has(LedgerEntryModel.db.name)) return new Set();
+  if (journalIds.length === 0 || !(await mayHoldLegacyEntries())) return new Set();
   const rows = await LedgerEntryModel.find({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, { journalId: 1, account: 1, _id: 0 }).lean();
-  if (rows.length === 0 && (await LedgerEntryModel.findOne(LEGACY_ENTRIES, { _id: 1 }).lean()) === null) {
-    legacyEntriesAbsentFrom.add(LedgerEntryModel.db.name);
-  }
   return new Set(rows.map((row) => ledgerEntryId(row.journalId, row.account)));
 }
 
 /**
- * Databases seen without any legacy entry: nothing writes one any more, so there is nothing to
- * look up for the rest of the process (a read on every write's path: the scanner's credit
- * journals, four reads of ~12 ms per 100 blocks on DocumentDB's critical path).
+ * Whether this database may hold legacy entries: false from the first read that finds none, for
+ * the rest of the process, since nothing writes one any more. Every legacy read asks first: they
+ * sit on write paths (the scanner's credit journals: four reads of ~12 ms per 100 blocks on
+ * DocumentDB's critical path) and on a rollback's and a booking's.
  */
+async function mayHoldLegacyEntries(): Promise<boolean> {
+  const database = LedgerEntryModel.db.name;
+  if (legacyEntriesAbsentFrom.has(database)) return false;
+  if ((await LedgerEntryModel.findOne(LEGACY_ENTRIES, { _id: 1 }).lean()) !== null) return true;
+  legacyEntriesAbsentFrom.add(database);
+  return false;
+}
+
 const legacyEntriesAbsentFrom = new Set<string>();
 
 /**
@@ -130,7 +136,7 @@ async function eachJournalRange<T>(journalIds: readonly string[], read: (filter:
   await forEachChunk([...new Set(journalIds)], JOURNAL_READS, async ([journalId]) => {
     found.push(...(await read(journalRange(journalId as string), true)));
   });
-  found.push(...(await read({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, false)));
+  if (await mayHoldLegacyEntries()) found.push(...(await read({ ...LEGACY_ENTRIES, journalId: { $in: journalIds } }, false)));
   return found;
 }
 
@@ -146,7 +152,7 @@ export async function writtenJournalIds(journalIds: readonly string[]): Promise<
 export async function journalLineAmount(journalId: string, account: string): Promise<bigint | null> {
   const line =
     (await LedgerEntryModel.findById(ledgerEntryId(journalId, account), { amount: 1, _id: 0 }).lean()) ??
-    (await LedgerEntryModel.findOne({ ...LEGACY_ENTRIES, journalId, account }, { amount: 1, _id: 0 }).lean());
+    ((await mayHoldLegacyEntries()) ? await LedgerEntryModel.findOne({ ...LEGACY_ENTRIES, journalId, account }, { amount: 1, _id: 0 }).lean() : null);
   return line === null ? null : line.amount;
 }
 
