@@ -5,15 +5,21 @@ import { flattr } from '../../../src/services/clicks/clicks';
 import { recordJournal } from '../../../src/services/ledger/ledger-store';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
-import { useSettlementWorld } from '../../support/settlement-world';
+import { useSettlementWorld, type Donor, type SettlementWorld } from '../../support/settlement-world';
+
+/** A donor with a 2 DOGE budget, funded with 5, who flattred one thing in July 2026. */
+async function donorWhoFlattredInJuly(world: SettlementWorld): Promise<Donor> {
+  const donor = await world.donor(doge(2));
+  await world.fund(donor, doge(5));
+  await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-07-03T00:00:00Z'));
+  return donor;
+}
 
 describe('a settlement whose invariants fail is not signed', () => {
   const world = useSettlementWorld();
 
   it('stops before signing, stores the reason, and goes on once the ledger matches the chain again', async () => {
-    const donor = await world.donor(doge(2));
-    await world.fund(donor, doge(5));
-    await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-07-03T00:00:00Z'));
+    const donor = await donorWhoFlattredInJuly(world);
     // A credit no coins back: the ledger now claims 1 DOGE more than the wallet holds.
     const bogus = depositCreditJournal(`${'ee'.repeat(32)}:0`, 1, donor.id, doge(1));
     await recordJournal(bogus, new Date());
@@ -39,9 +45,7 @@ describe('a settlement is not signed while the scanner has a rollback to finish'
   const world = useSettlementWorld();
 
   it('is not signed while a rollback of the deposit scanner that stopped part-way is pending', async () => {
-    const donor = await world.donor(doge(2));
-    await world.fund(donor, doge(5));
-    await flattr(donor.id, await world.thing(await world.creator()), new Date('2026-07-03T00:00:00Z'));
+    await donorWhoFlattredInJuly(world);
     // What a scanner that crashed in the middle of a reorg's rollback leaves: the cursor unmoved.
     const cursor = await ChainCursorModel.findById(world.chain.name).lean();
     expect(cursor).not.toBeNull();
