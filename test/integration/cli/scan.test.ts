@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AddressDeriver } from '../../../src/keys/hd';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { JsonRpcChainClient } from '../../../src/node/rpc-client';
@@ -11,23 +9,21 @@ import { donorAccount } from '../../../src/money/ledger';
 import { allocateDepositAddress } from '../../../src/services/accounts/deposit-address';
 import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
 import { accountBalance } from '../../../src/services/ledger/balances';
-import { deploymentEnv } from '../../support/cli';
+import { deploymentEnv, runKibbleProcess } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
 import { describeEachNode, useRegtestNode } from '../../support/regtest';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
-describeEachNode('npx kibble scan --once', (kind) => {
+describeEachNode('kibble scan --once (a child process)', (kind) => {
   const db = useTestDatabase();
   const node = useRegtestNode(kind);
   const chain = node.chain;
 
   async function scanOnce(): Promise<ScanReport> {
     const env = deploymentEnv(db, chain, node.rpcUrl, { MIN_CONFIRMATIONS: '2', SCAN_START_HEIGHT: '0' });
-    const { stdout } = await run('npx', ['--no-install', 'kibble', 'scan', '--once', '--json'], { cwd: ROOT, env, timeout: 60_000 });
+    const { stdout } = await runKibbleProcess(['scan', '--once', '--json'], { env, timeout: 60_000 });
     return JSON.parse(stdout) as ScanReport;
   }
 
@@ -53,11 +49,11 @@ describeEachNode('npx kibble scan --once', (kind) => {
   });
 });
 
-describe('npx kibble scan --once without configuration', () => {
+describe('kibble scan --once (a child process) without configuration', () => {
   it('says what is missing when the database or node is not configured', async () => {
     // A DATA_DIR where no embedded stack runs: nothing to fall back on.
     const env = { ...process.env, MONGODB_URI: '', CHAIN_RPC_URL: '', LOG_LEVEL: 'silent', DATA_DIR: join(tmpdir(), `kibble-no-stack-${process.pid}`) };
-    const failed = await run('npx', ['--no-install', 'kibble', 'scan', '--once'], { cwd: ROOT, env }).catch((error: unknown) => error as { code: number; stderr: string });
+    const failed = await runKibbleProcess(['scan', '--once'], { env }).catch((error: unknown) => error as { code: number; stderr: string });
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toMatch(/no MONGODB_URI, and no embedded stack is running on DATA_DIR .*set MONGODB_URI and CHAIN_RPC_URL/);
   });

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { LedgerBookModel, LedgerClosingModel, LedgerEntryModel } from '../../../src/db/models';
 import { isKibbleError } from '../../../src/errors';
 import { COIN } from '../../../src/money/amount';
@@ -13,15 +10,14 @@ import { rememberClosedBook } from '../../../src/services/ledger/book-store';
 import { assignUnbookedEntries, recordJournals } from '../../../src/services/ledger/ledger-store';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
 import { testDatabaseKind } from '../../support/env';
+import { runKibbleProcess } from '../../support/cli';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const AT = new Date('2026-01-01T00:00:00Z');
 
 /**
  * Ledger books on the real database: several settled months, a late entry, a crash between the
  * closings and the book's close, a journal half-written while a book was assigned, and the full
- * audit (in process and as `npx kibble audit --full`) on consistent and corrupted data. Every
+ * audit (in process and as a `kibble audit --full` process) on consistent and corrupted data. Every
  * balance is compared with the plain sum of all the journals the test wrote.
  */
 describe('ledger books and closing balances', () => {
@@ -195,9 +191,9 @@ describe('ledger books and closing balances', () => {
     await expectBalancesAsWritten();
   });
 
-  describe('npx kibble audit --full', () => {
+  describe('kibble audit --full (a child process)', () => {
     const audit = (...args: string[]) =>
-      run('npx', ['--no-install', 'kibble', 'audit', ...args], { cwd: ROOT, env: { ...process.env, MONGODB_URI: uriOfDatabase(db), LOG_LEVEL: 'silent' }, timeout: 60_000 }).then(
+      runKibbleProcess(['audit', ...args], { env: { ...process.env, MONGODB_URI: uriOfDatabase(db), LOG_LEVEL: 'silent' }, timeout: 60_000 }).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (error: unknown) => ({ code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout }),
       );

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AccountModel } from '../../../src/db/account';
 import { toHex } from '../../../src/proofs/encoding';
 import type { PaydaySnapshot } from '../../../src/proofs/payday-snapshot';
@@ -11,18 +9,16 @@ import { flattr } from '../../../src/services/clicks/clicks';
 import { paydaySnapshot } from '../../../src/services/settlement/payday-snapshot';
 import { readPlanChunks } from '../../../src/services/settlement/plan-store';
 import { findSettlement, type Settlement } from '../../../src/services/settlement/settlement-store';
-import { deploymentEnv, runKibble } from '../../support/cli';
+import { deploymentEnv, runKibble, runKibbleProcess } from '../../support/cli';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
 import { MIN_CONFIRMATIONS, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const PERIOD = '2026-10';
 const IN_OCTOBER = (day: number) => new Date(Date.UTC(2026, 9, day, 12));
 
 /**
- * One month settled and confirmed on the real database and regtest node; `npx kibble
+ * One month settled and confirmed on the real database and regtest node; `kibble
  * payday-snapshot` writes its snapshot, `kibble replay` recomputes it and compares (with --rpc,
  * against the chain too). Edited snapshots must fail, naming what differs.
  */
@@ -54,7 +50,7 @@ describe('kibble payday-snapshot and replay of a settled month', () => {
     expect(settlement.state).toBe('confirmed');
 
     const env = deploymentEnv(world.db, world.chain, world.node.rpcUrl);
-    const { stderr } = await run('npx', ['--no-install', 'kibble', 'payday-snapshot', PERIOD, '--out', file], { cwd: ROOT, env, timeout: 60_000 });
+    const { stderr } = await runKibbleProcess(['payday-snapshot', PERIOD, '--out', file], { env, timeout: 60_000 });
     expect(stderr).toContain(`wrote the payday snapshot of ${PERIOD}`);
     snapshotText = readFileSync(file, 'utf8');
     snapshot = JSON.parse(snapshotText) as PaydaySnapshot;

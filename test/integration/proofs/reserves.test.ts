@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import request from 'supertest';
 import { AccountModel } from '../../../src/db/account';
 import { ChainCursorModel } from '../../../src/db/chain-cursor';
@@ -22,15 +20,13 @@ import { flattr } from '../../../src/services/clicks/clicks';
 import { createSigner } from '../../../src/signer/hd-signer';
 import { signSettlementTransaction } from '../../../src/signer/tx-signer';
 import { messageSignerOf } from '../../../src/signer/message-signer';
-import { runKibble } from '../../support/cli';
+import { runKibble, runKibbleProcess } from '../../support/cli';
 import { uriOfDatabase } from '../../support/database';
 import { bearer, createTestApp, expectError } from '../../support/http';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, SETTLEMENT_MNEMONIC, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 const PERIOD = '2026-10';
 const IN_OCTOBER = (day: number) => new Date(Date.UTC(2026, 9, day, 12));
 
@@ -138,8 +134,7 @@ describeEachNode('proof of reserves and paydays after a settled month', (kind) =
     // The command as an operator runs it, in a child process (~15 s of start-up: once, on bcoin;
     // on dogecoind the same service call in process, the chain-facing part being verify-reserves).
     if (kind === 'bcoin') {
-      const { stdout } = await run('npx', ['--no-install', 'kibble', 'reserves', '--publish', '--json'], {
-        cwd: ROOT,
+      const { stdout } = await runKibbleProcess(['reserves', '--publish', '--json'], {
         env: { ...process.env, MONGODB_URI: uriOfDatabase(world.db), CHAIN: world.chain.name, WALLET_MNEMONIC: SETTLEMENT_MNEMONIC, LOG_LEVEL: 'silent' },
         timeout: 60_000,
       });

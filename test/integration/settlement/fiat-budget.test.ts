@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createOutbound } from '../../../src/net/outbound';
 import { replayPayday } from '../../../src/proofs/replay';
 import { setFiatBudget } from '../../../src/services/accounts/fiat-settings';
@@ -8,14 +5,12 @@ import { flattr } from '../../../src/services/clicks/clicks';
 import { PriceService } from '../../../src/services/prices/prices';
 import { paydaySnapshot } from '../../../src/services/settlement/payday-snapshot';
 import { findSettlement, type Settlement } from '../../../src/services/settlement/settlement-store';
-import { deploymentEnv, runKibble } from '../../support/cli';
+import { deploymentEnv, runKibble, runKibbleProcess } from '../../support/cli';
 import { rejectedCode } from '../../support/errors';
 import { doge } from '../../support/money';
 import { deadPriceUrl, startPriceServer, type PriceServer } from '../../support/price-server';
 import { MIN_CONFIRMATIONS, SETTLEMENT_MNEMONIC, useSettlementWorld, type Donor } from '../../support/settlement-world';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const PERIOD = '2026-08';
 const IN_AUGUST = (day: number) => new Date(Date.UTC(2026, 7, day, 12));
 
@@ -71,7 +66,7 @@ describe('a monthly budget in a fiat currency', () => {
     expect(refused.stderr).toMatch(/--rate/);
 
     const env = deploymentEnv(world.db, world.chain, world.node.rpcUrl, { MIN_CONFIRMATIONS: String(MIN_CONFIRMATIONS), WALLET_MNEMONIC: SETTLEMENT_MNEMONIC, FEE_ADDRESS: world.feeAddress });
-    const { stdout } = await run('npx', ['--no-install', 'kibble', 'settle', PERIOD, '--execute', '--rate', 'EUR=0.125', '--json'], { cwd: ROOT, env, timeout: 90_000 });
+    const { stdout } = await runKibbleProcess(['settle', PERIOD, '--execute', '--rate', 'EUR=0.125', '--json'], { env, timeout: 90_000 });
     expect(JSON.parse(stdout)).toMatchObject({ state: 'broadcast' });
     await world.mineAndScan(MIN_CONFIRMATIONS);
     const [settlement] = (await world.service().followConfirmations()) as [Settlement];
@@ -85,7 +80,7 @@ describe('a monthly budget in a fiat currency', () => {
     // 5 / 0.125 = 40 DOGE exactly; 10% fee, the rest over two flattrs.
     expect(stored.plan.donors.find((d) => d.donorId === euroDonor.id)).toMatchObject({ budget: doge(40), charge: doge(40), fee: doge(4) });
     expect(stored.plan.totals.charged).toBe(doge(43));
-    // One `npx kibble` process: slow to start on a loaded machine.
+    // One `kibble` process: slow to start on a loaded machine.
   }, 150_000);
 
   it('replay recomputes the month from its snapshot, rate included, and notices an edited rate', async () => {

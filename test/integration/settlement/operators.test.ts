@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { createTestApp, bearer, expectError, TEST_OPERATOR_TOKEN } from '../../support/http';
 import { uriOfDatabase } from '../../support/database';
 import { doge } from '../../support/money';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
+import { runKibbleProcess } from '../../support/cli';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 
 describe('operators: the admin API and `kibble settle`', () => {
   const world = useSettlementWorld();
@@ -76,7 +72,7 @@ describe('operators: the admin API and `kibble settle`', () => {
     expect(expectError(blocked, 409, 'settlement-refused').message).toMatch(/settle 2026-04 first/);
   });
 
-  it('runs the same through `npx kibble settle` and `settlement-status`', async () => {
+  it('runs the same through `kibble settle` and `settlement-status`', async () => {
     await world.mineAndScan(2);
     await world.service().followConfirmations();
     const env = {
@@ -89,7 +85,7 @@ describe('operators: the admin API and `kibble settle`', () => {
       FEE_ADDRESS: world.feeAddress,
       LOG_LEVEL: 'silent',
     };
-    const kibble = (...args: string[]) => run('npx', ['--no-install', 'kibble', ...args], { cwd: ROOT, env, timeout: 60_000 });
+    const kibble = (...args: string[]) => runKibbleProcess(args, { env, timeout: 60_000 });
 
     const plan = await kibble('settle', '2026-05', '--plan');
     expect(plan.stdout).toMatch(/Settlement plan for 2026-05 \(dry run: nothing is stored/);

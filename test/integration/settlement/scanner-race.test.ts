@@ -2,9 +2,6 @@
 // of `kibble serve` (whose in-memory view predates them) reads the block holding the settlement.
 // Before the fix its view did not know the deposits, the settlement's spends were never recorded
 // and the month stayed `broadcast` for ever.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { WalletSpendModel } from '../../../src/db/wallet-spend';
@@ -13,13 +10,11 @@ import { LeasedScanner, scannerLease } from '../../../src/jobs/scanner-lease';
 import { createLogger } from '../../../src/log';
 import { flattr } from '../../../src/services/clicks/clicks';
 import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
-import { deploymentEnv } from '../../support/cli';
+import { deploymentEnv, runKibbleProcess } from '../../support/cli';
 import { doge } from '../../support/money';
 import { describeEachNode } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, useSettlementWorld } from '../../support/settlement-world';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const PERIOD = '2026-10';
 const IN_OCTOBER = (day: number) => new Date(Date.UTC(2026, 9, day, 12));
 
@@ -28,7 +23,7 @@ describeEachNode('the CLI records the deposits, the server scanner sees the sett
 
   async function cliScanOnce(): Promise<ScanReport> {
     const env = deploymentEnv(world.db, world.chain, world.node.rpcUrl, { MIN_CONFIRMATIONS: String(MIN_CONFIRMATIONS) });
-    const { stdout } = await run('npx', ['--no-install', 'kibble', 'scan', '--once', '--json'], { cwd: ROOT, env, timeout: 60_000 });
+    const { stdout } = await runKibbleProcess(['scan', '--once', '--json'], { env, timeout: 60_000 });
     return JSON.parse(stdout) as ScanReport;
   }
 

@@ -1,24 +1,20 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Transaction } from 'bitcoinjs-lib';
 import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { readPsbt, unsignedTxidOf, unsignedTxidOfTransaction } from '../../../src/signer/psbt';
-import { deploymentEnv } from '../../support/cli';
+import { deploymentEnv, runKibbleProcess } from '../../support/cli';
 import { doge } from '../../support/money';
 import { rawsSignedInProcess } from '../../support/planned-signatures';
 import { FEE_BPS, MIN_CONFIRMATIONS, SETTLEMENT_MNEMONIC, settlementXpub, useSettlementWorld } from '../../support/settlement-world';
 
-// The offline flow as an operator types it, every step a real `npx kibble` process:
+// The offline flow as an operator types it, every step a real `kibble` process (bin/kibble.js):
 // `settle --export-psbt` by a deployment holding WALLET_XPUB only, `settlement-status` showing the
 // month waiting for signatures, `kibble sign` with nothing but the files and the mnemonic file
 // (no database, no node in its environment), `settle --import-signed` broadcasting them.
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
 const PERIOD = '2026-07';
 
 interface Ran {
@@ -27,9 +23,9 @@ interface Ran {
   stderr: string;
 }
 
-async function npxKibble(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
+async function kibbleProcess(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
   try {
-    const { stdout, stderr } = await run('npx', ['--no-install', 'kibble', ...args], { cwd: ROOT, env, timeout: 90_000 });
+    const { stdout, stderr } = await runKibbleProcess(args, { env, timeout: 90_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -68,13 +64,13 @@ describe('a month signed offline, every step through the kibble CLI', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('settle --export-psbt writes the PSBTs and summary; settlement-status says waiting for signatures; nothing is sent', async () => {
-    const exported = await npxKibble(deployment, 'settle', PERIOD, '--export-psbt', dir);
+    const exported = await kibbleProcess(deployment, 'settle', PERIOD, '--export-psbt', dir);
     expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
     expect(exported.stdout).toContain(`${PERIOD}-summary.json`);
     expect(unsignedFiles().length).toBeGreaterThan(0);
     expect(await world.rpc.getRawMempool()).toEqual([]);
 
-    const status = await npxKibble(deployment, 'settlement-status', PERIOD);
+    const status = await kibbleProcess(deployment, 'settlement-status', PERIOD);
     expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
     expect(status.stdout).toContain(`Settlement ${PERIOD}: planned`);
     expect(status.stdout).toMatch(/waiting for signatures \(PSBTs exported \d{4}-\d\d-\d\dT/);
@@ -82,13 +78,13 @@ describe('a month signed offline, every step through the kibble CLI', () => {
 
   test('kibble sign, offline (no database, no node), signs them; settle --import-signed broadcasts the planned transactions', async () => {
     const offline = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent' };
-    const signed = await npxKibble(offline, 'sign', ...unsignedFiles(), '--summary', join(dir, `${PERIOD}-summary.json`),
+    const signed = await kibbleProcess(offline, 'sign', ...unsignedFiles(), '--summary', join(dir, `${PERIOD}-summary.json`),
       '--mnemonic-file', join(dir, 'mnemonic.txt'), '--state-dir', join(dir, 'signer-state'), '--chain', world.chain.name);
     expect({ code: signed.code, stderr: signed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(signed.stdout).toContain(`kibble settlement of ${PERIOD}`);
     expect(files('.signed.psbt')).toHaveLength(unsignedFiles().length);
 
-    const imported = await npxKibble(deployment, 'settle', PERIOD, '--import-signed', ...files('.signed.psbt'));
+    const imported = await kibbleProcess(deployment, 'settle', PERIOD, '--import-signed', ...files('.signed.psbt'));
     expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
     expect(imported.stdout).toContain(`Settlement ${PERIOD}: broadcast`);
     expect(imported.stdout).not.toContain('waiting for signatures');
