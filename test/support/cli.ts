@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/main';
 import { uriOfDatabase } from './database';
 
 const ROOT = join(__dirname, '../..');
-/** What `npx kibble` runs (package.json's bin; test/integration/cli/npx-kibble.test.ts checks that). */
+/** What `npx kibble` runs: package.json's bin (npx-kibble.test.ts runs the command itself through npx). */
 const KIBBLE_BIN = join(ROOT, 'bin/kibble.js');
 const execFileAsync = promisify(execFile);
 
