@@ -1,5 +1,5 @@
 import { DUPLICATE_KEY_CODE } from './errors';
-import type { BulkInserter } from './insert-built';
+import { insertBuilt, type BulkInserter } from './insert-built';
 
 /**
  * Group commit: writes that many requests make one at a time (a flattr's click, a rate-limit
@@ -57,8 +57,9 @@ export async function insertEachOnce(model: { collection: BulkInserter }, docume
   const outcomes: InsertOutcome[] = documents.map(() => 'inserted');
   if (documents.length === 0) return outcomes;
   try {
-    // The driver's insert, not Model.insertMany: its error lists the failed documents by index.
-    await model.collection.insertMany(documents.map((document) => ({ ...document })), { ordered: false });
+    // Through the driver (insert-built.ts), not Model.insertMany: its error lists the failed
+    // documents by index. Copies, since the driver adds fields to what it is given.
+    await insertBuilt(model, documents.map((document) => ({ ...document })));
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
     const failures = Array.isArray(writeErrors) ? writeErrors : writeErrors === undefined ? [] : [writeErrors];
