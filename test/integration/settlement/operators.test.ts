@@ -6,7 +6,6 @@ import { doge } from '../../support/money';
 import { SETTLEMENT_MNEMONIC, useSettlementWorld } from '../../support/settlement-world';
 import { runKibbleProcess } from '../../support/cli';
 
-
 describe('operators: the admin API and `kibble settle`', () => {
   const world = useSettlementWorld();
   const t = createTestApp();
