@@ -2,20 +2,20 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/main';
+import { kibbleNodeArgs } from './child-build';
 import { uriOfDatabase } from './database';
 
 const ROOT = join(__dirname, '../..');
-/** What `npx kibble` runs: package.json's bin (npx-kibble.test.ts runs the command itself through npx). */
-const KIBBLE_BIN = join(ROOT, 'bin/kibble.js');
 const execFileAsync = promisify(execFile);
 
 /**
  * Runs kibble as a child process from the repository root, as `npx kibble` would, but through
- * node directly: npm's exec wrapper costs a second or more of CPU per call on these 2 cores, and
- * only npx-kibble.test.ts is about npx. Rejects like execFile on a non-zero exit.
+ * node directly on the compiled sources (test/support/child-build.ts): npm's exec wrapper and tsx
+ * cost a second or more of CPU per call on these 2 cores, and only npx-kibble.test.ts is about
+ * npx. Rejects like execFile on a non-zero exit.
  */
 export function runKibbleProcess(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(process.execPath, [KIBBLE_BIN, ...args], { cwd: ROOT, ...options });
+  return execFileAsync(process.execPath, [...kibbleNodeArgs(), ...args], { cwd: ROOT, ...options });
 }
 
 export interface CliResult {

@@ -14,6 +14,7 @@ import { TEST_DB_ENV, TEST_MONGODB_URI_ENV, testDatabaseKind, type TestDatabaseK
 import { dogecoindProblem, TEST_DOGECOIND_ENV } from './regtest';
 import { startMailCatcher, MAILPIT_VERSION, type MailCatcher } from '../../src/runtime/embedded/mail-catcher';
 import { TEST_MAILPIT_URL_ENV, TEST_SMTP_URL_ENV } from './mailbox';
+import { prepareChildBuild, TEST_BUILD_DIR_ENV } from './child-build';
 
 interface TestDatabaseServer {
   /** What the banner calls it. */
@@ -50,6 +51,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_SMTP_URL_ENV] = catcher.smtpUrl;
   process.env[TEST_MAILPIT_URL_ENV] = catcher.webUrl;
   log(`mail: Mailpit ${MAILPIT_VERSION} catching SMTP at ${catcher.smtpUrl}, API at ${catcher.webUrl} in ${Date.now() - mailStarted} ms`);
+  process.env[TEST_BUILD_DIR_ENV] = await prepareChildBuild(log);
 }
 
 async function startDefaultServer(log: (message: string) => void): Promise<TestDatabaseServer> {

@@ -1,4 +1,4 @@
-// Several real `kibble serve` processes (bin/kibble.js, as in production) on one database and one
+// Several real `kibble serve` processes (compiled, as in production: test/support/child-build.ts) on one database and one
 // regtest node, for the multi-instance fault tests. Each is a child process of its own that a test
 // can SIGKILL; the lease holders in the claims collection name their process (see holderPid).
 //
@@ -7,9 +7,10 @@
 //   await instanceOf(cluster, holder).kill();
 import { join } from 'node:path';
 import { freePort, spawnManaged, tail, waitUntilReady, type ManagedProcess } from '../../src/runtime/embedded/managed-process';
+import { kibbleNodeArgs } from './child-build';
 
 const ROOT = join(__dirname, '../..');
-/** tsx compiles kibble's sources on start: slow on a busy machine, hence generous. */
+/** Three start at once on a busy machine, hence generous. */
 const START_TIMEOUT_MS = 120_000;
 
 export interface ApiReply<T = Record<string, unknown>> {
@@ -51,7 +52,7 @@ export async function startInstances(count: number, sharedEnv: Record<string, st
 
 async function startInstance(index: number, sharedEnv: Record<string, string>): Promise<KibbleInstance> {
   const port = await freePort();
-  const proc = spawnManaged(`kibble serve #${index}`, process.execPath, ['bin/kibble.js', 'serve'], { cwd: ROOT, env: instanceEnv(sharedEnv, port) });
+  const proc = spawnManaged(`kibble serve #${index}`, process.execPath, [...kibbleNodeArgs(), 'serve'], { cwd: ROOT, env: instanceEnv(sharedEnv, port) });
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(proc, async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: START_TIMEOUT_MS, what: 'answer /readyz with 200' });
   return {

@@ -1,6 +1,6 @@
 // One settlement run in a process of its own, for the crash tests: with SETTLE_CRASH_AT it kills
 // itself with SIGKILL (no finally blocks, no cleanup, like a power cut) the moment the service
-// reaches that checkpoint. Run by test/integration/settlement/crash.test.ts through tsx.
+// reaches that checkpoint. Run by test/integration/settlement/crash.test.ts, compiled (child-build.ts).
 import { JsonRpcChainClient } from '../../src/node/rpc-client';
 import { chainProfile } from '../../src/chain/profiles';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connection';

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { kibbleNodeArgs } from './child-build';
 
-// `kibble signer` as a child process of a test (bin/kibble.js, like an operator runs it).
-
-const KIBBLE = join(__dirname, '../../bin/kibble.js');
+// `kibble signer` as a child process of a test, like an operator runs it (compiled:
+// test/support/child-build.ts).
 
 export interface SignerChild {
   child: ChildProcess;
@@ -16,7 +16,7 @@ export interface SignerChild {
 
 /** Resolves once it listens; rejects with what it printed when it exits first. */
 export function startSignerProcess(stateDir: string, chainName: string, args: string[] = [], env: Record<string, string> = {}): Promise<SignerChild> {
-  const child = spawn(process.execPath, [KIBBLE, 'signer', '--state-dir', stateDir, '--chain', chainName, ...args], {
+  const child = spawn(process.execPath, [...kibbleNodeArgs(), 'signer', '--state-dir', stateDir, '--chain', chainName, ...args], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { ChainCursorModel } from '../../../src/db/chain-cursor';
 import { ClaimModel } from '../../../src/db/claim';
 import { SCANNER_LEASE_SLOT_MS, scannerLease } from '../../../src/jobs/scanner-lease';
 import type { ScanReport } from '../../../src/services/wallet-watch/scanner';
+import { kibbleNodeArgs } from '../../support/child-build';
 import { deploymentEnv } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
 import { RegtestFaucet } from '../../support/faucet';
@@ -45,7 +46,7 @@ describe('kibble scan --once: the scanner lease, and the report after a rollback
   function kibbleScan(args: string[], whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
     const env = deploymentEnv(db, chain, node.rpcUrl, { MIN_CONFIRMATIONS: '2', SCAN_START_HEIGHT: '0' });
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/kibble.js'), 'scan', '--once', ...args], { cwd: ROOT, env });
+      const child = spawn(process.execPath, [...kibbleNodeArgs(), 'scan', '--once', ...args], { cwd: ROOT, env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

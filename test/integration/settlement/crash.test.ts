@@ -4,11 +4,12 @@ import { SettlementModel, type Settlement } from '../../../src/db/settlement';
 import type { SettlementCheckpoint } from '../../../src/services/settlement/state-machine';
 import { flattr } from '../../../src/services/clicks/clicks';
 import { auditChain } from '../../support/chain-audit';
+import { nodeArgsFor } from '../../support/child-build';
 import { doge } from '../../support/money';
 import { describeEachNode, type NodeKind } from '../../support/regtest';
 import { MIN_CONFIRMATIONS, useSettlementWorld, type Creator, type Donor } from '../../support/settlement-world';
 
-const CHILD = resolve(__dirname, '../../support/settle-child.ts');
+const CHILD = 'test/support/settle-child.ts';
 /** The restarted instance is the same one: it takes over the lease its killed self held. */
 const LEASE_HOLDER = 'crash-test-instance';
 
@@ -42,7 +43,7 @@ describeEachNode('settlement killed at every step and restarted', (kind) => {
 
   function runChild(mode: 'execute' | 'follow', period: string, crashAt?: SettlementCheckpoint): Promise<ChildResult> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
+      const child = spawn(process.execPath, nodeArgsFor(CHILD), {
         cwd: resolve(__dirname, '../../..'),
         env: {
           ...process.env,

@@ -7,6 +7,7 @@ import { createOutbound } from '../../../src/net/outbound';
 import { recordEvent, type NewEvent } from '../../../src/services/events/outbox';
 import { createEndpoint, deliveryLog, listEndpoints } from '../../../src/services/webhooks/endpoints';
 import { OPERATOR_OWNER, webhookPass, type WebhookDeps } from '../../../src/services/webhooks/delivery';
+import { nodeArgsFor } from '../../support/child-build';
 import { uriOfDatabase, useTestDatabase } from '../../support/database';
 import { useWebhookReceiver } from '../../support/webhook-receiver';
 
@@ -14,7 +15,7 @@ import { useWebhookReceiver } from '../../support/webhook-receiver';
 // gets. Webhook passes are run by the test, with a clock it moves: the receiver checks each
 // signature at the delivery's own timestamp.
 
-const CHILD = resolve(__dirname, '../../support/webhook-child.ts');
+const CHILD = 'test/support/webhook-child.ts';
 const DAY = 86_400_000;
 
 describe('signed webhook deliveries', () => {
@@ -133,7 +134,7 @@ describe('signed webhook deliveries', () => {
         }
       };
     });
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
+    const child = spawn(process.execPath, nodeArgsFor(CHILD), {
       cwd: resolve(__dirname, '../../..'),
       env: { ...process.env, WEBHOOK_DB_URI: uriOfDatabase(db), WEBHOOK_DB_NAME: db.name },
       stdio: ['ignore', 'pipe', 'pipe'],
