@@ -6,7 +6,8 @@
 // `documentdb` (../shared/documentdb: real indexes, see scripts/documentdb/documentdb-server.ts).
 // It also looks for dogecoind once (test/support/regtest.ts) and says in one line when its
 // variants are skipped; with CI=true (or KIBBLE_REQUIRE_DOGECOIND=1, which .ci/run sets) a missing
-// or broken dogecoind fails the run instead.
+// or broken dogecoind fails the run instead. Last, it compiles the code kibble's child processes
+// run (test/support/child-build.ts), once per run and set of sources.
 import { FERRETDB_VERSION, startMongoServer } from '../../src/runtime/embedded/mongo-server';
 import { findDogecoind } from '../../scripts/regtest/dogecoin-node';
 import { documentDbDir, documentDbProblem, redactUri, startDocumentDb } from '../../scripts/documentdb/documentdb-server';
