@@ -26,6 +26,8 @@ const P2PKH_INPUT_BYTES = 148;
 const P2PKH_OUTPUT_BYTES = 34;
 /** bcoin (like Core) rejects a transaction with more than 24 unconfirmed ancestors (25 with itself). */
 const MAX_UNCONFIRMED_ANCESTORS = 24;
+/** Blocks a catch-up fetches per batched request (a block of regtest coinbases is small). */
+const SCAN_BATCH = 100;
 
 export type FaucetOutput = { address: string; amount: bigint };
 export type Outpoint = { txid: string; vout: number; value: bigint };
@@ -193,18 +195,14 @@ export class RegtestFaucet {
     const reorged =
       scanned >= 0 && (tip < scanned || (await this.client.getBlockHash(scanned)) !== this.blockHashes[scanned]);
     if (reorged || scanned < 0) return this.rescan(tip);
-    for (let height = scanned + 1; height <= tip; height++) {
-      if (!(await this.scanBlock(height))) return this.rescan(await this.client.getBlockCount());
-    }
+    if (!(await this.scanBlocks(scanned + 1, tip))) return this.rescan(await this.client.getBlockCount());
   }
 
   private async rescan(tip: number): Promise<void> {
     this.coins.clear();
     this.confirmed.clear();
     this.blockHashes = [await this.client.getBlockHash(0)];
-    for (let height = 1; height <= tip; height++) {
-      if (!(await this.scanBlock(height))) return this.rescan(await this.client.getBlockCount());
-    }
+    if (!(await this.scanBlocks(1, tip))) return this.rescan(await this.client.getBlockCount());
     // Our transactions that the reorg returned to the mempool still hold (and spend) coins.
     const mempool = new Set(await this.client.getRawMempool());
     for (const [txid, tx] of this.sent) {
@@ -214,13 +212,25 @@ export class RegtestFaucet {
     }
   }
 
-  /** False when the block does not extend what was scanned (a reorg under our feet). */
-  private async scanBlock(height: number): Promise<boolean> {
-    const hash = await this.client.getBlockHash(height);
-    const block = parseBlock(await this.client.getRawBlock(hash), { auxpow: this.profile.auxpow });
-    if (block.prevHash !== this.blockHashes[height - 1]) return false;
-    for (const tx of block.transactions) this.apply(tx, height);
-    this.blockHashes[height] = hash;
+  /**
+   * Scans the blocks at heights `from` to `to`, SCAN_BATCH at a time in two batched calls (their
+   * hashes, then the blocks): a test's 110 blocks cost 4 requests instead of 220. False when a
+   * block does not extend what was scanned, or a height has gone (a reorg under our feet).
+   */
+  private async scanBlocks(from: number, to: number): Promise<boolean> {
+    for (let start = from; start <= to; start += SCAN_BATCH) {
+      const heights = Array.from({ length: Math.min(SCAN_BATCH, to - start + 1) }, (_, i) => start + i);
+      const hashes = await this.client.getBlockHashes(heights);
+      if (!hashes.every((hash) => hash !== undefined)) return false;
+      const blocks = await this.client.getRawBlocks(hashes);
+      for (const [i, raw] of blocks.entries()) {
+        const height = start + i;
+        const block = parseBlock(raw, { auxpow: this.profile.auxpow });
+        if (block.prevHash !== this.blockHashes[height - 1]) return false;
+        for (const tx of block.transactions) this.apply(tx, height);
+        this.blockHashes[height] = hashes[i] as string;
+      }
+    }
     return true;
   }
 
