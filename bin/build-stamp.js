@@ -16,16 +16,25 @@ function filesUnder(path) {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** SHA-256 over the build's inputs (paths and contents), or undefined where there are no sources. */
-function sourcesHash(root) {
-  if (!existsSync(join(root, 'src'))) return undefined;
-  const files = SOURCE_ROOTS.flatMap((name) => {
+/** The files under `roots` (folders, or files where the name has a dot), as absolute paths, sorted. */
+function filesOf(root, roots) {
+  return roots.flatMap((name) => {
     const path = join(root, name);
     return existsSync(path) && !name.includes('.') ? filesUnder(path) : existsSync(path) ? [path] : [];
   }).sort();
+}
+
+/** SHA-256 over files' paths (relative to `root`) and contents. */
+function hashOfFiles(root, files) {
   const hash = createHash('sha256');
   for (const file of files) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
+}
+
+/** SHA-256 over the build's inputs (paths and contents), or undefined where there are no sources. */
+function sourcesHash(root) {
+  if (!existsSync(join(root, 'src'))) return undefined;
+  return hashOfFiles(root, filesOf(root, SOURCE_ROOTS));
 }
 
 function readStamp(outDir) {
@@ -54,4 +63,4 @@ function chooseEntry(root, nodeEnv, outDir = join(root, 'dist')) {
   return { kind: 'compiled', path: join(outDir, 'src/cli/entry.js') };
 }
 
-module.exports = { STAMP_FILE, sourcesHash, chooseEntry };
+module.exports = { STAMP_FILE, filesOf, hashOfFiles, sourcesHash, chooseEntry };

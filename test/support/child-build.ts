@@ -6,38 +6,35 @@
 // into .cache/test-build/<hash of the sources>/, and tells the workers where (TEST_BUILD_DIR_ENV).
 // The tests about how a user starts kibble (npx-kibble, serve, stack-discovery, the walkthrough,
 // the built product) still run bin/kibble.js.
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
+
+// bin/ is plain CommonJS (it runs before tsx is registered): typed here for what this file uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { filesOf, hashOfFiles } = require('../../bin/build-stamp.js') as {
+  filesOf: (root: string, roots: readonly string[]) => string[];
+  hashOfFiles: (root: string, files: readonly string[]) => string;
+};
 
 export const TEST_BUILD_DIR_ENV = 'KIBBLE_TEST_BUILD_DIR';
 
 const ROOT = join(__dirname, '../..');
 /** What the children run: kibble itself, the test helpers they start, and what those import. */
 const SOURCE_DIRS = ['src', 'test/support', 'scripts'];
+/** Besides the sources, what changes the compiled output: compiler options and dependencies. */
+const BUILD_INPUTS = ['tsconfig.json', 'package-lock.json'];
 /** The pages' stylesheet and scripts, served from beside the compiled router as in dist/. */
 const STATIC_DIR = 'src/http/pages/static';
 /** A build no run has used for this long is removed (a run's own build is never that old). */
 const STALE_BUILD_MS = 24 * 60 * 60 * 1000;
 
-function filesUnder(dir: string): string[] {
-  const path = join(ROOT, dir);
-  if (!existsSync(path)) return [];
-  return readdirSync(path, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)))
-    .sort();
-}
-
 /** Compiles the children's code unless this run's sources were compiled already; returns the folder. */
 export async function prepareChildBuild(log: (message: string) => void): Promise<string> {
   const started = Date.now();
-  const files = SOURCE_DIRS.flatMap(filesUnder);
-  const hash = createHash('sha256');
-  for (const file of [...files, 'tsconfig.json', 'package-lock.json']) hash.update(file).update('\0').update(readFileSync(join(ROOT, file))).update('\0');
+  const files = filesOf(ROOT, SOURCE_DIRS);
   const buildsDir = join(ROOT, '.cache', 'test-build');
-  const outDir = join(buildsDir, hash.digest('hex').slice(0, 16));
+  const outDir = join(buildsDir, hashOfFiles(ROOT, [...files, ...filesOf(ROOT, BUILD_INPUTS)]).slice(0, 16));
   if (existsSync(outDir)) {
     const now = new Date();
     utimesSync(outDir, now, now); // in use: not stale for another run with other sources
