@@ -1,6 +1,7 @@
-// Several real `kibble serve` processes (compiled, as in production: test/support/child-build.ts) on one database and one
-// regtest node, for the multi-instance fault tests. Each is a child process of its own that a test
-// can SIGKILL; the lease holders in the claims collection name their process (see holderPid).
+// Several real `kibble serve` processes (compiled, as in production: test/support/child-build.ts)
+// on one database and one regtest node, for the multi-instance fault tests. Each is a child
+// process of its own that a test can SIGKILL; the lease holders in the claims collection name
+// their process (see holderPid).
 //
 //   const cluster = await startInstances(3, { MONGODB_URI: ..., CHAIN_RPC_URL: ..., ... });
 //   await cluster[0].api('POST', '/api/v1/accounts', { body: {...} });

@@ -10,7 +10,7 @@ import { doge } from '../../support/money';
 import { rawsSignedInProcess } from '../../support/planned-signatures';
 import { FEE_BPS, MIN_CONFIRMATIONS, SETTLEMENT_MNEMONIC, settlementXpub, useSettlementWorld } from '../../support/settlement-world';
 
-// The offline flow as an operator types it, every step a real `kibble` process (bin/kibble.js):
+// The offline flow as an operator types it, every step a real `kibble` process (runKibbleProcess):
 // `settle --export-psbt` by a deployment holding WALLET_XPUB only, `settlement-status` showing the
 // month waiting for signatures, `kibble sign` with nothing but the files and the mnemonic file
 // (no database, no node in its environment), `settle --import-signed` broadcasting them.
