@@ -1,10 +1,13 @@
-// Type errors fail `npm test` through `tsc --noEmit`; jest only transpiles (fast, per file).
+// Type errors fail `npm test` through `tsc --noEmit`; jest only transpiles, per file, with swc
+// (@swc/jest): on a fresh clone, where jest's transform cache is empty, the unit project took 73 s
+// of CPU instead of ts-jest's 109 (83 with ts-jest's cache warm).
 // jest 29 reads a TypeScript config through ts-node (a devDependency for that alone).
 import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
+// The target of tsconfig.json (ES2022: native class fields, as tsc emits them); jest loads CommonJS.
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],
 };
 
 const config: Config = {
