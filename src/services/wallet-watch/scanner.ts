@@ -3,6 +3,7 @@ import { parseBlock, type ParsedBlock } from '../../chain/block/block-parser';
 import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
 import { KibbleError } from '../../errors';
+import { prepareJournalWrites } from '../ledger/ledger-store';
 import type { Logger } from '../../log';
 import { recordBlocks, type BlockToRecord } from './block-writes';
 import { createChainCursorOnce, moveChainCursor, readChainCursor, type StoredChainCursor } from './chain-cursor-store';
@@ -154,8 +155,10 @@ export class DepositScanner {
     // A view to (re)load means this instance starts, or may follow a pass that stopped half-way:
     // what such a pass left above the cursor may be of blocks that have left the chain since.
     const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(this.#deps.chain.name, cursor.height, rpc, clock()) : undefined;
-    const watch = await this.#watched.refresh();
-    let unspent = await this.#loadUnspent();
+    // The view's two reads at once, and beside them the ledger's one-time read before its first
+    // journal (ledger-store.ts), which otherwise sits on the first credit journals' path.
+    const [watch, viewUnspent] = await Promise.all([this.#watched.refresh(), this.#loadUnspent(), prepareJournalWrites()]);
+    let unspent = viewUnspent;
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     if (interruptedAbove !== undefined) {
