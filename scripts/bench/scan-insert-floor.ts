@@ -17,7 +17,7 @@ import { processTreeCpuMs } from './process-cpu';
  * encoding the documents) and the database spent on it.
  */
 export const FLOOR_COLLECTIONS = ['deposits', 'wallet_outputs', 'ledger_entries', 'events', 'wallet_spends', 'scanned_blocks'] as const;
-type FloorCollection = (typeof FLOOR_COLLECTIONS)[number];
+export type FloorCollection = (typeof FLOOR_COLLECTIONS)[number];
 
 const CHUNK = 200;
 const CHUNKS_IN_FLIGHT = 2;
@@ -123,10 +123,14 @@ const DESIGNS: readonly FloorDesign[] = [
  * Reads the collections' documents from `source` and times their insert into a scratch database,
  * as stored and as each candidate design would store them.
  */
-export async function measureInsertFloors(client: mongo.MongoClient, source: string, dbPids?: readonly number[]): Promise<InsertFloor[]> {
+export async function measureInsertFloors(
+  client: mongo.MongoClient, source: string, dbPids?: readonly number[], leaveOut?: ReadonlyMap<FloorCollection, ReadonlySet<string>>,
+): Promise<InsertFloor[]> {
   const read = async (name: FloorCollection): Promise<StoredCollection> => {
     const from = client.db(source).collection(name);
-    const [documents, indexes] = await Promise.all([from.find({}).toArray(), from.indexes()]);
+    const [stored, indexes] = await Promise.all([from.find({}).toArray(), from.indexes()]);
+    const left = leaveOut?.get(name);
+    const documents = left === undefined ? stored : stored.filter((document) => !left.has(String(document._id)));
     return { documents, indexes: indexes.filter((index) => index.name !== '_id_') };
   };
   const [deposits, walletOutputs, ledgerEntries, events, walletSpends, scannedBlocks] = await Promise.all(FLOOR_COLLECTIONS.map(read));
