@@ -32,9 +32,10 @@ import { seededRandom } from './synthetic-blocks';
 /**
  * The deposit scanner end to end, on a real bcoin regtest node and a real database (issue 3):
  * 100,000 watched addresses, a chain of B blocks of 50 transactions each built on the node, then
- * (a) parse+match alone over exactly those raw blocks held in memory, and (b) a fresh
+ * (a) parse+match alone over exactly those raw blocks held in memory, and (b) a restarted
  * DepositScanner's scanOnce() from the block before them to the tip, through JSON-RPC and the
- * database. Checks that the scanner records exactly the deposits and spends that were planted.
+ * database (its indexes as a deployment gets them), after a warm-up pass over WARM_UP_BLOCKS blocks
+ * of their own. Checks that the scanner records exactly the deposits and spends that were planted.
  *
  *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
  *     [--watched-share S] [--spend-share S]
