@@ -2,6 +2,7 @@ import { matchBlock } from '../../chain/block/block-matcher';
 import { parseBlock, type ParsedBlock } from '../../chain/block/block-parser';
 import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
+import type { WatchIndex } from '../../chain/block/watch-index';
 import { KibbleError } from '../../errors';
 import { prepareJournalWrites } from '../ledger/ledger-store';
 import type { Logger } from '../../log';
@@ -155,10 +156,14 @@ export class DepositScanner {
     // A view to (re)load means this instance starts, or may follow a pass that stopped half-way:
     // what such a pass left above the cursor may be of blocks that have left the chain since.
     const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(this.#deps.chain.name, cursor.height, rpc, clock()) : undefined;
-    // The view's two reads at once, and beside them the ledger's one-time read before its first
-    // journal (ledger-store.ts), which otherwise sits on the first credit journals' path.
-    const [watch, viewUnspent] = await Promise.all([this.#watched.refresh(), this.#loadUnspent(), prepareJournalWrites()]);
-    let unspent = viewUnspent;
+    // The ledger's one-time read before its first journal (ledger-store.ts) runs beside the view's
+    // reads, not in front of the first credit journals. Both settle before a failure is thrown: a
+    // view read still running after the pass failed would set the view that failure dropped.
+    const [view, ledgerReady] = await Promise.allSettled([this.#loadView(), prepareJournalWrites()]);
+    if (view.status === 'rejected') throw view.reason;
+    if (ledgerReady.status === 'rejected') throw ledgerReady.reason;
+    const { watch } = view.value;
+    let unspent = view.value.unspent;
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     if (interruptedAbove !== undefined) {
@@ -367,6 +372,11 @@ export class DepositScanner {
       throw new KibbleError('lease-held', `another process moved the scanner cursor during this pass (expected height ${from.height}); this pass stopped`);
     }
     this.#leftAt = to;
+  }
+
+  async #loadView(): Promise<{ watch: WatchIndex; unspent: Set<string> }> {
+    const watch = await this.#watched.refresh();
+    return { watch, unspent: await this.#loadUnspent() };
   }
 
   async #loadUnspent(): Promise<Set<string>> {
