@@ -4,8 +4,8 @@
 // hundred of them. The global setup transpiles src, test/support and scripts once per run with
 // esbuild, the compiler tsx uses itself (same output, no type check: `npm test` type-checks first),
 // into .cache/test-build/<hash of the sources>/, and tells the workers where (TEST_BUILD_DIR_ENV).
-// The tests about how a user starts kibble (npx-kibble, serve, stack-discovery, the walkthrough,
-// the built product) still run bin/kibble.js.
+// The tests about how a user starts kibble (npx-kibble, serve, stack-discovery, the walkthrough)
+// still run bin/kibble.js; the built product runs the entry point of its own build.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
