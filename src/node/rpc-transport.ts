@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { KibbleError } from '../errors';
 
 /**
@@ -83,9 +85,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function causeCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The answer's status and body, read whole. */
+interface HttpAnswer {
+  status: number;
+  text: string;
 }
 
 function parseJsonRpcAnswer(text: string): { result?: unknown; error?: unknown } | undefined {
@@ -122,10 +130,15 @@ function unwrap(method: string, answer: unknown): unknown {
   return payload.result ?? null;
 }
 
+/** The attempt's timer fired: the request is destroyed with this. */
+class AttemptTimedOut extends Error {}
+
 export class JsonRpcTransport {
   /** The node's URL with the password replaced, for logs and messages. */
   readonly redactedUrl: string;
-  private readonly endpoint: string;
+  private readonly endpoint: URL;
+  /** Kept-alive connections to the node, reused by every call (its idle sockets never hold the process open). */
+  private readonly agent: HttpAgent;
   private readonly authorization: string | undefined;
   private readonly options: Required<Omit<RpcTransportOptions, 'onRetry'>> &
     Pick<RpcTransportOptions, 'onRetry'>;
@@ -150,10 +163,11 @@ export class JsonRpcTransport {
       user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
     const userPart = parsed.username ? `${parsed.username}:***@` : '';
     this.redactedUrl = `${parsed.protocol}//${userPart}${parsed.host}${parsed.pathname}`;
-    // fetch refuses URLs with credentials, and they must not travel anywhere but the header.
+    // The credentials must not travel anywhere but the header.
     parsed.username = '';
     parsed.password = '';
-    this.endpoint = parsed.href;
+    this.endpoint = parsed;
+    this.agent = parsed.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -216,27 +230,57 @@ export class JsonRpcTransport {
   }
 
   private async attempt(method: string, body: string, batch: boolean): Promise<Attempt> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (this.authorization) headers.authorization = this.authorization;
-      const { signal } = controller;
-      const response = await fetch(this.endpoint, { method: 'POST', headers, body, signal });
-      // Read inside the timer: a node can stall mid-body as well as before the headers.
-      const text = await response.text();
-      return this.classify(method, response.status, text, batch);
+      const { status, text } = await this.post(body);
+      return this.classify(method, status, text, batch);
     } catch (error) {
       if (error instanceof KibbleError) throw error;
-      if (controller.signal.aborted) {
+      if (error instanceof AttemptTimedOut) {
         const reason = `timed out after ${this.options.timeoutMs} ms`;
         return { kind: 'transient', reason, neverSent: false };
       }
-      const code = causeCode(error) ?? (error instanceof Error ? error.message : String(error));
+      const code = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
       return { kind: 'transient', reason: code, neverSent: NEVER_SENT_CODES.has(code) };
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  /**
+   * One POST over a kept-alive connection (node:http rather than fetch: a pass of the scanner
+   * fetches megabytes of block hex, and undici's web streams cost it about as much CPU as parsing
+   * the blocks; docs/benchmarks.md). The timer covers connecting, sending and reading the whole
+   * answer: a node can stall mid-body as well as before the headers.
+   */
+  private post(body: string): Promise<HttpAnswer> {
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      if (this.authorization) headers.authorization = this.authorization;
+      const send = this.endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send(this.endpoint, { method: 'POST', headers, agent: this.agent });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(new AttemptTimedOut());
+      }, this.options.timeoutMs);
+      // The first failure settles it; what the destroyed socket reports next changes nothing.
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        reject(timedOut ? new AttemptTimedOut() : error);
+      };
+      request.on('error', fail);
+      request.on('response', (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', fail);
+        response.on('close', () => {
+          if (!response.complete) fail(Object.assign(new Error('the node closed the connection mid-answer'), { code: 'ECONNRESET' }));
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      request.end(body);
+    });
   }
 
   /** Core answers RPC errors with HTTP 500 or 404 and a JSON body: the body decides, not the status. */

@@ -20,7 +20,8 @@ interface Seen {
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
 }
-type Reply = { status?: number; json?: unknown; text?: string; hang?: boolean };
+/** `cutOff`: headers and half the body are sent, then the node stalls (`stall`) or drops the connection (`drop`). */
+type Reply = { status?: number; json?: unknown; text?: string; hang?: boolean; cutOff?: 'stall' | 'drop' };
 type Script = (call: Seen, index: number) => Reply;
 
 interface FakeNode {
@@ -40,8 +41,15 @@ async function startFakeNode(script: Script): Promise<FakeNode> {
       seen.push(call);
       const reply = script(call, seen.length - 1);
       if (reply.hang) return; // never answer: the client's timeout must fire
+      const text = reply.text ?? JSON.stringify(reply.json);
+      if (reply.cutOff !== undefined) {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(text.length) });
+        res.write(text.slice(0, text.length >> 1));
+        if (reply.cutOff === 'drop') setTimeout(() => res.destroy(), 20);
+        return;
+      }
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-      res.end(reply.text ?? JSON.stringify(reply.json));
+      res.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -153,6 +161,22 @@ describe('JsonRpcChainClient errors and retries', () => {
     const client = new JsonRpcChainClient(node.url, { ...FAST, timeoutMs: 150 });
     await expect(client.getBlockCount()).resolves.toBe(7);
     expect(node.seen).toHaveLength(2);
+  });
+
+  it('times out a node that stalls mid-answer, then retries', async () => {
+    node = await startFakeNode((_, i) => (i === 0 ? { ...ok(HASH), cutOff: 'stall' } : ok(HASH)));
+    const notices: RetryNotice[] = [];
+    const client = new JsonRpcChainClient(node.url, { ...FAST, timeoutMs: 150, onRetry: (n) => notices.push(n) });
+    await expect(client.getBestBlockHash()).resolves.toBe(HASH);
+    expect(notices.map((n) => n.reason)).toEqual(['timed out after 150 ms']);
+  });
+
+  it('retries an answer cut off by a dropped connection', async () => {
+    node = await startFakeNode((_, i) => (i === 0 ? { ...ok(HASH), cutOff: 'drop' } : ok(HASH)));
+    const notices: RetryNotice[] = [];
+    const client = new JsonRpcChainClient(node.url, { ...FAST, onRetry: (n) => notices.push(n) });
+    await expect(client.getBestBlockHash()).resolves.toBe(HASH);
+    expect(notices.map((n) => n.reason)).toEqual(['ECONNRESET']);
   });
 
   it('does not repeat generatetoaddress after a timeout: it may have mined already', async () => {
