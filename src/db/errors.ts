@@ -2,9 +2,9 @@
 export const DUPLICATE_KEY_CODE = 11000;
 
 /**
- * True for a duplicate key error, including a bulk write (insertMany) whose failures are all
- * duplicates. Mongoose reports a bulk write's failures as `writeErrors[i].err.code`, the driver
- * as `writeErrors[i].code` (and a single failure may come unwrapped).
+ * True for a duplicate key error, including a bulk write (insertMany, or an insert as built) whose
+ * failures are all duplicates. Mongoose reports a bulk write's failures as `writeErrors[i].err.code`,
+ * the driver and insert-built.ts as `writeErrors[i].code` (and a single failure may come unwrapped).
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -53,12 +53,12 @@ export type InsertOutcome = 'inserted' | 'duplicate';
  * and says of each whether it was inserted or refused as a duplicate key (its `_id` taken,
  * possibly by an earlier document of the same batch). Any other failure throws.
  */
-export async function insertEachOnce(model: { collection: BulkInserter }, documents: readonly object[]): Promise<InsertOutcome[]> {
+export async function insertEachOnce(model: BulkInserter, documents: readonly object[]): Promise<InsertOutcome[]> {
   const outcomes: InsertOutcome[] = documents.map(() => 'inserted');
   if (documents.length === 0) return outcomes;
   try {
-    // Through the driver (insert-built.ts), not Model.insertMany: its error lists the failed
-    // documents by index. Copies, since the driver adds fields to what it is given.
+    // As built (insert-built.ts), not Model.insertMany: its error lists the refused documents by
+    // index. Copies, since an `_id` is added to a document without one.
     await insertBuilt(model, documents.map((document) => ({ ...document })));
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
