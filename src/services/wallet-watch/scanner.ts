@@ -156,9 +156,12 @@ export class DepositScanner {
     // A view to (re)load means this instance starts, or may follow a pass that stopped half-way:
     // what such a pass left above the cursor may be of blocks that have left the chain since.
     const staleFrom = this.#unspent === undefined ? await rollBackStaleAbove(this.#deps.chain.name, cursor.height, rpc, clock()) : undefined;
-    // The ledger's one-time read before its first journal (ledger-store.ts) runs beside the view's
-    // reads, not in front of the first credit journals. Both settle before a failure is thrown: a
-    // view read still running after the pass failed would set the view that failure dropped.
+    // The node's tip and its hash at the cursor (the loop's first check), and the ledger's one-time
+    // read before its first journal (ledger-store.ts), are asked while the view is read: a round
+    // trip each off a pass that may have little else to do. Both reads settle before a failure is
+    // thrown: a view read still running after the pass failed would set the view that failure dropped.
+    let firstCheck: Promise<[number, string | undefined]> | undefined = this.#askTip(cursor.height);
+    firstCheck.catch(() => undefined); // awaited by the loop's first check, or dropped with a failed view read
     const [view, ledgerReady] = await Promise.allSettled([this.#loadView(), prepareJournalWrites()]);
     if (view.status === 'rejected') throw view.reason;
     if (ledgerReady.status === 'rejected') throw ledgerReady.reason;
@@ -227,7 +230,8 @@ export class DepositScanner {
           break;
         }
         if (recheck || cursor.height >= tip) {
-          const [nodeTip, cursorHash] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHash(cursor.height).catch(() => undefined)]);
+          const [nodeTip, cursorHash] = await (firstCheck ?? this.#askTip(cursor.height));
+          firstCheck = undefined;
           tip = nodeTip;
           report.tip = tip;
           if (cursorHash !== cursor.hash) {
@@ -307,13 +311,27 @@ export class DepositScanner {
     }
     await stored();
 
-    report.credited += await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
-    report.mempoolDeposits = await refreshMempoolDeposits(rpc, watch, clock());
+    // Crediting what is now deep enough and listing the mempool's deposits touch different
+    // records: they run at once, and both finish before a failure of either is thrown.
+    const [credited, mempool] = await Promise.allSettled([
+      creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock()),
+      refreshMempoolDeposits(rpc, watch, clock()),
+    ]);
+    if (credited.status === 'rejected') throw credited.reason;
+    if (mempool.status === 'rejected') throw mempool.reason;
+    report.credited += credited.value;
+    report.mempoolDeposits = mempool.value;
     report.seconds = (Date.now() - started) / 1000;
     if (report.blocks > 0 || report.credited > 0 || report.reorgs > 0) {
       log.info({ ...report, blocksPerSecond: rate(report.blocks, started) }, 'scan pass done');
     }
     return report;
+  }
+
+  /** The node's tip and its hash at `height` (undefined when the node has no block there). */
+  #askTip(height: number): Promise<[number, string | undefined]> {
+    const { rpc } = this.#deps;
+    return Promise.all([rpc.getBlockCount(), rpc.getBlockHash(height).catch(() => undefined)]);
   }
 
   #fetchGroup(heights: number[]): FetchedGroup {
