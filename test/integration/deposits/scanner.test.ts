@@ -98,12 +98,14 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     const paid = await faucet.pay([{ address: donor.address, amount: 12n * COIN }]);
     const vout = paid.vouts[0] as number;
 
-    await scanner.scanOnce();
+    expect((await scanner.scanOnce()).mempoolDeposits).toBe(1);
     expect(await MempoolDepositModel.findById(depositKey(paid.txid, vout)).lean()).toMatchObject({ accountId: donor.id, amount: 12n * COIN });
     expect(await depositOf(paid.txid, vout)).toBeNull();
+    // Seen again while still in the mempool: kept, counted once.
+    expect((await scanner.scanOnce()).mempoolDeposits).toBe(1);
 
     await faucet.mine(MIN_CONFIRMATIONS - 1);
-    await scanner.scanOnce();
+    expect((await scanner.scanOnce()).mempoolDeposits).toBe(0);
     expect(await depositOf(paid.txid, vout)).toMatchObject({ status: 'pending', amount: 12n * COIN });
     expect(await MempoolDepositModel.countDocuments()).toBe(0);
     expect(await balanceOf(donor)).toBe(0n);
