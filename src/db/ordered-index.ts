@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { type Collection, type mongo, type Schema } from 'mongoose';
+import { settleAll } from '../settle-all';
 
 /**
  * DocumentDB builds an index as one inverted column per path unless asked for an ORDERED index
@@ -126,9 +127,7 @@ export async function rebuildUnorderedIndexes(collections: readonly IndexedColle
   if (plain.length === 0) return [];
   if (server.orderedIndexes === 'unknown') server.orderedIndexes = (await acceptsOrderedIndexes(db)) ? 'accepted' : 'refused';
   if (server.orderedIndexes === 'refused') return [];
-  const outcomes = await Promise.allSettled(plain.map(({ collection, indexes }) => replaceWithOrdered(collection, indexes)));
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
+  await settleAll(plain.map(({ collection, indexes }) => replaceWithOrdered(collection, indexes)));
   return plain.map(({ collection, indexes }) => ({ collection: collection.collectionName, indexes: indexes.map((index) => index.name ?? '') }));
 }
 

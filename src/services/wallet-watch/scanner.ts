@@ -4,6 +4,7 @@ import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
 import type { WatchIndex } from '../../chain/block/watch-index';
 import { KibbleError } from '../../errors';
+import { settleAll } from '../../settle-all';
 import { prepareJournalWrites } from '../ledger/ledger-store';
 import type { Logger } from '../../log';
 import { recordBlocks, type BlockToRecord } from './block-writes';
@@ -159,14 +160,12 @@ export class DepositScanner {
     // The node's tip and its hash at the cursor (the loop's first check), and the ledger's one-time
     // read before its first journal (ledger-store.ts), are asked while the view is read: a round
     // trip each off a pass that may have little else to do. Both reads settle before a failure is
-    // thrown: a view read still running after the pass failed would set the view that failure dropped.
+    // thrown (settle-all.ts).
     let firstCheck: Promise<[number, string | undefined]> | undefined = this.#askTip(cursor.height);
     firstCheck.catch(() => undefined); // awaited by the loop's first check, or dropped with a failed view read
-    const [view, ledgerReady] = await Promise.allSettled([this.#loadView(), prepareJournalWrites()]);
-    if (view.status === 'rejected') throw view.reason;
-    if (ledgerReady.status === 'rejected') throw ledgerReady.reason;
-    const { watch } = view.value;
-    let unspent = view.value.unspent;
+    const [view] = await settleAll([this.#loadView(), prepareJournalWrites()]);
+    const { watch } = view;
+    let unspent = view.unspent;
     this.#leftAt = cursor;
     const report: ScanReport = { fromHeight: cursor.height, toHeight: cursor.height, tip: 0, blocks: 0, received: 0, spent: 0, credited: 0, reorgs: 0, mempoolDeposits: 0, seconds: 0, rolledBackTo: null };
     if (interruptedAbove !== undefined) {
@@ -313,14 +312,12 @@ export class DepositScanner {
 
     // Crediting what is now deep enough and listing the mempool's deposits touch different
     // records: they run at once, and both finish before a failure of either is thrown.
-    const [credited, mempool] = await Promise.allSettled([
+    const [credited, mempoolDeposits] = await settleAll([
       creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock()),
       refreshMempoolDeposits(rpc, watch, clock()),
     ]);
-    if (credited.status === 'rejected') throw credited.reason;
-    if (mempool.status === 'rejected') throw mempool.reason;
-    report.credited += credited.value;
-    report.mempoolDeposits = mempool.value;
+    report.credited += credited;
+    report.mempoolDeposits = mempoolDeposits;
     report.seconds = (Date.now() - started) / 1000;
     if (report.blocks > 0 || report.credited > 0 || report.reorgs > 0) {
       log.info({ ...report, blocksPerSecond: rate(report.blocks, started) }, 'scan pass done');

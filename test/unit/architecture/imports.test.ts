@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 // and from folders of a lower rank only, so every import points down and no two folders can
 // import each other. Folders of the same rank are independent of each other.
 const RANK: Readonly<Record<string, number>> = {
-  '(root)': 0, // errors.ts, log.ts
+  '(root)': 0, // errors.ts, log.ts, settle-all.ts
   money: 1,
   chain: 2,
   i18n: 2, // languages: catalogues, the translator, locale formatting and parsing (may use money)
