@@ -25,6 +25,7 @@ import { WatchedAddresses } from '../../src/services/wallet-watch/watched-addres
 import { RegtestFaucet, randomP2pkhKey } from '../../test/support/faucet';
 import { startMongoServer, type MongoServer } from '../../src/runtime/embedded/mongo-server';
 import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/bcoin-node';
+import { settleHeap, watchGcPauses, type GcPauses } from './heap';
 import { processTreeCpuMs } from './process-cpu';
 import { FLOOR_COLLECTIONS, measureInsertFloors, type FloorCollection, type InsertFloor } from './scan-insert-floor';
 import { seededRandom } from './synthetic-blocks';
@@ -84,6 +85,8 @@ export interface EndToEndOptions {
 export interface TimeProfile {
   rpc: Record<string, { calls: number; ms: number }>;
   db: Record<string, { calls: number; ms: number }>;
+  /** Every call, from its start to its end in ms since the profile was started (the critical path). */
+  spans: Array<{ key: string; fromMs: number; toMs: number }>;
 }
 
 export interface EndToEndFigures {
@@ -140,6 +143,8 @@ export interface EndToEndFigures {
     blocksPerSecondWithLoad: number;
     /** CPU time of this process (user + system) during the timed scanOnce: the scanner's own share of the 2 cores. */
     processCpuMs: number;
+    /** The main thread's garbage-collection pauses during the timed scanOnce (the heap settled before it). */
+    gcPauses: GcPauses;
     /** CPU of the regtest node's process during the timed scanOnce (serving the blocks). */
     nodeCpuMs: number;
     /** CPU of the `dbPids` process trees during the timed scanOnce, when given. */
@@ -493,11 +498,13 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const concurrentRunsMs: number[] = [];
     let raw: Uint8Array[] = [];
     for (let run = 0; run < RAW_FETCH_RUNS; run++) {
+      await settleHeap(); // each timed phase pays for its own garbage only (heap.ts)
       started = process.hrtime.bigint();
       raw = await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
       concurrentRunsMs.push(elapsedMs(started));
     }
     const concurrentMs = median(concurrentRunsMs);
+    await settleHeap();
     const nodeCpuBeforeBatched = processTreeCpuMs([node.pid]);
     const clientCpuBeforeBatched = process.cpuUsage();
     started = process.hrtime.bigint();
@@ -534,8 +541,11 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const parseMatchSeconds = (parseMs + matchMs) / 1000;
 
     // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
+    // The parse+match runs above leave about 40 passes' garbage: collected now, not in the pass.
+    await settleHeap();
     profiler?.take(); // drop what the bench itself did in between
     const inspector = options.cpuProfile === undefined ? undefined : await startCpuProfile();
+    const gcPauses = watchGcPauses();
     const loadBefore = loadavg()[0] as number;
     const nodeCpuBefore = processTreeCpuMs([node.pid]);
     const dbCpuBefore = options.dbPids ? processTreeCpuMs(options.dbPids) : 0;
@@ -544,6 +554,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const report = await scanner.scanOnce();
     const scanMs = elapsedMs(started);
     const cpu = process.cpuUsage(cpuBefore);
+    const scanGcPauses = await gcPauses.stop();
     const nodeCpuMs = processTreeCpuMs([node.pid]) - nodeCpuBefore;
     const dbCpuMs = options.dbPids ? processTreeCpuMs(options.dbPids) - dbCpuBefore : undefined;
     if (inspector && options.cpuProfile !== undefined) {
@@ -619,6 +630,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
         blocksPerSecondWithLoad: blocks / ((scanMs + coldStartMs) / 1000),
         processCpuMs: (cpu.user + cpu.system) / 1000,
+        gcPauses: scanGcPauses,
         nodeCpuMs,
         ...(dbCpuMs === undefined ? {} : { dbCpuMs }),
         loadBefore,
@@ -670,7 +682,8 @@ async function stopCpuProfile(session: Session, file: string): Promise<void> {
 
 /** Times RPC calls (through a proxy of the client) and database commands (driver command monitoring). */
 class Profiler {
-  #current: TimeProfile = { rpc: {}, db: {} };
+  #current: TimeProfile = { rpc: {}, db: {}, spans: [] };
+  #since = process.hrtime.bigint();
   readonly #pending = new Map<number, { key: string; started: bigint }>();
   readonly #client = mongoose.connection.getClient();
 
@@ -686,6 +699,7 @@ class Profiler {
       if (!pending) return;
       this.#pending.delete(event.requestId);
       add(this.#current.db, pending.key, elapsedMs(pending.started));
+      this.#span(pending.key, pending.started);
     };
     this.#client.on('commandSucceeded', done);
     this.#client.on('commandFailed', done);
@@ -694,8 +708,13 @@ class Profiler {
   /** Returns what was recorded since the last call, and starts afresh. */
   take(): TimeProfile {
     const taken = this.#current;
-    this.#current = { rpc: {}, db: {} };
+    this.#current = { rpc: {}, db: {}, spans: [] };
+    this.#since = process.hrtime.bigint();
     return taken;
+  }
+
+  #span(key: string, started: bigint): void {
+    this.#current.spans.push({ key, fromMs: Number(started - this.#since) / 1e6, toMs: elapsedMs(this.#since) });
   }
 
   wrapRpc<T extends object>(target: T): T {
@@ -707,7 +726,10 @@ class Profiler {
           const started = process.hrtime.bigint();
           const result = (value as (...a: unknown[]) => unknown).apply(object, args);
           if (!(result instanceof Promise)) return result;
-          return result.finally(() => add(this.#current.rpc, property, elapsedMs(started)));
+          return result.finally(() => {
+            add(this.#current.rpc, property, elapsedMs(started));
+            this.#span(`rpc ${property}`, started);
+          });
         };
       },
     });
@@ -781,6 +803,7 @@ export function formatEndToEnd(f: EndToEndFigures): string {
       `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
     ['  ratio to raw fetch', `${n(f.endToEnd.ratioToRawFetch, 2)}x (target ${TARGET_RATIO_TO_RAW_FETCH}x)`],
     ['  this process\'s CPU', `${n(f.endToEnd.processCpuMs)} ms (parse, match, the driver; the node and the database are other processes)`],
+    ['  its GC pauses', `${formatGcPauses(f.endToEnd.gcPauses)} (main thread; the heap was settled before the pass)`],
     ['  regtest node\'s CPU', `${n(f.endToEnd.nodeCpuMs)} ms (serving the blocks; 10 ms ticks)`],
     ...(f.endToEnd.dbCpuMs === undefined ? [] : [['  database\'s CPU', `${n(f.endToEnd.dbCpuMs)} ms (the --db-pids processes and their children)`] as [string, string]]),
     ['  load average (1 min)', `${n(f.endToEnd.loadBefore, 1)} before, ${n(f.endToEnd.loadAfter, 1)} after`],
@@ -828,6 +851,10 @@ function formatDesignFloors(f: EndToEndFigures): string {
   return [header, ...rows].join('\n');
 }
 
+function formatGcPauses(pauses: GcPauses): string {
+  return `${pauses.minor.count} minor, ${n(pauses.minor.ms)} ms; ${pauses.major.count} major, ${n(pauses.major.ms)} ms`;
+}
+
 function formatProfile(title: string, profile: TimeProfile): string {
   const section = (what: string, entries: Record<string, { calls: number; ms: number }>): string[] => {
     const sorted = Object.entries(entries).sort(([, a], [, b]) => b.ms - a.ms);
@@ -837,7 +864,10 @@ function formatProfile(title: string, profile: TimeProfile): string {
       ...sorted.map(([key, e]) => `    ${key.padEnd(34)} ${n(e.calls).padStart(7)} calls ${n(e.ms).padStart(8)} ms ${n(e.ms / e.calls, 2).padStart(8)} ms/call`),
     ];
   };
-  return [`profile of the ${title}:`, ...section('RPC', profile.rpc), ...section('database', profile.db)].join('\n');
+  const timeline = [...profile.spans]
+    .sort((a, b) => a.fromMs - b.fromMs)
+    .map((span) => `    ${n(span.fromMs).padStart(5)} - ${n(span.toMs).padStart(5)} ms  ${span.key}`);
+  return [`profile of the ${title}:`, ...section('RPC', profile.rpc), ...section('database', profile.db), '  timeline (ms from the start):', ...timeline].join('\n');
 }
 
 /** JSON with bigint-free numbers (ScanReport has none, but be safe). */
