@@ -21,19 +21,37 @@ export async function storedEventIds(ids: readonly string[]): Promise<Set<string
 }
 
 /**
- * Inserts a batch of events under consecutive sequence numbers proposed in one increment, in
+ * Sequence numbers for `count` events, proposed now, before the events are ready: a writer that
+ * knows how many events it will record asks for their numbers beside its earlier writes instead
+ * of after them. Numbers a reservation leaves unused (its writer failed, or found some events
+ * recorded already) are gaps, which readers skip once the grace has passed (ordering.ts).
+ */
+export interface EventSeqReservation {
+  count: number;
+  first: Promise<number>;
+}
+
+export function reserveEventSeqs(count: number): EventSeqReservation {
+  const first = proposeEventSeqRange(count);
+  first.catch(() => undefined); // awaited by the insert that uses it, or dropped with a failed write
+  return { count, first };
+}
+
+/**
+ * Inserts a batch of events under consecutive sequence numbers proposed in one increment (or
+ * reserved beforehand, on the first attempt, when the reservation holds them all), in
  * chunks; an event whose id is stored already is left as it is (its
  * number becomes a gap readers skip, ordering.ts); one whose number another writer took (possible
  * on FerretDB, whose increments are not isolated) is tried again under a new range. Which of the
  * two happened is read back from the collection, not from the error text, which differs by server.
  * Answers the ids this call inserted.
  */
-export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>): Promise<Set<string>> {
+export async function insertEventsOnce(events: ReadonlyArray<Omit<EventDocument, 'seq'>>, reserved?: EventSeqReservation): Promise<Set<string>> {
   let pending = [...events];
   const inserted = new Set<string>();
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_RANGE_ATTEMPTS) throw new Error(`events: no free sequence numbers after ${MAX_RANGE_ATTEMPTS} ranges (too much contention?)`);
-    const first = await proposeEventSeqRange(pending.length);
+    const first = attempt === 1 && reserved !== undefined && reserved.count >= pending.length ? await reserved.first : await proposeEventSeqRange(pending.length);
     const writer = randomUUID();
     const numbered = pending.map((event, index) => ({ ...event, seq: first + index, writer }));
     const retry: Array<Omit<EventDocument, 'seq'>> = [];

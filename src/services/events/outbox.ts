@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { cursorOf, moveCursor } from './cursor-store';
-import { eventById, eventsAfterSeq, eventsOfAccount, insertEventsOnce, storedEventIds, type EventDocument } from './event-store';
+import { eventById, eventsAfterSeq, eventsOfAccount, insertEventsOnce, storedEventIds, type EventDocument, type EventSeqReservation } from './event-store';
 import { recordInNextBatch, type EventRow } from './group-commit';
 import { eventId, isEventKind, type EventData, type EventKind } from './kinds';
 import { takeInOrder } from './ordering';
@@ -39,7 +39,11 @@ export interface RecordOptions {
    * sequence number on a re-run.
    */
   fresh?: boolean;
+  /** Sequence numbers the caller reserved for these events beforehand (reserveEventSeqs). */
+  reserved?: EventSeqReservation;
 }
+
+export { reserveEventSeqs, type EventSeqReservation } from './event-store';
 
 /**
  * Records the event once; false when it was recorded before (by this step's earlier run).
@@ -66,7 +70,7 @@ export async function recordEvents(events: readonly NewEvent[], now: Date, optio
   }
   // The check spares sequence numbers on a re-run; the unique id decides under a race.
   const stored = options.fresh === true ? new Set<string>() : await storedEventIds([...documents.keys()]);
-  return (await insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)))).size;
+  return (await insertEventsOnce([...documents.values()].filter((document) => !stored.has(document._id)), options.reserved)).size;
 }
 
 export interface ReadOptions {

@@ -2,7 +2,8 @@ import type { BlockMatches } from '../../chain/block/block-matcher';
 import type { ChainProfile } from '../../chain/profiles';
 import { depositCreditJournal } from '../../money/ledger';
 import { recordJournals } from '../ledger/ledger-store';
-import { recordEvents } from '../events/outbox';
+import { settleAll } from '../../settle-all';
+import { recordEvents, reserveEventSeqs } from '../events/outbox';
 import { confirmationsAt, depositCreditedEvent, requiredConfirmations } from './crediting';
 import { depositKey, insertDeposits, returnOrphanedDeposits } from './deposit-store';
 import { insertScannedBlocks } from './scanned-block-store';
@@ -43,22 +44,26 @@ export async function recordBlock(block: BlockRef, matches: BlockMatches, seenAt
 
 /**
  * Stores consecutive blocks, in a few bulk writes rather than a few writes per output (each round
- * trip costs milliseconds, more on FerretDB). The three kinds of writes (the wallet's outputs,
- * the deposits with their credit journals, the spends) touch different collections and none
- * reads another, so they run concurrently; the scanned blocks follow once all are stored. A
- * crash part-way leaves a subset that the next pass completes: inserts skip what exists, updates
- * are conditional on the state. Returns how many deposits it stored credited (0 when some existed
- * already: a repeated batch).
+ * trip costs milliseconds, more on FerretDB). The wallet's outputs, the deposits (then their
+ * credit journals, then their events) and the spends touch different collections and none reads
+ * another, so they run concurrently. The scanned blocks follow the outputs and the spends: a block
+ * stored means its spends are (the settlement's spend repair relies on it, spend-repair.ts); they
+ * do not wait for the deposits' longer chain. A crash part-way leaves a subset that the next pass
+ * completes: inserts skip what exists, updates are conditional on the state. Every write settles
+ * before a failure is thrown, so none runs on after the pass. Returns how many deposits it stored
+ * credited (0 when some existed already: a repeated batch).
  */
 export async function recordBlocks(batch: readonly BlockToRecord[], seenAt: Date, credit?: CreditRule, hooks: BlockWriteHooks = {}): Promise<number> {
   const received = batch.flatMap(({ block, matches }) => matches.received.map((output) => ({ block, output })));
   const spent = batch.flatMap(({ block, matches }) => matches.spent.map((output) => ({ block, output })));
-  const [, creditedAtFirstSight] = await Promise.all([
-    recordWalletOutputs(received),
-    recordDeposits(received, seenAt, credit, hooks),
-    recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block }))),
-  ]);
-  await insertScannedBlocks(batch.map(({ block }) => ({ height: block.height, hash: block.hash, prevHash: block.prevHash })));
+  const recordOutputsThenBlocks = async (): Promise<void> => {
+    await settleAll([
+      recordWalletOutputs(received),
+      recordSpends(spent.map(({ block, output }) => ({ outpoint: depositKey(output.txid, output.vout), spentByTxid: output.spentByTxid, block }))),
+    ]);
+    await insertScannedBlocks(batch.map(({ block }) => ({ height: block.height, hash: block.hash, prevHash: block.prevHash })));
+  };
+  const [, creditedAtFirstSight] = await settleAll([recordOutputsThenBlocks(), recordDeposits(received, seenAt, credit, hooks)]);
   return creditedAtFirstSight;
 }
 
@@ -130,6 +135,10 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
   // now or by an earlier pass: ids carry credit number 1, so a repeat is a no-op, and a deposit
   // credited before under that number has that journal already.
   if (creditedNow.length > 0) {
+    // New deposits' events are new too: their sequence numbers are asked beside the journals,
+    // not after them. (A repeated batch looks for its events first and takes no numbers for
+    // those it finds, so readers have no gap to wait out.)
+    const eventSeqs = inserted ? reserveEventSeqs(creditedNow.length) : undefined;
     await recordJournals(
       creditedNow.map(({ output }) => depositCreditJournal(depositKey(output.txid, output.vout), 1, String(output.owner.accountId), output.value)),
       seenAt,
@@ -140,7 +149,7 @@ async function recordDeposits(received: readonly ReceivedInBlock[], seenAt: Date
       ),
       seenAt,
       // Every deposit document was new: no earlier pass recorded their first credit's events.
-      { fresh: inserted },
+      { fresh: inserted, reserved: eventSeqs },
     );
   }
   return inserted ? creditedNow.length : 0;

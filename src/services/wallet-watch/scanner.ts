@@ -1,5 +1,4 @@
 import { matchBlock } from '../../chain/block/block-matcher';
-import { parseBlock, type ParsedBlock } from '../../chain/block/block-parser';
 import type { ChainRpc } from '../../node/rpc-client';
 import type { ChainProfile } from '../../chain/profiles';
 import type { WatchIndex } from '../../chain/block/watch-index';
@@ -7,6 +6,7 @@ import { KibbleError } from '../../errors';
 import { settleAll } from '../../settle-all';
 import { prepareJournalWrites } from '../ledger/ledger-store';
 import type { Logger } from '../../log';
+import { BlockFetcher } from './block-fetcher';
 import { recordBlocks, type BlockToRecord } from './block-writes';
 import { createChainCursorOnce, moveChainCursor, readChainCursor, type StoredChainCursor } from './chain-cursor-store';
 import { creditConfirmedDeposits } from './crediting';
@@ -24,7 +24,7 @@ export interface ScannerDeps {
   clock: () => Date;
   /** Height to start from on the very first run; default: the node's tip then. */
   startHeight?: number;
-  /** Blocks per fetch group: one JSON-RPC batch of getblockhash, then one of getblock (round trips dominate the fetch). */
+  /** Blocks per fetch group: one JSON-RPC batch of getblock (round trips dominate the fetch; block-fetcher.ts). */
   prefetch?: number;
   /** Blocks stored per write batch (each batch is a few database round trips and one cursor move). */
   writeBatch?: number;
@@ -73,16 +73,7 @@ interface Cursor {
   hash: string;
 }
 
-/** Consecutive blocks being fetched. */
-interface FetchedGroup {
-  from: number;
-  to: number;
-  blocks: Promise<Array<ParsedBlock | undefined>>;
-}
-
 const DEFAULT_PREFETCH = 16;
-/** Groups of `prefetch` blocks requested beyond the one being matched. */
-const FETCH_AHEAD_GROUPS = 2;
 const DEFAULT_WRITE_BATCH = 32;
 /** Batches whose writes run at the same time (the database works on several inserts at once). */
 const STORES_IN_FLIGHT = 2;
@@ -111,6 +102,8 @@ const PROGRESS_EVERY_MS = 5_000;
 export class DepositScanner {
   readonly #deps: ScannerDeps;
   readonly #watched: WatchedAddresses;
+  /** Blocks per fetch group. */
+  readonly #prefetch: number;
   /** Unspent outpoints of the service (`txid:vout`), to recognise its spends. */
   #unspent: Set<string> | undefined;
   /** The cursor as this instance last stored or read it: if the stored one differs, someone else wrote. */
@@ -118,6 +111,7 @@ export class DepositScanner {
 
   constructor(deps: ScannerDeps) {
     this.#deps = deps;
+    this.#prefetch = Math.max(deps.prefetch ?? DEFAULT_PREFETCH, 1);
     this.#watched = new WatchedAddresses(deps.chain, { clock: deps.clock });
   }
 
@@ -161,7 +155,7 @@ export class DepositScanner {
     // read before its first journal (ledger-store.ts), are asked while the view is read: a round
     // trip each off a pass that may have little else to do. Both reads settle before a failure is
     // thrown (settle-all.ts).
-    let firstCheck: Promise<[number, string | undefined]> | undefined = this.#askTip(cursor.height);
+    let firstCheck: Promise<TipCheck> | undefined = this.#askTip(cursor.height);
     firstCheck.catch(() => undefined); // awaited by the loop's first check, or dropped with a failed view read
     const [view] = await settleAll([this.#loadView(), prepareJournalWrites()]);
     const { watch } = view;
@@ -178,24 +172,8 @@ export class DepositScanner {
     }
     let lastProgress = Date.now();
 
-    const prefetch = Math.max(this.#deps.prefetch ?? DEFAULT_PREFETCH, 1);
     const writeBatch = Math.max(this.#deps.writeBatch ?? DEFAULT_WRITE_BATCH, 1);
-    /**
-     * Groups of `prefetch` blocks fetched ahead (each two requests: a batch of getblockhash, then
-     * one of getblock), up to FETCH_AHEAD_GROUPS of them in flight while an earlier one is matched.
-     */
-    let ahead: FetchedGroup[] = [];
-    const fetchFrom = (from: number): FetchedGroup => {
-      if (ahead[0]?.from !== from) ahead = [];
-      const group = ahead.shift() ?? this.#fetchGroup(range(from, Math.min(tip, from + prefetch - 1)));
-      let next = (ahead[ahead.length - 1] ?? group).to + 1;
-      while (ahead.length < FETCH_AHEAD_GROUPS && next <= tip) {
-        const queued = this.#fetchGroup(range(next, Math.min(tip, next + prefetch - 1)));
-        ahead.push(queued);
-        next = queued.to + 1;
-      }
-      return group;
-    };
+    const fetcher = new BlockFetcher(rpc, this.#deps.chain, this.#prefetch);
     /**
      * The stores of the last batches (their writes, then their cursor moves), running while the
      * next batch is fetched and matched. The writes of up to STORES_IN_FLIGHT batches run at once
@@ -229,12 +207,14 @@ export class DepositScanner {
           break;
         }
         if (recheck || cursor.height >= tip) {
-          const [nodeTip, cursorHash] = await (firstCheck ?? this.#askTip(cursor.height));
+          const { tip: nodeTip, cursorHash, hashesAbove } = await (firstCheck ?? this.#askTip(cursor.height));
           firstCheck = undefined;
           tip = nodeTip;
+          fetcher.reset();
+          fetcher.knowHashes(cursor.height + 1, hashesAbove);
           report.tip = tip;
           if (cursorHash !== cursor.hash) {
-            ahead = [];
+            fetcher.reset();
             await stored();
             cursor = await this.#rollBack(cursor.height, report);
             unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
@@ -249,7 +229,7 @@ export class DepositScanner {
         let batchEnd = cursor;
         let rows = 0;
         while (batch.length < writeBatch && rows < WRITE_BATCH_ROWS && batchEnd.height < tip) {
-          const fetched = fetchFrom(batchEnd.height + 1);
+          const fetched = fetcher.groupFrom(batchEnd.height + 1, tip);
           const blocks = await fetched.blocks;
           let linked = true;
           for (const [i, block] of blocks.entries()) {
@@ -268,7 +248,7 @@ export class DepositScanner {
             batchEnd = { height, hash: block.hash };
           }
           if (!linked) {
-            ahead = [];
+            fetcher.reset();
             recheck = true;
             break;
           }
@@ -308,15 +288,13 @@ export class DepositScanner {
       await storing?.catch(() => undefined);
       throw error;
     }
-    await stored();
-
-    // Crediting what is now deep enough and listing the mempool's deposits touch different
-    // records: they run at once, and both finish before a failure of either is thrown.
-    const [credited, mempoolDeposits] = await settleAll([
-      creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock()),
-      refreshMempoolDeposits(rpc, watch, clock()),
-    ]);
-    report.credited += credited;
+    fetcher.reset();
+    // The mempool's deposits are in no block this pass stores, and no rollback comes after the
+    // loop: they are listed while the last batches are written. Crediting what is now deep enough
+    // reads the deposits those batches store pending, so it comes after them. Everything settles
+    // before a failure is thrown.
+    const [, mempoolDeposits] = await settleAll([stored(), refreshMempoolDeposits(rpc, watch, clock())]);
+    report.credited += await creditConfirmedDeposits(report.tip, this.#deps.minConfirmations, this.#deps.chain, clock());
     report.mempoolDeposits = mempoolDeposits;
     report.seconds = (Date.now() - started) / 1000;
     if (report.blocks > 0 || report.credited > 0 || report.reorgs > 0) {
@@ -325,35 +303,15 @@ export class DepositScanner {
     return report;
   }
 
-  /** The node's tip and its hash at `height` (undefined when the node has no block there). */
-  #askTip(height: number): Promise<[number, string | undefined]> {
+  /**
+   * The node's tip, its hash at `height` (undefined when the node has no block there) and the
+   * hashes of the group of blocks above it, which the first fetch then does not wait for (on a
+   * pass with nothing new, a few lookups that find no block, in the same request).
+   */
+  async #askTip(height: number): Promise<TipCheck> {
     const { rpc } = this.#deps;
-    return Promise.all([rpc.getBlockCount(), rpc.getBlockHash(height).catch(() => undefined)]);
-  }
-
-  #fetchGroup(heights: number[]): FetchedGroup {
-    const blocks = this.#fetchBlocks(heights);
-    blocks.catch(() => undefined); // awaited later, or dropped (a reorg, a failed store): never unhandled
-    return { from: heights[0] as number, to: heights[heights.length - 1] as number, blocks };
-  }
-
-  /** The blocks at these heights in two round trips; undefined from the first one missing (a reorg). */
-  async #fetchBlocks(heights: number[]): Promise<Array<ParsedBlock | undefined>> {
-    const { rpc, chain } = this.#deps;
-    const hashes = await rpc.getBlockHashes(heights);
-    const missing = hashes.indexOf(undefined);
-    const known = (missing === -1 ? hashes : hashes.slice(0, missing)) as string[];
-    let raw: Uint8Array[];
-    try {
-      raw = await rpc.getRawBlocks(known);
-    } catch (error) {
-      // A block left the best chain between the two requests (a reorg): the next round finds
-      // out and rolls back. The same blocks still there: a real failure.
-      const again = await rpc.getBlockHashes(heights.slice(0, known.length));
-      if (again.every((hash, i) => hash === known[i])) throw error;
-      return heights.map(() => undefined);
-    }
-    return heights.map((_, i) => (i < raw.length ? parseBlock(raw[i] as Uint8Array, { auxpow: chain.auxpow }) : undefined));
+    const [tip, hashes] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHashes(range(height, height + this.#prefetch))]);
+    return { tip, cursorHash: hashes[0], hashesAbove: hashes.slice(1) };
   }
 
   async #rollBack(fromHeight: number, report: ScanReport): Promise<Cursor> {
@@ -418,12 +376,19 @@ function countRollBack(report: ScanReport, forkHeight: number): void {
   report.rolledBackTo = Math.min(report.rolledBackTo ?? forkHeight, forkHeight);
 }
 
-function sameCursor(a: Cursor, b: Cursor): boolean {
-  return a.height === b.height && a.hash === b.hash;
+/** What the loop checks against the node: see #askTip. */
+interface TipCheck {
+  tip: number;
+  cursorHash: string | undefined;
+  hashesAbove: Array<string | undefined>;
 }
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+function sameCursor(a: Cursor, b: Cursor): boolean {
+  return a.height === b.height && a.hash === b.hash;
 }
 
 function rate(blocks: number, startedMs: number): number {

@@ -458,6 +458,27 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     expect(await balanceOf(donor)).toBe(inBestChain ? 5n * COIN : 0n);
   });
 
+  it('fetches a group of blocks in one request, with their hashes asked ahead (the first group\'s with the tip)', async () => {
+    await scanner.scanOnce();
+    const from = await rpc.getBlockCount();
+    await faucet.mine(20);
+    const counting = countingCalls(rpc);
+    const report = await new DepositScanner(deps({ rpc: counting.rpc, prefetch: 4, writeBatch: 8 })).scanOnce();
+
+    expect(report).toMatchObject({ fromHeight: from, toHeight: from + 20, blocks: 20 });
+    // Five groups of four blocks, one request each.
+    expect(counting.calls.get('getRawBlocks')).toEqual([4, 4, 4, 4, 4]);
+    // The tip asked twice (at the start and once it is reached), each time with the hashes of the
+    // cursor's block and the four above it; the other groups' hashes in one request.
+    expect(counting.calls.get('getBlockCount')).toEqual([1, 1]);
+    expect(counting.calls.get('getBlockHashes')).toEqual([5, 16, 5]);
+    expect(counting.calls.get('getBlockHash')).toBeUndefined();
+    for (const stored of await ScannedBlockModel.find({ _id: { $gt: from } }).lean()) {
+      expect(stored.hash).toBe(await rpc.getBlockHash(stored._id));
+    }
+    expect(await ScannedBlockModel.countDocuments({ _id: { $gt: from } })).toBe(20);
+  });
+
   it("recognises the service's own spends of its outputs", async () => {
     const donor = await newDonor();
     const paid = await faucet.pay([{ address: donor.address, amount: 9n * COIN }]);
@@ -513,6 +534,24 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     await faucet.sync();
   });
 });
+
+/** Counts the calls of each method, and the heights or hashes each batch call asked for. */
+function countingCalls(rpc: ChainRpc): { rpc: ChainRpc; calls: Map<string, number[]> } {
+  const calls = new Map<string, number[]>();
+  const counted = new Proxy(rpc, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        const sizes = calls.get(property) ?? [];
+        sizes.push(Array.isArray(args[0]) ? args[0].length : 1);
+        calls.set(property, sizes);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { rpc: counted, calls };
+}
 
 /**
  * The node as it answers while it follows a competing branch above `forkHeight` (as long as

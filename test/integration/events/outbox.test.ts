@@ -1,6 +1,6 @@
 import mongoose, { Types } from 'mongoose';
 import { EventModel } from '../../../src/db/models';
-import { consumeEvents, consumerCursor, eventsAfter, recentEventsOf, recordEvent, type NewEvent, type OutboxEvent } from '../../../src/services/events/outbox';
+import { consumeEvents, consumerCursor, eventsAfter, recentEventsOf, recordEvent, recordEvents, reserveEventSeqs, type NewEvent, type OutboxEvent } from '../../../src/services/events/outbox';
 import { useTestDatabase } from '../../support/database';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
@@ -55,6 +55,39 @@ describe('the events outbox (src/services/events/)', () => {
     const seqs = stored.map((event) => event.seq);
     expect(seqs.slice(1)).toEqual(Array.from({ length: 9 }, (_, i) => (seqs[1] ?? 0) + i));
     await EventModel.deleteMany({ _id: { $in: stored.map((event) => event._id) } });
+  });
+
+  it('numbers events with a range reserved before they were ready; what a reservation leaves unused is a gap readers skip after the grace', async () => {
+    const reserved = reserveEventSeqs(3);
+    const first = await reserved.first;
+    // another writer records meanwhile: its number comes after the reserved range
+    expect(await recordEvent(flattr(200, donor, creator), NOW)).toBe(true);
+    expect(await recordEvents([201, 202, 203].map((n) => flattr(n, donor, creator)), NOW, { fresh: true, reserved })).toBe(3);
+    const numbered = await EventModel.find({ _id: { $in: [200, 201, 202, 203].map((n) => `flattr.created:click-${n}`) } }, { seq: 1 }).sort({ seq: 1 }).lean();
+    expect(numbered.map((event) => [event._id, event.seq])).toEqual([
+      ['flattr.created:click-201', first],
+      ['flattr.created:click-202', first + 1],
+      ['flattr.created:click-203', first + 2],
+      ['flattr.created:click-200', first + 3],
+    ]);
+
+    // two numbers reserved, one event recorded: the second number stays a gap
+    const partly = reserveEventSeqs(2);
+    const partlyFirst = await partly.first;
+    expect(await recordEvents([flattr(204, donor, creator)], NOW, { fresh: true, reserved: partly })).toBe(1);
+    expect(await recordEvent(flattr(205, donor, creator), NOW)).toBe(true);
+    expect((await EventModel.findById('flattr.created:click-204').lean())?.seq).toBe(partlyFirst);
+    expect((await EventModel.findById('flattr.created:click-205').lean())?.seq).toBe(partlyFirst + 2);
+    expect((await eventsAfter(partlyFirst - 1, { now: NOW })).events.map((event) => event.id)).toEqual(['flattr.created:click-204']);
+    expect((await eventsAfter(partlyFirst - 1, { now: later(60_000) })).events.map((event) => event.id)).toEqual(['flattr.created:click-204', 'flattr.created:click-205']);
+
+    // a reservation too small for the events is not used: they get a range of their own
+    const small = reserveEventSeqs(1);
+    const smallFirst = await small.first;
+    expect(await recordEvents([206, 207].map((n) => flattr(n, donor, creator)), NOW, { fresh: true, reserved: small })).toBe(2);
+    const own = await EventModel.find({ _id: { $in: ['flattr.created:click-206', 'flattr.created:click-207'] } }, { seq: 1 }).lean();
+    expect(own.every((event) => event.seq > smallFirst)).toBe(true);
+    await EventModel.deleteMany({ _id: { $regex: /^flattr\.created:click-20\d$/ } });
   });
 
   it('hands each event to a consumer once, in order, and resumes from its cursor', async () => {
