@@ -9,6 +9,11 @@ import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseB
  *      (default 100) of 50 transactions built on the node, scanned by a fresh DepositScanner.
  *
  *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
+ *     [--watched-share S] [--spend-share S]
+ *
+ * --watched-share 0.002 plants about one deposit in four blocks, what a service of 10,000 donors
+ * funding once a month receives on Dogecoin (a block a minute); the default, 0.05, about six a
+ * block (scan-end-to-end.ts).
  *
  * MONGODB_URI: the database to use (e.g. DocumentDB); default a FerretDB it starts itself.
  *

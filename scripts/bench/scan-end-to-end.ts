@@ -41,7 +41,10 @@ import { seededRandom } from './synthetic-blocks';
  *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
  *     [--watched-share S] [--spend-share S]
  *
- * --profile times every RPC call and database command of the scanner's two passes.
+ * --profile times every RPC call and database command of the scanner's two passes, and prints
+ * the timed pass's calls on a timeline (ms from its start: the critical path).
+ * Each timed phase (the raw fetch runs, the batched fetch, the pass) starts from a settled heap
+ * (heap.ts), so that none pays for the garbage of the phase before it.
  * --cpu-profile writes a V8 CPU profile of the timed scanOnce alone to FILE (.cpuprofile: Chrome
  * DevTools opens it; scripts/bench/cpu-profile-summary.ts sums its self time by function and file).
  * --db-pids PID[,PID] also reports the CPU those processes and their children (the database
