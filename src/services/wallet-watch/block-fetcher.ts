@@ -72,7 +72,7 @@ export class BlockFetcher {
     let window = this.#hashes;
     if (window === undefined || from < window.from || to > window.to) {
       const end = Math.max(to, Math.min(tip, from + this.#groupSize * HASH_WINDOW_GROUPS - 1));
-      window = { from, to: end, hashes: this.#rpc.getBlockHashes(range(from, end)) };
+      window = { from, to: end, hashes: this.#rpc.getBlockHashes(heightRange(from, end)) };
       window.hashes.catch(() => undefined); // awaited by the groups that read it
       this.#hashes = window;
     }
@@ -81,7 +81,7 @@ export class BlockFetcher {
   }
 
   async #fetchBlocks(from: number, to: number, tip: number): Promise<Array<ParsedBlock | undefined>> {
-    const heights = range(from, to);
+    const heights = heightRange(from, to);
     const hashes = await this.#hashesOf(from, to, tip);
     const missing = hashes.indexOf(undefined);
     const known = (missing === -1 ? hashes : hashes.slice(0, missing)) as string[];
@@ -99,6 +99,7 @@ export class BlockFetcher {
   }
 }
 
-function range(from: number, to: number): number[] {
+/** The heights from `from` to `to`, both included (none when `to` is below `from`). */
+export function heightRange(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }

@@ -6,7 +6,7 @@ import { KibbleError } from '../../errors';
 import { settleAll } from '../../settle-all';
 import { prepareJournalWrites } from '../ledger/ledger-store';
 import type { Logger } from '../../log';
-import { BlockFetcher } from './block-fetcher';
+import { BlockFetcher, heightRange } from './block-fetcher';
 import { recordBlocks, type BlockToRecord } from './block-writes';
 import { createChainCursorOnce, moveChainCursor, readChainCursor, type StoredChainCursor } from './chain-cursor-store';
 import { creditConfirmedDeposits } from './crediting';
@@ -210,11 +210,11 @@ export class DepositScanner {
           const { tip: nodeTip, cursorHash, hashesAbove } = await (firstCheck ?? this.#askTip(cursor.height));
           firstCheck = undefined;
           tip = nodeTip;
+          // What was fetched ahead is of the chain as it was: started afresh from the cursor.
           fetcher.reset();
           fetcher.knowHashes(cursor.height + 1, hashesAbove);
           report.tip = tip;
           if (cursorHash !== cursor.hash) {
-            fetcher.reset();
             await stored();
             cursor = await this.#rollBack(cursor.height, report);
             unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
@@ -310,7 +310,7 @@ export class DepositScanner {
    */
   async #askTip(height: number): Promise<TipCheck> {
     const { rpc } = this.#deps;
-    const [tip, hashes] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHashes(range(height, height + this.#prefetch))]);
+    const [tip, hashes] = await Promise.all([rpc.getBlockCount(), rpc.getBlockHashes(heightRange(height, height + this.#prefetch))]);
     return { tip, cursorHash: hashes[0], hashesAbove: hashes.slice(1) };
   }
 
@@ -381,10 +381,6 @@ interface TipCheck {
   tip: number;
   cursorHash: string | undefined;
   hashesAbove: Array<string | undefined>;
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }
 
 function sameCursor(a: Cursor, b: Cursor): boolean {
