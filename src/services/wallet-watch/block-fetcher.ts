@@ -40,10 +40,10 @@ export class BlockFetcher {
   /** The group starting at `from` (up to `tip`), and the next ones requested behind it. */
   groupFrom(from: number, tip: number): FetchedGroup {
     if (this.#ahead[0]?.from !== from) this.#ahead = [];
-    const group = this.#ahead.shift() ?? this.#fetch(from, Math.min(tip, from + this.#groupSize - 1), tip);
+    const group = this.#ahead.shift() ?? this.#fetch(from, tip);
     let next = (this.#ahead[this.#ahead.length - 1] ?? group).to + 1;
     while (this.#ahead.length < FETCH_AHEAD_GROUPS && next <= tip) {
-      const queued = this.#fetch(next, Math.min(tip, next + this.#groupSize - 1), tip);
+      const queued = this.#fetch(next, tip);
       this.#ahead.push(queued);
       next = queued.to + 1;
     }
@@ -55,13 +55,15 @@ export class BlockFetcher {
     if (hashes.length > 0) this.#hashes = { from, to: from + hashes.length - 1, hashes: Promise.resolve([...hashes]) };
   }
 
-  /** Forgets what was asked ahead (a reorg, or a pass that ends): nothing of it is used. */
+  /** Forgets what was asked ahead (the chain may have moved): nothing of it is used. */
   reset(): void {
     this.#ahead = [];
     this.#hashes = undefined;
   }
 
-  #fetch(from: number, to: number, tip: number): FetchedGroup {
+  /** The group of blocks from `from`, up to the group's size and no further than `tip`. */
+  #fetch(from: number, tip: number): FetchedGroup {
+    const to = Math.min(tip, from + this.#groupSize - 1);
     const blocks = this.#fetchBlocks(from, to, tip);
     blocks.catch(() => undefined); // awaited later, or dropped (a reorg, a failed store): never unhandled
     return { from, to, blocks };

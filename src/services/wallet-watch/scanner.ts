@@ -288,7 +288,6 @@ export class DepositScanner {
       await storing?.catch(() => undefined);
       throw error;
     }
-    fetcher.reset();
     // The mempool's deposits are in no block this pass stores, and no rollback comes after the
     // loop: they are listed while the last batches are written. Crediting what is now deep enough
     // reads the deposits those batches store pending, so it comes after them. Everything settles
