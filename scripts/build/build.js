@@ -6,7 +6,7 @@
 // sources that were just type-checked (`npm test` does, before the test that builds them).
 const { execFileSync } = require('node:child_process');
 const { cpSync, rmSync, writeFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { dirname, join, resolve } = require('node:path');
 const { STAMP_FILE, sourcesHash } = require('../../bin/build-stamp');
 
 const root = resolve(__dirname, '../..');
@@ -20,7 +20,9 @@ const sources = sourcesHash(root);
 // A fresh folder: no compiled file of a deleted source survives.
 rmSync(outDir, { recursive: true, force: true });
 const tscArgs = ['-p', join(root, 'tsconfig.build.json'), '--outDir', outDir, ...(typeCheck ? [] : ['--noCheck'])];
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...tscArgs], { stdio: 'inherit' });
+// TypeScript 7's native compiler (typescript-native): the same output as 5.9's tsc, in a tenth of the time.
+const tsc = join(dirname(require.resolve('typescript-native/package.json')), 'bin', 'tsc');
+execFileSync(process.execPath, [tsc, ...tscArgs], { stdio: 'inherit' });
 cpSync(join(root, 'src/http/pages/static'), join(outDir, 'src/http/pages/static'), { recursive: true });
 writeFileSync(join(outDir, STAMP_FILE), `${JSON.stringify({ sources, builtAt: new Date().toISOString() }, null, 2)}\n`);
 process.stdout.write(`built ${outDir}\n`);
