@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { outputScriptFor, p2pkhAddress, p2shAddress } from '../../../src/chain/address';
 import {
@@ -140,29 +141,29 @@ function checkTransactions(request: BuildRequest, result: BuildResult): void {
   for (const tx of result.transactions) {
     for (const input of tx.inputs) {
       // Largest first across the whole build, the fee payment's inputs included.
-      if (previousAmount !== undefined) expect(input.amount).toBeLessThanOrEqual(previousAmount);
+      if (previousAmount !== undefined) assert.ok(input.amount <= previousAmount, `input ${input.amount} after ${previousAmount}: not largest first`);
       previousAmount = input.amount;
     }
   }
   result.transactions.forEach((tx) => {
     const bytes = worstCaseTxBytes(tx.inputs.length, tx.outputs.map((o) => scriptLength(chain, o.address)));
-    expect(tx.worstCaseBytes).toBe(bytes);
-    expect(bytes).toBeLessThan(chain.maxStandardTxBytes);
-    expect(tx.fee).toBe(sum(tx.inputs.map((i) => i.amount)) - sum(tx.outputs.map((o) => o.amount)));
-    expect(tx.fee).toBeGreaterThanOrEqual(feeFor(bytes, chain.fee.perByte));
-    for (const output of tx.outputs) expect(output.amount).toBeGreaterThanOrEqual(chain.dustThreshold);
+    assert.equal(tx.worstCaseBytes, bytes);
+    assert.ok(bytes < chain.maxStandardTxBytes, `${bytes} bytes, not below ${chain.maxStandardTxBytes}`);
+    assert.equal(tx.fee, sum(tx.inputs.map((i) => i.amount)) - sum(tx.outputs.map((o) => o.amount)));
+    assert.ok(tx.fee >= feeFor(bytes, chain.fee.perByte), `fee ${tx.fee} below the relay fee for ${bytes} bytes`);
+    for (const output of tx.outputs) assert.ok(output.amount >= chain.dustThreshold, `output ${output.amount} below dust`);
     for (const input of tx.inputs) {
       const outpoint = `${input.txid}:${input.vout}`;
-      expect(known.get(outpoint)).toEqual(input);
-      expect(spent.has(outpoint)).toBe(false);
+      assert.deepEqual(known.get(outpoint), input);
+      assert.ok(!spent.has(outpoint), `${outpoint} spent twice`);
       spent.add(outpoint);
     }
     const changes = tx.outputs.filter((o) => o.change !== undefined);
-    expect(changes.length).toBeLessThanOrEqual(1);
-    if (changes.length === 1) expect(tx.outputs[tx.outputs.length - 1]).toBe(changes[0]);
+    assert.ok(changes.length <= 1, `${changes.length} change outputs`);
+    if (changes.length === 1) assert.equal(tx.outputs[tx.outputs.length - 1], changes[0], 'the change is not the last output');
     const payouts = tx.outputs.filter((o) => o.change === undefined && !o.paymentIds.includes('fee'));
     for (const payout of payouts) {
-      expect(payout.address > previousPayee).toBe(true);
+      assert.ok(payout.address > previousPayee, `payee ${payout.address} after ${previousPayee}: not in order`);
       previousPayee = payout.address;
     }
     if (!tx.outputs.some((o) => o.paymentIds.includes('fee'))) checkFewestInputs(chain, tx.inputs, payouts);
@@ -176,18 +177,20 @@ function checkTransactions(request: BuildRequest, result: BuildResult): void {
 function checkFewestInputs(chain: ChainProfile, inputs: readonly SpendableOutput[], payouts: readonly { address: string; amount: bigint }[]): void {
   const fewer = inputs.slice(0, -1);
   const bytes = worstCaseTxBytes(fewer.length, payouts.map((o) => scriptLength(chain, o.address)));
-  expect(sum(fewer.map((i) => i.amount))).toBeLessThan(sum(payouts.map((o) => o.amount)) + feeFor(bytes, chain.fee.perByte));
+  const held = sum(fewer.map((i) => i.amount));
+  const needed = sum(payouts.map((o) => o.amount)) + feeFor(bytes, chain.fee.perByte);
+  assert.ok(held < needed, `the inputs but the smallest hold ${held}, enough for ${needed}: one input too many`);
 }
 
 function checkPayments(request: BuildRequest, result: BuildResult): void {
   const outputs = result.transactions.flatMap((tx) => tx.outputs);
   const byId = new Map(request.payments.map((p) => [p.id, p]));
   const paid = outputs.flatMap((o) => o.paymentIds.filter((id) => id !== 'fee'));
-  expect([...paid].sort()).toEqual([...byId.keys()].sort());
+  assert.deepEqual([...paid].sort(), [...byId.keys()].sort());
   for (const output of outputs.filter((o) => o.change === undefined && !o.paymentIds.includes('fee'))) {
     const payments = output.paymentIds.map((id) => byId.get(id) as PaymentRequest);
-    expect(payments.every((p) => p.address === output.address)).toBe(true);
-    expect(output.amount).toBe(sum(payments.map((p) => p.amount)));
+    assert.ok(payments.every((p) => p.address === output.address), `output to ${output.address} carries another payee's payment`);
+    assert.equal(output.amount, sum(payments.map((p) => p.amount)));
   }
   checkFeePayment(request, result);
   if (request.payments.length === 0 && result.feePaymentPaid === 0n) expect(result.transactions).toEqual([]);
@@ -211,13 +214,13 @@ function checkFeePayment(request: BuildRequest, result: BuildResult): void {
   const outcome = result.feePayment;
   expect(outcome).toBeDefined();
   if (outcome === undefined) return;
-  for (const outputs of carrying) expect(outputs.length).toBeLessThanOrEqual(1);
+  for (const outputs of carrying) assert.ok(outputs.length <= 1, `${outputs.length} fee outputs in one transaction`);
   const first = carrying.findIndex((outputs) => outputs.length === 1);
   if (first >= 0) expect(carrying.slice(first).every((outputs) => outputs.length === 1)).toBe(true);
   for (const output of feeOutputs) {
-    expect(output.paymentIds).toEqual(['fee']);
-    expect(output.change).toBeUndefined();
-    expect(output.amount).toBeGreaterThanOrEqual(chain.dustThreshold);
+    assert.deepEqual(output.paymentIds, ['fee']);
+    assert.equal(output.change, undefined);
+    assert.ok(output.amount >= chain.dustThreshold, `fee output ${output.amount} below dust`);
   }
   expect(sum(feeOutputs.map((o) => o.amount))).toBe(result.feePaymentPaid);
   expect(outcome).toEqual({ requested, paid: result.feePaymentPaid, outputs: feeOutputs.length, carried: requested - result.feePaymentPaid - result.networkFee, status: outcome.status });
@@ -239,7 +242,7 @@ function checkFeePayment(request: BuildRequest, result: BuildResult): void {
 /** Reversed inputs, same result: the builder sorts everything it is given. */
 function checkDeterminism(request: BuildRequest, result: BuildResult): void {
   const again = buildSettlementTransactions({ ...request, payments: [...request.payments].reverse(), utxos: [...request.utxos].reverse() });
-  expect(again).toEqual(result);
+  assert.deepEqual(again, result);
 }
 
 /** A valid build, or insufficient-funds: never another error. */
@@ -290,7 +293,8 @@ describe('buildSettlementTransactions: properties', () => {
         result.transactions.slice(0, -1).forEach((tx, t) => {
           const next = result.transactions[t + 1]?.outputs[0];
           const scripts = [...tx.outputs, ...(next === undefined ? [] : [next])].map((o) => scriptLength(chain, o.address));
-          expect(worstCaseTxBytes(tx.inputs.length, scripts)).toBeGreaterThanOrEqual(chain.maxStandardTxBytes);
+          const bytes = worstCaseTxBytes(tx.inputs.length, scripts);
+          assert.ok(bytes >= chain.maxStandardTxBytes, `transaction ${t} would have held the next output (${bytes} bytes): not full`);
         });
         const requested = request.feePayingPayment?.amount;
         if (requested !== undefined && result.feePaymentPaid === 0n) {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertBalancedJournal, creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { nextPeriod } from '../../../src/money/period';
@@ -213,7 +214,7 @@ describe('planSettlement properties', () => {
           creators: shuffled(input.creators, seed + 1),
           expiring: shuffled(input.expiring, seed + 2),
         };
-        expect(planSettlement(reordered)).toEqual(planSettlement(input));
+        assert.deepEqual(planSettlement(reordered), planSettlement(input));
       }),
       { numRuns: 1500 },
     );
