@@ -242,7 +242,7 @@ function checkFeePayment(request: BuildRequest, result: BuildResult): void {
 /** Reversed inputs, same result: the builder sorts everything it is given. */
 function checkDeterminism(request: BuildRequest, result: BuildResult): void {
   const again = buildSettlementTransactions({ ...request, payments: [...request.payments].reverse(), utxos: [...request.utxos].reverse() });
-  assert.deepEqual(again, result);
+  expect(again).toEqual(result);
 }
 
 /** A valid build, or insufficient-funds: never another error. */

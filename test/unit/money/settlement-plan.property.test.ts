@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertBalancedJournal, creatorAccount, donorAccount, PLATFORM_FEES_ACCOUNT } from '../../../src/money/ledger';
 import { nextPeriod } from '../../../src/money/period';
@@ -214,7 +213,7 @@ describe('planSettlement properties', () => {
           creators: shuffled(input.creators, seed + 1),
           expiring: shuffled(input.expiring, seed + 2),
         };
-        assert.deepEqual(planSettlement(reordered), planSettlement(input));
+        expect(planSettlement(reordered)).toEqual(planSettlement(input));
       }),
       { numRuns: 1500 },
     );

@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AddressDeriver } from '../../../src/keys/hd';
 import { createSigner } from '../../../src/signer/hd-signer';
@@ -57,7 +56,7 @@ describe('a planned and built month passes every check before signing', () => {
         const { plan, build } = settle(input, utxos);
         expect(settlementProblems(plan, build, chain, HOLDINGS)).toEqual([]);
         // the same input always gives the same plan and transactions
-        assert.deepEqual(settle(input, utxos), { plan, build });
+        expect(settle(input, utxos)).toEqual({ plan, build });
       }),
       { numRuns: 2_000 },
     );
