@@ -28,6 +28,7 @@ import { startRegtestNode, type RegtestNode } from '../../src/runtime/embedded/b
 import { settleHeap, watchGcPauses, type GcPauses } from './heap';
 import { processTreeCpuMs } from './process-cpu';
 import { FLOOR_COLLECTIONS, measureInsertFloors, type FloorCollection, type InsertFloor } from './scan-insert-floor';
+import { snapshotBeforePass, undoPass } from './scan-repeat';
 import { seededRandom } from './synthetic-blocks';
 
 /**
@@ -39,7 +40,7 @@ import { seededRandom } from './synthetic-blocks';
  * of their own. Checks that the scanner records exactly the deposits and spends that were planted.
  *
  *   npx tsx scripts/bench/scan-end-to-end.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
- *     [--watched-share S] [--spend-share S]
+ *     [--watched-share S] [--spend-share S] [--passes N]
  *
  * --profile times every RPC call and database command of the scanner's two passes, and prints
  * the timed pass's calls on a timeline (ms from its start: the critical path).
@@ -54,6 +55,10 @@ import { seededRandom } from './synthetic-blocks';
  * (default 0.02) the share of transactions also spending a planted output: the defaults are the
  * issue 13 figures' (about six deposits a block); lower shares show the scanner at a service's
  * usual density (10,000 donors depositing monthly on one-minute blocks: one deposit in four blocks).
+ *
+ * --passes N (default 1) times the pass N times over the same blocks: before each repeat the
+ * database is put back as it was before the first (scan-repeat.ts) and the raw fetch is timed
+ * again. The target then holds only if every pass meets it.
  *
  * MONGODB_URI selects the database (DocumentDB for the issue 13 figures); without it a FerretDB is
  * started. Exit code 1 when the scanner's findings differ from what was planted, or end to end is
@@ -82,6 +87,16 @@ export interface EndToEndOptions {
   cpuProfile?: string;
   /** Processes (with their children) whose CPU during the timed scanOnce is reported: the database's. */
   dbPids?: number[];
+  /** Timed passes over the same blocks (scan-repeat.ts puts the database back in between). Default 1. */
+  passes?: number;
+}
+
+/** One timed pass and the raw fetch measured just before it. */
+export interface TimedPass {
+  scanMs: number;
+  /** The median of RAW_FETCH_RUNS raw fetches (16 in flight) run just before this pass. */
+  rawFetchMs: number;
+  ratioToRawFetch: number;
 }
 
 /** Summed durations by RPC method / database command; concurrent calls overlap. */
@@ -156,6 +171,11 @@ export interface EndToEndFigures {
     loadBefore: number;
     loadAfter: number;
     report: ScanReport;
+    /**
+     * Every timed pass, the first (the one above) included: with `passes` above 1 the same blocks
+     * are scanned again from the same stored state, each pass after its own raw fetch.
+     */
+    passes: TimedPass[];
   };
   /** The pass's documents inserted again alone (scan-insert-floor.ts): the least the pass can take on this server. */
   insertFloor: InsertFloor;
@@ -546,6 +566,8 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const parseMatchSeconds = (parseMs + matchMs) / 1000;
 
     // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
+    const database = mongoose.connection.getClient().db(dbName);
+    const beforePass = (options.passes ?? 1) > 1 ? await snapshotBeforePass(database) : undefined;
     // The parse+match runs above leave about 40 passes' garbage: collected now, not in the pass.
     await settleHeap();
     profiler?.take(); // drop what the bench itself did in between
@@ -605,6 +627,39 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     });
 
     const blocksPerSecond = blocks / (scanMs / 1000);
+    const passes: TimedPass[] = [{ scanMs, rawFetchMs: concurrentMs, ratioToRawFetch: concurrentMs / scanMs }];
+    if (beforePass !== undefined) {
+      const rawFetch = async (): Promise<number> => {
+        const runs: number[] = [];
+        for (let run = 0; run < RAW_FETCH_RUNS; run++) {
+          await settleHeap();
+          const fetchStarted = process.hrtime.bigint();
+          await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
+          runs.push(elapsedMs(fetchStarted));
+        }
+        return median(runs);
+      };
+      for (let pass = 2; pass <= (options.passes ?? 1); pass++) {
+        const undone = await undoPass(database, beforePass);
+        // The scanner sees the cursor moved back (another writer, as far as it knows) and reloads
+        // its view of the wallet: done in a pass stopped before its first block, untimed, so that
+        // the timed pass starts warm, as the first one did.
+        const primed = await scanner.scanOnce({ stopRequested: () => true });
+        if (primed.blocks !== 0 || primed.credited !== 0) throw new Error(`the pass that reloads the view scanned ${primed.blocks} blocks and credited ${primed.credited}, expected none`);
+        const rawFetchMs = await rawFetch();
+        await settleHeap();
+        const passStarted = process.hrtime.bigint();
+        const again = await scanner.scanOnce();
+        const againMs = elapsedMs(passStarted);
+        expect(`pass ${pass}: scanned blocks`, again.blocks, blocks);
+        expect(`pass ${pass}: received`, again.received, planted.received);
+        expect(`pass ${pass}: spent`, again.spent, planted.spent);
+        expect(`pass ${pass}: credited`, again.credited, report.credited);
+        passes.push({ scanMs: againMs, rawFetchMs, ratioToRawFetch: rawFetchMs / againMs });
+        log(`pass ${pass}/${options.passes ?? 1}: ${Math.round(againMs)} ms, raw fetch ${Math.round(rawFetchMs)} ms, ratio ${(rawFetchMs / againMs).toFixed(2)}x ` +
+          `(${undone.deleted} documents deleted and ${undone.restored} put back before it)`);
+      }
+    }
     return {
       blocks,
       txPerBlock,
@@ -641,13 +696,15 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         loadBefore,
         loadAfter,
         report,
+        passes,
       },
       ...(coldProfile && scanProfile ? { profile: { coldStart: coldProfile, scan: scanProfile } } : {}),
       found: recorded,
       planted,
       target: TARGET_RATIO_TO_RAW_FETCH,
       correct: problems.length === 0,
-      meetsTarget: blocksPerSecond / (blocks / (concurrentMs / 1000)) >= TARGET_RATIO_TO_RAW_FETCH && coldStartMs < TARGET_COLD_START_MS,
+      // Every pass must meet it, not their median: a target met on some runs is not met.
+      meetsTarget: passes.every((pass) => pass.ratioToRawFetch >= TARGET_RATIO_TO_RAW_FETCH) && coldStartMs < TARGET_COLD_START_MS,
       problems,
     };
   } finally {
@@ -807,6 +864,7 @@ export function formatEndToEnd(f: EndToEndFigures): string {
     ['end to end (scanOnce)', `${n(f.endToEnd.blocksPerSecond, 1)} blocks/s, ${n(f.endToEnd.txPerSecond)} tx/s ` +
       `(${n(f.endToEnd.scanMs)} ms for ${n(f.endToEnd.report.blocks)} blocks)`],
     ['  ratio to raw fetch', `${n(f.endToEnd.ratioToRawFetch, 2)}x (target ${TARGET_RATIO_TO_RAW_FETCH}x)`],
+    ...(f.endToEnd.passes.length > 1 ? [['  every pass', formatPasses(f.endToEnd.passes)] as [string, string]] : []),
     ['  this process\'s CPU', `${n(f.endToEnd.processCpuMs)} ms (parse, match, the driver; the node and the database are other processes)`],
     ['  its GC pauses', `${formatGcPauses(f.endToEnd.gcPauses)} (main thread; the heap was settled before the pass)`],
     ['  regtest node\'s CPU', `${n(f.endToEnd.nodeCpuMs)} ms (serving the blocks; 10 ms ticks)`],
@@ -829,7 +887,7 @@ export function formatEndToEnd(f: EndToEndFigures): string {
     ['spends found/planted', `${n(f.found.spent)}/${n(f.planted.spent)}`],
     ['chain built in', `${n(f.setup.buildMs / 1000, 1)} s (funding ${n(f.setup.fundMs / 1000, 1)} s, ` +
       `${n(f.watched)} addresses inserted in ${n(f.setup.insertAddressesMs / 1000, 1)} s, database: ${f.setup.databaseKind})`],
-    ['target', `ratio >= ${TARGET_RATIO_TO_RAW_FETCH}x and cold start < ${n(TARGET_COLD_START_MS)} ms: ${f.meetsTarget ? 'PASS' : 'FAIL'}`],
+    ['target', `ratio >= ${TARGET_RATIO_TO_RAW_FETCH}x${f.endToEnd.passes.length > 1 ? ' in every pass' : ''} and cold start < ${n(TARGET_COLD_START_MS)} ms: ${f.meetsTarget ? 'PASS' : 'FAIL'}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
@@ -854,6 +912,16 @@ function formatDesignFloors(f: EndToEndFigures): string {
       `${n(floor.ms).padStart(5)} ms (${floor.roundsMs.map((ms) => n(ms)).join(', ')}; ${cpu}${bound})  ${floor.change}`;
   });
   return [header, ...rows].join('\n');
+}
+
+/** The passes' ratios, how many met the target, and the range of their times. */
+function formatPasses(passes: readonly TimedPass[]): string {
+  const met = passes.filter((pass) => pass.ratioToRawFetch >= TARGET_RATIO_TO_RAW_FETCH).length;
+  const ratios = passes.map((pass) => pass.ratioToRawFetch);
+  const times = passes.map((pass) => pass.scanMs);
+  const raws = passes.map((pass) => pass.rawFetchMs);
+  return `${met} of ${passes.length} at or above ${TARGET_RATIO_TO_RAW_FETCH}x; ratios ${ratios.map((r) => n(r, 2)).join(', ')} (median ${n(median(ratios), 2)}x); ` +
+    `pass ${n(Math.min(...times))}-${n(Math.max(...times))} ms, raw fetch ${n(Math.min(...raws))}-${n(Math.max(...raws))} ms`;
 }
 
 function formatGcPauses(pauses: GcPauses): string {
@@ -888,6 +956,7 @@ export interface BenchArgs {
   dbPids?: number[];
   watchedShare?: number;
   spendShare?: number;
+  passes?: number;
 }
 
 /** A share given on the command line: a number above 0 and at most 1. */
@@ -907,6 +976,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let dbPids: number[] | undefined;
   let watchedShare: number | undefined;
   let spendShare: number | undefined;
+  let passes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--json') json = true;
@@ -920,9 +990,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       dbPids = list.split(',').map(Number);
     } else if (arg === '--watched-share') watchedShare = parseShare(arg, argv[++i]);
     else if (arg === '--spend-share') spendShare = parseShare(arg, argv[++i]);
+    else if (arg === '--passes') {
+      const value = argv[++i];
+      passes = Number(value);
+      if (value === undefined || !/^\d+$/.test(value) || passes < 1 || passes > 100) throw new Error(`--passes needs a whole number from 1 to 100, got ${JSON.stringify(value ?? '')}`);
+    }
     else if (/^--blocks=\d+$/.test(arg)) blocks = Number(arg.slice('--blocks='.length));
     else if (/^\d+$/.test(arg)) blocks = Number(arg);
-    else throw new Error(`unknown argument ${arg} (usage: [blocks] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...] [--watched-share S] [--spend-share S])`);
+    else throw new Error(`unknown argument ${arg} (usage: [blocks] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...] [--watched-share S] [--spend-share S] [--passes N])`);
   }
   if (!Number.isSafeInteger(blocks) || blocks <= 0) throw new Error(`blocks must be a positive integer, got ${blocks}`);
   return {
@@ -931,6 +1006,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     ...(dbPids === undefined ? {} : { dbPids }),
     ...(watchedShare === undefined ? {} : { watchedShare }),
     ...(spendShare === undefined ? {} : { spendShare }),
+    ...(passes === undefined ? {} : { passes }),
   };
 }
 

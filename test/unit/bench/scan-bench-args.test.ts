@@ -16,7 +16,15 @@ describe("bench:scan's arguments", () => {
     });
   });
 
+  it('takes how many timed passes to run over the same blocks', () => {
+    expect(parseBenchArgs(['--passes', '10'])).toEqual({ blocks: 100, json: false, profile: false, passes: 10 });
+  });
+
   it.each([
+    [['--passes'], /--passes needs a whole number from 1 to 100, got ""/],
+    [['--passes', '0'], /--passes needs a whole number .*got "0"/],
+    [['--passes', '2.5'], /--passes needs a whole number .*got "2.5"/],
+    [['--passes', '101'], /--passes needs a whole number .*got "101"/],
     [['--watched-share'], /--watched-share needs a share above 0 and at most 1 .*got ""/],
     [['--watched-share', '0'], /--watched-share needs a share .*got "0"/],
     [['--spend-share', '1.5'], /--spend-share needs a share .*got "1.5"/],
