@@ -218,10 +218,10 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     }
     await faucet.mine(MIN_CONFIRMATIONS);
 
-    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, two
-    // batches' writes at once. The batch holding the first deposit "crashes" after its writes:
-    // the next batch's writes are done too, but its cursor move waits for that one's, so neither
-    // moves. (Chosen by its heights, not as the first call: two batches' writes race, and the
+    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, up to
+    // three batches' writes at once. The batch holding the first deposit "crashes" after its
+    // writes: the next batches' writes may be done too, but their cursor moves wait for that
+    // one's, so none moves. (Chosen by its heights, not as the first call: two batches' writes race, and the
     // later one may finish first.)
     let checkpoints = 0;
     let crashed = false;
@@ -477,6 +477,31 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
       expect(stored.hash).toBe(await rpc.getBlockHash(stored._id));
     }
     expect(await ScannedBlockModel.countDocuments({ _id: { $gt: from } })).toBe(20);
+  });
+
+  it('never stores the cursor past a batch whose writes are not done, with several batches writing at once', async () => {
+    await scanner.scanOnce();
+    const from = await rpc.getBlockCount();
+    await faucet.mine(12);
+    // Each batch is one block (a batch holds whole fetch groups); the cursor is read when a
+    // batch's writes are done, before its move.
+    const seen: Array<{ fromHeight: number; cursorHeight: number }> = [];
+    const watching = new DepositScanner(deps({
+      prefetch: 1,
+      writeBatch: 1,
+      checkpoint: async (name, blocks) => {
+        if (name !== 'batch-recorded') return;
+        seen.push({ fromHeight: blocks.fromHeight, cursorHeight: (await ChainCursorModel.findById(chain.name).lean())?.height ?? -1 });
+      },
+    }));
+    const report = await watching.scanOnce();
+
+    expect(report).toMatchObject({ fromHeight: from, toHeight: from + 12, blocks: 12 });
+    expect(seen.map((batch) => batch.fromHeight).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => from + 1 + i));
+    for (const batch of seen) expect(batch.cursorHeight).toBeLessThan(batch.fromHeight);
+    const tip = await rpc.getBlockCount();
+    expect(await ChainCursorModel.findById(chain.name).lean()).toMatchObject({ height: tip, hash: await rpc.getBlockHash(tip) });
+    expect(await ScannedBlockModel.countDocuments({ _id: { $gt: from } })).toBe(12);
   });
 
   it("recognises the service's own spends of its outputs", async () => {
