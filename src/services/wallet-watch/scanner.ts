@@ -75,12 +75,8 @@ interface Cursor {
 
 const DEFAULT_PREFETCH = 16;
 const DEFAULT_WRITE_BATCH = 32;
-/**
- * Batches whose writes run at the same time (the database works on several inserts at once).
- * Three, not two: with two, a batch fetched while the first was still writing waited for it, and
- * that wait ended most passes of a catch-up (docs/benchmarks.md, session 33).
- */
-const STORES_IN_FLIGHT = 3;
+/** Batches whose writes run at the same time (the database works on several inserts at once). */
+const STORES_IN_FLIGHT = 2;
 /** A write batch also ends once it holds this many received and spent outputs (bounded writes). */
 const WRITE_BATCH_ROWS = 5_000;
 const PROGRESS_EVERY_MS = 5_000;
@@ -183,14 +179,10 @@ export class DepositScanner {
      * next batch is fetched and matched. The writes of up to STORES_IN_FLIGHT batches run at once
      * (they are inserts by natural keys, in any order the same); the cursor moves in order, each
      * once its batch's writes and the batch before are done, so the stored cursor never passes a
-     * block whose writes are not all there. A batch whose next batch has its writes done by then
-     * leaves the move to that one (one round trip for both, instead of one after the other).
-     * `storing` is the last store, which settles only after every earlier one; `cursor` is where
-     * the matched blocks end, stored or not yet, `storedAt` where the stored cursor is.
+     * block whose writes are not all there. `storing` is the last store, which settles only after
+     * every earlier one; `cursor` is where the matched blocks end, stored or not yet.
      */
     let storing: Promise<void> | undefined;
-    let storedAt = cursor;
-    let previousWrites: { written: boolean; next?: { written: boolean } } | undefined;
     let storesInFlight: Promise<void>[] = [];
     const stored = async (): Promise<void> => {
       const pending = storing;
@@ -225,8 +217,6 @@ export class DepositScanner {
           if (cursorHash !== cursor.hash) {
             await stored();
             cursor = await this.#rollBack(cursor.height, report);
-            storedAt = cursor;
-            previousWrites = undefined;
             unspent = await this.#loadUnspent(); // the view as of the fork point, not the one before it
             continue;
           }
@@ -268,23 +258,15 @@ export class DepositScanner {
         const from = cursor;
         const batchTip = tip;
         const previous = storing;
-        const writes: { written: boolean; next?: { written: boolean } } = { written: false };
-        if (previousWrites !== undefined) previousWrites.next = writes;
-        previousWrites = writes;
         const store = async (): Promise<void> => {
           const heights = { fromHeight: from.height + 1, toHeight: batchEnd.height };
           const credited = await recordBlocks(batch, clock(), { tip: batchTip, minConfirmations: this.#deps.minConfirmations, chain: this.#deps.chain }, {
             depositsStored: () => this.#deps.checkpoint?.('deposits-stored', heights),
           });
           await this.#deps.checkpoint?.('batch-recorded', heights);
-          writes.written = true;
           if (previous !== undefined) await previous;
           report.credited += credited;
-          // Every batch up to the next one is written: its move covers this one's too.
-          if (writes.next?.written !== true) {
-            await this.#storeCursor(storedAt, batchEnd);
-            storedAt = batchEnd;
-          }
+          await this.#storeCursor(from, batchEnd);
           for (const { matches } of batch) {
             report.received += matches.received.length;
             report.spent += matches.spent.length;

@@ -218,10 +218,10 @@ describeEachNode('deposit scanner on a real regtest node', (kind) => {
     }
     await faucet.mine(MIN_CONFIRMATIONS);
 
-    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, up to
-    // three batches' writes at once. The batch holding the first deposit "crashes" after its
-    // writes: the next batches' writes may be done too, but their cursor moves wait for that
-    // one's, so none moves. (Chosen by its heights, not as the first call: two batches' writes race, and the
+    // Fetched in groups of 2 blocks (one batched request each), written in batches of 2, two
+    // batches' writes at once. The batch holding the first deposit "crashes" after its writes:
+    // the next batch's writes are done too, but its cursor move waits for that one's, so neither
+    // moves. (Chosen by its heights, not as the first call: two batches' writes race, and the
     // later one may finish first.)
     let checkpoints = 0;
     let crashed = false;
