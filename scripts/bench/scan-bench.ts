@@ -1,5 +1,5 @@
 import { runParseMatchBench, type ParseMatchFigures } from './scan-parse-match';
-import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseBenchArgs, runEndToEndBench, toJson } from './scan-end-to-end';
+import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseBenchArgs, runEndToEndBench, toJson, type EndToEndFigures } from './scan-end-to-end';
 
 /**
  * `npm run bench:scan` (issue 3): the deposit scanner's speed, both ways.
@@ -36,6 +36,13 @@ function formatSynthetic(f: ParseMatchFigures): string {
   ].join('\n');
 }
 
+/** The ratio of the pass that fell furthest short (of the only pass when there is one). */
+function lowestRatio(figures: EndToEndFigures): string {
+  const { passes } = figures.endToEnd;
+  const lowest = Math.min(...passes.map((pass) => pass.ratioToRawFetch));
+  return passes.length > 1 ? `${n(lowest, 2)}x the raw fetch in the slowest of ${passes.length} passes` : `${n(lowest, 2)}x the raw fetch`;
+}
+
 async function main(): Promise<number> {
   const { json, ...options } = parseBenchArgs(process.argv.slice(2));
   const { blocks } = options;
@@ -58,7 +65,7 @@ async function main(): Promise<number> {
     ...(endToEnd.meetsTarget
       ? []
       : [
-          `end to end ${n(endToEnd.endToEnd.ratioToRawFetch, 2)}x the raw fetch (target ${TARGET_RATIO_TO_RAW_FETCH}x), ` +
+          `end to end ${lowestRatio(endToEnd)} (target ${TARGET_RATIO_TO_RAW_FETCH}x), ` +
             `cold start ${n(endToEnd.endToEnd.coldStartMs)} ms (target < ${n(TARGET_COLD_START_MS)} ms)`,
         ]),
   ];
