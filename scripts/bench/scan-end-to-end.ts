@@ -46,7 +46,7 @@ import { seededRandom } from './synthetic-blocks';
  * the timed pass's calls on a timeline (ms from its start: the critical path).
  * Each timed phase (the raw fetch runs, the batched fetch, the pass) starts from a settled heap
  * (heap.ts), so that none pays for the garbage of the phase before it.
- * --cpu-profile writes a V8 CPU profile of the timed scanOnce alone to FILE (.cpuprofile: Chrome
+ * --cpu-profile writes a V8 CPU profile of the timed scanOnce alone (with --passes, the last one) to FILE (.cpuprofile: Chrome
  * DevTools opens it; scripts/bench/cpu-profile-summary.ts sums its self time by function and file).
  * --db-pids PID[,PID] also reports the CPU those processes and their children (the database
  * server: for DocumentDB the postmaster of start.sh's postgres.pid and the gateway's gateway.pid)
@@ -598,7 +598,9 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     // The parse+match runs above leave about 40 passes' garbage: collected now, not in the pass.
     await settleHeap();
     profiler?.take(); // drop what the bench itself did in between
-    const inspector = options.cpuProfile === undefined ? undefined : await startCpuProfile();
+    // With --passes, the last pass is profiled instead: the warmest, the one a running service's resembles.
+    const passCount = options.passes ?? 1;
+    const inspector = options.cpuProfile === undefined || passCount > 1 ? undefined : await startCpuProfile();
     const gcPauses = watchGcPauses();
     const loadBefore = loadavg()[0] as number;
     const nodeCpuBefore = processTreeCpuMs([node.pid]);
@@ -663,7 +665,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       ...(firstThreads === undefined ? {} : { threadCpuMs: firstThreads }),
     }];
     if (beforePass !== undefined) {
-      for (let pass = 2; pass <= (options.passes ?? 1); pass++) {
+      for (let pass = 2; pass <= passCount; pass++) {
         const undone = await undoPass(database, beforePass);
         // The scanner sees the cursor moved back (another writer, as far as it knows): the empty
         // pass reloads its view of the wallet, so that the timed pass starts warm, as the first did.
@@ -673,9 +675,14 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         const dbCpuBeforePass = options.dbPids ? processTreeCpuMs(options.dbPids) : 0;
         const cpuBeforePass = process.cpuUsage();
         const threadsBeforePass = threadCpuMs();
+        const lastInspector = pass === passCount && options.cpuProfile !== undefined ? await startCpuProfile() : undefined;
         const passStarted = process.hrtime.bigint();
         const again = await scanner.scanOnce();
         const againMs = elapsedMs(passStarted);
+        if (lastInspector !== undefined && options.cpuProfile !== undefined) {
+          await stopCpuProfile(lastInspector, options.cpuProfile);
+          log(`CPU profile of timed pass ${pass} written to ${options.cpuProfile}`);
+        }
         const passCpu = process.cpuUsage(cpuBeforePass);
         const passThreads = threadCpuSince(threadsBeforePass);
         const cpuMs = {
