@@ -16,14 +16,23 @@ interface Stat {
   cpuMs: number;
 }
 
+/**
+ * The numeric fields of a /proc stat file after the command name, 0-based: 1 ppid, 11 utime,
+ * 12 stime, 13 cutime, 14 cstime (in clock ticks). Throws when the file is gone.
+ */
+function statFields(path: string): (i: number) => number {
+  const text = readFileSync(path, 'utf8');
+  // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (i) => Number(fields[i]);
+}
+
+const ticksToMs = (ticks: number): number => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+
 function statOf(pid: number): Stat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may contain spaces: the fields start after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const tick = (i: number): number => Number(fields[i]);
-    // Fields after the name, 0-based: 1 ppid, 11 utime, 12 stime, 13 cutime, 14 cstime.
-    return { ppid: tick(1), cpuMs: ((tick(11) + tick(12) + tick(13) + tick(14)) * 1000) / CLOCK_TICKS_PER_SECOND };
+    const tick = statFields(`/proc/${pid}/stat`);
+    return { ppid: tick(1), cpuMs: ticksToMs(tick(11) + tick(12) + tick(13) + tick(14)) };
   } catch {
     return undefined;
   }
@@ -70,9 +79,8 @@ export function threadCpuMs(): { main: number; helpers: number } | undefined {
   const split = { main: 0, helpers: 0 };
   for (const tid of tids) {
     try {
-      const text = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+      const tick = statFields(`/proc/self/task/${tid}/stat`);
+      const ms = ticksToMs(tick(11) + tick(12));
       if (Number(tid) === process.pid) split.main += ms;
       else split.helpers += ms;
     } catch {

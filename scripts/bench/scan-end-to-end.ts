@@ -91,12 +91,16 @@ export interface EndToEndOptions {
   passes?: number;
 }
 
-/** One timed pass and the raw fetch measured just before it. */
-export interface TimedPass {
+/** One timed pass, the raw fetch measured just before it, and the CPU it took. */
+export interface TimedPass extends PassCpu {
   scanMs: number;
   /** The median of RAW_FETCH_RUNS raw fetches (16 in flight) run just before this pass. */
   rawFetchMs: number;
   ratioToRawFetch: number;
+}
+
+/** The CPU of a timed pass, by process and, for this one, by thread. */
+export interface PassCpu {
   /** CPU during the pass: this process's, the regtest node's and (with --db-pids) the database's. */
   cpuMs: { process: number; node: number; database?: number };
   /** The part of `cpuMs.process` spent in the kernel (system calls: the sockets to the node and the database). */
@@ -250,6 +254,30 @@ interface Spendable {
 interface BuiltTx {
   txid: string;
   hex: string;
+}
+
+/**
+ * Starts reading the CPU of a timed pass: this process's (its kernel share and its threads apart),
+ * the regtest node's and, when given, the database's. The returned function ends the readings.
+ */
+function startPassCpu(nodePid: number, dbPids: readonly number[] | undefined): () => PassCpu {
+  const nodeBefore = processTreeCpuMs([nodePid]);
+  const dbBefore = dbPids ? processTreeCpuMs(dbPids) : 0;
+  const processBefore = process.cpuUsage();
+  const threadsBefore = threadCpuMs();
+  return () => {
+    const used = process.cpuUsage(processBefore);
+    const threads = threadCpuSince(threadsBefore);
+    return {
+      cpuMs: {
+        process: (used.user + used.system) / 1000,
+        node: processTreeCpuMs([nodePid]) - nodeBefore,
+        ...(dbPids ? { database: processTreeCpuMs(dbPids) - dbBefore } : {}),
+      },
+      processSystemCpuMs: used.system / 1000,
+      ...(threads === undefined ? {} : { threadCpuMs: threads }),
+    };
+  };
 }
 
 function elapsedMs(since: bigint): number {
@@ -526,14 +554,18 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const sequentialMs = elapsedMs(started);
     // The reference the target is set against, timed RAW_FETCH_RUNS times: one run of ~100 ms
     // varied from 43 to 106 ms between quiet runs, which moved the ratio by half.
-    const concurrentRunsMs: number[] = [];
-    let raw: Uint8Array[] = [];
-    for (let run = 0; run < RAW_FETCH_RUNS; run++) {
-      await settleHeap(); // each timed phase pays for its own garbage only (heap.ts)
-      started = process.hrtime.bigint();
-      raw = await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
-      concurrentRunsMs.push(elapsedMs(started));
-    }
+    const rawFetchRuns = async (): Promise<{ runsMs: number[]; blocks: Uint8Array[] }> => {
+      const runsMs: number[] = [];
+      let fetched: Uint8Array[] = [];
+      for (let run = 0; run < RAW_FETCH_RUNS; run++) {
+        await settleHeap(); // each timed phase pays for its own garbage only (heap.ts)
+        const fetchStarted = process.hrtime.bigint();
+        fetched = await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
+        runsMs.push(elapsedMs(fetchStarted));
+      }
+      return { runsMs, blocks: fetched };
+    };
+    const { runsMs: concurrentRunsMs, blocks: raw } = await rawFetchRuns();
     const concurrentMs = median(concurrentRunsMs);
     await settleHeap();
     const nodeCpuBeforeBatched = processTreeCpuMs([node.pid]);
@@ -572,49 +604,35 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     const parseMatchSeconds = (parseMs + matchMs) / 1000;
 
     // --- (b) end to end: scanOnce from the stored cursor to the tip ------------------------
+    const passCount = options.passes ?? 1;
     const database = mongoose.connection.getClient().db(dbName);
-    const beforePass = (options.passes ?? 1) > 1 ? await snapshotBeforePass(database) : undefined;
+    const beforePass = passCount > 1 ? await snapshotBeforePass(database) : undefined;
     // Every timed pass starts as a running service's pass does, seconds after the pass before it
     // (here an empty one: stopped before its first block, untimed), and right after its own raw
     // fetch, the reference it is compared with. Before session 33 the first pass followed the
     // parse+match runs instead, with no database work for seconds, and was the slowest of most
     // runs' ten (docs/benchmarks.md).
-    const rawFetch = async (): Promise<number> => {
-      const runs: number[] = [];
-      for (let run = 0; run < RAW_FETCH_RUNS; run++) {
-        await settleHeap();
-        const fetchStarted = process.hrtime.bigint();
-        await mapConcurrent(heights, FETCH_CONCURRENCY, fetchBlock);
-        runs.push(elapsedMs(fetchStarted));
-      }
-      return median(runs);
-    };
     const primeAndFetch = async (): Promise<number> => {
       const primed = await scanner.scanOnce({ stopRequested: () => true });
       if (primed.blocks !== 0 || primed.credited !== 0) throw new Error(`the empty pass before a timed one scanned ${primed.blocks} blocks and credited ${primed.credited}, expected none`);
-      return rawFetch();
+      return median((await rawFetchRuns()).runsMs);
     };
+    const nodePid = node.pid;
+    const measureCpu = (): (() => PassCpu) => startPassCpu(nodePid, options.dbPids);
     const firstRawFetchMs = await primeAndFetch();
     // The parse+match runs above leave about 40 passes' garbage: collected now, not in the pass.
     await settleHeap();
     profiler?.take(); // drop what the bench itself did in between
     // With --passes, the last pass is profiled instead: the warmest, the one a running service's resembles.
-    const passCount = options.passes ?? 1;
     const inspector = options.cpuProfile === undefined || passCount > 1 ? undefined : await startCpuProfile();
     const gcPauses = watchGcPauses();
     const loadBefore = loadavg()[0] as number;
-    const nodeCpuBefore = processTreeCpuMs([node.pid]);
-    const dbCpuBefore = options.dbPids ? processTreeCpuMs(options.dbPids) : 0;
-    const cpuBefore = process.cpuUsage();
-    const threadsBefore = threadCpuMs();
+    const stopFirstCpu = measureCpu();
     started = process.hrtime.bigint();
     const report = await scanner.scanOnce();
     const scanMs = elapsedMs(started);
-    const cpu = process.cpuUsage(cpuBefore);
-    const firstThreads = threadCpuSince(threadsBefore);
+    const firstCpu = stopFirstCpu();
     const scanGcPauses = await gcPauses.stop();
-    const nodeCpuMs = processTreeCpuMs([node.pid]) - nodeCpuBefore;
-    const dbCpuMs = options.dbPids ? processTreeCpuMs(options.dbPids) - dbCpuBefore : undefined;
     if (inspector && options.cpuProfile !== undefined) {
       await stopCpuProfile(inspector, options.cpuProfile);
       log(`CPU profile of the timed scanOnce written to ${options.cpuProfile}`);
@@ -658,12 +676,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     });
 
     const blocksPerSecond = blocks / (scanMs / 1000);
-    const passes: TimedPass[] = [{
-      scanMs, rawFetchMs: firstRawFetchMs, ratioToRawFetch: firstRawFetchMs / scanMs,
-      cpuMs: { process: (cpu.user + cpu.system) / 1000, node: nodeCpuMs, ...(dbCpuMs === undefined ? {} : { database: dbCpuMs }) },
-      processSystemCpuMs: cpu.system / 1000,
-      ...(firstThreads === undefined ? {} : { threadCpuMs: firstThreads }),
-    }];
+    const passes: TimedPass[] = [{ scanMs, rawFetchMs: firstRawFetchMs, ratioToRawFetch: firstRawFetchMs / scanMs, ...firstCpu }];
     if (beforePass !== undefined) {
       for (let pass = 2; pass <= passCount; pass++) {
         const undone = await undoPass(database, beforePass);
@@ -671,10 +684,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         // pass reloads its view of the wallet, so that the timed pass starts warm, as the first did.
         const rawFetchMs = await primeAndFetch();
         await settleHeap();
-        const nodeCpuBeforePass = processTreeCpuMs([node.pid]);
-        const dbCpuBeforePass = options.dbPids ? processTreeCpuMs(options.dbPids) : 0;
-        const cpuBeforePass = process.cpuUsage();
-        const threadsBeforePass = threadCpuMs();
+        const stopPassCpu = measureCpu();
         const lastInspector = pass === passCount && options.cpuProfile !== undefined ? await startCpuProfile() : undefined;
         const passStarted = process.hrtime.bigint();
         const again = await scanner.scanOnce();
@@ -683,23 +693,15 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
           await stopCpuProfile(lastInspector, options.cpuProfile);
           log(`CPU profile of timed pass ${pass} written to ${options.cpuProfile}`);
         }
-        const passCpu = process.cpuUsage(cpuBeforePass);
-        const passThreads = threadCpuSince(threadsBeforePass);
-        const cpuMs = {
-          process: (passCpu.user + passCpu.system) / 1000,
-          node: processTreeCpuMs([node.pid]) - nodeCpuBeforePass,
-          ...(options.dbPids ? { database: processTreeCpuMs(options.dbPids) - dbCpuBeforePass } : {}),
-        };
+        const passCpu = stopPassCpu();
         expect(`pass ${pass}: scanned blocks`, again.blocks, blocks);
         expect(`pass ${pass}: received`, again.received, planted.received);
         expect(`pass ${pass}: spent`, again.spent, planted.spent);
         expect(`pass ${pass}: credited`, again.credited, report.credited);
-        passes.push({
-          scanMs: againMs, rawFetchMs, ratioToRawFetch: rawFetchMs / againMs, cpuMs, processSystemCpuMs: passCpu.system / 1000,
-          ...(passThreads === undefined ? {} : { threadCpuMs: passThreads }),
-        });
-        log(`pass ${pass}/${options.passes ?? 1}: ${Math.round(againMs)} ms, raw fetch ${Math.round(rawFetchMs)} ms, ratio ${(rawFetchMs / againMs).toFixed(2)}x, ` +
-          `CPU ${Math.round(cpuMs.process)} ms here (${Math.round(passCpu.system / 1000)} in the kernel; ${formatThreads(passThreads)}), ${Math.round(cpuMs.node)} ms the node's${cpuMs.database === undefined ? '' : `, ${Math.round(cpuMs.database)} ms the database's`} ` +
+        passes.push({ scanMs: againMs, rawFetchMs, ratioToRawFetch: rawFetchMs / againMs, ...passCpu });
+        const { cpuMs } = passCpu;
+        log(`pass ${pass}/${passCount}: ${Math.round(againMs)} ms, raw fetch ${Math.round(rawFetchMs)} ms, ratio ${(rawFetchMs / againMs).toFixed(2)}x, ` +
+          `CPU ${Math.round(cpuMs.process)} ms here (${Math.round(passCpu.processSystemCpuMs)} in the kernel; ${formatThreads(passCpu.threadCpuMs)}), ${Math.round(cpuMs.node)} ms the node's${cpuMs.database === undefined ? '' : `, ${Math.round(cpuMs.database)} ms the database's`} ` +
           `(${undone.deleted} documents deleted and ${undone.restored} put back before it)`);
       }
     }
@@ -732,10 +734,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
         blocksPerSecond,
         txPerSecond: (blocks * txPerBlock) / (scanMs / 1000),
         blocksPerSecondWithLoad: blocks / ((scanMs + coldStartMs) / 1000),
-        processCpuMs: (cpu.user + cpu.system) / 1000,
+        processCpuMs: firstCpu.cpuMs.process,
         gcPauses: scanGcPauses,
-        nodeCpuMs,
-        ...(dbCpuMs === undefined ? {} : { dbCpuMs }),
+        nodeCpuMs: firstCpu.cpuMs.node,
+        ...(firstCpu.cpuMs.database === undefined ? {} : { dbCpuMs: firstCpu.cpuMs.database }),
         loadBefore,
         loadAfter,
         report,

@@ -58,19 +58,20 @@ export async function undoPass(db: Db, before: DatabaseBeforePass): Promise<{ de
       }
       continue;
     }
-    const now = await collection.find({}).toArray();
-    const added = now.filter((document) => !kept.has(idOf(document))).map((document) => document._id as unknown);
-    const changed = now.filter((document) => {
-      const was = kept.get(idOf(document));
-      return was !== undefined && !was.bytes.equals(Buffer.from(BSON.serialize(document)));
-    });
-    const present = new Set(now.map(idOf));
+    // One walk over what is there now: each document is new, changed or as it was.
+    const added: unknown[] = [];
+    const changed: Document[] = [];
+    const present = new Set<string>();
+    for (const document of await collection.find({}).toArray()) {
+      const id = idOf(document);
+      present.add(id);
+      const was = kept.get(id);
+      if (was === undefined) added.push(document._id);
+      else if (!was.bytes.equals(Buffer.from(BSON.serialize(document)))) changed.push(was.document);
+    }
     const removed = [...kept.entries()].filter(([id]) => !present.has(id)).map(([, { document }]) => document);
     if (added.length > 0) await collection.deleteMany({ _id: { $in: added } } as mongo.Filter<Document>);
-    for (const document of changed) {
-      const was = kept.get(idOf(document));
-      if (was !== undefined) await collection.replaceOne({ _id: document._id }, was.document);
-    }
+    for (const document of changed) await collection.replaceOne({ _id: document._id as unknown } as mongo.Filter<Document>, document);
     if (removed.length > 0) await collection.insertMany(removed);
     deleted += added.length;
     restored += changed.length + removed.length;
