@@ -9,7 +9,7 @@ import { TARGET_COLD_START_MS, TARGET_RATIO_TO_RAW_FETCH, formatEndToEnd, parseB
  *      (default 100) of 50 transactions built on the node, scanned by a fresh DepositScanner.
  *
  *   npx tsx scripts/bench/scan-bench.ts [blocks=100] [--json] [--profile] [--cpu-profile FILE] [--db-pids PID,...]
- *     [--watched-share S] [--spend-share S]
+ *     [--watched-share S] [--spend-share S] [--passes N]
  *
  * --watched-share 0.002 plants about one deposit in four blocks, what a service of 10,000 donors
  * funding once a month receives on Dogecoin (a block a minute); the default, 0.05, about six a
@@ -36,11 +36,10 @@ function formatSynthetic(f: ParseMatchFigures): string {
   ].join('\n');
 }
 
-/** The ratio of the pass that fell furthest short (of the only pass when there is one). */
-function lowestRatio(figures: EndToEndFigures): string {
-  const { passes } = figures.endToEnd;
-  const lowest = Math.min(...passes.map((pass) => pass.ratioToRawFetch));
-  return passes.length > 1 ? `${n(lowest, 2)}x the raw fetch in the slowest of ${passes.length} passes` : `${n(lowest, 2)}x the raw fetch`;
+/** The ratio the target is checked on: over all passes, or of the only one. */
+function ratioChecked(figures: EndToEndFigures): string {
+  const count = figures.endToEnd.passes.length;
+  return `${n(figures.ratioOverPasses, 2)}x the raw fetch${count > 1 ? ` over ${count} passes` : ''}`;
 }
 
 async function main(): Promise<number> {
@@ -65,7 +64,7 @@ async function main(): Promise<number> {
     ...(endToEnd.meetsTarget
       ? []
       : [
-          `end to end ${lowestRatio(endToEnd)} (target ${TARGET_RATIO_TO_RAW_FETCH}x), ` +
+          `end to end ${ratioChecked(endToEnd)} (target ${TARGET_RATIO_TO_RAW_FETCH}x), ` +
             `cold start ${n(endToEnd.endToEnd.coldStartMs)} ms (target < ${n(TARGET_COLD_START_MS)} ms)`,
         ]),
   ];
