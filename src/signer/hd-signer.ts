@@ -6,6 +6,7 @@ import { assertDerivationIndex, CHANGE_CHAIN, RECEIVE_CHAIN, type KeyPath } from
 import type { ChainName, ChainProfile } from '../chain/profiles';
 import { KibbleError } from '../errors';
 import { accountPath, keyInvalid, parseAccountKey } from '../keys/hd';
+import { bip39Seed } from './bip39-seed';
 
 /**
  * The signer: the only holder of private keys (DESIGN section 3). Nothing else in kibble sees
@@ -60,7 +61,7 @@ function accountFromMnemonic(profile: ChainProfile, mnemonic: string, passphrase
   if (!bip39.validateMnemonic(sentence, wordlist)) {
     throw keyInvalid('the mnemonic checksum does not match: a word is wrong or the order is changed');
   }
-  const root = bip32.fromSeed(bip39.mnemonicToSeedSync(sentence, passphrase), profile.network);
+  const root = bip32.fromSeed(bip39Seed(sentence, passphrase), profile.network);
   return root.derivePath(accountPath(profile));
 }
 
