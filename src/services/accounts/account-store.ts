@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { AccountModel, handleKeyOf, type Account } from '../../db/account';
 import { isDuplicateKeyError } from '../../db/errors';
+import { OneWriterPerKey } from '../../db/one-writer-per-key';
+import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { isFiatCurrency, type FiatAmount, type FiatCurrency } from '../../money/fiat';
 
 /**
@@ -32,11 +34,14 @@ export async function handleTaken(handle: string): Promise<boolean> {
   return (await AccountModel.exists({ handleKey: handleKeyOf(handle) })) !== null;
 }
 
+/** Sign-ups of one handle at once in this process (one-writer-per-key.ts). */
+const accountInserts = new OneWriterPerKey();
+
 /** Inserts a new account; 'handle-taken' when the unique handle index refuses it. */
 export async function insertAccount(record: NewAccountRecord): Promise<'inserted' | 'handle-taken'> {
   try {
     const { id, ...fields } = record;
-    await AccountModel.create({ _id: id, ...fields });
+    await accountInserts.run(handleKeyOf(record.handle.trim()), () => repeatOnWriteConflict(() => AccountModel.create({ _id: id, ...fields })));
     return 'inserted';
   } catch (error) {
     if (isDuplicateKeyError(error)) return 'handle-taken';

@@ -1,5 +1,7 @@
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../db/errors';
+import { OneWriterPerKey } from '../../db/one-writer-per-key';
+import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { SubscriptionModel, type Subscription } from '../../db/subscription';
 
 /**
@@ -16,11 +18,14 @@ export interface NewSubscriptionRecord {
   at: Date;
 }
 
+/** Subscriptions of one donor to one thing at once in this process (one-writer-per-key.ts). */
+const subscriptionInserts = new OneWriterPerKey();
+
 /** Inserts an active subscription; null when the donor and thing pair is taken. */
 export async function insertSubscription(record: NewSubscriptionRecord): Promise<Subscription | null> {
   try {
     const doc = { donorId: record.donorId, thingId: record.thingId, active: true, createdAt: record.at, updatedAt: record.at };
-    return (await SubscriptionModel.create(doc)).toObject();
+    return (await subscriptionInserts.run(`${String(record.donorId)}:${String(record.thingId)}`, () => repeatOnWriteConflict(() => SubscriptionModel.create(doc)))).toObject();
   } catch (error) {
     if (isDuplicateKeyError(error)) return null;
     throw error;

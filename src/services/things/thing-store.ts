@@ -1,5 +1,7 @@
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../db/errors';
+import { OneWriterPerKey } from '../../db/one-writer-per-key';
+import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { ThingModel, type Thing } from '../../db/thing';
 
 /**
@@ -17,10 +19,13 @@ export interface NewThingRecord {
   createdAt: Date;
 }
 
+/** Registrations of one URL at once in this process (one-writer-per-key.ts). */
+const thingInserts = new OneWriterPerKey();
+
 /** Inserts a thing; null when its (normalized) URL is registered already: the unique index decides. */
 export async function insertThing(record: NewThingRecord): Promise<Thing | null> {
   try {
-    return (await ThingModel.create(record)).toObject();
+    return (await thingInserts.run(record.url, () => repeatOnWriteConflict(() => ThingModel.create(record)))).toObject();
   } catch (error) {
     if (isDuplicateKeyError(error)) return null;
     throw error;

@@ -41,7 +41,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   'src/db/wallet-checkpoint': 'src/services/wallet-watch/wallet-checkpoint-store.ts',
 };
 /** src/db files that define no collection: shared schema pieces, the connection, the model list. */
-const NOT_MODELS = new Set(['src/db/chunks', 'src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/group-commit', 'src/db/insert-built', 'src/db/lease', 'src/db/models', 'src/db/ordered-index']);
+const NOT_MODELS = new Set(['src/db/chunks', 'src/db/connection', 'src/db/database-name', 'src/db/errors', 'src/db/fields', 'src/db/group-commit', 'src/db/insert-built', 'src/db/lease', 'src/db/models', 'src/db/one-writer-per-key', 'src/db/ordered-index', 'src/db/write-conflict']);
 
 const ROOT = resolve(__dirname, '../../..');
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;

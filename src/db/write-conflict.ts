@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * MongoDB's WriteConflict. DocumentDB (PostgreSQL underneath) answers it when concurrent inserts of
+ * one key into a unique secondary index deadlock and PostgreSQL's deadlock detector picks this one to
+ * fail ("Could not acquire lock for operation due to deadlock"): twenty registrations of one URL at
+ * once met it in about one refused insert in six. MongoDB retries such a conflict of a
+ * single-document write inside the server and never answers it. kibble's inserts are keyed (a
+ * repeat stores the document or meets a duplicate key, which its caller reads as "already there"),
+ * so they are repeated here. That untangles a few writers (two instances, a double submit); many
+ * writers of one key in one process are queued instead (one-writer-per-key.ts).
+ */
+export const WRITE_CONFLICT_CODE = 112;
+
+/** Attempts in all before the conflict is passed on. */
+export const WRITE_CONFLICT_ATTEMPTS = 8;
+/**
+ * The first pause, doubled at each attempt (25 ms to 1.6 s, about 3 s in all) and jittered, so that
+ * the writers that met do not meet again: PostgreSQL looks for a deadlock only once a waiter has
+ * waited a second (`deadlock_timeout`), so a repeat within milliseconds finds the others still
+ * tangled.
+ */
+const FIRST_PAUSE_MS = 25;
+
+/**
+ * True for a write conflict, including a bulk write with one among its failures (mongoose lists a
+ * bulk write's failures as `writeErrors[i].err.code`, the driver and insert-built.ts as
+ * `writeErrors[i].code`): the documents inserted beside it are keyed, so repeating the whole
+ * write is safe.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, writeErrors, err } = error as { code?: unknown; writeErrors?: unknown; err?: unknown };
+  if (code === WRITE_CONFLICT_CODE) return true;
+  if (Array.isArray(writeErrors)) return writeErrors.some((writeError: unknown) => isWriteConflict(writeError));
+  if (writeErrors !== undefined && writeErrors !== null) return isWriteConflict(writeErrors);
+  return err !== undefined && isWriteConflict(err);
+}
+
+/** Runs a keyed write, repeating it while it fails with a write conflict (a few times at most). */
+export async function repeatOnWriteConflict<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= WRITE_CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
+      await sleep(FIRST_PAUSE_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+    }
+  }
+}
