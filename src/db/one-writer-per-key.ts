@@ -1,11 +1,12 @@
+import { repeatOnWriteConflict } from './write-conflict';
+
 /**
- * Writes of one key made at once in this process, run one after another. Twenty registrations of
- * one URL at once are a test's race, and a user's double submit is a small one: on DocumentDB,
- * whose unique secondary indexes let concurrent inserters of one key wait for each other, they
- * deadlock inside PostgreSQL (write-conflict.ts), and with twenty writers repeating did not untangle
- * them. One at a time, the first inserts and the others meet its document at once as a duplicate
- * key: the answer the unique index gives anyway. Writers in other processes are left to the index
- * and to repeatOnWriteConflict.
+ * Inserts of one unique key made at once in this process, run one after another, each repeated on
+ * a write conflict. Twenty registrations of one URL at once are a test's race, and a user's double
+ * submit is a small one: on DocumentDB they deadlock inside PostgreSQL (write-conflict.ts), and with
+ * twenty writers repeating alone did not untangle them. One at a time, the first inserts and the
+ * others meet its document at once as a duplicate key: the answer the unique index gives anyway. A
+ * writer in another process meets them in the index, and a conflict with it is repeated.
  */
 export class OneWriterPerKey {
   /** The last write queued for each key, settled or not; removed once it settles still last. */
@@ -13,7 +14,7 @@ export class OneWriterPerKey {
 
   run<T>(key: string, write: () => Promise<T>): Promise<T> {
     const before = this.#last.get(key) ?? Promise.resolve();
-    const mine = before.then(write);
+    const mine = before.then(() => repeatOnWriteConflict(write));
     const settled = mine.then(
       () => undefined,
       () => undefined,

@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * once met it in about one refused insert in six. MongoDB retries such a conflict of a
  * single-document write inside the server and never answers it. kibble's inserts are keyed (a
  * repeat stores the document or meets a duplicate key, which its caller reads as "already there"),
- * so they are repeated here. That untangles a few writers (two instances, a double submit); many
- * writers of one key in one process are queued instead (one-writer-per-key.ts).
+ * so they are repeated here. That untangles a few writers (two instances, a double submit); the
+ * inserts of one key in one process are also queued (one-writer-per-key.ts), as repeats alone did not
+ * untangle twenty.
  */
 export const WRITE_CONFLICT_CODE = 112;
 

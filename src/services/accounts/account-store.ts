@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import { AccountModel, handleKeyOf, type Account } from '../../db/account';
 import { isDuplicateKeyError } from '../../db/errors';
 import { OneWriterPerKey } from '../../db/one-writer-per-key';
-import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { isFiatCurrency, type FiatAmount, type FiatCurrency } from '../../money/fiat';
 
 /**
@@ -41,7 +40,7 @@ const accountInserts = new OneWriterPerKey();
 export async function insertAccount(record: NewAccountRecord): Promise<'inserted' | 'handle-taken'> {
   try {
     const { id, ...fields } = record;
-    await accountInserts.run(handleKeyOf(record.handle.trim()), () => repeatOnWriteConflict(() => AccountModel.create({ _id: id, ...fields })));
+    await accountInserts.run(handleKeyOf(record.handle.trim()), () => AccountModel.create({ _id: id, ...fields }));
     return 'inserted';
   } catch (error) {
     if (isDuplicateKeyError(error)) return 'handle-taken';

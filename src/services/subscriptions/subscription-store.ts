@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../db/errors';
 import { OneWriterPerKey } from '../../db/one-writer-per-key';
-import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { SubscriptionModel, type Subscription } from '../../db/subscription';
 
 /**
@@ -25,7 +24,7 @@ const subscriptionInserts = new OneWriterPerKey();
 export async function insertSubscription(record: NewSubscriptionRecord): Promise<Subscription | null> {
   try {
     const doc = { donorId: record.donorId, thingId: record.thingId, active: true, createdAt: record.at, updatedAt: record.at };
-    return (await subscriptionInserts.run(`${String(record.donorId)}:${String(record.thingId)}`, () => repeatOnWriteConflict(() => SubscriptionModel.create(doc)))).toObject();
+    return (await subscriptionInserts.run(`${String(record.donorId)}:${String(record.thingId)}`, () => SubscriptionModel.create(doc))).toObject();
   } catch (error) {
     if (isDuplicateKeyError(error)) return null;
     throw error;

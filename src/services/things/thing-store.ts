@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../db/errors';
 import { OneWriterPerKey } from '../../db/one-writer-per-key';
-import { repeatOnWriteConflict } from '../../db/write-conflict';
 import { ThingModel, type Thing } from '../../db/thing';
 
 /**
@@ -25,7 +24,7 @@ const thingInserts = new OneWriterPerKey();
 /** Inserts a thing; null when its (normalized) URL is registered already: the unique index decides. */
 export async function insertThing(record: NewThingRecord): Promise<Thing | null> {
   try {
-    return (await thingInserts.run(record.url, () => repeatOnWriteConflict(() => ThingModel.create(record)))).toObject();
+    return (await thingInserts.run(record.url, () => ThingModel.create(record))).toObject();
   } catch (error) {
     if (isDuplicateKeyError(error)) return null;
     throw error;
