@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { failedWithCode } from './errors';
 
 /**
  * MongoDB's WriteConflict. DocumentDB (PostgreSQL underneath) answers it when concurrent inserts of
@@ -24,18 +25,11 @@ export const WRITE_CONFLICT_ATTEMPTS = 8;
 const FIRST_PAUSE_MS = 25;
 
 /**
- * True for a write conflict, including a bulk write with one among its failures (mongoose lists a
- * bulk write's failures as `writeErrors[i].err.code`, the driver and insert-built.ts as
- * `writeErrors[i].code`): the documents inserted beside it are keyed, so repeating the whole
- * write is safe.
+ * True for a write conflict, including a bulk write with one among its failures: the documents
+ * inserted beside it are keyed, so repeating the whole write is safe.
  */
 export function isWriteConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, writeErrors, err } = error as { code?: unknown; writeErrors?: unknown; err?: unknown };
-  if (code === WRITE_CONFLICT_CODE) return true;
-  if (Array.isArray(writeErrors)) return writeErrors.some((writeError: unknown) => isWriteConflict(writeError));
-  if (writeErrors !== undefined && writeErrors !== null) return isWriteConflict(writeErrors);
-  return err !== undefined && isWriteConflict(err);
+  return failedWithCode(error, WRITE_CONFLICT_CODE, 'any');
 }
 
 /** Runs a keyed write, repeating it while it fails with a write conflict (a few times at most). */
